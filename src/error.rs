@@ -1,0 +1,136 @@
+//! The one error type of the core: every message says what was wrong and what is allowed.
+
+use std::fmt;
+
+/// Everything that can go wrong when a caller hands the core bad input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// A numeric or named parameter outside what is allowed.
+    InvalidParameter {
+        /// The parameter's name as the caller spells it (`seed`, `maxLen`, …).
+        name: &'static str,
+        /// The rejected value, written the way JavaScript would print it.
+        value: String,
+        /// What would have been accepted.
+        allowed: String,
+    },
+    /// The corpus has no words at all.
+    EmptyCorpus,
+    /// A special token's name was typed as an ordinary word.
+    ReservedToken {
+        /// The special token, e.g. `[START]`.
+        token: String,
+        /// Where it was found: `corpus line 3`, `hypothesis`, …
+        place: String,
+    },
+    /// A word the model has never seen.
+    UnknownWord {
+        /// The word as typed.
+        word: String,
+        /// Which input it came from: `text`, `premise`, `answers[2]`, …
+        field: String,
+    },
+    /// A dense export or input larger than the documented limit.
+    TooLarge {
+        /// What was too large.
+        what: &'static str,
+        /// Its size.
+        size: usize,
+        /// The largest size allowed.
+        limit: usize,
+    },
+    /// The system could not supply a random seed.
+    NoRandomness(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidParameter {
+                name,
+                value,
+                allowed,
+            } => {
+                write!(f, "{name} must be {allowed}; got {value}")
+            }
+            Error::EmptyCorpus => write!(
+                f,
+                "the corpus has no words: write at least one sentence (one per line, words separated by spaces)"
+            ),
+            Error::ReservedToken { token, place } => write!(
+                f,
+                "{place} contains the special token {token}: special tokens are added by the model, \
+                 so they cannot be typed as words"
+            ),
+            Error::UnknownWord { word, field } => write!(
+                f,
+                "unknown word \"{word}\" in {field}: it is not in the model's vocabulary \
+                 (only words that appear in the corpus can be encoded)"
+            ),
+            Error::TooLarge { what, size, limit } => {
+                write!(f, "{what} is {size}, above the limit of {limit}")
+            }
+            Error::NoRandomness(why) => {
+                write!(
+                    f,
+                    "no random seed could be drawn ({why}); pass a seed explicitly"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The core's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Writes a number the way JavaScript prints it, so messages read naturally on the page.
+pub fn js_number(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
+    } else if x == 0.0 && x.is_sign_negative() {
+        "-0".into()
+    } else if x.fract() == 0.0 && x.abs() < 1e21 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:?}")
+    }
+}
+
+/// Builds an [`Error::InvalidParameter`] for a number.
+pub fn invalid_number(name: &'static str, value: f64, allowed: impl Into<String>) -> Error {
+    Error::InvalidParameter {
+        name,
+        value: js_number(value),
+        allowed: allowed.into(),
+    }
+}
+
+/// Checks that `value` is a whole number in `min..=max` and returns it.
+pub fn whole_number(name: &'static str, value: f64, min: u64, max: u64) -> Result<u64> {
+    if value.is_finite() && value.fract() == 0.0 && value >= min as f64 && value <= max as f64 {
+        Ok(value as u64)
+    } else {
+        Err(invalid_number(
+            name,
+            value,
+            format!("a whole number from {min} to {max}"),
+        ))
+    }
+}
+
+/// Checks that `value` is finite and not negative.
+pub fn non_negative(name: &'static str, value: f64) -> Result<f64> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(invalid_number(name, value, "a finite number ≥ 0"))
+    }
+}

@@ -1,0 +1,52 @@
+//! # gpt1-playground
+//!
+//! The core of a playground that teaches how GPT-1 works, in the lesson's three parts:
+//!
+//! - **Part A, a causal language model** — [`ngram`] counts the adjacent pairs of `[START] w1 … wn [END]` and
+//!   smooths them with add-k; [`sampling`] generates by drawing the next token from the last token's row, with
+//!   numpy's legacy random generator reproduced bit for bit.
+//! - **Part B, input transformations** — [`encode`] turns a classification, entailment, similarity or
+//!   multiple-choice input into GPT-1's flat token sequences.
+//! - **Part C, the combined loss** — [`loss`] has the cross-entropy and `L_task + λ·L_lm`.
+//!
+//! The core is plain Rust with no WebAssembly types; `wasm.rs` is the one thin binding to JavaScript.
+
+pub mod encode;
+pub mod error;
+pub mod loss;
+pub mod ngram;
+pub mod sampling;
+pub mod tokens;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, Result};
+pub use ngram::NgramModel;
+pub use tokens::Vocab;
+
+/// What sampling needs of a model: its tokens and the next-token distribution after a context.
+///
+/// The n-gram model implements it today; a small transformer can sit beside it and share tokens, sampling and
+/// losses.
+pub trait LanguageModel {
+    /// The model's vocabulary; `[START]` and `[END]` among it.
+    fn vocab(&self) -> &Vocab;
+
+    /// Writes `P(next | context)` for every token id into `out` (length V). `context` starts with `[START]`.
+    fn next_probabilities(&self, context: &[u32], out: &mut [f64]);
+
+    /// The id of `[START]`.
+    fn start(&self) -> u32 {
+        self.vocab()
+            .id(tokens::START)
+            .expect("a model's vocabulary holds [START]")
+    }
+
+    /// The id of `[END]`.
+    fn end(&self) -> u32 {
+        self.vocab()
+            .id(tokens::END)
+            .expect("a model's vocabulary holds [END]")
+    }
+}

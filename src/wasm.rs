@@ -1,0 +1,497 @@
+//! The one binding to JavaScript: converts values and errors, and holds no logic of its own.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Float32Array, Float64Array, Object};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::encode::{self, TASKS, TaskInput};
+use crate::error::{Error, whole_number};
+use crate::sampling::{self, SampleOptions};
+use crate::{LanguageModel, loss, ngram};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `new NgramModel(corpus, options)`. */
+export interface ModelOptions {
+  /** k of add-k smoothing, ≥ 0; default 1 (Laplace, as the lesson). */
+  smoothing?: number;
+}
+/** Options of `generate`, `generateMany` and `new Sampler`. */
+export interface GenerateOptions {
+  /** Integer 0 … 2^32−1, as `np.random.seed`; omitted → a random seed from the system's crypto. */
+  seed?: number;
+  /** Most tokens returned, `[START]` included: integer 1 … 100000, default 6. */
+  maxLen?: number;
+  /** > 0, default 1 (the notebook's sampling). */
+  temperature?: number;
+  /** Keep only the k most likely tokens; integer ≥ 0, 0 = all (default). */
+  topK?: number;
+}
+export type TaskName = "classification" | "entailment" | "similarity" | "multipleChoice";
+export type TaskInput =
+  | { text: string }
+  | { premise: string; hypothesis: string }
+  | { a: string; b: string }
+  | { context: string; answers: string[] };
+/** One GPT-1 input sequence: tokens and ids (`[EXTRACT]` = V, `[DELIM]` = V + 1). */
+export interface EncodedSequence { tokens: string[]; ids: number[] }
+/** What one `Sampler.step()` did. */
+export interface SamplingStep {
+  /** The chosen token and its id. */
+  token: string;
+  id: number;
+  /** The uniform draw in [0, 1). */
+  uniform: number;
+  /** The row sampled from (after temperature and top-k). */
+  probabilities: Float64Array;
+  /** numpy's cdf of that row: cumulative sum divided by its last value. */
+  cdf: Float64Array;
+}
+"#;
+
+/// Logs a panic's message before the trap, so a bug report can say what went wrong.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(
+            &format!("gpt1-playground: internal error (a bug, please report it): {info}").into(),
+        );
+    }));
+}
+
+/// Describes a JavaScript value for an error message.
+fn describe(value: &JsValue) -> String {
+    if let Some(s) = value.as_string() {
+        let short: String = s.chars().take(40).collect();
+        let more = if short.len() < s.len() { "…" } else { "" };
+        format!("{short:?}{more} (a string)")
+    } else if let Some(x) = value.as_f64() {
+        crate::error::js_number(x)
+    } else if value.is_null() {
+        "null".into()
+    } else if Array::is_array(value) {
+        "an array".into()
+    } else {
+        value
+            .js_typeof()
+            .as_string()
+            .map_or("a value".into(), |t| format!("a value of type {t}"))
+    }
+}
+
+fn wrong_type(name: &'static str, value: &JsValue, allowed: &str) -> Error {
+    Error::InvalidParameter {
+        name,
+        value: describe(value),
+        allowed: allowed.into(),
+    }
+}
+
+/// A number that may be left out (`undefined` or `null`).
+fn optional_number(name: &'static str, value: &JsValue) -> Result<Option<f64>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .as_f64()
+        .map(Some)
+        .ok_or_else(|| wrong_type(name, value, "a number"))
+}
+
+/// A number that must be given.
+fn number(name: &'static str, value: &JsValue) -> Result<f64, Error> {
+    value
+        .as_f64()
+        .ok_or_else(|| wrong_type(name, value, "a number"))
+}
+
+/// A string that must be given.
+fn string(name: &'static str, value: &JsValue) -> Result<String, Error> {
+    value
+        .as_string()
+        .ok_or_else(|| wrong_type(name, value, "a string"))
+}
+
+/// Reads a plain object with the given fields; an unknown field is an error, so a typo never passes silently.
+fn object<T: DeserializeOwned>(
+    name: &'static str,
+    value: &JsValue,
+    fields: &[&str],
+) -> Result<T, Error> {
+    let shape = format!("{{ {} }}", fields.join(", "));
+    let bad = |problem: String| Error::InvalidParameter {
+        name,
+        value: problem,
+        allowed: format!("an object like {shape}"),
+    };
+    if !value.is_object() || Array::is_array(value) {
+        return Err(bad(describe(value)));
+    }
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !fields.contains(&key.as_str()) {
+            return Err(bad(format!("an unknown field {key:?}")));
+        }
+    }
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        let error = JsValue::from(e);
+        let message = error
+            .dyn_ref::<js_sys::Error>()
+            .map_or("a value of the wrong shape".into(), |e| {
+                String::from(e.message())
+            });
+        bad(message.replace('`', "\""))
+    })
+}
+
+/// Reads an options object; `undefined` or `null` means all defaults.
+fn options<T: DeserializeOwned + Default>(
+    name: &'static str,
+    value: &JsValue,
+    fields: &[&str],
+) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        object(name, value, fields)
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ModelOptionsJs {
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    smoothing: JsValue,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GenerateOptionsJs {
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    seed: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    max_len: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    temperature: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    top_k: JsValue,
+}
+
+fn sample_options(value: &JsValue) -> Result<SampleOptions, Error> {
+    let o: GenerateOptionsJs =
+        options("options", value, &["seed", "maxLen", "temperature", "topK"])?;
+    SampleOptions::from_numbers(
+        optional_number("seed", &o.seed)?,
+        optional_number("maxLen", &o.max_len)?,
+        optional_number("temperature", &o.temperature)?,
+        optional_number("topK", &o.top_k)?,
+    )
+}
+
+/// A bigram language model with add-k smoothing, counted from a corpus (one sentence per line).
+#[wasm_bindgen(js_name = NgramModel)]
+pub struct NgramModelJs {
+    inner: Rc<ngram::NgramModel>,
+}
+
+#[wasm_bindgen(js_class = NgramModel)]
+impl NgramModelJs {
+    /// Counts every adjacent pair of `[START] w1 … wn [END]` in each non-empty line of `corpus`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] corpus: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ModelOptions")] options: Option<Object>,
+    ) -> Result<NgramModelJs, JsError> {
+        let corpus = string("corpus", &corpus)?;
+        let o: ModelOptionsJs = self::options("options", &options.into(), &["smoothing"])?;
+        let smoothing = optional_number("smoothing", &o.smoothing)?.unwrap_or(1.0);
+        Ok(NgramModelJs {
+            inner: Rc::new(ngram::NgramModel::new(&corpus, smoothing)?),
+        })
+    }
+
+    /// The tokens in id order: words by first appearance, then `[START]`, `[END]`.
+    #[wasm_bindgen(getter)]
+    pub fn vocab(&self) -> Vec<String> {
+        self.inner.vocab().tokens().to_vec()
+    }
+
+    /// The k of add-k smoothing.
+    #[wasm_bindgen(getter)]
+    pub fn smoothing(&self) -> f64 {
+        self.inner.smoothing()
+    }
+
+    /// How many pairs were counted in all.
+    #[wasm_bindgen(getter, js_name = pairTotal)]
+    pub fn pair_total(&self) -> f64 {
+        self.inner.pair_total() as f64
+    }
+
+    /// How many distinct pairs occur: what the model's memory grows with.
+    #[wasm_bindgen(getter, js_name = distinctPairs)]
+    pub fn distinct_pairs(&self) -> u32 {
+        self.inner.distinct_pairs() as u32
+    }
+
+    /// How many pairs start with each token (the row totals before smoothing).
+    #[wasm_bindgen(js_name = rowTotals)]
+    pub fn row_totals(&self) -> Vec<f64> {
+        (0..self.inner.vocab().len() as u32)
+            .map(|prev| self.inner.row_total(prev) as f64)
+            .collect()
+    }
+
+    /// The smoothed V×V matrix, row-major `[prev * V + next]`: the lesson's `lm`. Refuses past 2,048 tokens.
+    pub fn probabilities(&self) -> Result<Vec<f64>, JsError> {
+        Ok(self.inner.probabilities()?)
+    }
+
+    /// The raw V×V pair counts, row-major, without smoothing. Refuses past 2,048 tokens.
+    pub fn counts(&self) -> Result<Vec<f64>, JsError> {
+        Ok(self.inner.counts()?)
+    }
+
+    /// `P(· | prev)` for a token id `prev`: a row of V probabilities.
+    pub fn row(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] prev: JsValue,
+    ) -> Result<Vec<f64>, JsError> {
+        Ok(self.inner.row(number("prev", &prev)?)?)
+    }
+
+    /// Mean `−ln P(next | prev)` over every pair of the corpus.
+    pub fn loss(&self) -> f64 {
+        self.inner.loss()
+    }
+
+    /// `exp(loss())`.
+    pub fn perplexity(&self) -> f64 {
+        self.inner.perplexity()
+    }
+}
+
+fn names(model: &dyn LanguageModel, ids: &[u32]) -> Vec<String> {
+    ids.iter()
+        .map(|&id| model.vocab().token(id).to_string())
+        .collect()
+}
+
+/// Samples one sequence like the lesson's `generate`, `[START]` included; with a seed, exactly as numpy does.
+#[wasm_bindgen]
+pub fn generate(
+    model: &NgramModelJs,
+    #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+) -> Result<Vec<String>, JsError> {
+    let ids = sampling::generate(&*model.inner, sample_options(&options.into())?)?;
+    Ok(names(&*model.inner, &ids))
+}
+
+/// `count` successive generations from one seeded stream, like n calls after one `np.random.seed`.
+#[wasm_bindgen(js_name = generateMany, unchecked_return_type = "string[][]")]
+pub fn generate_many(
+    model: &NgramModelJs,
+    #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+) -> Result<Array, JsError> {
+    let count = whole_number("count", number("count", &count)?, 0, sampling::MAX_MANY)? as usize;
+    let all = sampling::generate_many(&*model.inner, count, sample_options(&options.into())?)?;
+    Ok(all
+        .iter()
+        .map(|ids| {
+            names(&*model.inner, ids)
+                .into_iter()
+                .map(JsValue::from)
+                .collect::<Array>()
+        })
+        .collect())
+}
+
+/// Step-through sampling: draws one token at a time and shows how `np.random.choice` picked it.
+#[wasm_bindgen]
+pub struct Sampler {
+    model: Rc<ngram::NgramModel>,
+    inner: sampling::Sampler,
+}
+
+#[wasm_bindgen]
+impl Sampler {
+    /// A sampler at `[START]`; the same options and seed give the same tokens as `generate`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        model: &NgramModelJs,
+        #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+    ) -> Result<Sampler, JsError> {
+        let inner = sampling::Sampler::new(&*model.inner, sample_options(&options.into())?)?;
+        Ok(Sampler {
+            model: Rc::clone(&model.inner),
+            inner,
+        })
+    }
+
+    /// Draws the next token; `undefined` once `[END]` was drawn or `maxLen` tokens exist.
+    #[wasm_bindgen(unchecked_return_type = "SamplingStep | undefined")]
+    pub fn step(&mut self) -> JsValue {
+        let Some(step) = self.inner.step(&*self.model) else {
+            return JsValue::UNDEFINED;
+        };
+        let out = Object::new();
+        let set =
+            |key: &str, value: JsValue| js_sys::Reflect::set(&out, &key.into(), &value).is_ok();
+        set("token", self.model.vocab().token(step.token).into());
+        set("id", step.token.into());
+        set("uniform", step.uniform.into());
+        set(
+            "probabilities",
+            Float64Array::from(step.probabilities.as_slice()).into(),
+        );
+        set("cdf", Float64Array::from(step.cdf.as_slice()).into());
+        out.into()
+    }
+
+    /// The tokens drawn so far, `[START]` first.
+    #[wasm_bindgen(getter)]
+    pub fn tokens(&self) -> Vec<String> {
+        names(&*self.model, self.inner.tokens())
+    }
+
+    /// True once `[END]` was drawn or `maxLen` tokens exist.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.inner.is_done(&*self.model)
+    }
+}
+
+#[derive(Deserialize)]
+struct TextInput {
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct EntailmentInput {
+    premise: String,
+    hypothesis: String,
+}
+
+#[derive(Deserialize)]
+struct SimilarityInput {
+    a: String,
+    b: String,
+}
+
+#[derive(Deserialize)]
+struct MultipleChoiceInput {
+    context: String,
+    answers: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct EncodedJs {
+    tokens: Vec<String>,
+    ids: Vec<u32>,
+}
+
+/// Turns a task's input into GPT-1's token sequences (similarity: both orders; multiple choice: one per answer).
+#[wasm_bindgen(unchecked_return_type = "EncodedSequence[]")]
+pub fn encode(
+    model: &NgramModelJs,
+    #[wasm_bindgen(unchecked_param_type = "TaskName")] task: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "TaskInput")] input: JsValue,
+) -> Result<JsValue, JsError> {
+    let name = task.as_string();
+    let input = match name.as_deref() {
+        Some("classification") => {
+            let i: TextInput = object("input", &input, &["text"])?;
+            TaskInput::Classification { text: i.text }
+        }
+        Some("entailment") => {
+            let i: EntailmentInput = object("input", &input, &["premise", "hypothesis"])?;
+            TaskInput::Entailment {
+                premise: i.premise,
+                hypothesis: i.hypothesis,
+            }
+        }
+        Some("similarity") => {
+            let i: SimilarityInput = object("input", &input, &["a", "b"])?;
+            TaskInput::Similarity { a: i.a, b: i.b }
+        }
+        Some("multipleChoice") => {
+            let i: MultipleChoiceInput = object("input", &input, &["context", "answers"])?;
+            TaskInput::MultipleChoice {
+                context: i.context,
+                answers: i.answers,
+            }
+        }
+        _ => {
+            let allowed = format!("one of {}", TASKS.map(|t| format!("\"{t}\"")).join(", "));
+            return Err(wrong_type("task", &task, &allowed).into());
+        }
+    };
+    let encoded = encode::encode(model.inner.vocab(), &input)?;
+    let out: Vec<EncodedJs> = encoded
+        .into_iter()
+        .map(|e| EncodedJs {
+            tokens: e.tokens,
+            ids: e.ids,
+        })
+        .collect();
+    Ok(serde_wasm_bindgen::to_value(&out)?)
+}
+
+/// Reads probabilities from a `Float64Array`, a `Float32Array` or an array of numbers.
+fn probabilities(value: &JsValue) -> Result<Vec<f64>, Error> {
+    if let Some(a) = value.dyn_ref::<Float64Array>() {
+        return Ok(a.to_vec());
+    }
+    if let Some(a) = value.dyn_ref::<Float32Array>() {
+        return Ok(a.to_vec().into_iter().map(f64::from).collect());
+    }
+    let allowed = "a Float64Array or an array of numbers";
+    let array = value
+        .dyn_ref::<Array>()
+        .ok_or_else(|| wrong_type("probs", value, allowed))?;
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            x.as_f64().ok_or_else(|| Error::InvalidParameter {
+                name: "probs",
+                value: format!("{} at index {i}", describe(&x)),
+                allowed: allowed.into(),
+            })
+        })
+        .collect()
+}
+
+/// The cross-entropy of one prediction: `−ln(probs[target] + 1e-9)`.
+#[wasm_bindgen]
+pub fn loss(
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] probs: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] target: JsValue,
+) -> Result<f64, JsError> {
+    let probs = probabilities(&probs)?;
+    let target = whole_number("target", number("target", &target)?, 0, u64::from(u32::MAX))?;
+    Ok(loss::cross_entropy(&probs, target as usize)?)
+}
+
+/// GPT-1's fine-tuning objective `L_task + λ·L_lm`; λ defaults to 0.5.
+#[wasm_bindgen(js_name = combinedLoss)]
+pub fn combined_loss(
+    #[wasm_bindgen(js_name = taskLoss, unchecked_param_type = "number")] task_loss: JsValue,
+    #[wasm_bindgen(js_name = lmLoss, unchecked_param_type = "number")] lm_loss: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "number")] lambda: Option<JsValue>,
+) -> Result<f64, JsError> {
+    let task_loss = number("taskLoss", &task_loss)?;
+    let lm_loss = number("lmLoss", &lm_loss)?;
+    let lambda =
+        optional_number("lambda", &lambda.unwrap_or(JsValue::UNDEFINED))?.unwrap_or(loss::LAMBDA);
+    Ok(loss::combined_loss(task_loss, lm_loss, lambda)?)
+}
+
+/// A fresh random seed (0 … 2^32−1) from the system's crypto, for a "Resample" button.
+#[wasm_bindgen(js_name = randomSeed)]
+pub fn random_seed() -> Result<u32, JsError> {
+    Ok(sampling::random_seed()?)
+}
