@@ -1,0 +1,75 @@
+// A small static server for the page: index.html and www/ from this checkout, on localhost only.
+// `node scripts/serve.mjs` serves on $PORT (default 8000, or the next free port); tests import `serve()`.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+/** Maps a URL path to a file under the root, or null when it is not one of the page's files. */
+function resolve(root, urlPath) {
+  let path;
+  try {
+    path = decodeURIComponent(urlPath.split(/[?#]/)[0]);
+  } catch {
+    return null;
+  }
+  if (path === '/' || path === '/index.html') return join(root, 'index.html');
+  const file = normalize(join(root, path));
+  const www = join(root, 'www') + sep;
+  return file.startsWith(www) ? file : null;
+}
+
+/** Starts serving `root`; resolves to { server, url } once listening. Port 0 picks a free port. */
+export function serve({ root = ROOT, port = 8000, host = '127.0.0.1', tries = 20 } = {}) {
+  const server = createServer(async (req, res) => {
+    const file = resolve(root, req.url ?? '/');
+    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    }
+  });
+  return new Promise((ok, fail) => {
+    let attempt = 0;
+    server.on('error', (error) => {
+      if (error.code === 'EADDRINUSE' && port !== 0 && ++attempt < tries) {
+        server.listen(port + attempt, host);
+      } else {
+        fail(error);
+      }
+    });
+    server.on('listening', () => {
+      const { port: bound } = server.address();
+      ok({ server, url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${bound}/` });
+    });
+    server.listen(port, host);
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
+  const { url } = await serve({ port: Number(process.env.PORT ?? 8000) });
+  console.log(`gpt1-playground is served at ${url}  (Ctrl+C stops it)`);
+}

@@ -1,0 +1,39 @@
+// Shared set-up for the page tests: serve the checkout on a free port and drive Debian's Chromium.
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Starts the server and a headless Chromium; `close()` stops both. */
+export async function start() {
+  const { server, url } = await serve({ port: 0 });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync'],
+  });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
+
+/** Opens the page in a new context and records console errors, page errors and requests to other origins. */
+export async function open(env, path = '', options = {}) {
+  const context = await env.browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  const origin = new URL(env.url).origin;
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.origin !== origin && u.protocol !== 'data:' && u.protocol !== 'blob:') problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(new URL(path, env.url).href);
+  return { context, page, problems };
+}
