@@ -18,8 +18,9 @@ pub mod ngram;
 pub mod sampling;
 pub mod tokens;
 
+/// The JavaScript binding (wasm32 only): thin wrappers that convert values and errors.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, Result};
 pub use ngram::NgramModel;

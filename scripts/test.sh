@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test layer, reports each, and fails if any failed. `npm test` runs the set-up first.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+passed=() failed=()
+layer() {
+  local name=$1; shift
+  printf '\n\033[1m=== %s ===\033[0m\n' "$name"
+  if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+}
+
+wasm_tests() { # $1: node | chrome | firefox
+  case $1 in
+    node) env -u WASM_BINDGEN_USE_BROWSER -u GECKODRIVER -u CHROMEDRIVER \
+            cargo test --target wasm32-unknown-unknown --test wasm ;;
+    chrome) env -u GECKODRIVER WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
+            cargo test --target wasm32-unknown-unknown --test wasm ;;
+    firefox) env -u CHROMEDRIVER WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$(command -v geckodriver)" \
+            cargo test --target wasm32-unknown-unknown --test wasm ;;
+  esac
+}
+
+layer "rustfmt" cargo fmt --check
+layer "clippy (native)" cargo clippy --all-targets -- -D warnings
+layer "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+layer "core tests (native)" cargo test
+layer "wasm-bindgen tests in Node" wasm_tests node
+layer "wasm-bindgen tests in headless Chromium" wasm_tests chrome
+layer "wasm-bindgen tests in headless Firefox" wasm_tests firefox
+layer "build (wasm-bindgen --target web, wasm-opt)" bash scripts/build.sh
+layer "JS API tests (Node, built module)" node --test tests/js/
+layer "page tests (Playwright, headless Chromium)" node --test tests/e2e/
+
+printf '\n\033[1m=== summary ===\033[0m\n'
+for name in "${passed[@]}"; do printf '  ok    %s\n' "$name"; done
+for name in "${failed[@]}"; do printf '  FAIL  %s\n' "$name"; done
+printf 'test layers: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
+[ ${#failed[@]} -eq 0 ]
