@@ -1,9 +1,35 @@
-// The minimal page: builds the lesson's model in wasm and shows the notebook's seed-42 generation.
-import init, { NgramModel, generate } from './pkg/gpt1_playground.js';
-
-const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
+// Wires the panels to one store; the URL hash and localStorage follow every edit.
+import init from './pkg/gpt1_playground.js';
+import { createStore, load, fromHash, save } from './state.js';
+import { createModelPanel } from './model-panel.js';
+import { createMatrix } from './matrix.js';
+import { createGeneratePanel } from './generate-panel.js';
+import { createStepper } from './stepper.js';
+import { createEncodePanel } from './encode-panel.js';
+import { createLossPanel } from './loss-panel.js';
+import { setupToolbar } from './toolbar.js';
 
 await init();
-const model = new NgramModel(LESSON);
-document.getElementById('corpus').textContent = LESSON;
-document.getElementById('generated').textContent = generate(model, { seed: 42, maxLen: 6 }).join(' ');
+
+const store = createStore(load());
+const modelPanel = createModelPanel(store);
+const matrix = createMatrix(store);
+const panels = [modelPanel, createGeneratePanel(store), createEncodePanel(store), createLossPanel(store)];
+const stepper = createStepper(store, matrix);
+
+/** Shows a state: its text in every control, then everything computed from it. */
+function show(state) {
+  Object.assign(store.state, state);
+  for (const panel of panels) panel.fill(store.state);
+  save(store.state);
+  store.notify(new Set(Object.keys(store.state)));
+}
+
+show(store.state);
+// a link pasted into this tab's address bar changes only the hash: show its state
+window.addEventListener('hashchange', () => {
+  const state = fromHash();
+  if (state) show(state);
+});
+setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
+document.documentElement.dataset.ready = 'true';

@@ -1,0 +1,61 @@
+// Small DOM helpers. All text goes through textContent: user data is never parsed as HTML.
+
+/** Creates an element with attributes/properties and children (strings become text nodes). */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key === 'style') Object.assign(node.style, value);
+    else if (key.startsWith('aria-') || key.startsWith('data-') || key === 'role' || key === 'tabindex') {
+      node.setAttribute(key, value === true ? 'true' : String(value));
+    } else node[key] = value;
+  }
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+/** Creates an SVG element with attributes. */
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  node.append(...children.flat().filter(Boolean));
+  return node;
+}
+
+export const $ = (id) => document.getElementById(id);
+
+export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]']);
+
+/** A token chip: the word, and its id when given; special tokens look different. */
+export function chip(token, id) {
+  const li = el('li', { class: SPECIAL.has(token) ? 'chip special' : 'chip' }, el('span', { class: 'tok', text: token }));
+  if (id !== undefined) {
+    li.append(el('span', { class: 'visually-hidden', text: ', id ' }), el('span', { class: 'id', text: String(id) }));
+  }
+  return li;
+}
+
+/** Replaces a list's children with chips for `tokens` (and their `ids`). */
+export function fillChips(list, tokens, ids) {
+  list.replaceChildren(...tokens.map((t, i) => chip(t, ids ? ids[i] : undefined)));
+}
+
+/** Shows (or clears, with a falsy message) the inline error of the control with this id. */
+export function setError(id, message) {
+  const control = $(id);
+  const slot = $(`${id}-error`);
+  if (slot) {
+    slot.textContent = message || '';
+    slot.hidden = !message;
+  }
+  if (control) {
+    if (message) control.setAttribute('aria-invalid', 'true');
+    else control.removeAttribute('aria-invalid');
+  }
+}
+
+/** The message of anything thrown, in plain words. */
+export const messageOf = (error) => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,72 @@
+// Part A, generation: seed, max length, temperature and top-k; one sample, or five from the same seed.
+import { generate, generateMany, randomSeed } from './pkg/gpt1_playground.js';
+import { $, el, fillChips, setError, messageOf } from './dom.js';
+import { parseSeed, parseMaxLen, parseTemperature, parseTopK } from './numbers.js';
+
+const FIELDS = { seed: parseSeed, len: parseMaxLen, t: parseTemperature, topk: parseTopK };
+const IDS = { seed: 'seed', len: 'max-len', t: 'temperature', topk: 'top-k' };
+export const GENERATION_KEYS = Object.keys(FIELDS);
+
+/** The options for generate()/Sampler from the typed text, or the errors per field. */
+export function generationOptions(state) {
+  const parsed = Object.fromEntries(GENERATION_KEYS.map((key) => [key, FIELDS[key](state[key])]));
+  const errors = Object.fromEntries(GENERATION_KEYS.map((key) => [key, parsed[key].error]));
+  if (Object.values(errors).some(Boolean)) return { errors };
+  const { seed, len, t, topk } = parsed;
+  return { errors, options: { seed: seed.value, maxLen: len.value, temperature: t.value, topK: topk.value } };
+}
+
+export function createGeneratePanel(store) {
+  const generated = $('generated');
+  const samples = $('samples');
+
+  function render() {
+    const model = store.model;
+    if (!model) return;
+    const { errors, options } = generationOptions(store.state);
+    for (const key of GENERATION_KEYS) setError(IDS[key], errors[key]);
+    // keep the last good output visible but marked stale while a field is invalid
+    generated.classList.toggle('stale', !options);
+    if (!options) return;
+    try {
+      fillChips(generated, generate(model, options));
+      setError('generate', '');
+    } catch (error) {
+      setError('generate', messageOf(error));
+      return;
+    }
+    if ($('samples-details').open) {
+      const rows = generateMany(model, 5, options);
+      samples.replaceChildren(...rows.map((tokens) => {
+        const list = el('ol', { class: 'chips' });
+        fillChips(list, tokens);
+        return el('li', {}, list);
+      }));
+    }
+  }
+
+  for (const key of GENERATION_KEYS) {
+    const input = $(IDS[key]);
+    input.addEventListener('input', () => store.set({ [key]: input.value }));
+  }
+  $('samples-details').addEventListener('toggle', render);
+
+  /** Draws a fresh seed and shows it, so this sample can be reproduced later. */
+  function resample() {
+    const seed = String(randomSeed());
+    $('seed').value = seed;
+    store.set({ seed });
+  }
+  $('resample').addEventListener('click', resample);
+
+  store.subscribe((changed) => {
+    if (changed.has('model') || GENERATION_KEYS.some((key) => changed.has(key))) render();
+  });
+
+  return {
+    fill(state) {
+      for (const key of GENERATION_KEYS) $(IDS[key]).value = state[key];
+    },
+    resample,
+  };
+}

@@ -1,0 +1,92 @@
+// Part C, GPT-1's fine-tuning loss: L = L_task + λ·L_lm, with the numbers filled in and −ln p drawn.
+import { loss, combinedLoss } from './pkg/gpt1_playground.js';
+import { $, svg, setError, messageOf } from './dom.js';
+import { parseLambda, parseLmLoss, parseProbability, four, short } from './numbers.js';
+
+// the plot's frame: p from 0 to 1 across, loss from 0 to Y_MAX up
+const W = 320;
+const H = 200;
+const PAD = 34;
+const Y_MAX = 5;
+const x = (p) => PAD + p * (W - 2 * PAD);
+const y = (l) => H - PAD - (Math.min(l, Y_MAX) / Y_MAX) * (H - 2 * PAD);
+
+function drawAxes(plot) {
+  let curve = '';
+  for (let i = 0; i <= 200; i++) {
+    const p = Math.max(i / 200, Math.exp(-Y_MAX)); // −ln p leaves the frame below p = e^−5
+    curve += `${i ? 'L' : 'M'}${x(p).toFixed(1)},${y(-Math.log(p)).toFixed(1)}`;
+  }
+  plot.append(
+    svg('path', { d: `M${x(0)},${y(0)}H${x(1)}M${x(0)},${y(0)}V${y(Y_MAX)}`, class: 'axis' }),
+    svg('path', { d: curve, class: 'curve' }),
+    ...[0, 0.5, 1].map((p) => svg('text', { x: x(p), y: H - PAD + 16, 'text-anchor': 'middle' }, String(p))),
+    ...[0, 1, 2, 3, 4, 5].map((l) => svg('text', { x: PAD - 6, y: y(l) + 4, 'text-anchor': 'end' }, String(l))),
+    svg('text', { x: W / 2, y: H - 4, 'text-anchor': 'middle' }, 'p given to the true label'),
+    svg('text', { x: x(0.62), y: y(3.6), class: 'curve-label' }, '−ln p'),
+  );
+}
+
+export function createLossPanel(store) {
+  const plot = $('loss-plot');
+  drawAxes(plot);
+  const point = svg('circle', { r: 6, class: 'point' });
+  const guide = svg('path', { class: 'guide' });
+  plot.append(guide, point);
+
+  function render() {
+    const { state } = store;
+    const p = parseProbability(state.p);
+    const lambda = parseLambda(state.lambda);
+    const typed = parseLmLoss(state.lm);
+    const fromModel = state.lmmode === 'model';
+    setError('p-positive', p.error);
+    setError('lambda', lambda.error);
+    setError('lm-loss', fromModel ? '' : typed.error);
+    $('lm-loss').disabled = fromModel;
+    $('p-value').textContent = p.error ? state.p : short(p.value, 2);
+    const lm = fromModel ? store.model?.loss() : typed.value;
+    $('lm-model-value').textContent = store.model ? four(store.model.loss()) : '—';
+    if (p.error || lambda.error || lm === undefined || !Number.isFinite(lm)) return;
+    // the classifier's probability for the true label: P(positive), or 1 − P(positive)
+    const truth = state.label === 'positive' ? 0 : 1;
+    const probs = [p.value, 1 - p.value];
+    let task;
+    let total;
+    try {
+      task = loss(probs, truth);
+      total = combinedLoss(task, lm, lambda.value);
+    } catch (error) {
+      setError('lambda', messageOf(error));
+      return;
+    }
+    $('task-loss').textContent = four(task);
+    $('combined-loss').textContent = four(total);
+    $('task-equation').textContent = `L_task = −ln P(${state.label}) = −ln ${short(probs[truth], 4)} = ${four(task)}`;
+    $('combined-equation').textContent = `L = L_task + λ·L_lm = ${four(task)} + ${short(lambda.value, 4)} × ${four(lm)} `
+      + `= ${four(total)}`;
+    point.setAttribute('cx', x(probs[truth]));
+    point.setAttribute('cy', y(task));
+    guide.setAttribute('d', `M${x(probs[truth])},${y(0)}V${y(task)}H${x(0)}`);
+    $('loss-plot-desc').textContent = `The point is at p = ${short(probs[truth], 4)}, loss ${four(task)}.`;
+  }
+
+  const inputs = { p: 'p-positive', lambda: 'lambda', lm: 'lm-loss' };
+  for (const [key, id] of Object.entries(inputs)) {
+    $(id).addEventListener('input', () => store.set({ [key]: $(id).value }));
+  }
+  for (const radio of document.querySelectorAll('input[name="label"], input[name="lmmode"]')) {
+    radio.addEventListener('change', () => { if (radio.checked) store.set({ [radio.name]: radio.value }); });
+  }
+  const keys = new Set(['model', 'label', 'lmmode', ...Object.keys(inputs)]);
+  store.subscribe((changed) => { if ([...changed].some((k) => keys.has(k))) render(); });
+
+  return {
+    fill(state) {
+      for (const [key, id] of Object.entries(inputs)) $(id).value = state[key];
+      for (const radio of document.querySelectorAll('input[name="label"], input[name="lmmode"]')) {
+        radio.checked = radio.value === state[radio.name];
+      }
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// The page's whole state as strings (exactly what the user typed), kept in the URL hash and in localStorage.
+
+export const LESSON_CORPUS = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
+
+export const DEFAULTS = Object.freeze({
+  corpus: LESSON_CORPUS,
+  k: '1',
+  seed: '42',
+  len: '6',
+  t: '1',
+  topk: '0',
+  task: 'classification',
+  text: 'chai bahut garam hai',
+  premise: 'chai bahut garam hai',
+  hypothesis: 'chai acha hai',
+  a: 'chai acha hai',
+  b: 'chai bahut acha hai',
+  context: 'chai bahut',
+  answers: 'garam hai\nacha hai',
+  p: '0.72',
+  label: 'positive',
+  lambda: '0.5',
+  lm: '1.5',
+  lmmode: 'typed',
+});
+
+export const TASKS = ['classification', 'entailment', 'similarity', 'multipleChoice'];
+const STORAGE_KEY = 'gpt1-playground/state';
+
+/** Keeps only known keys with string values, filling the rest from the defaults. */
+function complete(partial) {
+  const state = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS)) {
+    if (typeof partial[key] === 'string') state[key] = partial[key];
+  }
+  if (!TASKS.includes(state.task)) state.task = DEFAULTS.task;
+  if (!['positive', 'negative'].includes(state.label)) state.label = DEFAULTS.label;
+  if (!['typed', 'model'].includes(state.lmmode)) state.lmmode = DEFAULTS.lmmode;
+  return state;
+}
+
+/** The state a link carries, or null when its hash holds none. */
+export function fromHash(hash = location.hash) {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const found = {};
+  for (const key of Object.keys(DEFAULTS)) if (params.has(key)) found[key] = params.get(key);
+  return Object.keys(found).length ? complete(found) : null;
+}
+
+function fromStorage() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
+    return saved && typeof saved === 'object' ? complete(saved) : null;
+  } catch {
+    return null; // storage disabled or damaged: start from the lesson
+  }
+}
+
+/** A link's state first, else the last session's, else the lesson's. */
+export function load() {
+  return fromHash() ?? fromStorage() ?? { ...DEFAULTS };
+}
+
+/** The hash that reproduces `state` (everything after '#'). */
+export function toHash(state) {
+  return new URLSearchParams(Object.entries(state)).toString();
+}
+
+/** Writes the state into the address bar (without a history entry) and into localStorage. */
+export function save(state) {
+  history.replaceState(null, '', `#${toHash(state)}`);
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+  } catch {
+    // private mode or full storage: the link still carries everything
+  }
+}
+
+/** The shared store: state strings, the current model, and listeners told which keys changed. */
+export function createStore(initial) {
+  const listeners = [];
+  const store = {
+    state: { ...initial },
+    model: null,
+    subscribe(fn) { listeners.push(fn); },
+    /** Applies a patch, saves it, and tells every listener which keys changed. */
+    set(patch) {
+      Object.assign(store.state, patch);
+      save(store.state);
+      store.notify(new Set(Object.keys(patch)));
+    },
+    notify(changed) { for (const fn of listeners) fn(changed); },
+  };
+  return store;
+}
