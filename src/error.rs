@@ -39,6 +39,15 @@ pub enum Error {
         /// The largest size allowed.
         limit: usize,
     },
+    /// A token the model has never seen, in text it is asked to score.
+    UnknownToken {
+        /// The token as cut from the text.
+        token: String,
+        /// Where it was found.
+        place: String,
+    },
+    /// A request this kind of model cannot answer.
+    Unsupported(String),
     /// The system could not supply a random seed.
     NoRandomness(String),
 }
@@ -46,11 +55,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidParameter {
-                name,
-                value,
-                allowed,
-            } => {
+            Error::InvalidParameter { name, value, allowed } => {
                 write!(f, "{name} must be {allowed}; got {value}")
             }
             Error::EmptyCorpus => write!(
@@ -70,11 +75,15 @@ impl fmt::Display for Error {
             Error::TooLarge { what, size, limit } => {
                 write!(f, "{what} is {size}, above the limit of {limit}")
             }
+            Error::UnknownToken { token, place } => write!(
+                f,
+                "unknown token \"{}\" in {place}: the model never saw it in its corpus, so it has no probability \
+                 for it (use text made of the corpus's tokens)",
+                token.escape_debug()
+            ),
+            Error::Unsupported(what) => write!(f, "{what}"),
             Error::NoRandomness(why) => {
-                write!(
-                    f,
-                    "no random seed could be drawn ({why}); pass a seed explicitly"
-                )
+                write!(f, "no random seed could be drawn ({why}); pass a seed explicitly")
             }
         }
     }
@@ -90,11 +99,7 @@ pub fn js_number(x: f64) -> String {
     if x.is_nan() {
         "NaN".into()
     } else if x.is_infinite() {
-        if x > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }
+        if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
     } else if x == 0.0 && x.is_sign_negative() {
         "-0".into()
     } else if x.fract() == 0.0 && x.abs() < 1e21 {
@@ -106,11 +111,7 @@ pub fn js_number(x: f64) -> String {
 
 /// Builds an [`Error::InvalidParameter`] for a number.
 pub fn invalid_number(name: &'static str, value: f64, allowed: impl Into<String>) -> Error {
-    Error::InvalidParameter {
-        name,
-        value: js_number(value),
-        allowed: allowed.into(),
-    }
+    Error::InvalidParameter { name, value: js_number(value), allowed: allowed.into() }
 }
 
 /// Checks that `value` is a whole number in `min..=max` and returns it.
@@ -118,11 +119,7 @@ pub fn whole_number(name: &'static str, value: f64, min: u64, max: u64) -> Resul
     if value.is_finite() && value.fract() == 0.0 && value >= min as f64 && value <= max as f64 {
         Ok(value as u64)
     } else {
-        Err(invalid_number(
-            name,
-            value,
-            format!("a whole number from {min} to {max}"),
-        ))
+        Err(invalid_number(name, value, format!("a whole number from {min} to {max}")))
     }
 }
 

@@ -11,6 +11,7 @@
 //!
 //! The core is plain Rust with no WebAssembly types; `wasm.rs` is the one thin binding to JavaScript.
 
+pub mod bpe;
 pub mod encode;
 pub mod error;
 pub mod loss;
@@ -31,23 +32,16 @@ pub use tokens::Vocab;
 /// The n-gram model implements it today; a small transformer can sit beside it and share tokens, sampling and
 /// losses.
 pub trait LanguageModel {
-    /// The model's vocabulary; `[START]` and `[END]` among it.
+    /// The model's vocabulary.
     fn vocab(&self) -> &Vocab;
 
-    /// Writes `P(next | context)` for every token id into `out` (length V). `context` starts with `[START]`.
+    /// Writes `P(next | context)` for every token id into `out` (length V). `context` is everything generated
+    /// so far, the prompt included.
     fn next_probabilities(&self, context: &[u32], out: &mut [f64]);
 
-    /// The id of `[START]`.
-    fn start(&self) -> u32 {
-        self.vocab()
-            .id(tokens::START)
-            .expect("a model's vocabulary holds [START]")
-    }
+    /// The tokens generation starts from, returned as part of the output: `[START]` for sentence models.
+    fn prompt(&self) -> Vec<u32>;
 
-    /// The id of `[END]`.
-    fn end(&self) -> u32 {
-        self.vocab()
-            .id(tokens::END)
-            .expect("a model's vocabulary holds [END]")
-    }
+    /// The token after which generation stops (`[END]`), if the model has one.
+    fn end(&self) -> Option<u32>;
 }

@@ -18,11 +18,7 @@ pub fn cross_entropy(probs: &[f64], target: usize) -> Result<f64> {
             allowed: "a non-empty list of probabilities".into(),
         });
     }
-    if let Some((i, &p)) = probs
-        .iter()
-        .enumerate()
-        .find(|(_, p)| !(0.0..=1.0).contains(*p))
-    {
+    if let Some((i, &p)) = probs.iter().enumerate().find(|(_, p)| !(0.0..=1.0).contains(*p)) {
         return Err(Error::InvalidParameter {
             name: "probs",
             value: format!("{} at index {i}", js_number(p)),

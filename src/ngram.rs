@@ -1,99 +1,286 @@
-//! Part A, the model: a bigram language model counted from a corpus, smoothed with add-k.
+//! Part A, the model: an n-gram language model counted from a corpus, smoothed with add-k.
 //!
-//! The lesson builds a dense `V×V` matrix of ones and adds 1 for every adjacent pair. Here only the pairs that
-//! occur are stored (a compressed row layout), so memory grows with the number of distinct bigrams, not `V²`;
-//! every other cell of a row shares one value, `k / (row total + k·V)`.
+//! The lesson builds a dense `V×V` matrix of ones and adds 1 for every adjacent pair. Here only the
+//! (context, next) pairs that occur are stored, in rows sorted by context, so memory grows with the number of
+//! distinct n-grams, never `V^order`; every other cell of a row shares one value, `k / (row total + k·V)`.
+//! Order 2 on words, one sentence per line, is the lesson's bigram model, to the last bit.
+
+use std::rc::Rc;
 
 use crate::LanguageModel;
-use crate::error::{Error, Result, non_negative, whole_number};
-use crate::tokens::{END, START, Vocab, check_not_special, sentences};
+use crate::bpe::{Bpe, MAX_MERGES};
+use crate::error::{Error, Result, invalid_number, js_number, non_negative, whole_number};
+use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, lines, tokenize};
 
 /// The largest vocabulary for which [`NgramModel::probabilities`] and [`NgramModel::counts`] build a dense
 /// `V×V` matrix: 2,048 tokens, about 4.2 million cells (32 MiB of `f64`).
 pub const MAX_DENSE_VOCAB: usize = 2048;
+/// The highest n-gram order: 6 (five tokens of context).
+pub const MAX_ORDER: usize = 6;
+/// The largest vocabulary a model can have: 2^24 tokens (ids are packed 25 bits apiece into a context key).
+pub const MAX_VOCAB: usize = 1 << 24;
+/// How many merges the BPE tokenizer learns when the caller does not say.
+pub const DEFAULT_MERGES: usize = 100;
 
-/// A bigram language model with add-k smoothing.
-#[derive(Debug, Clone)]
-pub struct NgramModel {
+/// Which tokenizer to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenizerKind {
+    /// Words split on whitespace.
+    Word,
+    /// Unicode scalar values.
+    Char,
+    /// Byte-pair encoding learned from the corpus.
+    Bpe,
+}
+
+impl TokenizerKind {
+    /// Reads the JavaScript name: `"word"`, `"char"` or `"bpe"`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "word" => Ok(TokenizerKind::Word),
+            "char" => Ok(TokenizerKind::Char),
+            "bpe" => Ok(TokenizerKind::Bpe),
+            _ => Err(Error::InvalidParameter {
+                name: "tokenizer",
+                value: format!("{name:?}"),
+                allowed: "one of \"word\", \"char\", \"bpe\"".into(),
+            }),
+        }
+    }
+}
+
+/// Reads the JavaScript name of a boundary mode: `"lines"` or `"stream"`.
+pub fn parse_boundaries(name: &str) -> Result<Boundaries> {
+    match name {
+        "lines" => Ok(Boundaries::Lines),
+        "stream" => Ok(Boundaries::Stream),
+        _ => Err(Error::InvalidParameter {
+            name: "boundaries",
+            value: format!("{name:?}"),
+            allowed: "one of \"lines\", \"stream\"".into(),
+        }),
+    }
+}
+
+/// How to build a model. The defaults are the lesson's: add-1 bigrams over words, one sentence per line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelOptions {
+    /// k of add-k smoothing, ≥ 0.
+    pub smoothing: f64,
+    /// 1 (unigram) … 6.
+    pub order: usize,
+    /// Which tokenizer.
+    pub tokenizer: TokenizerKind,
+    /// For BPE: how many merges to learn (`None`: [`DEFAULT_MERGES`]).
+    pub merges: Option<usize>,
+    /// Sentences per line, or one stream.
+    pub boundaries: Boundaries,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            smoothing: 1.0,
+            order: 2,
+            tokenizer: TokenizerKind::Word,
+            merges: None,
+            boundaries: Boundaries::Lines,
+        }
+    }
+}
+
+impl ModelOptions {
+    /// Checks options given as JavaScript values; `None` keeps the default.
+    pub fn from_js(
+        smoothing: Option<f64>,
+        order: Option<f64>,
+        tokenizer: Option<&str>,
+        merges: Option<f64>,
+        boundaries: Option<&str>,
+    ) -> Result<Self> {
+        let mut options = ModelOptions::default();
+        if let Some(k) = smoothing {
+            options.smoothing = non_negative("smoothing", k)?;
+        }
+        if let Some(order) = order {
+            options.order = whole_number("order", order, 1, MAX_ORDER as u64)? as usize;
+        }
+        if let Some(name) = tokenizer {
+            options.tokenizer = TokenizerKind::parse(name)?;
+        }
+        if let Some(merges) = merges {
+            if options.tokenizer != TokenizerKind::Bpe {
+                return Err(invalid_number("merges", merges, "given only with tokenizer \"bpe\""));
+            }
+            options.merges = Some(whole_number("merges", merges, 0, MAX_MERGES as u64)? as usize);
+        }
+        if let Some(name) = boundaries {
+            options.boundaries = parse_boundaries(name)?;
+        }
+        Ok(options)
+    }
+}
+
+/// Packs up to five token ids (25 bits each) into one sortable key.
+fn pack(ids: &[u32]) -> u128 {
+    ids.iter().fold(0u128, |key, &id| (key << 25) | u128::from(id))
+}
+
+/// What counting a corpus produced; shared by every smoothing of the same counts.
+#[derive(Debug)]
+struct Counts {
     vocab: Vocab,
-    smoothing: f64,
-    /// Row `prev` owns `next_ids[row_start[prev]..row_start[prev + 1]]` (sorted) and the same range of `pair_counts`.
+    tokenizer: Tokenizer,
+    boundaries: Boundaries,
+    order: usize,
+    /// `[START]` and `[END]` (lines mode only).
+    start: Option<u32>,
+    end: Option<u32>,
+    /// Where generation begins: `[START]` (lines) or the corpus's first order−1 tokens (stream).
+    prompt: Vec<u32>,
+    /// Sorted packed contexts; row r is context `contexts[r]`.
+    contexts: Vec<u128>,
+    /// Row r owns `next_ids[row_start[r]..row_start[r + 1]]` (sorted) and the same range of `next_counts`.
     row_start: Vec<usize>,
     next_ids: Vec<u32>,
-    pair_counts: Vec<u32>,
-    /// How many pairs start with each token.
+    next_counts: Vec<u32>,
+    /// How many predictions each context made.
     row_totals: Vec<u64>,
-    /// How many pairs the corpus has in all.
-    pairs: u64,
+    /// How many predictions were counted in all.
+    predictions: u64,
+}
+
+/// An n-gram language model with add-k smoothing.
+#[derive(Debug, Clone)]
+pub struct NgramModel {
+    counts: Rc<Counts>,
+    smoothing: f64,
 }
 
 impl NgramModel {
-    /// Counts every adjacent pair of `[START] w1 … wn [END]` in each line of `corpus`; `smoothing` is the k of add-k.
+    /// The lesson's model: bigrams over words, one sentence per line, add-`smoothing`.
     pub fn new(corpus: &str, smoothing: f64) -> Result<Self> {
-        let smoothing = non_negative("smoothing", smoothing)?;
-        // token ids per sentence, with u32::MAX standing for [START] until the vocabulary is complete
-        let mut vocab = Vocab::default();
-        let mut sentence_ids: Vec<Vec<u32>> = Vec::new();
-        for (line, words) in sentences(corpus) {
-            let mut ids = Vec::with_capacity(words.len());
-            for word in words {
-                check_not_special(word, || format!("corpus line {line}"))?;
-                ids.push(vocab.intern(word));
+        NgramModel::with_options(corpus, &ModelOptions { smoothing, ..ModelOptions::default() })
+    }
+
+    /// Counts every (context, next) pair of the corpus under `options`.
+    pub fn with_options(corpus: &str, options: &ModelOptions) -> Result<Self> {
+        let smoothing = non_negative("smoothing", options.smoothing)?;
+        let order = whole_number("order", options.order as f64, 1, MAX_ORDER as u64)? as usize;
+        let context_len = order - 1;
+        let tokenizer = match options.tokenizer {
+            TokenizerKind::Word => Tokenizer::Word,
+            TokenizerKind::Char => Tokenizer::Char,
+            TokenizerKind::Bpe => {
+                let merges = options.merges.unwrap_or(DEFAULT_MERGES).min(MAX_MERGES);
+                Tokenizer::Bpe(Bpe::learn(lines(corpus).map(|(_, line)| line), merges))
             }
-            sentence_ids.push(ids);
+        };
+        let lines_mode = options.boundaries == Boundaries::Lines;
+
+        // the vocabulary in order of first appearance, then [START], [END] in lines mode
+        let sentences = tokenize(corpus, &tokenizer, options.boundaries);
+        let mut vocab = Vocab::default();
+        let mut sequences: Vec<Vec<u32>> = Vec::with_capacity(sentences.len());
+        for sentence in &sentences {
+            let mut ids = Vec::with_capacity(sentence.tokens.len() + order);
+            for &token in &sentence.tokens {
+                if lines_mode {
+                    check_not_special(token, || format!("corpus line {}", sentence.line))?;
+                }
+                ids.push(vocab.intern(token));
+            }
+            sequences.push(ids);
         }
         if vocab.is_empty() {
             return Err(Error::EmptyCorpus);
         }
-        let start = vocab.intern(START);
-        let end = vocab.intern(END);
-        let v = vocab.len();
+        let (start, end) = if lines_mode { (Some(vocab.intern(START)), Some(vocab.intern(END))) } else { (None, None) };
+        if vocab.len() > MAX_VOCAB {
+            return Err(Error::TooLarge { what: "the vocabulary", size: vocab.len(), limit: MAX_VOCAB });
+        }
 
-        // every adjacent pair as one sortable key: prev in the high half, next in the low half
-        let mut keys: Vec<u64> = Vec::with_capacity(sentence_ids.iter().map(|s| s.len() + 1).sum());
-        for ids in &sentence_ids {
-            let mut prev = start;
-            for &next in ids.iter().chain(std::iter::once(&end)) {
-                keys.push((u64::from(prev) << 32) | u64::from(next));
-                prev = next;
+        // pad each sentence: order−1 [START]s before, one [END] after (lines mode)
+        if let (Some(start), Some(end)) = (start, end) {
+            for ids in &mut sequences {
+                ids.splice(0..0, std::iter::repeat_n(start, context_len));
+                ids.push(end);
             }
         }
-        drop(sentence_ids);
-        keys.sort_unstable();
+        let prompt = match start {
+            Some(start) => vec![start],
+            None => {
+                let stream = &sequences[0];
+                if stream.len() <= context_len {
+                    return Err(Error::InvalidParameter {
+                        name: "order",
+                        value: order.to_string(),
+                        allowed: format!(
+                            "at most the number of tokens in a stream corpus minus 1 (the corpus has {} tokens)",
+                            stream.len()
+                        ),
+                    });
+                }
+                stream[..context_len].to_vec()
+            }
+        };
 
-        // run-length the sorted keys into rows of (next, count)
-        let mut row_start = vec![0usize; v + 1];
+        // every (context, next) as one sortable key, then run-length into rows
+        let mut keys: Vec<(u128, u32)> =
+            Vec::with_capacity(sequences.iter().map(|s| s.len().saturating_sub(context_len)).sum());
+        for ids in &sequences {
+            for window in ids.windows(order) {
+                keys.push((pack(&window[..context_len]), window[context_len]));
+            }
+        }
+        drop(sequences);
+        keys.sort_unstable();
+        let mut contexts = Vec::new();
+        let mut row_start = vec![0usize];
         let mut next_ids = Vec::new();
-        let mut pair_counts = Vec::new();
-        let mut row_totals = vec![0u64; v];
+        let mut next_counts = Vec::new();
+        let mut row_totals = Vec::new();
         let mut i = 0;
         while i < keys.len() {
             let key = keys[i];
             let run = keys[i..].iter().take_while(|&&k| k == key).count();
-            let (prev, next) = ((key >> 32) as usize, key as u32);
-            row_start[prev + 1] += 1;
-            next_ids.push(next);
-            pair_counts.push(run as u32);
-            row_totals[prev] += run as u64;
+            if contexts.last() != Some(&key.0) {
+                contexts.push(key.0);
+                row_start.push(row_start[row_start.len() - 1]);
+                row_totals.push(0);
+            }
+            next_ids.push(key.1);
+            next_counts.push(run as u32);
+            *row_start.last_mut().expect("a row was opened") += 1;
+            *row_totals.last_mut().expect("a row was opened") += run as u64;
             i += run;
         }
-        for r in 0..v {
-            row_start[r + 1] += row_start[r];
-        }
-        Ok(NgramModel {
+        let counts = Counts {
             vocab,
-            smoothing,
+            tokenizer,
+            boundaries: options.boundaries,
+            order,
+            start,
+            end,
+            prompt,
+            contexts,
             row_start,
             next_ids,
-            pair_counts,
+            next_counts,
             row_totals,
-            pairs: keys.len() as u64,
-        })
+            predictions: keys.len() as u64,
+        };
+        Ok(NgramModel { counts: Rc::new(counts), smoothing })
     }
 
-    /// The vocabulary: words in order of first appearance, then `[START]`, `[END]`.
+    /// The same counts with another k: no re-counting.
+    pub fn with_smoothing(&self, smoothing: f64) -> Result<Self> {
+        Ok(NgramModel { counts: Rc::clone(&self.counts), smoothing: non_negative("smoothing", smoothing)? })
+    }
+
+    /// The vocabulary: tokens in order of first appearance, then `[START]`, `[END]` in lines mode.
     pub fn vocab(&self) -> &Vocab {
-        &self.vocab
+        &self.counts.vocab
     }
 
     /// The k of add-k smoothing.
@@ -101,66 +288,164 @@ impl NgramModel {
         self.smoothing
     }
 
-    /// How many pairs were counted in all.
+    /// The n of n-gram: how many tokens a counted window spans (context + next).
+    pub fn order(&self) -> usize {
+        self.counts.order
+    }
+
+    /// The tokenizer (BPE holds its merges).
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.counts.tokenizer
+    }
+
+    /// Sentences per line, or one stream.
+    pub fn boundaries(&self) -> Boundaries {
+        self.counts.boundaries
+    }
+
+    /// How many predictions were counted in all (for order 2 in lines mode: the pairs).
     pub fn pair_total(&self) -> u64 {
-        self.pairs
+        self.counts.predictions
     }
 
-    /// How many distinct pairs occur (what the model's memory grows with).
+    /// How many distinct (context, next) pairs occur: what the model's memory grows with.
     pub fn distinct_pairs(&self) -> usize {
-        self.next_ids.len()
+        self.counts.next_ids.len()
     }
 
-    /// How many pairs start with `prev`.
+    /// How many distinct contexts occur.
+    pub fn context_count(&self) -> usize {
+        self.counts.contexts.len()
+    }
+
+    /// The row of a context (its last order−1 tokens; in lines mode, `[START]`s fill in a shorter one).
+    fn row_of(&self, context: &[u32]) -> Option<usize> {
+        let c = self.counts.order - 1;
+        let mut window = [0u32; MAX_ORDER];
+        let take = context.len().min(c);
+        let pad = c - take;
+        let filler = self.counts.start.unwrap_or(0);
+        window[..pad].fill(filler);
+        window[pad..c].copy_from_slice(&context[context.len() - take..]);
+        self.counts.contexts.binary_search(&pack(&window[..c])).ok()
+    }
+
+    fn row_range(&self, row: usize) -> std::ops::Range<usize> {
+        self.counts.row_start[row]..self.counts.row_start[row + 1]
+    }
+
+    /// The `(next, count)` pairs counted after `context`, sorted by `next`.
+    pub fn context_counts(&self, context: &[u32]) -> Vec<(u32, u32)> {
+        self.row_of(context).map_or_else(Vec::new, |row| {
+            let range = self.row_range(row);
+            self.counts.next_ids[range.clone()]
+                .iter()
+                .copied()
+                .zip(self.counts.next_counts[range].iter().copied())
+                .collect()
+        })
+    }
+
+    /// How many predictions `context` made in the corpus (the row total before smoothing).
+    pub fn context_total(&self, context: &[u32]) -> u64 {
+        self.row_of(context).map_or(0, |row| self.counts.row_totals[row])
+    }
+
+    /// How many pairs start with `prev` (bigram models).
     pub fn row_total(&self, prev: u32) -> u64 {
-        self.row_totals[prev as usize]
+        self.context_total(&[prev])
     }
 
-    /// The pairs `(next, count)` that follow `prev`, sorted by `next`.
-    pub fn row_counts(&self, prev: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let range = self.row_start[prev as usize]..self.row_start[prev as usize + 1];
-        self.next_ids[range.clone()]
-            .iter()
-            .copied()
-            .zip(self.pair_counts[range].iter().copied())
+    /// How often `next` follows `context` in the corpus.
+    pub fn count(&self, context: &[u32], next: u32) -> u32 {
+        self.row_of(context).map_or(0, |row| {
+            let range = self.row_range(row);
+            match self.counts.next_ids[range.clone()].binary_search(&next) {
+                Ok(at) => self.counts.next_counts[range.start + at],
+                Err(_) => 0,
+            }
+        })
     }
 
-    /// How often `next` follows `prev` in the corpus.
-    pub fn count(&self, prev: u32, next: u32) -> u32 {
-        let range = self.row_start[prev as usize]..self.row_start[prev as usize + 1];
-        match self.next_ids[range.clone()].binary_search(&next) {
-            Ok(at) => self.pair_counts[range.start + at],
-            Err(_) => 0,
-        }
-    }
-
-    /// The denominator of row `prev`: `row total + k·V`.
-    fn denominator(&self, prev: u32) -> f64 {
-        self.row_totals[prev as usize] as f64 + self.smoothing * self.vocab.len() as f64
-    }
-
-    /// Writes `P(· | prev)` into `out` (length V): `(count + k) / (row total + k·V)`.
+    /// Writes `P(· | context)` into `out` (length V): `(count + k) / (row total + k·V)`.
     ///
-    /// With k = 0 a row that was never counted (`[END]`'s) is `0/0`: NaN, as in numpy.
-    pub fn fill_row(&self, prev: u32, out: &mut [f64]) {
-        let denominator = self.denominator(prev);
+    /// A context that was never counted gets `k / (k·V)`: uniform for k > 0, and `0/0` = NaN for k = 0, as numpy.
+    pub fn fill_row(&self, context: &[u32], out: &mut [f64]) {
+        let v = self.counts.vocab.len() as f64;
+        let row = self.row_of(context);
+        let total = row.map_or(0, |r| self.counts.row_totals[r]);
         // add k to every count (Laplace when k = 1), then divide by the row's sum
+        let denominator = total as f64 + self.smoothing * v;
         out.fill(self.smoothing / denominator);
-        for (next, count) in self.row_counts(prev) {
-            out[next as usize] = (f64::from(count) + self.smoothing) / denominator;
+        if let Some(row) = row {
+            let range = self.row_range(row);
+            for (&next, &count) in self.counts.next_ids[range.clone()].iter().zip(&self.counts.next_counts[range]) {
+                out[next as usize] = (f64::from(count) + self.smoothing) / denominator;
+            }
         }
     }
 
-    /// `P(· | prev)` as a new vector, after checking that `prev` is a token id.
+    /// `P(· | prev)` for a bigram model, after checking that `prev` is a token id.
     pub fn row(&self, prev: f64) -> Result<Vec<f64>> {
-        let prev = whole_number("prev", prev, 0, self.vocab.len() as u64 - 1)? as u32;
-        let mut out = vec![0.0; self.vocab.len()];
-        self.fill_row(prev, &mut out);
+        if self.counts.order != 2 {
+            return Err(Error::Unsupported(format!(
+                "row(prev) with a token id needs an order-2 model; this one has order {}: pass the context as a \
+                 list of {} tokens",
+                self.counts.order,
+                self.counts.order - 1
+            )));
+        }
+        let prev = whole_number("prev", prev, 0, self.counts.vocab.len() as u64 - 1)? as u32;
+        let mut out = vec![0.0; self.counts.vocab.len()];
+        self.fill_row(&[prev], &mut out);
         Ok(out)
     }
 
+    /// `P(· | context)` for a context of exactly order−1 token strings.
+    pub fn row_for(&self, context: &[String]) -> Result<Vec<f64>> {
+        let c = self.counts.order - 1;
+        if context.len() != c {
+            return Err(Error::InvalidParameter {
+                name: "context",
+                value: format!("{} tokens", context.len()),
+                allowed: format!("a list of exactly {c} tokens (order {} − 1)", self.counts.order),
+            });
+        }
+        let ids = context
+            .iter()
+            .map(|t| {
+                self.counts.vocab.id(t).ok_or_else(|| Error::UnknownToken { token: t.clone(), place: "context".into() })
+            })
+            .collect::<Result<Vec<u32>>>()?;
+        let mut out = vec![0.0; self.counts.vocab.len()];
+        self.fill_row(&ids, &mut out);
+        Ok(out)
+    }
+
+    /// The `limit` contexts that made the most predictions, most first (ties: in key order), with their totals.
+    pub fn top_contexts(&self, limit: usize) -> Vec<(Vec<u32>, u64)> {
+        let mut rows: Vec<usize> = (0..self.counts.contexts.len()).collect();
+        rows.sort_by(|&a, &b| self.counts.row_totals[b].cmp(&self.counts.row_totals[a]).then(a.cmp(&b)));
+        rows.truncate(limit);
+        let c = self.counts.order - 1;
+        rows.into_iter()
+            .map(|r| {
+                let key = self.counts.contexts[r];
+                let ids = (0..c).map(|i| ((key >> (25 * (c - 1 - i))) & 0x1ff_ffff) as u32).collect();
+                (ids, self.counts.row_totals[r])
+            })
+            .collect()
+    }
+
     fn check_dense(&self) -> Result<usize> {
-        let v = self.vocab.len();
+        if self.counts.order != 2 {
+            return Err(Error::Unsupported(format!(
+                "the dense V×V matrix is the bigram (order 2) view; this model has order {}: use row(context) \
+                 and topContexts() instead",
+                self.counts.order
+            )));
+        }
+        let v = self.counts.vocab.len();
         if v > MAX_DENSE_VOCAB {
             return Err(Error::TooLarge {
                 what: "the vocabulary for a dense V×V export",
@@ -176,7 +461,7 @@ impl NgramModel {
         let v = self.check_dense()?;
         let mut out = vec![0.0; v * v];
         for (prev, row) in out.chunks_exact_mut(v).enumerate() {
-            self.fill_row(prev as u32, row);
+            self.fill_row(&[prev as u32], row);
         }
         Ok(out)
     }
@@ -186,49 +471,109 @@ impl NgramModel {
         let v = self.check_dense()?;
         let mut out = vec![0.0; v * v];
         for prev in 0..v {
-            for (next, count) in self.row_counts(prev as u32) {
+            for (next, count) in self.context_counts(&[prev as u32]) {
                 out[prev * v + next as usize] = f64::from(count);
             }
         }
         Ok(out)
     }
 
-    /// Mean `−ln P(next | prev)` over every pair of the corpus, `[START]→w1 … wn→[END]`.
+    /// Mean `−ln P(next | context)` over every prediction counted from the corpus.
     pub fn loss(&self) -> f64 {
+        let v = self.counts.vocab.len() as f64;
         let mut total = 0.0;
-        for prev in 0..self.vocab.len() as u32 {
-            let denominator = self.denominator(prev);
-            for (_, count) in self.row_counts(prev) {
-                let p = (f64::from(count) + self.smoothing) / denominator;
-                total -= f64::from(count) * p.ln();
+        for (row, &row_total) in self.counts.row_totals.iter().enumerate() {
+            let denominator = row_total as f64 + self.smoothing * v;
+            for &count in &self.counts.next_counts[self.row_range(row)] {
+                total -= f64::from(count) * ((f64::from(count) + self.smoothing) / denominator).ln();
             }
         }
-        total / self.pairs as f64
+        total / self.counts.predictions as f64
+    }
+
+    /// Cuts `text` into token ids by the model's tokenizer and boundaries, padded as the corpus was.
+    pub fn token_ids(&self, text: &str) -> Result<Vec<Vec<u32>>> {
+        let c = self.counts.order - 1;
+        let mut sequences = Vec::new();
+        for sentence in tokenize(text, &self.counts.tokenizer, self.counts.boundaries) {
+            let mut ids = Vec::with_capacity(sentence.tokens.len() + c + 1);
+            if let Some(start) = self.counts.start {
+                ids.extend(std::iter::repeat_n(start, c));
+            }
+            let place = || format!("the text (line {})", sentence.line);
+            for token in sentence.tokens {
+                if self.counts.start.is_some() {
+                    check_not_special(token, place)?;
+                }
+                let id = self.counts.vocab.id(token);
+                ids.push(id.ok_or_else(|| Error::UnknownToken { token: token.to_string(), place: place() })?);
+            }
+            if let Some(end) = self.counts.end {
+                ids.push(end);
+            }
+            sequences.push(ids);
+        }
+        Ok(sequences)
+    }
+
+    /// Mean `−ln P(next | context)` over every position of `text` that has a full context, by the same rules as
+    /// the corpus (held-out loss). A token the model never saw is an error that names it.
+    pub fn loss_on(&self, text: &str) -> Result<f64> {
+        let order = self.counts.order;
+        let v = self.counts.vocab.len() as f64;
+        let (mut total, mut predictions) = (0.0, 0u64);
+        for ids in self.token_ids(text)? {
+            for window in ids.windows(order) {
+                let (context, next) = window.split_at(order - 1);
+                let row = self.row_of(context);
+                let row_total = row.map_or(0, |r| self.counts.row_totals[r]);
+                let count = self.count(context, next[0]);
+                let p = (f64::from(count) + self.smoothing) / (row_total as f64 + self.smoothing * v);
+                total -= p.ln();
+                predictions += 1;
+            }
+        }
+        if predictions == 0 {
+            return Err(Error::InvalidParameter {
+                name: "text",
+                value: "a text with nothing to predict".into(),
+                allowed: format!("a text with at least {order} tokens in stream mode, or one non-empty line"),
+            });
+        }
+        Ok(total / predictions as f64)
     }
 
     /// `exp(loss)`: how many equally likely tokens the model is, on average, choosing among.
     pub fn perplexity(&self) -> f64 {
         self.loss().exp()
     }
+
+    /// A short description for messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "order {} {} model ({}, k = {})",
+            self.counts.order,
+            self.counts.tokenizer.name(),
+            self.counts.boundaries.name(),
+            js_number(self.smoothing)
+        )
+    }
 }
 
 impl LanguageModel for NgramModel {
     fn vocab(&self) -> &Vocab {
-        &self.vocab
+        &self.counts.vocab
     }
 
-    fn start(&self) -> u32 {
-        self.vocab.len() as u32 - 2
+    fn prompt(&self) -> Vec<u32> {
+        self.counts.prompt.clone()
     }
 
-    fn end(&self) -> u32 {
-        self.vocab.len() as u32 - 1
+    fn end(&self) -> Option<u32> {
+        self.counts.end
     }
 
     fn next_probabilities(&self, context: &[u32], out: &mut [f64]) {
-        let prev = *context
-            .last()
-            .expect("generation always starts from [START]");
-        self.fill_row(prev, out);
+        self.fill_row(context, out);
     }
 }

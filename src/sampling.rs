@@ -22,9 +22,7 @@ impl Mt19937 {
         state[0] = seed;
         for i in 1..624 {
             let prev = state[i - 1];
-            state[i] = 1_812_433_253u32
-                .wrapping_mul(prev ^ (prev >> 30))
-                .wrapping_add(i as u32);
+            state[i] = 1_812_433_253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
         }
         Mt19937 { state, next: 624 }
     }
@@ -60,9 +58,7 @@ impl Mt19937 {
 
 impl std::fmt::Debug for Mt19937 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mt19937")
-            .field("next", &self.next)
-            .finish_non_exhaustive()
+        f.debug_struct("Mt19937").field("next", &self.next).finish_non_exhaustive()
     }
 }
 
@@ -136,12 +132,7 @@ pub struct SampleOptions {
 
 impl Default for SampleOptions {
     fn default() -> Self {
-        SampleOptions {
-            seed: None,
-            max_len: 6,
-            temperature: 1.0,
-            top_k: 0,
-        }
+        SampleOptions { seed: None, max_len: 6, temperature: 1.0, top_k: 0 }
     }
 }
 
@@ -162,11 +153,7 @@ impl SampleOptions {
         }
         if let Some(temperature) = temperature {
             if !(temperature.is_finite() && temperature > 0.0) {
-                return Err(invalid_number(
-                    "temperature",
-                    temperature,
-                    "a finite number > 0",
-                ));
+                return Err(invalid_number("temperature", temperature, "a finite number > 0"));
             }
             options.temperature = temperature;
         }
@@ -192,11 +179,7 @@ pub fn reshape(probs: &mut [f64], temperature: f64, top_k: usize) {
     if top_k > 0 && top_k < probs.len() {
         // order ids by probability (ties: lower id first) and zero everything after the k-th
         let mut order: Vec<u32> = (0..probs.len() as u32).collect();
-        let by_rank = |a: &u32, b: &u32| {
-            probs[*b as usize]
-                .total_cmp(&probs[*a as usize])
-                .then(a.cmp(b))
-        };
+        let by_rank = |a: &u32, b: &u32| probs[*b as usize].total_cmp(&probs[*a as usize]).then(a.cmp(b));
         order.select_nth_unstable_by(top_k - 1, by_rank);
         for &id in &order[top_k..] {
             probs[id as usize] = 0.0;
@@ -207,11 +190,7 @@ pub fn reshape(probs: &mut [f64], temperature: f64, top_k: usize) {
         let max = probs.iter().copied().fold(0.0, f64::max);
         let log_max = max.ln();
         for p in probs.iter_mut() {
-            *p = if *p > 0.0 {
-                ((p.ln() - log_max) / temperature).exp()
-            } else {
-                0.0
-            };
+            *p = if *p > 0.0 { ((p.ln() - log_max) / temperature).exp() } else { 0.0 };
         }
     }
     if temperature != 1.0 || (top_k > 0 && top_k < probs.len()) {
@@ -235,7 +214,8 @@ pub struct Step {
     pub token: u32,
 }
 
-/// The lesson's `generate`, one token at a time: starts at `[START]`, stops after `[END]` or at `max_len` tokens.
+/// The lesson's `generate`, one token at a time: starts at the model's prompt (`[START]`), stops after `[END]` or
+/// at `max_len` tokens.
 #[derive(Debug, Clone)]
 pub struct Sampler<R: Rng = Mt19937> {
     rng: R,
@@ -248,12 +228,7 @@ impl<R: Rng> Sampler<R> {
     /// A sampler at `[START]` drawing from `rng`.
     pub fn with_rng(model: &dyn LanguageModel, rng: R, options: SampleOptions) -> Self {
         let v = model.vocab().len();
-        Sampler {
-            rng,
-            options,
-            tokens: vec![model.start()],
-            row: vec![0.0; v],
-        }
+        Sampler { rng, options, tokens: model.prompt(), row: vec![0.0; v] }
     }
 
     /// The tokens so far, `[START]` first.
@@ -263,13 +238,13 @@ impl<R: Rng> Sampler<R> {
 
     /// True once `[END]` was drawn or `max_len` tokens exist.
     pub fn is_done(&self, model: &dyn LanguageModel) -> bool {
-        self.tokens.len() >= self.options.max_len || self.tokens.last() == Some(&model.end())
+        self.tokens.len() >= self.options.max_len
+            || (model.end().is_some() && self.tokens.last().copied() == model.end())
     }
 
-    /// Goes back to `[START]` without touching the random stream.
+    /// Goes back to the prompt (`[START]`) without touching the random stream.
     pub fn restart(&mut self, model: &dyn LanguageModel) {
-        self.tokens.clear();
-        self.tokens.push(model.start());
+        self.tokens = model.prompt();
     }
 
     /// Draws the next token into the row buffer and returns it; `None` when done.
@@ -292,18 +267,9 @@ impl<R: Rng> Sampler<R> {
         }
         let mut probabilities = vec![0.0; self.row.len()];
         model.next_probabilities(&self.tokens, &mut probabilities);
-        reshape(
-            &mut probabilities,
-            self.options.temperature,
-            self.options.top_k,
-        );
+        reshape(&mut probabilities, self.options.temperature, self.options.top_k);
         let (uniform, token) = self.draw(model)?;
-        Some(Step {
-            probabilities,
-            cdf: self.row.clone(),
-            uniform,
-            token,
-        })
+        Some(Step { probabilities, cdf: self.row.clone(), uniform, token })
     }
 
     /// Draws until done and returns every token, `[START]` included.
@@ -330,11 +296,7 @@ pub fn generate(model: &dyn LanguageModel, options: SampleOptions) -> Result<Vec
 }
 
 /// `np.random.seed(seed)` once, then `count` successive calls of the lesson's `generate`.
-pub fn generate_many(
-    model: &dyn LanguageModel,
-    count: usize,
-    options: SampleOptions,
-) -> Result<Vec<Vec<u32>>> {
+pub fn generate_many(model: &dyn LanguageModel, count: usize, options: SampleOptions) -> Result<Vec<Vec<u32>>> {
     let mut sampler = Sampler::new(model, options)?;
     let mut all = Vec::with_capacity(count);
     for _ in 0..count {

@@ -1,7 +1,5 @@
 //! The one binding to JavaScript: converts values and errors, and holds no logic of its own.
 
-use std::rc::Rc;
-
 use js_sys::{Array, Float32Array, Float64Array, Object};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -14,11 +12,21 @@ use crate::{LanguageModel, loss, ngram};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** Options of `new NgramModel(corpus, options)`. */
+/** Options of `new NgramModel(corpus, options)`. The defaults are the lesson's bigram model. */
 export interface ModelOptions {
   /** k of add-k smoothing, ≥ 0; default 1 (Laplace, as the lesson). */
   smoothing?: number;
+  /** n of n-gram: 1 (unigram) … 6; default 2 (bigram). */
+  order?: number;
+  /** "word" (default), "char" (every Unicode character) or "bpe" (merges learned from the corpus). */
+  tokenizer?: "word" | "char" | "bpe";
+  /** With "bpe" only: how many merges to learn, 0 … 10000; default 100. */
+  merges?: number;
+  /** "lines" (default: a sentence per line, with [START]/[END]) or "stream" (one sequence; newline is a token). */
+  boundaries?: "lines" | "stream";
 }
+/** A context and how many predictions it made in the corpus. */
+export interface ContextTotal { context: string[]; total: number }
 /** Options of `generate`, `generateMany` and `new Sampler`. */
 export interface GenerateOptions {
   /** Integer 0 … 2^32−1, as `np.random.seed`; omitted → a random seed from the system's crypto. */
@@ -56,9 +64,7 @@ export interface SamplingStep {
 #[wasm_bindgen(start)]
 fn start() {
     std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(
-            &format!("gpt1-playground: internal error (a bug, please report it): {info}").into(),
-        );
+        web_sys::console::error_1(&format!("gpt1-playground: internal error (a bug, please report it): {info}").into());
     }));
 }
 
@@ -75,19 +81,12 @@ fn describe(value: &JsValue) -> String {
     } else if Array::is_array(value) {
         "an array".into()
     } else {
-        value
-            .js_typeof()
-            .as_string()
-            .map_or("a value".into(), |t| format!("a value of type {t}"))
+        value.js_typeof().as_string().map_or("a value".into(), |t| format!("a value of type {t}"))
     }
 }
 
 fn wrong_type(name: &'static str, value: &JsValue, allowed: &str) -> Error {
-    Error::InvalidParameter {
-        name,
-        value: describe(value),
-        allowed: allowed.into(),
-    }
+    Error::InvalidParameter { name, value: describe(value), allowed: allowed.into() }
 }
 
 /// A number that may be left out (`undefined` or `null`).
@@ -95,38 +94,24 @@ fn optional_number(name: &'static str, value: &JsValue) -> Result<Option<f64>, E
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    value
-        .as_f64()
-        .map(Some)
-        .ok_or_else(|| wrong_type(name, value, "a number"))
+    value.as_f64().map(Some).ok_or_else(|| wrong_type(name, value, "a number"))
 }
 
 /// A number that must be given.
 fn number(name: &'static str, value: &JsValue) -> Result<f64, Error> {
-    value
-        .as_f64()
-        .ok_or_else(|| wrong_type(name, value, "a number"))
+    value.as_f64().ok_or_else(|| wrong_type(name, value, "a number"))
 }
 
 /// A string that must be given.
 fn string(name: &'static str, value: &JsValue) -> Result<String, Error> {
-    value
-        .as_string()
-        .ok_or_else(|| wrong_type(name, value, "a string"))
+    value.as_string().ok_or_else(|| wrong_type(name, value, "a string"))
 }
 
 /// Reads a plain object with the given fields; an unknown field is an error, so a typo never passes silently.
-fn object<T: DeserializeOwned>(
-    name: &'static str,
-    value: &JsValue,
-    fields: &[&str],
-) -> Result<T, Error> {
+fn object<T: DeserializeOwned>(name: &'static str, value: &JsValue, fields: &[&str]) -> Result<T, Error> {
     let shape = format!("{{ {} }}", fields.join(", "));
-    let bad = |problem: String| Error::InvalidParameter {
-        name,
-        value: problem,
-        allowed: format!("an object like {shape}"),
-    };
+    let bad =
+        |problem: String| Error::InvalidParameter { name, value: problem, allowed: format!("an object like {shape}") };
     if !value.is_object() || Array::is_array(value) {
         return Err(bad(describe(value)));
     }
@@ -138,32 +123,54 @@ fn object<T: DeserializeOwned>(
     }
     serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
         let error = JsValue::from(e);
-        let message = error
-            .dyn_ref::<js_sys::Error>()
-            .map_or("a value of the wrong shape".into(), |e| {
-                String::from(e.message())
-            });
+        let message =
+            error.dyn_ref::<js_sys::Error>().map_or("a value of the wrong shape".into(), |e| String::from(e.message()));
         bad(message.replace('`', "\""))
     })
 }
 
 /// Reads an options object; `undefined` or `null` means all defaults.
-fn options<T: DeserializeOwned + Default>(
-    name: &'static str,
-    value: &JsValue,
-    fields: &[&str],
-) -> Result<T, Error> {
-    if value.is_undefined() || value.is_null() {
-        Ok(T::default())
-    } else {
-        object(name, value, fields)
-    }
+fn options<T: DeserializeOwned + Default>(name: &'static str, value: &JsValue, fields: &[&str]) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() { Ok(T::default()) } else { object(name, value, fields) }
 }
 
 #[derive(Deserialize, Default)]
 struct ModelOptionsJs {
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     smoothing: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    order: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    tokenizer: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    merges: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    boundaries: JsValue,
+}
+
+/// A string that may be left out (`undefined` or `null`).
+fn optional_string(name: &'static str, value: &JsValue) -> Result<Option<String>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_string().map(Some).ok_or_else(|| wrong_type(name, value, "a string"))
+}
+
+fn model_options(value: &JsValue) -> Result<ngram::ModelOptions, Error> {
+    let fields = ["smoothing", "order", "tokenizer", "merges", "boundaries"];
+    let o: ModelOptionsJs = options("options", value, &fields)?;
+    ngram::ModelOptions::from_js(
+        optional_number("smoothing", &o.smoothing)?,
+        optional_number("order", &o.order)?,
+        optional_string("tokenizer", &o.tokenizer)?.as_deref(),
+        optional_number("merges", &o.merges)?,
+        optional_string("boundaries", &o.boundaries)?.as_deref(),
+    )
+}
+
+/// An optional text argument.
+fn optional_text(value: &JsValue) -> Result<Option<String>, Error> {
+    optional_string("text", value)
 }
 
 #[derive(Deserialize, Default)]
@@ -180,8 +187,7 @@ struct GenerateOptionsJs {
 }
 
 fn sample_options(value: &JsValue) -> Result<SampleOptions, Error> {
-    let o: GenerateOptionsJs =
-        options("options", value, &["seed", "maxLen", "temperature", "topK"])?;
+    let o: GenerateOptionsJs = options("options", value, &["seed", "maxLen", "temperature", "topK"])?;
     SampleOptions::from_numbers(
         optional_number("seed", &o.seed)?,
         optional_number("maxLen", &o.max_len)?,
@@ -190,29 +196,36 @@ fn sample_options(value: &JsValue) -> Result<SampleOptions, Error> {
     )
 }
 
-/// A bigram language model with add-k smoothing, counted from a corpus (one sentence per line).
+/// An n-gram language model with add-k smoothing, counted from a corpus (by default the lesson's bigrams).
 #[wasm_bindgen(js_name = NgramModel)]
 pub struct NgramModelJs {
-    inner: Rc<ngram::NgramModel>,
+    inner: ngram::NgramModel,
 }
 
 #[wasm_bindgen(js_class = NgramModel)]
 impl NgramModelJs {
-    /// Counts every adjacent pair of `[START] w1 … wn [END]` in each non-empty line of `corpus`.
+    /// Counts every (context, next) pair of the corpus: by default, adjacent pairs of `[START] w1 … wn [END]`
+    /// in each non-empty line.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string")] corpus: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ModelOptions")] options: Option<Object>,
     ) -> Result<NgramModelJs, JsError> {
         let corpus = string("corpus", &corpus)?;
-        let o: ModelOptionsJs = self::options("options", &options.into(), &["smoothing"])?;
-        let smoothing = optional_number("smoothing", &o.smoothing)?.unwrap_or(1.0);
-        Ok(NgramModelJs {
-            inner: Rc::new(ngram::NgramModel::new(&corpus, smoothing)?),
-        })
+        let options = model_options(&options.into())?;
+        Ok(NgramModelJs { inner: ngram::NgramModel::with_options(&corpus, &options)? })
     }
 
-    /// The tokens in id order: words by first appearance, then `[START]`, `[END]`.
+    /// The same counts with another smoothing k: nothing is re-counted.
+    #[wasm_bindgen(js_name = withSmoothing)]
+    pub fn with_smoothing(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] smoothing: JsValue,
+    ) -> Result<NgramModelJs, JsError> {
+        Ok(NgramModelJs { inner: self.inner.with_smoothing(number("smoothing", &smoothing)?)? })
+    }
+
+    /// The tokens in id order: by first appearance, then `[START]`, `[END]` (lines mode).
     #[wasm_bindgen(getter)]
     pub fn vocab(&self) -> Vec<String> {
         self.inner.vocab().tokens().to_vec()
@@ -224,59 +237,142 @@ impl NgramModelJs {
         self.inner.smoothing()
     }
 
-    /// How many pairs were counted in all.
+    /// The n of n-gram.
+    #[wasm_bindgen(getter)]
+    pub fn order(&self) -> u32 {
+        self.inner.order() as u32
+    }
+
+    /// "word", "char" or "bpe".
+    #[wasm_bindgen(getter, unchecked_return_type = "\"word\" | \"char\" | \"bpe\"")]
+    pub fn tokenizer(&self) -> String {
+        self.inner.tokenizer().name().into()
+    }
+
+    /// "lines" or "stream".
+    #[wasm_bindgen(getter, unchecked_return_type = "\"lines\" | \"stream\"")]
+    pub fn boundaries(&self) -> String {
+        self.inner.boundaries().name().into()
+    }
+
+    /// How many predictions were counted in all (order 2, lines: the pairs).
     #[wasm_bindgen(getter, js_name = pairTotal)]
     pub fn pair_total(&self) -> f64 {
         self.inner.pair_total() as f64
     }
 
-    /// How many distinct pairs occur: what the model's memory grows with.
+    /// How many distinct (context, next) pairs occur: what the model's memory grows with.
     #[wasm_bindgen(getter, js_name = distinctPairs)]
     pub fn distinct_pairs(&self) -> u32 {
         self.inner.distinct_pairs() as u32
     }
 
-    /// How many pairs start with each token (the row totals before smoothing).
+    /// How many pairs start with each token (order 2: the row totals before smoothing).
     #[wasm_bindgen(js_name = rowTotals)]
     pub fn row_totals(&self) -> Vec<f64> {
-        (0..self.inner.vocab().len() as u32)
-            .map(|prev| self.inner.row_total(prev) as f64)
-            .collect()
+        (0..self.inner.vocab().len() as u32).map(|prev| self.inner.row_total(prev) as f64).collect()
     }
 
-    /// The smoothed V×V matrix, row-major `[prev * V + next]`: the lesson's `lm`. Refuses past 2,048 tokens.
+    /// The smoothed V×V matrix of a bigram model, row-major `[prev * V + next]`: the lesson's `lm`.
+    /// Refuses past 2,048 tokens, and for other orders.
     pub fn probabilities(&self) -> Result<Vec<f64>, JsError> {
         Ok(self.inner.probabilities()?)
     }
 
-    /// The raw V×V pair counts, row-major, without smoothing. Refuses past 2,048 tokens.
+    /// The raw V×V pair counts of a bigram model, row-major, without smoothing. Same limits as `probabilities`.
     pub fn counts(&self) -> Result<Vec<f64>, JsError> {
         Ok(self.inner.counts()?)
     }
 
-    /// `P(· | prev)` for a token id `prev`: a row of V probabilities.
+    /// `P(· | context)`: a row of V probabilities. `context` is a token id (order 2) or a list of order−1 tokens.
     pub fn row(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] prev: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | string[]")] context: JsValue,
     ) -> Result<Vec<f64>, JsError> {
-        Ok(self.inner.row(number("prev", &prev)?)?)
+        if Array::is_array(&context) {
+            let tokens = Array::from(&context)
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    t.as_string().ok_or_else(|| Error::InvalidParameter {
+                        name: "context",
+                        value: format!("{} at index {i}", describe(&t)),
+                        allowed: "a token id or a list of token strings".into(),
+                    })
+                })
+                .collect::<Result<Vec<String>, Error>>()?;
+            return Ok(self.inner.row_for(&tokens)?);
+        }
+        let prev = context.as_f64().ok_or_else(|| wrong_type("context", &context, "a token id or a list of tokens"))?;
+        Ok(self.inner.row(prev)?)
     }
 
-    /// Mean `−ln P(next | prev)` over every pair of the corpus.
-    pub fn loss(&self) -> f64 {
-        self.inner.loss()
+    /// The `limit` contexts that made the most predictions, most first.
+    #[wasm_bindgen(js_name = topContexts, unchecked_return_type = "ContextTotal[]")]
+    pub fn top_contexts(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] limit: JsValue,
+    ) -> Result<Array, JsError> {
+        let limit = whole_number("limit", number("limit", &limit)?, 0, u64::from(u32::MAX))? as usize;
+        let vocab = self.inner.vocab();
+        Ok(self
+            .inner
+            .top_contexts(limit)
+            .into_iter()
+            .map(|(ids, total)| {
+                let entry = Object::new();
+                let context: Array = ids.iter().map(|&id| JsValue::from(vocab.token(id))).collect();
+                let _ = js_sys::Reflect::set(&entry, &"context".into(), &context);
+                let _ = js_sys::Reflect::set(&entry, &"total".into(), &(total as f64).into());
+                JsValue::from(entry)
+            })
+            .collect())
     }
 
-    /// `exp(loss())`.
-    pub fn perplexity(&self) -> f64 {
-        self.inner.perplexity()
+    /// Mean `−ln P(next | context)`: over the corpus, or over `text` cut by the same rules (held-out loss).
+    pub fn loss(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] text: JsValue,
+    ) -> Result<f64, JsError> {
+        Ok(match optional_text(&text)? {
+            None => self.inner.loss(),
+            Some(text) => self.inner.loss_on(&text)?,
+        })
+    }
+
+    /// `exp(loss(text))`: as confused as choosing among that many equally likely tokens.
+    pub fn perplexity(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] text: JsValue,
+    ) -> Result<f64, JsError> {
+        Ok(self.loss(text)?.exp())
+    }
+
+    /// The tokens of `text` by the model's tokenizer (one line; no `[START]`/`[END]`).
+    pub fn segment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Vec<String>, JsError> {
+        let text = string("text", &text)?;
+        let mut tokens = Vec::new();
+        crate::tokens::tokenize_piece(&text, self.inner.tokenizer(), &mut tokens);
+        Ok(tokens.into_iter().map(String::from).collect())
+    }
+
+    /// The BPE merges in the order they were learned, as `[left, right]` pairs (empty for other tokenizers).
+    #[wasm_bindgen(unchecked_return_type = "[string, string][]")]
+    pub fn merges(&self) -> Array {
+        match self.inner.tokenizer() {
+            crate::tokens::Tokenizer::Bpe(bpe) => {
+                bpe.merges().iter().map(|(l, r)| JsValue::from(Array::of2(&l.into(), &r.into()))).collect()
+            }
+            _ => Array::new(),
+        }
     }
 }
 
 fn names(model: &dyn LanguageModel, ids: &[u32]) -> Vec<String> {
-    ids.iter()
-        .map(|&id| model.vocab().token(id).to_string())
-        .collect()
+    ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
 }
 
 /// Samples one sequence like the lesson's `generate`, `[START]` included; with a seed, exactly as numpy does.
@@ -285,8 +381,8 @@ pub fn generate(
     model: &NgramModelJs,
     #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
 ) -> Result<Vec<String>, JsError> {
-    let ids = sampling::generate(&*model.inner, sample_options(&options.into())?)?;
-    Ok(names(&*model.inner, &ids))
+    let ids = sampling::generate(&model.inner, sample_options(&options.into())?)?;
+    Ok(names(&model.inner, &ids))
 }
 
 /// `count` successive generations from one seeded stream, like n calls after one `np.random.seed`.
@@ -297,22 +393,14 @@ pub fn generate_many(
     #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
 ) -> Result<Array, JsError> {
     let count = whole_number("count", number("count", &count)?, 0, sampling::MAX_MANY)? as usize;
-    let all = sampling::generate_many(&*model.inner, count, sample_options(&options.into())?)?;
-    Ok(all
-        .iter()
-        .map(|ids| {
-            names(&*model.inner, ids)
-                .into_iter()
-                .map(JsValue::from)
-                .collect::<Array>()
-        })
-        .collect())
+    let all = sampling::generate_many(&model.inner, count, sample_options(&options.into())?)?;
+    Ok(all.iter().map(|ids| names(&model.inner, ids).into_iter().map(JsValue::from).collect::<Array>()).collect())
 }
 
 /// Step-through sampling: draws one token at a time and shows how `np.random.choice` picked it.
 #[wasm_bindgen]
 pub struct Sampler {
-    model: Rc<ngram::NgramModel>,
+    model: ngram::NgramModel,
     inner: sampling::Sampler,
 }
 
@@ -324,29 +412,22 @@ impl Sampler {
         model: &NgramModelJs,
         #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
     ) -> Result<Sampler, JsError> {
-        let inner = sampling::Sampler::new(&*model.inner, sample_options(&options.into())?)?;
-        Ok(Sampler {
-            model: Rc::clone(&model.inner),
-            inner,
-        })
+        let inner = sampling::Sampler::new(&model.inner, sample_options(&options.into())?)?;
+        Ok(Sampler { model: model.inner.clone(), inner })
     }
 
     /// Draws the next token; `undefined` once `[END]` was drawn or `maxLen` tokens exist.
     #[wasm_bindgen(unchecked_return_type = "SamplingStep | undefined")]
     pub fn step(&mut self) -> JsValue {
-        let Some(step) = self.inner.step(&*self.model) else {
+        let Some(step) = self.inner.step(&self.model) else {
             return JsValue::UNDEFINED;
         };
         let out = Object::new();
-        let set =
-            |key: &str, value: JsValue| js_sys::Reflect::set(&out, &key.into(), &value).is_ok();
+        let set = |key: &str, value: JsValue| js_sys::Reflect::set(&out, &key.into(), &value).is_ok();
         set("token", self.model.vocab().token(step.token).into());
         set("id", step.token.into());
         set("uniform", step.uniform.into());
-        set(
-            "probabilities",
-            Float64Array::from(step.probabilities.as_slice()).into(),
-        );
+        set("probabilities", Float64Array::from(step.probabilities.as_slice()).into());
         set("cdf", Float64Array::from(step.cdf.as_slice()).into());
         out.into()
     }
@@ -354,13 +435,13 @@ impl Sampler {
     /// The tokens drawn so far, `[START]` first.
     #[wasm_bindgen(getter)]
     pub fn tokens(&self) -> Vec<String> {
-        names(&*self.model, self.inner.tokens())
+        names(&self.model, self.inner.tokens())
     }
 
     /// True once `[END]` was drawn or `maxLen` tokens exist.
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {
-        self.inner.is_done(&*self.model)
+        self.inner.is_done(&self.model)
     }
 }
 
@@ -408,10 +489,7 @@ pub fn encode(
         }
         Some("entailment") => {
             let i: EntailmentInput = object("input", &input, &["premise", "hypothesis"])?;
-            TaskInput::Entailment {
-                premise: i.premise,
-                hypothesis: i.hypothesis,
-            }
+            TaskInput::Entailment { premise: i.premise, hypothesis: i.hypothesis }
         }
         Some("similarity") => {
             let i: SimilarityInput = object("input", &input, &["a", "b"])?;
@@ -419,24 +497,15 @@ pub fn encode(
         }
         Some("multipleChoice") => {
             let i: MultipleChoiceInput = object("input", &input, &["context", "answers"])?;
-            TaskInput::MultipleChoice {
-                context: i.context,
-                answers: i.answers,
-            }
+            TaskInput::MultipleChoice { context: i.context, answers: i.answers }
         }
         _ => {
             let allowed = format!("one of {}", TASKS.map(|t| format!("\"{t}\"")).join(", "));
             return Err(wrong_type("task", &task, &allowed).into());
         }
     };
-    let encoded = encode::encode(model.inner.vocab(), &input)?;
-    let out: Vec<EncodedJs> = encoded
-        .into_iter()
-        .map(|e| EncodedJs {
-            tokens: e.tokens,
-            ids: e.ids,
-        })
-        .collect();
+    let encoded = encode::encode(&model.inner, &input)?;
+    let out: Vec<EncodedJs> = encoded.into_iter().map(|e| EncodedJs { tokens: e.tokens, ids: e.ids }).collect();
     Ok(serde_wasm_bindgen::to_value(&out)?)
 }
 
@@ -449,9 +518,7 @@ fn probabilities(value: &JsValue) -> Result<Vec<f64>, Error> {
         return Ok(a.to_vec().into_iter().map(f64::from).collect());
     }
     let allowed = "a Float64Array or an array of numbers";
-    let array = value
-        .dyn_ref::<Array>()
-        .ok_or_else(|| wrong_type("probs", value, allowed))?;
+    let array = value.dyn_ref::<Array>().ok_or_else(|| wrong_type("probs", value, allowed))?;
     array
         .iter()
         .enumerate()
@@ -485,8 +552,7 @@ pub fn combined_loss(
 ) -> Result<f64, JsError> {
     let task_loss = number("taskLoss", &task_loss)?;
     let lm_loss = number("lmLoss", &lm_loss)?;
-    let lambda =
-        optional_number("lambda", &lambda.unwrap_or(JsValue::UNDEFINED))?.unwrap_or(loss::LAMBDA);
+    let lambda = optional_number("lambda", &lambda.unwrap_or(JsValue::UNDEFINED))?.unwrap_or(loss::LAMBDA);
     Ok(loss::combined_loss(task_loss, lm_loss, lambda)?)
 }
 

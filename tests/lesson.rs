@@ -13,19 +13,14 @@ fn lesson() -> NgramModel {
 }
 
 fn words(model: &NgramModel, ids: &[u32]) -> Vec<String> {
-    ids.iter()
-        .map(|&id| model.vocab().token(id).to_string())
-        .collect()
+    ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
 }
 
 #[test]
 fn vocabulary_has_the_lesson_ids() {
     let model = lesson();
-    assert_eq!(
-        model.vocab().tokens(),
-        ["chai", "bahut", "garam", "hai", "acha", "[START]", "[END]"]
-    );
-    assert_eq!((model.start(), model.end()), (5, 6));
+    assert_eq!(model.vocab().tokens(), ["chai", "bahut", "garam", "hai", "acha", "[START]", "[END]"]);
+    assert_eq!((model.prompt(), model.end()), (vec![5], Some(6)));
 }
 
 #[test]
@@ -79,63 +74,32 @@ fn loss_and_perplexity_of_the_lesson() {
         + 2.0 * -(1.0f64 / 3.0).ln())
         / 13.0;
     assert!((model.loss() - by_hand).abs() < 1e-12);
-    assert!(
-        (model.loss() - 1.258_929_557).abs() < 1e-9,
-        "{}",
-        model.loss()
-    );
+    assert!((model.loss() - 1.258_929_557).abs() < 1e-9, "{}", model.loss());
     assert!((model.perplexity() - by_hand.exp()).abs() < 1e-12);
 }
 
 #[test]
 fn seed_42_reproduces_the_notebook() {
     let model = lesson();
-    let options = SampleOptions {
-        seed: Some(42),
-        ..SampleOptions::default()
-    };
-    assert_eq!(
-        words(&model, &generate(&model, options).unwrap()),
-        ["[START]", "chai", "[END]"]
-    );
+    let options = SampleOptions { seed: Some(42), ..SampleOptions::default() };
+    assert_eq!(words(&model, &generate(&model, options).unwrap()), ["[START]", "chai", "[END]"]);
 }
 
 #[test]
 fn lesson_encodings() {
     let model = lesson();
-    let classification = encode(
-        model.vocab(),
-        &TaskInput::Classification {
-            text: "chai bahut garam hai".into(),
-        },
-    );
+    let classification = encode(&model, &TaskInput::Classification { text: "chai bahut garam hai".into() });
     let seqs = classification.unwrap();
     assert_eq!(seqs.len(), 1);
-    assert_eq!(
-        seqs[0].tokens,
-        ["[START]", "chai", "bahut", "garam", "hai", "[EXTRACT]"]
-    );
+    assert_eq!(seqs[0].tokens, ["[START]", "chai", "bahut", "garam", "hai", "[EXTRACT]"]);
     assert_eq!(seqs[0].ids, [5, 0, 1, 2, 3, 7]);
 
-    let entailment = TaskInput::Entailment {
-        premise: "chai bahut garam hai".into(),
-        hypothesis: "chai acha hai".into(),
-    };
-    let seqs = encode(model.vocab(), &entailment).unwrap();
+    let entailment =
+        TaskInput::Entailment { premise: "chai bahut garam hai".into(), hypothesis: "chai acha hai".into() };
+    let seqs = encode(&model, &entailment).unwrap();
     assert_eq!(
         seqs[0].tokens,
-        [
-            "[START]",
-            "chai",
-            "bahut",
-            "garam",
-            "hai",
-            "[DELIM]",
-            "chai",
-            "acha",
-            "hai",
-            "[EXTRACT]"
-        ]
+        ["[START]", "chai", "bahut", "garam", "hai", "[DELIM]", "chai", "acha", "hai", "[EXTRACT]"]
     );
     assert_eq!(seqs[0].ids, [5, 0, 1, 2, 3, 8, 0, 4, 3, 7]);
 }
@@ -143,14 +107,7 @@ fn lesson_encodings() {
 #[test]
 fn similarity_gives_both_orders_and_multiple_choice_one_per_answer() {
     let model = lesson();
-    let seqs = encode(
-        model.vocab(),
-        &TaskInput::Similarity {
-            a: "chai acha".into(),
-            b: "garam hai".into(),
-        },
-    )
-    .unwrap();
+    let seqs = encode(&model, &TaskInput::Similarity { a: "chai acha".into(), b: "garam hai".into() }).unwrap();
     assert_eq!(seqs.len(), 2);
     assert_eq!(seqs[0].ids, [5, 0, 4, 8, 2, 3, 7]);
     assert_eq!(seqs[1].ids, [5, 2, 3, 8, 0, 4, 7]);
@@ -159,16 +116,9 @@ fn similarity_gives_both_orders_and_multiple_choice_one_per_answer() {
         context: "chai bahut".into(),
         answers: vec!["garam".into(), "acha hai".into(), "".into()],
     };
-    let seqs = encode(model.vocab(), &input).unwrap();
+    let seqs = encode(&model, &input).unwrap();
     let ids: Vec<_> = seqs.iter().map(|s| s.ids.clone()).collect();
-    assert_eq!(
-        ids,
-        [
-            vec![5, 0, 1, 8, 2, 7],
-            vec![5, 0, 1, 8, 4, 3, 7],
-            vec![5, 0, 1, 8, 7]
-        ]
-    );
+    assert_eq!(ids, [vec![5, 0, 1, 8, 2, 7], vec![5, 0, 1, 8, 4, 3, 7], vec![5, 0, 1, 8, 7]]);
 }
 
 #[test]

@@ -12,9 +12,7 @@ const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
 
 /// Evaluates a JavaScript expression, so tests hand the binding exactly what a caller would.
 fn js(expression: &str) -> JsValue {
-    Function::new_no_args(&format!("return ({expression});"))
-        .call0(&JsValue::NULL)
-        .expect("valid test JS")
+    Function::new_no_args(&format!("return ({expression});")).call0(&JsValue::NULL).expect("valid test JS")
 }
 
 fn object(expression: &str) -> Option<Object> {
@@ -23,9 +21,7 @@ fn object(expression: &str) -> Option<Object> {
 
 /// The message of a thrown value, after checking that it is a real JS `Error`.
 fn error_message(thrown: JsValue) -> String {
-    let error = thrown
-        .dyn_into::<js_sys::Error>()
-        .expect("a JS Error was thrown");
+    let error = thrown.dyn_into::<js_sys::Error>().expect("a JS Error was thrown");
     String::from(error.message())
 }
 
@@ -43,9 +39,7 @@ fn lesson() -> NgramModelJs {
 /// The JS class `NgramModel`, taken from a wrapped instance.
 fn model_class() -> Function {
     let instance: JsValue = lesson().into();
-    Reflect::get(&instance, &"constructor".into())
-        .unwrap()
-        .unchecked_into()
+    Reflect::get(&instance, &"constructor".into()).unwrap().unchecked_into()
 }
 
 /// `new NgramModel(...args)` through the generated JS constructor.
@@ -54,9 +48,7 @@ fn construct(args: &[JsValue]) -> Result<JsValue, JsValue> {
 }
 
 fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let f: Function = Reflect::get(target, &method.into())
-        .unwrap()
-        .unchecked_into();
+    let f: Function = Reflect::get(target, &method.into()).unwrap().unchecked_into();
     f.apply(target, &args.iter().collect::<Array>())
 }
 
@@ -65,19 +57,13 @@ fn get(target: &JsValue, name: &str) -> JsValue {
 }
 
 fn strings(value: &JsValue) -> Vec<String> {
-    Array::from(value)
-        .iter()
-        .map(|v| v.as_string().unwrap())
-        .collect()
+    Array::from(value).iter().map(|v| v.as_string().unwrap()).collect()
 }
 
 #[wasm_bindgen_test]
 fn model_class_matches_the_lesson() {
     let model = construct(&[LESSON.into()]).unwrap();
-    assert_eq!(
-        strings(&get(&model, "vocab")),
-        ["chai", "bahut", "garam", "hai", "acha", "[START]", "[END]"]
-    );
+    assert_eq!(strings(&get(&model, "vocab")), ["chai", "bahut", "garam", "hai", "acha", "[START]", "[END]"]);
     assert_eq!(get(&model, "smoothing").as_f64(), Some(1.0));
     assert_eq!(get(&model, "pairTotal").as_f64(), Some(13.0));
     assert_eq!(get(&model, "distinctPairs").as_f64(), Some(9.0));
@@ -87,20 +73,11 @@ fn model_class_matches_the_lesson() {
     assert_eq!(probs.length(), 49);
     assert_eq!(probs.get_index(1), 0.3, "P(bahut | chai)");
     assert_eq!(probs.get_index(5 * 7), 0.4, "P(chai | [START])");
-    let counts = call(&model, "counts", &[])
-        .unwrap()
-        .dyn_into::<Float64Array>()
-        .unwrap();
+    let counts = call(&model, "counts", &[]).unwrap().dyn_into::<Float64Array>().unwrap();
     assert_eq!(counts.get_index(5 * 7), 3.0);
-    let totals = call(&model, "rowTotals", &[])
-        .unwrap()
-        .dyn_into::<Float64Array>()
-        .unwrap();
+    let totals = call(&model, "rowTotals", &[]).unwrap().dyn_into::<Float64Array>().unwrap();
     assert_eq!(totals.to_vec(), [3.0, 2.0, 1.0, 2.0, 2.0, 3.0, 0.0]);
-    let row = call(&model, "row", &[JsValue::from(3)])
-        .unwrap()
-        .dyn_into::<Float64Array>()
-        .unwrap();
+    let row = call(&model, "row", &[JsValue::from(3)]).unwrap().dyn_into::<Float64Array>().unwrap();
     assert_eq!(row.get_index(6), 3.0 / 9.0, "P([END] | hai)");
 
     let loss = call(&model, "loss", &[]).unwrap().as_f64().unwrap();
@@ -120,27 +97,15 @@ fn bad_model_input_throws_errors_and_the_module_keeps_working() {
         (&[" \n \r\n\t".into()], "the corpus has no words"),
         (&[js("5")], "corpus must be a string; got 5"),
         (&[JsValue::UNDEFINED], "corpus must be a string"),
-        (
-            &[LESSON.into(), js("{ smoothing: -1 }")],
-            "smoothing must be a finite number ≥ 0; got -1",
-        ),
+        (&[LESSON.into(), js("{ smoothing: -1 }")], "smoothing must be a finite number ≥ 0; got -1"),
         (&[LESSON.into(), js("{ smoothing: NaN }")], "got NaN"),
-        (
-            &[LESSON.into(), js("{ smoothing: Infinity }")],
-            "got Infinity",
-        ),
-        (
-            &[LESSON.into(), js("{ smoothin: 1 }")],
-            "unknown field \"smoothin\"",
-        ),
+        (&[LESSON.into(), js("{ smoothing: Infinity }")], "got Infinity"),
+        (&[LESSON.into(), js("{ smoothin: 1 }")], "unknown field \"smoothin\""),
         (&["a [START] b".into()], "special token [START]"),
     ];
     for (args, expected) in cases {
         let message = error_message(construct(args).unwrap_err());
-        assert!(
-            message.contains(expected),
-            "{message:?} should contain {expected:?}"
-        );
+        assert!(message.contains(expected), "{message:?} should contain {expected:?}");
         // the module still works after every error
         assert_eq!(
             strings(
@@ -157,7 +122,7 @@ fn bad_model_input_throws_errors_and_the_module_keeps_working() {
     for (prev, expected) in [
         (js("7"), "from 0 to 6; got 7"),
         (js("1.5"), "got 1.5"),
-        (js("'1'"), "prev must be a number; got \"1\" (a string)"),
+        (js("'1'"), "context must be a token id or a list of tokens; got \"1\" (a string)"),
         (js("NaN"), "got NaN"),
     ] {
         let message = error_message(call(&model, "row", &[prev]).unwrap_err());
@@ -167,80 +132,45 @@ fn bad_model_input_throws_errors_and_the_module_keeps_working() {
     let big = construct(&[wide.into()]).unwrap();
     let message = error_message(call(&big, "probabilities", &[]).unwrap_err());
     assert!(message.contains("above the limit of 2048"), "{message}");
-    assert!(
-        call(&big, "row", &[JsValue::from(0)]).is_ok(),
-        "sparse rows still work"
-    );
+    assert!(call(&big, "row", &[JsValue::from(0)]).is_ok(), "sparse rows still work");
 }
 
 #[wasm_bindgen_test]
 fn generate_reproduces_the_notebook() {
     let model = lesson();
-    assert_eq!(
-        wasm::generate(&model, object("{ seed: 42, maxLen: 6 }")).unwrap(),
-        ["[START]", "chai", "[END]"]
-    );
-    assert_eq!(
-        wasm::generate(&model, object("{ seed: 42 }")).unwrap(),
-        ["[START]", "chai", "[END]"]
-    );
+    assert_eq!(wasm::generate(&model, object("{ seed: 42, maxLen: 6 }")).unwrap(), ["[START]", "chai", "[END]"]);
+    assert_eq!(wasm::generate(&model, object("{ seed: 42 }")).unwrap(), ["[START]", "chai", "[END]"]);
     assert_eq!(
         wasm::generate(&model, object("{ seed: 0, maxLen: 25 }")).unwrap(),
-        [
-            "[START]", "garam", "acha", "acha", "hai", "hai", "[START]", "bahut", "[END]"
-        ]
+        ["[START]", "garam", "acha", "acha", "hai", "hai", "[START]", "bahut", "[END]"]
     );
-    assert_eq!(
-        wasm::generate(&model, object("{ seed: 1, maxLen: 1 }")).unwrap(),
-        ["[START]"]
-    );
+    assert_eq!(wasm::generate(&model, object("{ seed: 1, maxLen: 1 }")).unwrap(), ["[START]"]);
     let many = wasm::generate_many(&model, js("3"), object("{ seed: 42 }")).unwrap();
     assert_eq!(many.length(), 3);
     assert_eq!(strings(&many.get(0)), ["[START]", "chai", "[END]"]);
-    assert_eq!(
-        strings(&many.get(1)),
-        ["[START]", "acha", "acha", "bahut", "bahut", "chai"]
-    );
+    assert_eq!(strings(&many.get(1)), ["[START]", "acha", "acha", "bahut", "bahut", "chai"]);
     // without a seed: a random stream, still a valid sequence
     let free = wasm::generate(&model, None).unwrap();
     assert_eq!(free[0], "[START]");
-    assert!(
-        wasm::generate(
-            &model,
-            object("{ seed: 4294967295, temperature: 0.5, topK: 2 }")
-        )
-        .is_ok()
-    );
+    assert!(wasm::generate(&model, object("{ seed: 4294967295, temperature: 0.5, topK: 2 }")).is_ok());
 }
 
 #[wasm_bindgen_test]
 fn bad_generate_options_throw_errors() {
     let model = lesson();
     let cases = [
-        (
-            "{ seed: -1 }",
-            "seed must be a whole number from 0 to 4294967295; got -1",
-        ),
+        ("{ seed: -1 }", "seed must be a whole number from 0 to 4294967295; got -1"),
         ("{ seed: 1.5 }", "got 1.5"),
         ("{ seed: 2 ** 32 }", "got 4294967296"),
-        (
-            "{ seed: '42' }",
-            "seed must be a number; got \"42\" (a string)",
-        ),
+        ("{ seed: '42' }", "seed must be a number; got \"42\" (a string)"),
         ("{ maxLen: 0 }", "maxLen must be a whole number from 1"),
         ("{ maxLen: 2.5 }", "got 2.5"),
-        (
-            "{ temperature: 0 }",
-            "temperature must be a finite number > 0; got 0",
-        ),
+        ("{ temperature: 0 }", "temperature must be a finite number > 0; got 0"),
         ("{ temperature: NaN }", "got NaN"),
         ("{ temperature: -Infinity }", "got -Infinity"),
         ("{ topK: -1 }", "topK must be a whole number"),
         ("{ maxlen: 6 }", "unknown field \"maxlen\""),
-        (
-            "[6]",
-            "options must be an object like { seed, maxLen, temperature, topK }; got an array",
-        ),
+        ("[6]", "options must be an object like { seed, maxLen, temperature, topK }; got an array"),
         ("'fast'", "got \"fast\" (a string)"),
     ];
     for (options, expected) in cases {
@@ -257,10 +187,7 @@ fn bad_generate_options_throw_errors() {
         let message = rust_error(wasm::generate_many(&model, js(count), None));
         assert!(message.contains(expected), "{message:?}");
     }
-    assert_eq!(
-        wasm::generate(&model, object("{ seed: 42 }")).unwrap(),
-        ["[START]", "chai", "[END]"]
-    );
+    assert_eq!(wasm::generate(&model, object("{ seed: 42 }")).unwrap(), ["[START]", "chai", "[END]"]);
 }
 
 #[wasm_bindgen_test]
@@ -277,9 +204,7 @@ fn sampler_steps_through_numpys_choice() {
     );
     let cdf = get(&first, "cdf").dyn_into::<Float64Array>().unwrap();
     assert_eq!(cdf.get_index(6), 1.0);
-    let probs = get(&first, "probabilities")
-        .dyn_into::<Float64Array>()
-        .unwrap();
+    let probs = get(&first, "probabilities").dyn_into::<Float64Array>().unwrap();
     assert_eq!(probs.get_index(0), 0.4);
     let second = sampler.step();
     assert_eq!(get(&second, "token").as_string().unwrap(), "[END]");
@@ -295,10 +220,7 @@ fn encoded(result: JsValue) -> Vec<(Vec<String>, Vec<f64>)> {
         .map(|seq| {
             (
                 strings(&get(&seq, "tokens")),
-                Array::from(&get(&seq, "ids"))
-                    .iter()
-                    .map(|v| v.as_f64().unwrap())
-                    .collect(),
+                Array::from(&get(&seq, "ids")).iter().map(|v| v.as_f64().unwrap()).collect(),
             )
         })
         .collect()
@@ -307,21 +229,11 @@ fn encoded(result: JsValue) -> Vec<(Vec<String>, Vec<f64>)> {
 #[wasm_bindgen_test]
 fn encode_builds_gpt1_inputs() {
     let model = lesson();
-    let c = encoded(
-        wasm::encode(
-            &model,
-            "classification".into(),
-            js("{ text: 'chai bahut garam hai' }"),
-        )
-        .unwrap(),
-    );
+    let c = encoded(wasm::encode(&model, "classification".into(), js("{ text: 'chai bahut garam hai' }")).unwrap());
     assert_eq!(
         c,
         [(
-            vec!["[START]", "chai", "bahut", "garam", "hai", "[EXTRACT]"]
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            vec!["[START]", "chai", "bahut", "garam", "hai", "[EXTRACT]"].into_iter().map(String::from).collect(),
             vec![5., 0., 1., 2., 3., 7.]
         )]
     );
@@ -335,28 +247,13 @@ fn encode_builds_gpt1_inputs() {
     );
     assert_eq!(e[0].1, [5., 0., 1., 2., 3., 8., 0., 4., 3., 7.]);
     assert_eq!(e[0].0[5], "[DELIM]");
-    let s = encoded(
-        wasm::encode(
-            &model,
-            "similarity".into(),
-            js("{ a: 'chai acha', b: 'garam hai' }"),
-        )
-        .unwrap(),
-    );
+    let s = encoded(wasm::encode(&model, "similarity".into(), js("{ a: 'chai acha', b: 'garam hai' }")).unwrap());
     assert_eq!(
         s.iter().map(|x| x.1.clone()).collect::<Vec<_>>(),
-        [
-            vec![5., 0., 4., 8., 2., 3., 7.],
-            vec![5., 2., 3., 8., 0., 4., 7.]
-        ]
+        [vec![5., 0., 4., 8., 2., 3., 7.], vec![5., 2., 3., 8., 0., 4., 7.]]
     );
     let m = encoded(
-        wasm::encode(
-            &model,
-            "multipleChoice".into(),
-            js("{ context: 'chai', answers: ['hai', 'acha hai'] }"),
-        )
-        .unwrap(),
+        wasm::encode(&model, "multipleChoice".into(), js("{ context: 'chai', answers: ['hai', 'acha hai'] }")).unwrap(),
     );
     assert_eq!(m.len(), 2);
     assert_eq!(m[1].1, [5., 0., 8., 4., 3., 7.]);
@@ -372,70 +269,29 @@ fn bad_encode_input_throws_errors() {
             "task must be one of \"classification\", \"entailment\", \"similarity\", \"multipleChoice\"; got \"translation\"",
         ),
         ("undefined", "{ text: 'chai' }", "task must be one of"),
-        (
-            "'classification'",
-            "{ text: 'chai thandi' }",
-            "unknown word \"thandi\" in text",
-        ),
-        (
-            "'classification'",
-            "{ text: 'chai', extra: 1 }",
-            "unknown field \"extra\"",
-        ),
+        ("'classification'", "{ text: 'chai thandi' }", "unknown word \"thandi\" in text"),
+        ("'classification'", "{ text: 'chai', extra: 1 }", "unknown field \"extra\""),
         ("'classification'", "{}", "missing field"),
-        (
-            "'classification'",
-            "{ text: 5 }",
-            "input must be an object like { text }",
-        ),
-        (
-            "'classification'",
-            "null",
-            "input must be an object like { text }; got null",
-        ),
-        (
-            "'entailment'",
-            "{ premise: 'chai' }",
-            "missing field \"hypothesis\"",
-        ),
-        (
-            "'entailment'",
-            "{ premise: 'chai', hypothesis: 'tea' }",
-            "\"tea\" in hypothesis",
-        ),
-        (
-            "'similarity'",
-            "{ a: 'chai', c: 'hai' }",
-            "unknown field \"c\"",
-        ),
-        (
-            "'multipleChoice'",
-            "{ context: 'chai', answers: [] }",
-            "answers must be a list of at least one answer",
-        ),
+        ("'classification'", "{ text: 5 }", "input must be an object like { text }"),
+        ("'classification'", "null", "input must be an object like { text }; got null"),
+        ("'entailment'", "{ premise: 'chai' }", "missing field \"hypothesis\""),
+        ("'entailment'", "{ premise: 'chai', hypothesis: 'tea' }", "\"tea\" in hypothesis"),
+        ("'similarity'", "{ a: 'chai', c: 'hai' }", "unknown field \"c\""),
+        ("'multipleChoice'", "{ context: 'chai', answers: [] }", "answers must be a list of at least one answer"),
         (
             "'multipleChoice'",
             "{ context: 'chai', answers: 'hai' }",
             "input must be an object like { context, answers }",
         ),
-        (
-            "'multipleChoice'",
-            "{ context: 'chai', answers: ['hai', 7] }",
-            "input must be an object like",
-        ),
-        (
-            "'classification'",
-            "{ text: 'chai [EXTRACT]' }",
-            "special token [EXTRACT]",
-        ),
+        ("'multipleChoice'", "{ context: 'chai', answers: ['hai', 7] }", "input must be an object like"),
+        ("'classification'", "{ text: 'chai [EXTRACT]' }", "special token [EXTRACT]"),
     ];
     for (task, input, expected) in cases {
         let message = rust_error(wasm::encode(&model, js(task), js(input)));
         assert!(message.contains(expected), "{task} {input}: {message:?}");
     }
     assert_eq!(
-        encoded(wasm::encode(&model, "classification".into(), js("{ text: 'chai' }")).unwrap())[0]
-            .1,
+        encoded(wasm::encode(&model, "classification".into(), js("{ text: 'chai' }")).unwrap())[0].1,
         [5., 0., 7.]
     );
 }
@@ -443,59 +299,31 @@ fn bad_encode_input_throws_errors() {
 #[wasm_bindgen_test]
 fn losses_of_the_lesson() {
     let lesson_loss = -(0.72f64 + 1e-9).ln();
-    assert_eq!(
-        wasm::loss(js("[0.72, 0.28]"), js("0")).unwrap(),
-        lesson_loss
-    );
-    assert_eq!(
-        wasm::loss(js("new Float64Array([0.72, 0.28])"), js("0")).unwrap(),
-        lesson_loss
-    );
+    assert_eq!(wasm::loss(js("[0.72, 0.28]"), js("0")).unwrap(), lesson_loss);
+    assert_eq!(wasm::loss(js("new Float64Array([0.72, 0.28])"), js("0")).unwrap(), lesson_loss);
     let f32_loss = wasm::loss(js("new Float32Array([0.72, 0.28])"), js("0")).unwrap();
     assert!((f32_loss - lesson_loss).abs() < 1e-7);
     assert!((lesson_loss - 0.3285).abs() < 5e-5);
     let combined = wasm::combined_loss(js(&lesson_loss.to_string()), js("1.5"), None).unwrap();
     assert_eq!(combined, lesson_loss + 0.75);
     assert!((combined - 1.0785).abs() < 5e-5);
-    assert_eq!(
-        wasm::combined_loss(js("1"), js("2"), Some(js("0"))).unwrap(),
-        1.0
-    );
-    assert_eq!(
-        wasm::combined_loss(js("1"), js("2"), Some(JsValue::UNDEFINED)).unwrap(),
-        2.0
-    );
+    assert_eq!(wasm::combined_loss(js("1"), js("2"), Some(js("0"))).unwrap(), 1.0);
+    assert_eq!(wasm::combined_loss(js("1"), js("2"), Some(JsValue::UNDEFINED)).unwrap(), 2.0);
 }
 
 #[wasm_bindgen_test]
 fn bad_loss_input_throws_errors() {
     let cases = [
         ("[]", "0", "probs must be a non-empty list"),
-        (
-            "[0.5, 0.5]",
-            "2",
-            "target must be the index of the true class, from 0 to 1; got 2",
-        ),
+        ("[0.5, 0.5]", "2", "target must be the index of the true class, from 0 to 1; got 2"),
         ("[0.5, 0.5]", "0.5", "target must be a whole number"),
         ("[0.5, 0.5]", "-1", "got -1"),
         ("[0.5, 0.5]", "'0'", "target must be a number"),
-        (
-            "[NaN, 1]",
-            "0",
-            "probs must be probabilities from 0 to 1; got NaN at index 0",
-        ),
+        ("[NaN, 1]", "0", "probs must be probabilities from 0 to 1; got NaN at index 0"),
         ("[-0.5, 1.5]", "0", "got -0.5 at index 0"),
         ("[0.5, 0.4]", "0", "sum to 1"),
-        (
-            "[0.5, '0.5']",
-            "0",
-            "probs must be a Float64Array or an array of numbers; got \"0.5\" (a string) at index 1",
-        ),
-        (
-            "new Int32Array([1])",
-            "0",
-            "probs must be a Float64Array or an array of numbers",
-        ),
+        ("[0.5, '0.5']", "0", "probs must be a Float64Array or an array of numbers; got \"0.5\" (a string) at index 1"),
+        ("new Int32Array([1])", "0", "probs must be a Float64Array or an array of numbers"),
         ("'0.72'", "0", "got \"0.72\" (a string)"),
     ];
     for (probs, target, expected) in cases {
@@ -503,25 +331,10 @@ fn bad_loss_input_throws_errors() {
         assert!(message.contains(expected), "{probs} {target}: {message:?}");
     }
     let cases = [
-        (
-            "NaN",
-            "1",
-            "undefined",
-            "taskLoss must be a finite number ≥ 0; got NaN",
-        ),
-        (
-            "1",
-            "-1",
-            "undefined",
-            "lmLoss must be a finite number ≥ 0; got -1",
-        ),
+        ("NaN", "1", "undefined", "taskLoss must be a finite number ≥ 0; got NaN"),
+        ("1", "-1", "undefined", "lmLoss must be a finite number ≥ 0; got -1"),
         ("1", "Infinity", "undefined", "got Infinity"),
-        (
-            "1",
-            "1",
-            "-0.5",
-            "lambda must be a finite number ≥ 0; got -0.5",
-        ),
+        ("1", "1", "-0.5", "lambda must be a finite number ≥ 0; got -0.5"),
         ("1", "1", "'0.5'", "lambda must be a number"),
         ("'1'", "1", "undefined", "taskLoss must be a number"),
     ];
