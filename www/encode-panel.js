@@ -5,21 +5,21 @@ import { TASKS } from './state.js';
 
 // For each task: its state keys (and the input ids showing them), and how to build encode()'s input.
 const SPEC = {
-  classification: { fields: { text: 'text' }, input: (s) => ({ text: s.text }), labels: () => ['Text'] },
+  classification: { fields: { text: 'text' }, input: (s) => ({ text: s.text }), labels: () => ['One sequence'] },
   entailment: {
     fields: { premise: 'premise', hypothesis: 'hypothesis' },
     input: (s) => ({ premise: s.premise, hypothesis: s.hypothesis }),
-    labels: () => ['Premise [DELIM] Hypothesis'],
+    labels: () => ['One sequence: premise, then hypothesis'],
   },
   similarity: {
     fields: { a: 'sim-a', b: 'sim-b' },
     input: (s) => ({ a: s.a, b: s.b }),
-    labels: () => ['Order 1: Text 1 [DELIM] Text 2', 'Order 2: Text 2 [DELIM] Text 1'],
+    labels: () => ['Order 1: text 1 first', 'Order 2: text 2 first'],
   },
   multipleChoice: {
     fields: { context: 'mc-context', answers: 'mc-answers' },
     input: (s) => ({ context: s.context, answers: answerLines(s.answers) }),
-    labels: (s) => answerLines(s.answers).map((a, i) => `Answer ${i + 1}: ${a}`),
+    labels: (s) => answerLines(s.answers).map((a, i) => `Choice ${i + 1}: ${a}`),
   },
 };
 
