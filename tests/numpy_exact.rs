@@ -32,18 +32,11 @@ fn from_hex(s: &str) -> f64 {
 }
 
 fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
+    value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
 }
 
 fn names(model: &NgramModel, ids: &[u32]) -> Vec<String> {
-    ids.iter()
-        .map(|&id| model.vocab().token(id).to_string())
-        .collect()
+    ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
 }
 
 #[test]
@@ -53,20 +46,12 @@ fn mersenne_twister_matches_numpy() {
         let seed: u32 = seed.parse().unwrap();
         let mut rng = Mt19937::new(seed);
         let words: Vec<u64> = (0..5).map(|_| u64::from(rng.next_u32())).collect();
-        let expected_words: Vec<u64> = expected["words"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
+        let expected_words: Vec<u64> =
+            expected["words"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
         assert_eq!(words, expected_words, "seed {seed}");
         let mut rng = Mt19937::new(seed);
         for hex in expected["random_sample"].as_array().unwrap() {
-            assert_eq!(
-                random_sample(&mut rng).to_bits(),
-                from_hex(hex.as_str().unwrap()).to_bits(),
-                "seed {seed}"
-            );
+            assert_eq!(random_sample(&mut rng).to_bits(), from_hex(hex.as_str().unwrap()).to_bits(), "seed {seed}");
         }
     }
 }
@@ -74,26 +59,15 @@ fn mersenne_twister_matches_numpy() {
 #[test]
 fn smoothed_matrix_matches_numpy_to_the_bit() {
     for case in reference()["cases"].as_array().unwrap() {
-        let model = NgramModel::new(
-            case["corpus"].as_str().unwrap(),
-            case["smoothing"].as_f64().unwrap(),
-        )
-        .unwrap();
+        let model = NgramModel::new(case["corpus"].as_str().unwrap(), case["smoothing"].as_f64().unwrap()).unwrap();
         let label = format!("{} k={}", case["corpus_name"], case["smoothing"]);
         assert_eq!(model.vocab().tokens(), strings(&case["vocab"]), "{label}");
         let ours = model.probabilities().unwrap();
-        let theirs: Vec<f64> = case["probabilities"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| from_hex(v.as_str().unwrap()))
-            .collect();
+        let theirs: Vec<f64> =
+            case["probabilities"].as_array().unwrap().iter().map(|v| from_hex(v.as_str().unwrap())).collect();
         assert_eq!(ours.len(), theirs.len(), "{label}");
         for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
-            assert!(
-                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
-                "{label}: cell {i}: {a} vs numpy {b}"
-            );
+            assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{label}: cell {i}: {a} vs numpy {b}");
         }
     }
 }
@@ -102,46 +76,22 @@ fn smoothed_matrix_matches_numpy_to_the_bit() {
 fn generations_match_numpy() {
     let mut checked = 0;
     for case in reference()["cases"].as_array().unwrap() {
-        let model = NgramModel::new(
-            case["corpus"].as_str().unwrap(),
-            case["smoothing"].as_f64().unwrap(),
-        )
-        .unwrap();
+        let model = NgramModel::new(case["corpus"].as_str().unwrap(), case["smoothing"].as_f64().unwrap()).unwrap();
         let label = format!("{} k={}", case["corpus_name"], case["smoothing"]);
         for g in case["generate"].as_array().unwrap() {
             let seed = g["seed"].as_u64().unwrap() as u32;
             let max_len = g["max_len"].as_u64().unwrap() as usize;
-            let options = SampleOptions {
-                seed: Some(seed),
-                max_len,
-                ..SampleOptions::default()
-            };
+            let options = SampleOptions { seed: Some(seed), max_len, ..SampleOptions::default() };
             let ours = names(&model, &generate(&model, options).unwrap());
-            assert_eq!(
-                ours,
-                strings(&g["tokens"]),
-                "{label} seed {seed} max_len {max_len}"
-            );
+            assert_eq!(ours, strings(&g["tokens"]), "{label} seed {seed} max_len {max_len}");
             checked += 1;
         }
         for g in case["generate_many"].as_array().unwrap() {
             let seed = g["seed"].as_u64().unwrap() as u32;
-            let options = SampleOptions {
-                seed: Some(seed),
-                max_len: 12,
-                ..SampleOptions::default()
-            };
-            let ours: Vec<Vec<String>> = generate_many(&model, 5, options)
-                .unwrap()
-                .iter()
-                .map(|ids| names(&model, ids))
-                .collect();
-            let theirs: Vec<Vec<String>> = g["tokens"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(strings)
-                .collect();
+            let options = SampleOptions { seed: Some(seed), max_len: 12, ..SampleOptions::default() };
+            let ours: Vec<Vec<String>> =
+                generate_many(&model, 5, options).unwrap().iter().map(|ids| names(&model, ids)).collect();
+            let theirs: Vec<Vec<String>> = g["tokens"].as_array().unwrap().iter().map(strings).collect();
             assert_eq!(ours, theirs, "{label} many, seed {seed}");
             checked += 1;
         }

@@ -350,3 +350,85 @@ fn random_seeds_come_from_crypto() {
     let seeds: Vec<u32> = (0..8).map(|_| wasm::random_seed().unwrap()).collect();
     assert!(seeds.windows(2).any(|w| w[0] != w[1]), "{seeds:?}");
 }
+
+#[wasm_bindgen_test]
+fn orders_tokenizers_and_held_out_loss() {
+    let trigram = construct(&[LESSON.into(), js("{ order: 3 }")]).unwrap();
+    assert_eq!(get(&trigram, "order").as_f64(), Some(3.0));
+    assert_eq!(get(&trigram, "tokenizer").as_string().unwrap(), "word");
+    assert_eq!(get(&trigram, "boundaries").as_string().unwrap(), "lines");
+    let row = call(&trigram, "row", &[js("['[START]', '[START]']")]).unwrap().dyn_into::<Float64Array>().unwrap();
+    assert_eq!(row.get_index(0), 4.0 / 10.0, "P(chai | [START] [START]) = (3 + 1) / (3 + 7)");
+    // ([START], chai) and ([START], [START]) both predicted three times; ties go in id order
+    let top = Array::from(&call(&trigram, "topContexts", &[js("2")]).unwrap());
+    assert_eq!(strings(&get(&top.get(0), "context")), ["[START]", "chai"]);
+    assert_eq!(strings(&get(&top.get(1), "context")), ["[START]", "[START]"]);
+    assert_eq!(get(&top.get(1), "total").as_f64(), Some(3.0));
+    let held_out = call(&trigram, "loss", &["chai acha hai".into()]).unwrap().as_f64().unwrap();
+    let perplexity = call(&trigram, "perplexity", &["chai acha hai".into()]).unwrap().as_f64().unwrap();
+    assert!(held_out > 0.0 && (perplexity - held_out.exp()).abs() < 1e-12);
+
+    let chars =
+        construct(&["ab\nab".into(), js("{ tokenizer: 'char', boundaries: 'stream', smoothing: 0.5 }")]).unwrap();
+    assert_eq!(strings(&get(&chars, "vocab")), ["a", "b", "\n"]);
+    let loss = call(&chars, "loss", &["ba".into()]).unwrap().as_f64().unwrap();
+    assert!((loss - -(0.5f64 / 2.5).ln()).abs() < 1e-12);
+    let generated = wasm::generate(
+        &NgramModelJs::new("ab\nab".into(), object("{ tokenizer: 'char', boundaries: 'stream' }")).unwrap(),
+        object("{ seed: 3, maxLen: 7 }"),
+    )
+    .unwrap();
+    assert_eq!(generated.len(), 7);
+    assert_eq!(generated[0], "a", "stream generation starts from the corpus's first token");
+
+    let bpe = construct(&["ab ab abc".into(), js("{ tokenizer: 'bpe', merges: 10 }")]).unwrap();
+    let merges = Array::from(&call(&bpe, "merges", &[]).unwrap());
+    assert_eq!(merges.length(), 3);
+    assert_eq!(strings(&merges.get(1)), [" ", "ab"]);
+    assert_eq!(strings(&call(&bpe, "segment", &["abc ab".into()]).unwrap()), ["ab", "c", " ab"]);
+
+    let cheaper = call(&trigram, "withSmoothing", &[js("0.5")]).unwrap();
+    assert_eq!(get(&cheaper, "smoothing").as_f64(), Some(0.5));
+    assert_eq!(get(&trigram, "smoothing").as_f64(), Some(1.0), "the original keeps its k");
+}
+
+#[wasm_bindgen_test]
+fn bad_model_options_and_contexts_throw_errors() {
+    let cases = [
+        ("{ order: 0 }", "order must be a whole number from 1 to 6; got 0"),
+        ("{ order: 7 }", "got 7"),
+        ("{ order: 2.5 }", "got 2.5"),
+        ("{ order: '3' }", "order must be a number"),
+        ("{ tokenizer: 'bytes' }", "tokenizer must be one of \"word\", \"char\", \"bpe\"; got \"bytes\""),
+        ("{ tokenizer: 5 }", "tokenizer must be a string"),
+        ("{ merges: 5 }", "merges must be given only with tokenizer \"bpe\""),
+        ("{ tokenizer: 'bpe', merges: -1 }", "merges must be a whole number from 0 to 10000"),
+        ("{ boundaries: 'paragraphs' }", "boundaries must be one of \"lines\", \"stream\""),
+        ("{ token: 'word' }", "unknown field \"token\""),
+    ];
+    for (options, expected) in cases {
+        let message = error_message(construct(&[LESSON.into(), js(options)]).unwrap_err());
+        assert!(message.contains(expected), "{options}: {message:?}");
+    }
+    let short = error_message(construct(&["a b".into(), js("{ order: 3, boundaries: 'stream' }")]).unwrap_err());
+    assert!(short.contains("the corpus has 2 tokens"), "{short}");
+    let trigram = construct(&[LESSON.into(), js("{ order: 3 }")]).unwrap();
+    let cases = [
+        ("row", "['chai']", "context must be a list of exactly 2 tokens"),
+        ("row", "['chai', 7]", "got 7 at index 1"),
+        ("row", "['chai', 'thandi']", "unknown token \"thandi\" in context"),
+        ("row", "1", "needs an order-2 model; this one has order 3"),
+        ("loss", "'chai thandi'", "unknown token \"thandi\" in the text (line 1)"),
+        ("loss", "5", "text must be a string; got 5"),
+        ("loss", "' \\n '", "nothing to predict"),
+        ("topContexts", "-1", "limit must be a whole number"),
+        ("withSmoothing", "-2", "smoothing must be a finite number ≥ 0; got -2"),
+        ("probabilities", "undefined", "the dense V×V matrix is the bigram (order 2) view"),
+        ("segment", "null", "text must be a string"),
+    ];
+    for (method, argument, expected) in cases {
+        let message = error_message(call(&trigram, method, &[js(argument)]).unwrap_err());
+        assert!(message.contains(expected), "{method}({argument}): {message:?}");
+    }
+    assert!(call(&trigram, "loss", &[]).unwrap().as_f64().unwrap() > 0.0, "still works");
+}
