@@ -63,7 +63,7 @@ export function createLossPanel(store) {
     $('task-loss').textContent = four(task);
     $('combined-loss').textContent = four(total);
     $('task-equation').textContent = `L_task = −ln P(${state.label}) = −ln ${short(probs[truth], 4)} = ${four(task)}`;
-    $('combined-equation').textContent = `L = L_task + λ·L_lm = ${four(task)} + ${short(lambda.value, 4)} × ${four(lm)} `
+    $('combined-equation').textContent = `L = L_task + λ·L_lm = ${four(task)} + ${short(lambda.value, 4)} × ${short(lm, 4)} `
       + `= ${four(total)}`;
     point.setAttribute('cx', x(probs[truth]));
     point.setAttribute('cy', y(task));

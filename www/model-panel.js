@@ -3,13 +3,15 @@ import { NgramModel } from './pkg/gpt1_playground.js';
 import { $, fillChips, setError, messageOf } from './dom.js';
 import { parseSmoothing, short, four } from './numbers.js';
 
-const BIG_CORPUS = 20000; // characters; above this, rebuild at most once per frame
+const BIG_CORPUS = 5000; // characters; above this, rebuild at most once per frame
+const MAX_CHIPS = 200;
 
 export function createModelPanel(store) {
   const corpus = $('corpus');
   const smoothing = $('smoothing');
   const smoothingValue = $('smoothing-value');
   let pending = 0;
+  let counted = null; // the corpus the current model counted
 
   /** Counts the corpus again; on bad input keeps the last good model and says why beside the control. */
   function rebuild() {
@@ -20,7 +22,10 @@ export function createModelPanel(store) {
     if (k.error) return;
     let model;
     try {
-      model = new NgramModel(state.corpus, { smoothing: k.value });
+      // a new k alone reuses the counts; a new corpus is counted again
+      model = counted === state.corpus && store.model
+        ? store.model.withSmoothing(k.value)
+        : new NgramModel(state.corpus, { smoothing: k.value });
     } catch (error) {
       setError('corpus', `${messageOf(error)}. The page still shows the last corpus that worked.`);
       return;
@@ -28,6 +33,7 @@ export function createModelPanel(store) {
     setError('corpus', '');
     store.model?.free(); // the old model lives in wasm memory until freed
     store.model = model;
+    counted = state.corpus;
     showVocab();
     store.notify(new Set(['model']));
   }
@@ -35,7 +41,12 @@ export function createModelPanel(store) {
   function showVocab() {
     const model = store.model;
     const vocab = model.vocab;
-    fillChips($('vocab'), vocab, vocab.map((_, i) => i));
+    // a long vocabulary shows its first tokens and the special ones: thousands of chips help nobody
+    const shown = vocab.length <= MAX_CHIPS ? [...vocab.keys()]
+      : [...Array(MAX_CHIPS - 2).keys(), vocab.length - 2, vocab.length - 1];
+    fillChips($('vocab'), shown.map((i) => vocab[i]), shown);
+    $('vocab-more').textContent = vocab.length > MAX_CHIPS
+      ? `Showing the first ${MAX_CHIPS - 2} words and the two special tokens of ${vocab.length}.` : '';
     $('vocab-size').textContent = `V = ${vocab.length}`;
     $('stats').textContent = `${model.pairTotal} pairs counted, ${model.distinctPairs} distinct. `
       + `Mean loss on its own corpus ${four(model.loss())} (perplexity ${short(model.perplexity(), 2)}).`;

@@ -66,15 +66,44 @@ export function toHash(state) {
   return new URLSearchParams(Object.entries(state)).toString();
 }
 
-/** Writes the state into the address bar (without a history entry) and into localStorage. */
-export function save(state) {
-  history.replaceState(null, '', `#${toHash(state)}`);
+/** Writes the state into the address bar (without a history entry) and into localStorage, now. */
+function write(state) {
   try {
+    history.replaceState(null, '', `#${toHash(state)}`);
     localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
   } catch {
-    // private mode or full storage: the link still carries everything
+    // private mode, full storage or a browser limiting replaceState: the next save tries again
   }
 }
+
+// Browsers limit how often replaceState may be called (Safari throws past 100 calls in 30 s), so a burst of
+// keystrokes is saved at most every SAVE_GAP ms: the first edit at once, the last one when the burst ends.
+const SAVE_GAP = 350;
+let lastSave = 0;
+let timer = 0;
+let latest = null;
+
+/** Saves the state, at most every SAVE_GAP ms; the latest state always ends up saved. */
+export function save(state) {
+  latest = state;
+  const wait = lastSave + SAVE_GAP - Date.now();
+  if (wait <= 0 && !timer) {
+    flush();
+  } else if (!timer) {
+    timer = setTimeout(flush, Math.max(0, wait));
+  }
+}
+
+/** Writes any pending state immediately (before copying the link, or when the page is left). */
+export function flush() {
+  clearTimeout(timer);
+  timer = 0;
+  if (!latest) return;
+  write(latest);
+  latest = null;
+  lastSave = Date.now();
+}
+addEventListener('pagehide', flush);
 
 /** The shared store: state strings, the current model, and listeners told which keys changed. */
 export function createStore(initial) {

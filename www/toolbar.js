@@ -1,5 +1,6 @@
 // Page-wide controls: copy link, presentation mode and the keyboard shortcuts.
 import { $ } from './dom.js';
+import { flush } from './state.js';
 
 const PRESENTATION_KEY = 'gpt1-playground/presentation';
 
@@ -30,6 +31,7 @@ export function setupToolbar({ resample, step }) {
   const copyStatus = $('copy-status');
   let clearTimer = 0;
   $('copy-link').addEventListener('click', async () => {
+    flush(); // the address must hold the latest edit
     const ok = await copyText(location.href);
     copyStatus.textContent = ok ? 'Copied' : 'Copy failed: select the address bar and copy it from there.';
     clearTimeout(clearTimer);

@@ -179,6 +179,8 @@ test('a link restores the whole state, and a reload keeps the last edits', async
   await page.getByRole('radio', { name: 'negative' }).check();
   await page.getByLabel('λ', { exact: true }).fill('0.25');
   await page.getByRole('radio', { name: /from the model above/ }).check();
+  // saving is throttled: wait for the last edit to reach the address bar
+  await eventually(() => assert.match(page.url(), /lmmode=model/));
   const link = page.url();
   const shown = await tokens(generated(page));
   const loss = await page.getByLabel('Combined loss', { exact: true }).textContent();
@@ -304,6 +306,7 @@ test('an invalid value shows an inline error and keeps the typed text', async ()
   await page.getByLabel('λ', { exact: true }).fill('half');
   await eventually(async () => assert.match(await page.locator('#lambda-error').textContent(), /λ must be a number/));
   // even a reload keeps what was typed
+  await eventually(() => assert.match(page.url(), /lambda=half/));
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
   assert.equal(await page.getByLabel('Seed', { exact: true }).inputValue(), '12x');
@@ -338,6 +341,7 @@ test('a vocabulary too large to draw shows its most frequent rows and says so', 
   await page.getByLabel('Corpus', { exact: true }).fill(corpus);
   await eventually(async () => assert.match(await page.locator('#matrix-note').textContent(), /2102 tokens, too many to draw/));
   assert.equal(await matrix(page).getByRole('rowheader').count(), 40);
+  assert.equal(await page.getByRole('list', { name: 'Vocabulary' }).getByRole('listitem').count(), 200);
   assert.deepEqual(await tokens(generated(page)), expected(corpus, { seed: 42 }));
   await finish(opened);
 });
