@@ -51,19 +51,18 @@ export function createEncodePanel(store) {
     const spec = SPEC[task];
     const known = new Set(model.vocab);
     for (const [key, id] of Object.entries(spec.fields)) checkWords(id, state[key], known);
-    const out = $(`out-${task}`);
+    const lists = $(`out-${task}-sequences`);
     let sequences;
     try {
       sequences = encode(model, task, spec.input(state));
       setError(`out-${task}`, '');
     } catch (error) {
       setError(`out-${task}`, messageOf(error));
-      out.classList.add('stale');
+      lists.classList.add('stale'); // the last good encoding stays, faded; the error does not fade
       return;
     }
-    out.classList.remove('stale');
+    lists.classList.remove('stale');
     const labels = spec.labels(state);
-    const lists = $(`out-${task}-sequences`);
     lists.replaceChildren(...sequences.map((seq, i) => {
       const list = el('ol', { class: 'chips', 'aria-label': labels[i] ?? `Sequence ${i + 1}` });
       fillChips(list, seq.tokens, seq.ids);

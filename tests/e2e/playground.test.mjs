@@ -356,3 +356,21 @@ test('screenshots: dark theme and a 360 px phone, with nothing wider than the sc
   await phone.page.screenshot({ path: new URL('phone.png', SHOTS).pathname, fullPage: true });
   await finish(phone);
 });
+
+test('the page runs under the strict CSP it will be served with', async () => {
+  const context = await env.browser.newContext();
+  const csp = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+  await context.route(new URL('/', env.url).href, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(env.url);
+  await page.locator('html[data-ready="true"]').waitFor({ timeout: 5000 });
+  assert.deepEqual(await tokens(generated(page)), ['[START]', 'chai', '[END]']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
