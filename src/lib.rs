@@ -14,6 +14,8 @@
 pub mod bpe;
 pub mod encode;
 pub mod error;
+#[cfg(feature = "gpt")]
+pub mod gpt;
 pub mod loss;
 pub mod ngram;
 pub mod sampling;
