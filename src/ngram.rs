@@ -385,24 +385,21 @@ impl NgramModel {
         }
     }
 
-    /// `P(· | prev)` for a bigram model, after checking that `prev` is a token id.
-    pub fn row(&self, prev: f64) -> Result<Vec<f64>> {
+    /// The context `[prev]` of a bigram model, after checking that `prev` is a token id.
+    pub fn prev_context(&self, prev: f64) -> Result<Vec<u32>> {
         if self.counts.order != 2 {
             return Err(Error::Unsupported(format!(
-                "row(prev) with a token id needs an order-2 model; this one has order {}: pass the context as a \
+                "a token id as the context needs an order-2 model; this one has order {}: pass the context as a \
                  list of {} tokens",
                 self.counts.order,
                 self.counts.order - 1
             )));
         }
-        let prev = whole_number("prev", prev, 0, self.counts.vocab.len() as u64 - 1)? as u32;
-        let mut out = vec![0.0; self.counts.vocab.len()];
-        self.fill_row(&[prev], &mut out);
-        Ok(out)
+        Ok(vec![whole_number("prev", prev, 0, self.counts.vocab.len() as u64 - 1)? as u32])
     }
 
-    /// `P(· | context)` for a context of exactly order−1 token strings.
-    pub fn row_for(&self, context: &[String]) -> Result<Vec<f64>> {
+    /// The ids of a context given as exactly order−1 token strings.
+    pub fn context_of(&self, context: &[String]) -> Result<Vec<u32>> {
         let c = self.counts.order - 1;
         if context.len() != c {
             return Err(Error::InvalidParameter {
@@ -411,15 +408,47 @@ impl NgramModel {
                 allowed: format!("a list of exactly {c} tokens (order {} − 1)", self.counts.order),
             });
         }
-        let ids = context
+        context
             .iter()
             .map(|t| {
                 self.counts.vocab.id(t).ok_or_else(|| Error::UnknownToken { token: t.clone(), place: "context".into() })
             })
-            .collect::<Result<Vec<u32>>>()?;
+            .collect()
+    }
+
+    /// `P(· | context)` as a new vector of length V.
+    pub fn row_of_context(&self, context: &[u32]) -> Vec<f64> {
         let mut out = vec![0.0; self.counts.vocab.len()];
-        self.fill_row(&ids, &mut out);
-        Ok(out)
+        self.fill_row(context, &mut out);
+        out
+    }
+
+    /// `P(· | prev)` for a bigram model, after checking that `prev` is a token id.
+    pub fn row(&self, prev: f64) -> Result<Vec<f64>> {
+        Ok(self.row_of_context(&self.prev_context(prev)?))
+    }
+
+    /// `P(· | context)` for a context of exactly order−1 token strings.
+    pub fn row_for(&self, context: &[String]) -> Result<Vec<f64>> {
+        Ok(self.row_of_context(&self.context_of(context)?))
+    }
+
+    /// The raw counts after `context`, as a vector of length V.
+    pub fn counts_row(&self, context: &[u32]) -> Vec<f64> {
+        let mut out = vec![0.0; self.counts.vocab.len()];
+        for (next, count) in self.context_counts(context) {
+            out[next as usize] = f64::from(count);
+        }
+        out
+    }
+
+    /// How often each token was predicted (appeared as the next token), over all contexts.
+    pub fn next_totals(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.counts.vocab.len()];
+        for (&next, &count) in self.counts.next_ids.iter().zip(&self.counts.next_counts) {
+            out[next as usize] += f64::from(count);
+        }
+        out
     }
 
     /// The `limit` contexts that made the most predictions, most first (ties: in key order), with their totals.

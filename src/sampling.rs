@@ -260,14 +260,20 @@ impl<R: Rng> Sampler<R> {
         Some((uniform, token))
     }
 
-    /// Draws one token and says how: the step-through view of `np.random.choice`.
-    pub fn step(&mut self, model: &dyn LanguageModel) -> Option<Step> {
+    /// The distribution the next draw will use (after temperature and top-k), without drawing; `None` when done.
+    pub fn peek(&self, model: &dyn LanguageModel) -> Option<Vec<f64>> {
         if self.is_done(model) {
             return None;
         }
         let mut probabilities = vec![0.0; self.row.len()];
         model.next_probabilities(&self.tokens, &mut probabilities);
         reshape(&mut probabilities, self.options.temperature, self.options.top_k);
+        Some(probabilities)
+    }
+
+    /// Draws one token and says how: the step-through view of `np.random.choice`.
+    pub fn step(&mut self, model: &dyn LanguageModel) -> Option<Step> {
+        let probabilities = self.peek(model)?;
         let (uniform, token) = self.draw(model)?;
         Some(Step { probabilities, cdf: self.row.clone(), uniform, token })
     }

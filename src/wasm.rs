@@ -284,13 +284,10 @@ impl NgramModelJs {
         Ok(self.inner.counts()?)
     }
 
-    /// `P(· | context)`: a row of V probabilities. `context` is a token id (order 2) or a list of order−1 tokens.
-    pub fn row(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number | string[]")] context: JsValue,
-    ) -> Result<Vec<f64>, JsError> {
-        if Array::is_array(&context) {
-            let tokens = Array::from(&context)
+    /// Reads a context: a token id (order 2) or a list of order−1 token strings.
+    fn context(&self, context: &JsValue) -> Result<Vec<u32>, Error> {
+        if Array::is_array(context) {
+            let tokens = Array::from(context)
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
@@ -301,10 +298,42 @@ impl NgramModelJs {
                     })
                 })
                 .collect::<Result<Vec<String>, Error>>()?;
-            return Ok(self.inner.row_for(&tokens)?);
+            return self.inner.context_of(&tokens);
         }
-        let prev = context.as_f64().ok_or_else(|| wrong_type("context", &context, "a token id or a list of tokens"))?;
-        Ok(self.inner.row(prev)?)
+        let prev = context.as_f64().ok_or_else(|| wrong_type("context", context, "a token id or a list of tokens"))?;
+        self.inner.prev_context(prev)
+    }
+
+    /// `P(· | context)`: a row of V probabilities. `context` is a token id (order 2) or a list of order−1 tokens.
+    pub fn row(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | string[]")] context: JsValue,
+    ) -> Result<Vec<f64>, JsError> {
+        Ok(self.inner.row_of_context(&self.context(&context)?))
+    }
+
+    /// The raw counts after `context` (no smoothing): a row of V numbers.
+    #[wasm_bindgen(js_name = countsRow)]
+    pub fn counts_row(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | string[]")] context: JsValue,
+    ) -> Result<Vec<f64>, JsError> {
+        Ok(self.inner.counts_row(&self.context(&context)?))
+    }
+
+    /// How many predictions `context` made in the corpus: its row total before smoothing.
+    #[wasm_bindgen(js_name = contextTotal)]
+    pub fn context_total(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | string[]")] context: JsValue,
+    ) -> Result<f64, JsError> {
+        Ok(self.inner.context_total(&self.context(&context)?) as f64)
+    }
+
+    /// How often each token was the next token, over all contexts (the column totals of the counts).
+    #[wasm_bindgen(js_name = nextTotals)]
+    pub fn next_totals(&self) -> Vec<f64> {
+        self.inner.next_totals()
     }
 
     /// The `limit` contexts that made the most predictions, most first.
@@ -430,6 +459,12 @@ impl Sampler {
         set("probabilities", Float64Array::from(step.probabilities.as_slice()).into());
         set("cdf", Float64Array::from(step.cdf.as_slice()).into());
         out.into()
+    }
+
+    /// The distribution the next `step()` will draw from (after temperature and top-k); `undefined` when done.
+    #[wasm_bindgen(unchecked_return_type = "Float64Array | undefined")]
+    pub fn peek(&self) -> JsValue {
+        self.inner.peek(&self.model).map_or(JsValue::UNDEFINED, |p| Float64Array::from(p.as_slice()).into())
     }
 
     /// The tokens drawn so far, `[START]` first.

@@ -432,3 +432,22 @@ fn bad_model_options_and_contexts_throw_errors() {
     }
     assert!(call(&trigram, "loss", &[]).unwrap().as_f64().unwrap() > 0.0, "still works");
 }
+
+#[wasm_bindgen_test]
+fn counts_for_explaining_cells_and_peeking_at_the_next_draw() {
+    let model = construct(&[LESSON.into()]).unwrap();
+    let counts = call(&model, "countsRow", &[js("0")]).unwrap().dyn_into::<Float64Array>().unwrap();
+    assert_eq!(counts.to_vec(), [0., 2., 0., 0., 1., 0., 0.], "chai → bahut ×2, acha ×1");
+    assert_eq!(call(&model, "contextTotal", &[js("['[START]']")]).unwrap().as_f64(), Some(3.0));
+    let next = call(&model, "nextTotals", &[]).unwrap().dyn_into::<Float64Array>().unwrap();
+    assert_eq!(next.to_vec(), [3., 2., 1., 2., 2., 0., 3.], "how often each token was predicted");
+    assert!(error_message(call(&model, "countsRow", &[js("99")]).unwrap_err()).contains("prev must be"));
+
+    let mut sampler = Sampler::new(&lesson(), object("{ seed: 42, topK: 1 }")).unwrap();
+    let peeked = sampler.peek().dyn_into::<Float64Array>().unwrap();
+    assert_eq!(peeked.get_index(0), 1.0, "top-1 keeps only chai after [START]");
+    let step = sampler.step();
+    assert_eq!(get(&step, "probabilities").dyn_into::<Float64Array>().unwrap().to_vec(), peeked.to_vec());
+    while !sampler.step().is_undefined() {}
+    assert!(sampler.peek().is_undefined());
+}
