@@ -46,4 +46,21 @@ pub trait LanguageModel {
 
     /// The token after which generation stops (`[END]`), if the model has one.
     fn end(&self) -> Option<u32>;
+
+    /// A key naming the distribution after `context`: equal keys mean identical rows, so samplers may cache a
+    /// row's cdf. `None` (the default) turns caching off.
+    fn context_key(&self, _context: &[u32]) -> Option<u64> {
+        None
+    }
+
+    /// True when [`LanguageModel::sample_fast`] is implemented.
+    fn has_fast_path(&self) -> bool {
+        false
+    }
+
+    /// Draws the next token from the same distribution in a model-specific fast way, given a uniform draw in
+    /// [0, 1); `None` when there is no distribution after `context`.
+    fn sample_fast(&self, _context: &[u32], _uniform: f64) -> Option<u32> {
+        None
+    }
 }

@@ -144,6 +144,8 @@ struct Counts {
     row_start: Vec<usize>,
     next_ids: Vec<u32>,
     next_counts: Vec<u32>,
+    /// Running sums of `next_counts` within each row (inclusive), for drawing from the counts in O(log n).
+    next_cumulative: Vec<u32>,
     /// How many predictions each context made.
     row_totals: Vec<u64>,
     /// How many predictions were counted in all.
@@ -239,7 +241,8 @@ impl NgramModel {
         let mut row_start = vec![0usize];
         let mut next_ids = Vec::new();
         let mut next_counts = Vec::new();
-        let mut row_totals = Vec::new();
+        let mut next_cumulative = Vec::new();
+        let mut row_totals: Vec<u64> = Vec::new();
         let mut i = 0;
         while i < keys.len() {
             let key = keys[i];
@@ -252,7 +255,9 @@ impl NgramModel {
             next_ids.push(key.1);
             next_counts.push(run as u32);
             *row_start.last_mut().expect("a row was opened") += 1;
-            *row_totals.last_mut().expect("a row was opened") += run as u64;
+            let total = row_totals.last_mut().expect("a row was opened");
+            *total += run as u64;
+            next_cumulative.push(*total as u32);
             i += run;
         }
         let counts = Counts {
@@ -267,6 +272,7 @@ impl NgramModel {
             row_start,
             next_ids,
             next_counts,
+            next_cumulative,
             row_totals,
             predictions: keys.len() as u64,
         };
@@ -604,5 +610,32 @@ impl LanguageModel for NgramModel {
 
     fn next_probabilities(&self, context: &[u32], out: &mut [f64]) {
         self.fill_row(context, out);
+    }
+
+    fn context_key(&self, context: &[u32]) -> Option<u64> {
+        // a counted context's row, or one shared key for every context never counted (they share k / (k·V))
+        Some(self.row_of(context).map_or(u64::MAX, |row| row as u64))
+    }
+
+    fn has_fast_path(&self) -> bool {
+        true
+    }
+
+    fn sample_fast(&self, context: &[u32], uniform: f64) -> Option<u32> {
+        // P(j) = (count_j + k) / (T + k·V): split [0, T + k·V) into the counts' part [0, T) and k·V of background
+        let v = self.counts.vocab.len();
+        let row = self.row_of(context);
+        let total = row.map_or(0, |r| self.counts.row_totals[r]) as f64;
+        let x = uniform * (total + self.smoothing * v as f64);
+        if !x.is_finite() || total + self.smoothing * v as f64 <= 0.0 {
+            return None;
+        }
+        if let Some(row) = row.filter(|_| x < total) {
+            // the first next whose running count exceeds x
+            let range = self.row_range(row);
+            let at = self.counts.next_cumulative[range.clone()].partition_point(|&c| f64::from(c) <= x);
+            return Some(self.counts.next_ids[range.start + at.min(range.len() - 1)]);
+        }
+        Some((((x - total) / self.smoothing) as usize).min(v - 1) as u32)
     }
 }

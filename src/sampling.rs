@@ -1,6 +1,7 @@
 //! Part A, sampling: numpy's legacy random generator and `np.random.choice`, reproduced bit for bit, then the
 //! lesson's `generate` loop on top of any [`LanguageModel`].
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 
 use rand::{Rng, SeedableRng, TryRng};
@@ -94,11 +95,9 @@ pub fn random_sample<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (f64::from(a) * 67_108_864.0 + f64::from(b)) / 9_007_199_254_740_992.0
 }
 
-/// One draw of `np.random.choice(len(p), p=p)`, given the uniform draw `u`.
-///
 /// Turns `probs` into numpy's cdf in place: the cumulative sum in float64, in order, divided by its last element.
-/// Returns the first index whose cdf value is strictly greater than `u` (`searchsorted(u, side='right')`).
-pub fn choose(probs: &mut [f64], u: f64) -> usize {
+/// Returns false when the row has no distribution (it sums to 0, or holds NaN: `0/0` for k = 0).
+pub fn cdf_in_place(probs: &mut [f64]) -> bool {
     let mut running = 0.0;
     for p in probs.iter_mut() {
         running += *p;
@@ -108,14 +107,51 @@ pub fn choose(probs: &mut [f64], u: f64) -> usize {
     for c in probs.iter_mut() {
         *c /= last;
     }
-    // the cdf never decreases, so the first value above u is what numpy's binary search finds
-    probs.iter().position(|&c| c > u).unwrap_or(probs.len() - 1)
+    last > 0.0 && last.is_finite()
+}
+
+/// The first index whose cdf value is strictly greater than `u`: numpy's `searchsorted(u, side='right')`.
+pub fn search_cdf(cdf: &[f64], u: f64) -> usize {
+    // the cdf never decreases, so a binary search finds what a scan would
+    cdf.partition_point(|&c| c <= u).min(cdf.len() - 1)
+}
+
+/// One draw of `np.random.choice(len(p), p=p)` given the uniform draw `u`, leaving numpy's cdf in `probs`.
+/// `None` when the row has no distribution.
+pub fn choose(probs: &mut [f64], u: f64) -> Option<usize> {
+    cdf_in_place(probs).then(|| search_cdf(probs, u))
 }
 
 /// The largest `maxLen` accepted: 100,000 tokens.
 pub const MAX_LEN_LIMIT: u64 = 100_000;
 /// The most sequences one `generateMany` call makes: 10,000.
 pub const MAX_MANY: u64 = 10_000;
+
+/// How a token is drawn from a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SampleMode {
+    /// numpy's `np.random.choice` to the last bit: an O(V) cumulative sum per token (cached per context).
+    #[default]
+    Exact,
+    /// The same distribution drawn in O(log n) from the sparse counts: different samples from numpy's, much
+    /// faster on large vocabularies. At temperature ≠ 1 or with top-k it falls back to the exact procedure.
+    Fast,
+}
+
+impl SampleMode {
+    /// Reads the JavaScript name: `"exact"` or `"fast"`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "exact" => Ok(SampleMode::Exact),
+            "fast" => Ok(SampleMode::Fast),
+            _ => Err(Error::InvalidParameter {
+                name: "mode",
+                value: format!("{name:?}"),
+                allowed: "one of \"exact\", \"fast\"".into(),
+            }),
+        }
+    }
+}
 
 /// How to sample: the notebook's procedure at temperature 1 and top-k 0.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,11 +164,13 @@ pub struct SampleOptions {
     pub temperature: f64,
     /// Keeps only the k most likely tokens (ties go to the lower id); 0 keeps all.
     pub top_k: usize,
+    /// numpy-exact or fast.
+    pub mode: SampleMode,
 }
 
 impl Default for SampleOptions {
     fn default() -> Self {
-        SampleOptions { seed: None, max_len: 6, temperature: 1.0, top_k: 0 }
+        SampleOptions { seed: None, max_len: 6, temperature: 1.0, top_k: 0, mode: SampleMode::Exact }
     }
 }
 
@@ -143,6 +181,17 @@ impl SampleOptions {
         max_len: Option<f64>,
         temperature: Option<f64>,
         top_k: Option<f64>,
+    ) -> Result<Self> {
+        Self::from_js(seed, max_len, temperature, top_k, None)
+    }
+
+    /// Checks options given as JavaScript values, the sampling mode included; `None` keeps the default.
+    pub fn from_js(
+        seed: Option<f64>,
+        max_len: Option<f64>,
+        temperature: Option<f64>,
+        top_k: Option<f64>,
+        mode: Option<&str>,
     ) -> Result<Self> {
         let mut options = SampleOptions::default();
         if let Some(seed) = seed {
@@ -159,6 +208,9 @@ impl SampleOptions {
         }
         if let Some(top_k) = top_k {
             options.top_k = whole_number("topK", top_k, 0, u64::from(u32::MAX))? as usize;
+        }
+        if let Some(mode) = mode {
+            options.mode = SampleMode::parse(mode)?;
         }
         Ok(options)
     }
@@ -214,21 +266,37 @@ pub struct Step {
     pub token: u32,
 }
 
-/// The lesson's `generate`, one token at a time: starts at the model's prompt (`[START]`), stops after `[END]` or
-/// at `max_len` tokens.
+/// How many cdf values the exact sampler keeps from rows it has already summed: 2^21 (16 MiB).
+pub const CDF_CACHE_VALUES: usize = 1 << 21;
+
+/// The lesson's `generate`, one token at a time: starts at the model's prompt (`[START]`), stops after `[END]`, at
+/// `max_len` tokens, or where the model has no distribution (k = 0 after a context nothing ever followed).
 #[derive(Debug, Clone)]
 pub struct Sampler<R: Rng = Mt19937> {
     rng: R,
     options: SampleOptions,
     tokens: Vec<u32>,
     row: Vec<f64>,
+    /// numpy's cdf of rows already drawn from, by the model's context key, up to [`CDF_CACHE_VALUES`].
+    cdf_cache: HashMap<u64, Box<[f64]>>,
+    cached_values: usize,
+    /// Set when the model had no distribution to draw from.
+    stuck: bool,
 }
 
 impl<R: Rng> Sampler<R> {
     /// A sampler at `[START]` drawing from `rng`.
     pub fn with_rng(model: &dyn LanguageModel, rng: R, options: SampleOptions) -> Self {
         let v = model.vocab().len();
-        Sampler { rng, options, tokens: model.prompt(), row: vec![0.0; v] }
+        Sampler {
+            rng,
+            options,
+            tokens: model.prompt(),
+            row: vec![0.0; v],
+            cdf_cache: HashMap::new(),
+            cached_values: 0,
+            stuck: false,
+        }
     }
 
     /// The tokens so far, `[START]` first.
@@ -236,26 +304,51 @@ impl<R: Rng> Sampler<R> {
         &self.tokens
     }
 
-    /// True once `[END]` was drawn or `max_len` tokens exist.
+    /// True once `[END]` was drawn, `max_len` tokens exist, or the model had no distribution to draw from.
     pub fn is_done(&self, model: &dyn LanguageModel) -> bool {
-        self.tokens.len() >= self.options.max_len
+        self.stuck
+            || self.tokens.len() >= self.options.max_len
             || (model.end().is_some() && self.tokens.last().copied() == model.end())
     }
 
     /// Goes back to the prompt (`[START]`) without touching the random stream.
     pub fn restart(&mut self, model: &dyn LanguageModel) {
         self.tokens = model.prompt();
+        self.stuck = false;
     }
 
-    /// Draws the next token into the row buffer and returns it; `None` when done.
+    /// Draws the next token (leaving the row's cdf in the row buffer on the exact path); `None` when done.
     fn draw(&mut self, model: &dyn LanguageModel) -> Option<(f64, u32)> {
         if self.is_done(model) {
             return None;
         }
-        model.next_probabilities(&self.tokens, &mut self.row);
-        reshape(&mut self.row, self.options.temperature, self.options.top_k);
-        let uniform = random_sample(&mut self.rng);
-        let token = choose(&mut self.row, uniform) as u32;
+        let plain = self.options.temperature == 1.0 && self.options.top_k == 0;
+        let uniform;
+        let token = if plain && self.options.mode == SampleMode::Fast && model.has_fast_path() {
+            uniform = random_sample(&mut self.rng);
+            model.sample_fast(&self.tokens, uniform)
+        } else if let Some(cdf) = model.context_key(&self.tokens).filter(|_| plain).and_then(|k| self.cdf_cache.get(&k))
+        {
+            uniform = random_sample(&mut self.rng);
+            Some(search_cdf(cdf, uniform) as u32)
+        } else {
+            model.next_probabilities(&self.tokens, &mut self.row);
+            reshape(&mut self.row, self.options.temperature, self.options.top_k);
+            uniform = random_sample(&mut self.rng);
+            let token = choose(&mut self.row, uniform).map(|t| t as u32);
+            // keep the cdf of a plain row for the next visit to the same context
+            if let Some(key) = model.context_key(&self.tokens).filter(|_| plain && token.is_some())
+                && self.cached_values + self.row.len() <= CDF_CACHE_VALUES
+            {
+                self.cached_values += self.row.len();
+                self.cdf_cache.insert(key, self.row.clone().into_boxed_slice());
+            }
+            token
+        };
+        let Some(token) = token else {
+            self.stuck = true;
+            return None;
+        };
         self.tokens.push(token);
         Some((uniform, token))
     }
@@ -275,7 +368,10 @@ impl<R: Rng> Sampler<R> {
     pub fn step(&mut self, model: &dyn LanguageModel) -> Option<Step> {
         let probabilities = self.peek(model)?;
         let (uniform, token) = self.draw(model)?;
-        Some(Step { probabilities, cdf: self.row.clone(), uniform, token })
+        // numpy's cdf over the row (the draw may have come from the fast path or the cache)
+        let mut cdf = probabilities.clone();
+        cdf_in_place(&mut cdf);
+        Some(Step { probabilities, cdf, uniform, token })
     }
 
     /// Draws until done and returns every token, `[START]` included.

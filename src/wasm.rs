@@ -37,6 +37,9 @@ export interface GenerateOptions {
   temperature?: number;
   /** Keep only the k most likely tokens; integer ≥ 0, 0 = all (default). */
   topK?: number;
+  /** "exact" (default): numpy's np.random.choice to the last bit; "fast": the same distribution drawn in
+   * O(log n) from the sparse counts (different samples; much faster on large vocabularies). */
+  mode?: "exact" | "fast";
 }
 export type TaskName = "classification" | "entailment" | "similarity" | "multipleChoice";
 export type TaskInput =
@@ -184,15 +187,18 @@ struct GenerateOptionsJs {
     temperature: JsValue,
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     top_k: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    mode: JsValue,
 }
 
 fn sample_options(value: &JsValue) -> Result<SampleOptions, Error> {
-    let o: GenerateOptionsJs = options("options", value, &["seed", "maxLen", "temperature", "topK"])?;
-    SampleOptions::from_numbers(
+    let o: GenerateOptionsJs = options("options", value, &["seed", "maxLen", "temperature", "topK", "mode"])?;
+    SampleOptions::from_js(
         optional_number("seed", &o.seed)?,
         optional_number("maxLen", &o.max_len)?,
         optional_number("temperature", &o.temperature)?,
         optional_number("topK", &o.top_k)?,
+        optional_string("mode", &o.mode)?.as_deref(),
     )
 }
 

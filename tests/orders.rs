@@ -322,3 +322,54 @@ fn names_char_stream_validation_loss_by_order() {
     assert!((2.0..2.2).contains(&by_order[3]), "{by_order:?}");
     assert!(by_order[5] > best, "order 6 overfits: {by_order:?}");
 }
+
+#[test]
+fn fast_sampling_draws_the_same_distribution() {
+    let corpus = "chai bahut garam hai\nchai acha\nchai bahut acha hai\nchai nahi";
+    for (order, k) in [(2, 1.0), (2, 0.0), (3, 0.5), (1, 2.0)] {
+        let model =
+            NgramModel::with_options(corpus, &options(order, TokenizerKind::Word, Boundaries::Lines, k)).unwrap();
+        let context = model.prompt();
+        let row = model.row_of_context(&context);
+        // a fine, even grid of uniform draws must land on each token in proportion to its probability
+        let n = 100_000;
+        let mut hits = vec![0usize; row.len()];
+        for i in 0..n {
+            let u = (i as f64 + 0.5) / n as f64;
+            hits[model.sample_fast(&context, u).unwrap() as usize] += 1;
+        }
+        for (j, &p) in row.iter().enumerate() {
+            let share = hits[j] as f64 / n as f64;
+            assert!((share - p).abs() <= 2.0 / n as f64, "order {order} k {k} token {j}: {share} vs {p}");
+        }
+    }
+}
+
+#[test]
+fn fast_generation_is_seeded_and_valid() {
+    use gpt1_playground::sampling::SampleMode;
+    let model =
+        NgramModel::with_options(&names("train"), &options(3, TokenizerKind::Char, Boundaries::Lines, 0.1)).unwrap();
+    let fast = SampleOptions { seed: Some(9), max_len: 40, mode: SampleMode::Fast, ..Default::default() };
+    let a = gpt1_playground::sampling::generate_many(&model, 50, fast).unwrap();
+    assert_eq!(a, gpt1_playground::sampling::generate_many(&model, 50, fast).unwrap(), "same seed, same samples");
+    let end = model.end().unwrap();
+    for seq in &a {
+        assert_eq!(seq[0], model.prompt()[0]);
+        assert!(seq.len() == 40 || *seq.last().unwrap() == end);
+    }
+    // at T ≠ 1 the fast mode falls back to the exact procedure
+    let warm = SampleOptions { temperature: 0.7, ..fast };
+    let exact_warm = SampleOptions { mode: SampleMode::Exact, ..warm };
+    assert_eq!(generate(&model, warm).unwrap(), generate(&model, exact_warm).unwrap());
+}
+
+#[test]
+fn with_k_zero_generation_stops_where_nothing_ever_followed() {
+    // stream "a b c": with k = 0 the context "c" was never continued, so its row is 0/0
+    let model = NgramModel::with_options("a b c", &options(2, TokenizerKind::Word, Boundaries::Stream, 0.0)).unwrap();
+    for mode in [gpt1_playground::sampling::SampleMode::Exact, gpt1_playground::sampling::SampleMode::Fast] {
+        let ids = generate(&model, SampleOptions { seed: Some(1), max_len: 10, mode, ..Default::default() }).unwrap();
+        assert_eq!(ids, [0, 1, 2], "{mode:?}: a → b → c, then no distribution");
+    }
+}

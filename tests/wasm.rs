@@ -153,6 +153,9 @@ fn generate_reproduces_the_notebook() {
     let free = wasm::generate(&model, None).unwrap();
     assert_eq!(free[0], "[START]");
     assert!(wasm::generate(&model, object("{ seed: 4294967295, temperature: 0.5, topK: 2 }")).is_ok());
+    let fast = wasm::generate(&model, object("{ seed: 42, maxLen: 30, mode: 'fast' }")).unwrap();
+    assert_eq!(fast, wasm::generate(&model, object("{ seed: 42, maxLen: 30, mode: 'fast' }")).unwrap());
+    assert_eq!(fast[0], "[START]");
 }
 
 #[wasm_bindgen_test]
@@ -170,7 +173,9 @@ fn bad_generate_options_throw_errors() {
         ("{ temperature: -Infinity }", "got -Infinity"),
         ("{ topK: -1 }", "topK must be a whole number"),
         ("{ maxlen: 6 }", "unknown field \"maxlen\""),
-        ("[6]", "options must be an object like { seed, maxLen, temperature, topK }; got an array"),
+        ("{ mode: 'quick' }", "mode must be one of \"exact\", \"fast\"; got \"quick\""),
+        ("{ mode: 1 }", "mode must be a string"),
+        ("[6]", "options must be an object like { seed, maxLen, temperature, topK, mode }; got an array"),
         ("'fast'", "got \"fast\" (a string)"),
     ];
     for (options, expected) in cases {
