@@ -1,0 +1,267 @@
+//! Dense kernels: matrix products, transposes, LayerNorm and GELU, each with its backward pass.
+//!
+//! Every matrix is row-major and contiguous. The one product kernel computes `C = A·B` by tiles of a few rows of
+//! `C` times a block of its columns held in local accumulators; the innermost loop runs along a row of `B`, so
+//! it auto-vectorises (SSE natively, `simd128` in wasm). Each element of `C` is summed in the same order (`p` from
+//! 0 to k−1) whatever the tile, so results do not depend on the vector width: the same bits on every target.
+
+use super::float::Float;
+
+/// Rows of `C` per tile.
+const TILE_ROWS: usize = 4;
+
+/// `c[m×n] = a[m×k]·b[k×n]`, plus `bias[n]` on every row if given, plus the old `c` if `accumulate`.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul<F: Float>(
+    c: &mut [F],
+    a: &[F],
+    b: &[F],
+    (m, k, n): (usize, usize, usize),
+    bias: Option<&[F]>,
+    accumulate: bool,
+) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul shapes");
+    let mut i = 0;
+    while i + TILE_ROWS <= m {
+        row_block::<F, TILE_ROWS>(c, a, b, i, k, n, bias, accumulate);
+        i += TILE_ROWS;
+    }
+    while i < m {
+        row_block::<F, 1>(c, a, b, i, k, n, bias, accumulate);
+        i += 1;
+    }
+}
+
+/// Rows `i..i+R` of `C`, by column blocks of 16, 8, 4, then 1.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn row_block<F: Float, const R: usize>(
+    c: &mut [F],
+    a: &[F],
+    b: &[F],
+    i: usize,
+    k: usize,
+    n: usize,
+    bias: Option<&[F]>,
+    accumulate: bool,
+) {
+    let mut j = 0;
+    while j + 16 <= n {
+        tile::<F, R, 16>(c, a, b, i, j, k, n, bias, accumulate);
+        j += 16;
+    }
+    while j + 8 <= n {
+        tile::<F, R, 8>(c, a, b, i, j, k, n, bias, accumulate);
+        j += 8;
+    }
+    while j + 4 <= n {
+        tile::<F, R, 4>(c, a, b, i, j, k, n, bias, accumulate);
+        j += 4;
+    }
+    while j < n {
+        tile::<F, R, 1>(c, a, b, i, j, k, n, bias, accumulate);
+        j += 1;
+    }
+}
+
+/// One R×C tile of `C`: R·C accumulators in registers, one pass over k.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn tile<F: Float, const R: usize, const C: usize>(
+    c: &mut [F],
+    a: &[F],
+    b: &[F],
+    i: usize,
+    j: usize,
+    k: usize,
+    n: usize,
+    bias: Option<&[F]>,
+    accumulate: bool,
+) {
+    // start from the bias and/or the old values
+    let mut acc = [[F::ZERO; C]; R];
+    for (r, acc_row) in acc.iter_mut().enumerate() {
+        if let Some(bias) = bias {
+            acc_row.copy_from_slice(&bias[j..j + C]);
+        }
+        if accumulate {
+            let old = &c[(i + r) * n + j..(i + r) * n + j + C];
+            for (x, &o) in acc_row.iter_mut().zip(old) {
+                *x += o;
+            }
+        }
+    }
+    // acc[r][q] += a[i+r][p] · b[p][j+q], p in order
+    let a_rows: [&[F]; R] = std::array::from_fn(|r| &a[(i + r) * k..(i + r + 1) * k]);
+    for p in 0..k {
+        let b_row: &[F; C] = b[p * n + j..p * n + j + C].try_into().expect("C columns");
+        for r in 0..R {
+            let x = a_rows[r][p];
+            for q in 0..C {
+                acc[r][q] += x * b_row[q];
+            }
+        }
+    }
+    for (r, acc_row) in acc.iter().enumerate() {
+        c[(i + r) * n + j..(i + r) * n + j + C].copy_from_slice(acc_row);
+    }
+}
+
+/// `dst[cols×rows] = srcᵀ` for `src[rows×cols]`.
+pub fn transpose<F: Float>(dst: &mut [F], src: &[F], rows: usize, cols: usize) {
+    for (r, row) in src[..rows * cols].chunks_exact(cols).enumerate() {
+        for (col, &x) in row.iter().enumerate() {
+            dst[col * rows + r] = x;
+        }
+    }
+}
+
+/// `sums[n] += Σ_rows x[row][·]`: the gradient of a bias.
+pub fn add_column_sums<F: Float>(sums: &mut [F], x: &[F], n: usize) {
+    for row in x.chunks_exact(n) {
+        for (s, &v) in sums.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+}
+
+/// The backward pass of `y[rows×out] = x[rows×in]·w[in×out] + b`: adds `xᵀ·dy` to `dw`, the column sums of `dy`
+/// to `db`, and `dy·wᵀ` to `dx` (when given). `scratch` holds the transposes.
+#[allow(clippy::too_many_arguments)]
+pub fn linear_backward<F: Float>(
+    x: &[F],
+    dy: &[F],
+    w: &[F],
+    (rows, inputs, outputs): (usize, usize, usize),
+    dw: &mut [F],
+    db: Option<&mut [F]>,
+    dx: Option<&mut [F]>,
+    scratch: &mut Vec<F>,
+) {
+    scratch.resize((rows * inputs).max(inputs * outputs), F::ZERO);
+    // dw += xᵀ·dy
+    transpose(scratch, x, rows, inputs);
+    matmul(dw, scratch, dy, (inputs, rows, outputs), None, true);
+    // db += Σ dy
+    if let Some(db) = db {
+        add_column_sums(db, dy, outputs);
+    }
+    // dx += dy·wᵀ
+    if let Some(dx) = dx {
+        transpose(scratch, w, inputs, outputs);
+        matmul(dx, dy, scratch, (rows, outputs, inputs), None, true);
+    }
+}
+
+/// LayerNorm's ε inside the square root.
+const LN_EPSILON: f64 = 1e-5;
+
+/// `y = g·(x − mean)/√(var + ε) + b` for every row of `x[rows×d]`; keeps each row's mean and 1/√(var + ε).
+pub fn layer_norm<F: Float>(y: &mut [F], stats: &mut [F], x: &[F], g: &[F], b: &[F], d: usize) {
+    let inv_d = F::of(1.0 / d as f64);
+    for ((y, x), stats) in y.chunks_exact_mut(d).zip(x.chunks_exact(d)).zip(stats.chunks_exact_mut(2)) {
+        // mean and (biased) variance of the row
+        let mut mean = F::ZERO;
+        for &v in x {
+            mean += v;
+        }
+        mean *= inv_d;
+        let mut var = F::ZERO;
+        for &v in x {
+            var += (v - mean) * (v - mean);
+        }
+        var *= inv_d;
+        let rstd = F::ONE / (var + F::of(LN_EPSILON)).sqrt();
+        // normalise, then scale and shift
+        for i in 0..d {
+            y[i] = (x[i] - mean) * rstd * g[i] + b[i];
+        }
+        stats[0] = mean;
+        stats[1] = rstd;
+    }
+}
+
+/// LayerNorm's backward pass: adds to `dx`, `dg` and `db` given `dy`.
+#[allow(clippy::too_many_arguments)]
+pub fn layer_norm_backward<F: Float>(
+    dx: &mut [F],
+    dg: &mut [F],
+    db: &mut [F],
+    dy: &[F],
+    x: &[F],
+    stats: &[F],
+    g: &[F],
+    d: usize,
+) {
+    let inv_d = F::of(1.0 / d as f64);
+    for (((dx, dy), x), stats) in
+        dx.chunks_exact_mut(d).zip(dy.chunks_exact(d)).zip(x.chunks_exact(d)).zip(stats.chunks_exact(2))
+    {
+        let (mean, rstd) = (stats[0], stats[1]);
+        // dx̂ = dy·g; the means of dx̂ and of dx̂·x̂
+        let (mut mean_dxhat, mut mean_dxhat_xhat) = (F::ZERO, F::ZERO);
+        for i in 0..d {
+            let xhat = (x[i] - mean) * rstd;
+            let dxhat = dy[i] * g[i];
+            mean_dxhat += dxhat;
+            mean_dxhat_xhat += dxhat * xhat;
+            dg[i] += dy[i] * xhat;
+            db[i] += dy[i];
+        }
+        mean_dxhat *= inv_d;
+        mean_dxhat_xhat *= inv_d;
+        // dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) / σ
+        for i in 0..d {
+            let xhat = (x[i] - mean) * rstd;
+            dx[i] += (dy[i] * g[i] - mean_dxhat - xhat * mean_dxhat_xhat) * rstd;
+        }
+    }
+}
+
+/// √(2/π), GELU's constant.
+const GELU_SCALE: f64 = 0.797_884_560_802_865_4;
+/// The cubic term of GELU's tanh form.
+const GELU_CUBIC: f64 = 0.044_715;
+
+/// GELU in GPT-1's tanh form: `y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
+pub fn gelu<F: Float>(y: &mut [F], x: &[F]) {
+    let (s, c, half) = (F::of(GELU_SCALE), F::of(GELU_CUBIC), F::of(0.5));
+    for (y, &x) in y.iter_mut().zip(x) {
+        let t = (s * (x + c * x * x * x)).tanh();
+        *y = half * x * (F::ONE + t);
+    }
+}
+
+/// GELU's backward pass: `dx = dy · gelu'(x)`.
+pub fn gelu_backward<F: Float>(dx: &mut [F], dy: &[F], x: &[F]) {
+    let (s, c, half) = (F::of(GELU_SCALE), F::of(GELU_CUBIC), F::of(0.5));
+    let c3 = F::of(3.0 * GELU_CUBIC);
+    for ((dx, &dy), &x) in dx.iter_mut().zip(dy).zip(x) {
+        let t = (s * (x + c * x * x * x)).tanh();
+        // d/dx ½x(1 + t) = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)
+        let slope = half * (F::ONE + t) + half * x * (F::ONE - t * t) * s * (F::ONE + c3 * x * x);
+        *dx = dy * slope;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matmul_matches_the_definition() {
+        for &(m, k, n) in &[(1, 1, 1), (5, 3, 27), (8, 32, 96), (7, 13, 21), (4, 5, 16)] {
+            let a: Vec<f64> = (0..m * k).map(|i| (i as f64 * 0.37).sin()).collect();
+            let b: Vec<f64> = (0..k * n).map(|i| (i as f64 * 0.11).cos()).collect();
+            let bias: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            let mut c = vec![1.0; m * n];
+            matmul(&mut c, &a, &b, (m, k, n), Some(&bias), true);
+            for i in 0..m {
+                for j in 0..n {
+                    let want: f64 = 1.0 + bias[j] + (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum::<f64>();
+                    assert!((c[i * n + j] - want).abs() < 1e-12, "({m},{k},{n}) at {i},{j}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! [`TinyGpt`]: a corpus, a network, an optimiser and a random stream — train it, score text with it, look inside
+//! it, and sample from it with [`crate::sampling::generate`].
+
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::adam::AdamW;
+use super::data::{Corpus, Window, pack, scoring_windows};
+use super::net::{Batch, NO_TARGET, Net, Workspace};
+use super::options::{GptOptions, MAX_GPT_VOCAB, MAX_STEPS};
+use super::params::Config;
+use crate::LanguageModel;
+use crate::error::{Error, Result, whole_number};
+use crate::ngram::TokenizerKind;
+use crate::sampling::Mt19937;
+use crate::tokens::{Boundaries, Tokenizer, Vocab};
+
+/// Windows scored per forward pass when computing a loss.
+const SCORE_ROWS: usize = 64;
+
+/// A small GPT trained on a corpus.
+#[derive(Debug, Clone)]
+pub struct TinyGpt {
+    pub(crate) options: GptOptions,
+    pub(crate) corpus: Rc<Corpus>,
+    pub(crate) net: Net<f32>,
+    pub(crate) optimiser: AdamW,
+    /// Draws the training windows.
+    pub(crate) rng: Mt19937,
+    pub(crate) ws: Workspace<f32>,
+    pub(crate) grads: Vec<f32>,
+    pub(crate) last_loss: f64,
+}
+
+/// Every position's next-token distribution for a text: what the model "thinks" at each token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inside {
+    /// The tokens fed in (`[START]` first in lines mode), at most the context.
+    pub tokens: Vec<String>,
+    /// Row i is `P(next | tokens[..=i])`, `tokens.len() × V`, row-major.
+    pub probabilities: Vec<f64>,
+}
+
+/// The ranges AdamW decays: the weight matrices.
+pub(crate) fn decayed(net: &Net<f32>) -> Vec<Range<usize>> {
+    net.layout.tensors(&net.config).into_iter().filter(|t| t.3).map(|t| t.1).collect()
+}
+
+impl TinyGpt {
+    /// Tokenizes `corpus` by `options` and builds a randomly initialised model.
+    pub fn new(corpus: &str, options: &GptOptions) -> Result<TinyGpt> {
+        options.validate()?;
+        let corpus = Corpus::new(corpus, options.tokenizer, options.merges, options.boundaries)?;
+        let v = corpus.vocab.len();
+        if v > MAX_GPT_VOCAB {
+            return Err(Error::TooLarge { what: "the vocabulary of a tiny GPT", size: v, limit: MAX_GPT_VOCAB });
+        }
+        let config = Config {
+            vocab: v,
+            embeddings: v,
+            d_model: options.d_model,
+            layers: options.layers,
+            heads: options.heads,
+            context: options.context,
+            classes: 0,
+        };
+        let net = Net::new(config, options.seed);
+        let optimiser = AdamW::new(net.params.len(), options.learning_rate, decayed(&net));
+        Ok(TinyGpt {
+            options: options.clone(),
+            corpus: Rc::new(corpus),
+            grads: vec![0.0; net.params.len()],
+            net,
+            optimiser,
+            // the batches get their own stream, seeded apart from the weights'
+            rng: Mt19937::new(options.seed ^ 0x5bd1_e995),
+            ws: Workspace::default(),
+            last_loss: f64::NAN,
+        })
+    }
+
+    /// The options the model was built with.
+    pub fn options(&self) -> &GptOptions {
+        &self.options
+    }
+
+    /// How many weights the model has (including, after fine-tuning, the new token rows and W_y).
+    pub fn parameters(&self) -> usize {
+        self.net.params.len()
+    }
+
+    /// The network's shape.
+    pub fn config(&self) -> &Config {
+        &self.net.config
+    }
+
+    /// The vocabulary: as the n-gram model's (`[START]`, `[END]` last in lines mode).
+    pub fn vocab(&self) -> &Vocab {
+        &self.corpus.vocab
+    }
+
+    /// The tokenizer.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.corpus.tokenizer
+    }
+
+    /// Sentences per line, or one stream.
+    pub fn boundaries(&self) -> Boundaries {
+        self.corpus.boundaries
+    }
+
+    /// Which tokenizer kind the options chose.
+    pub fn tokenizer_kind(&self) -> TokenizerKind {
+        self.options.tokenizer
+    }
+
+    /// Optimisation steps taken so far (pre-training).
+    pub fn steps_taken(&self) -> u32 {
+        self.optimiser.steps()
+    }
+
+    /// The flat weights (read-only).
+    pub fn weights(&self) -> &[f32] {
+        &self.net.params
+    }
+
+    /// Takes `steps` optimisation steps (1 to 1,000,000) on random batches of the corpus; returns the last
+    /// step's mean training loss (nats per predicted token).
+    pub fn step(&mut self, steps: usize) -> Result<f64> {
+        whole_number("steps", steps as f64, 1, MAX_STEPS as u64)?;
+        if self.grads.len() != self.net.params.len() {
+            // the network grew (fine-tuning): a fresh optimiser for its new shape
+            self.grads = vec![0.0; self.net.params.len()];
+            self.optimiser = AdamW::new(self.net.params.len(), self.options.learning_rate, decayed(&self.net));
+        }
+        for _ in 0..steps {
+            let batch = self.corpus.sample(&mut self.rng, self.options.batch_size, self.options.context);
+            self.last_loss = self.train_on(&batch).lm;
+        }
+        Ok(self.last_loss)
+    }
+
+    /// One forward, backward and AdamW update on `batch`; returns its losses.
+    pub(crate) fn train_on(&mut self, batch: &Batch) -> super::net::Losses {
+        self.net.forward(batch, &mut self.ws);
+        let losses = self.net.losses(batch, &mut self.ws);
+        self.net.backward(batch, &mut self.ws, &mut self.grads);
+        self.optimiser.update(&mut self.net.params, &mut self.grads);
+        losses
+    }
+
+    /// The last training step's loss (NaN before any step).
+    pub fn last_loss(&self) -> f64 {
+        self.last_loss
+    }
+
+    /// Mean `−ln P(token | context)` over every prediction of the corpus (`None`) or of `text`, by the n-gram
+    /// model's rules: lines mode predicts each token after `[START]` up to and including `[END]`; stream mode
+    /// every token after the first. Each prediction sees as much context as the window allows.
+    pub fn loss(&self, text: Option<&str>) -> Result<f64> {
+        let owned;
+        let sequences = match text {
+            None => &self.corpus.sequences,
+            Some(text) => {
+                owned = self.corpus.token_ids(text)?;
+                &owned
+            }
+        };
+        let mut windows = Vec::new();
+        for seq in sequences {
+            scoring_windows(seq, self.options.context, &mut windows);
+        }
+        if windows.is_empty() {
+            return Err(Error::InvalidParameter {
+                name: "text",
+                value: "a text with nothing to predict".into(),
+                allowed: "a text with at least 2 tokens in stream mode, or one non-empty line".into(),
+            });
+        }
+        let (total, count) = self.score(&windows);
+        Ok(total / count as f64)
+    }
+
+    /// Sums `−ln P` over the targets of `windows`, a batch at a time.
+    fn score(&self, windows: &[Window]) -> (f64, usize) {
+        let mut ws = Workspace::default();
+        let (mut total, mut count) = (0.0, 0);
+        for chunk in windows.chunks(SCORE_ROWS) {
+            let batch = pack(chunk);
+            self.net.forward(&batch, &mut ws);
+            let losses = self.net.losses(&batch, &mut ws);
+            total += losses.lm_total;
+            count += losses.predicted;
+        }
+        (total, count)
+    }
+
+    /// The ids the "look inside" views run on: the first sequence of `text` (`[START]` first in lines mode,
+    /// without `[END]`), cut to the context.
+    pub fn view_ids(&self, text: &str) -> Result<Vec<u32>> {
+        let mut ids = self.corpus.token_ids(text)?.into_iter().next().unwrap_or_default();
+        if self.corpus.end.is_some() {
+            ids.pop();
+        }
+        if ids.is_empty() || (self.corpus.start.is_some() && ids.len() < 2) {
+            return Err(Error::InvalidParameter {
+                name: "text",
+                value: format!("{text:?}"),
+                allowed: "a text with at least one token".into(),
+            });
+        }
+        ids.truncate(self.options.context);
+        Ok(ids)
+    }
+
+    /// The tokens of [`TinyGpt::view_ids`], as strings.
+    pub fn view_tokens(&self, text: &str) -> Result<Vec<String>> {
+        Ok(self.view_ids(text)?.iter().map(|&id| self.corpus.vocab.token(id).to_string()).collect())
+    }
+
+    /// Runs the model on one sequence and keeps its activations.
+    fn run(&self, ids: &[u32]) -> Workspace<f32> {
+        let batch = Batch {
+            rows: 1,
+            len: ids.len(),
+            inputs: ids.to_vec(),
+            targets: vec![NO_TARGET; ids.len()],
+            ..Batch::default()
+        };
+        let mut ws = Workspace::default();
+        self.net.forward(&batch, &mut ws);
+        self.net.losses(&batch, &mut ws);
+        ws
+    }
+
+    /// Every position's next-token distribution for the first line of `text`.
+    pub fn next_distributions(&self, text: &str) -> Result<Inside> {
+        let ids = self.view_ids(text)?;
+        let ws = self.run(&ids);
+        Ok(Inside {
+            tokens: ids.iter().map(|&id| self.corpus.vocab.token(id).to_string()).collect(),
+            probabilities: ws.logits.iter().map(|&p| f64::from(p)).collect(),
+        })
+    }
+
+    /// The attention weights of `head` in block `layer` on the first line of `text`: `T × T`, row-major, row i
+    /// = how much position i attends to each position j (0 for j > i).
+    pub fn attention(&self, text: &str, layer: f64, head: f64) -> Result<Vec<f32>> {
+        let layer = whole_number("layer", layer, 0, self.options.layers as u64 - 1)? as usize;
+        let head = whole_number("head", head, 0, self.options.heads as u64 - 1)? as usize;
+        let ids = self.view_ids(text)?;
+        let t = ids.len();
+        let ws = self.run(&ids);
+        Ok(ws.blocks[layer].probs[head * t * t..(head + 1) * t * t].to_vec())
+    }
+}
+
+impl LanguageModel for TinyGpt {
+    fn vocab(&self) -> &Vocab {
+        &self.corpus.vocab
+    }
+
+    fn next_probabilities(&self, context: &[u32], out: &mut [f64]) {
+        // the last `context` tokens (the window), or the prompt when there are none
+        let prompt = self.prompt();
+        let ids = if context.is_empty() { &prompt[..] } else { context };
+        let ids = &ids[ids.len().saturating_sub(self.options.context)..];
+        let ws = self.run(ids);
+        let v = self.corpus.vocab.len();
+        for (o, &p) in out.iter_mut().zip(&ws.logits[(ids.len() - 1) * v..]) {
+            *o = f64::from(p);
+        }
+    }
+
+    fn prompt(&self) -> Vec<u32> {
+        match self.corpus.start {
+            Some(start) => vec![start],
+            None => self.corpus.sequences[0][..1].to_vec(),
+        }
+    }
+
+    fn end(&self) -> Option<u32> {
+        self.corpus.end
+    }
+}

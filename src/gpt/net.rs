@@ -1,0 +1,274 @@
+//! The network and its forward pass: embeddings, pre-LayerNorm blocks (causal multi-head attention, GELU MLP,
+//! residuals), a final LayerNorm, the language-model head and the fine-tuning head.
+
+use super::float::{Float, ln_f64};
+use super::kernels::{gelu, layer_norm, matmul};
+use super::params::{Config, Layout, initialise};
+use crate::sampling::Mt19937;
+
+/// A target id meaning "nothing to predict here" (padding, or a special token the head cannot output).
+pub const NO_TARGET: u32 = u32::MAX;
+
+/// A batch: `rows` sequences of `len` positions, padded on the right.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Batch {
+    /// Sequences in the batch.
+    pub rows: usize,
+    /// Positions per sequence (≤ the context).
+    pub len: usize,
+    /// Input token ids, `rows × len` (padding: any valid id).
+    pub inputs: Vec<u32>,
+    /// The next token at each position, or [`NO_TARGET`].
+    pub targets: Vec<u32>,
+    /// Fine-tuning: the position of `[EXTRACT]` in each sequence (empty: no task loss).
+    pub extract: Vec<usize>,
+    /// Fine-tuning: each sequence's class.
+    pub labels: Vec<usize>,
+    /// Weight λ of the language-model loss when there is a task loss.
+    pub lambda: f64,
+}
+
+/// The two halves of a fine-tuning loss (`task` is 0 without a task).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Losses {
+    /// Mean cross-entropy of the classifier over the batch's sequences.
+    pub task: f64,
+    /// Mean −ln P(next token) over the batch's predicted positions (NaN when there are none).
+    pub lm: f64,
+    /// The sum behind `lm`.
+    pub lm_total: f64,
+    /// How many positions had a target.
+    pub predicted: usize,
+}
+
+/// What the forward pass keeps for the backward pass, for one block.
+#[derive(Debug, Clone, Default)]
+pub struct BlockActivations<F> {
+    pub(crate) ln1: Vec<F>,
+    pub(crate) ln1_stats: Vec<F>,
+    pub(crate) qkv: Vec<F>,
+    /// Attention weights, `rows × heads × len × len`.
+    pub(crate) probs: Vec<F>,
+    pub(crate) att: Vec<F>,
+    pub(crate) mid: Vec<F>,
+    pub(crate) ln2: Vec<F>,
+    pub(crate) ln2_stats: Vec<F>,
+    pub(crate) fc: Vec<F>,
+    pub(crate) act: Vec<F>,
+}
+
+/// Activations and scratch space, reused from batch to batch.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace<F> {
+    /// The residual stream entering each block, then leaving the last (layers + 1 of `rows·len × d`).
+    pub(crate) stream: Vec<Vec<F>>,
+    pub(crate) blocks: Vec<BlockActivations<F>>,
+    pub(crate) lnf: Vec<F>,
+    pub(crate) lnf_stats: Vec<F>,
+    /// Logits, then (after [`Net::losses`]) probabilities, `rows·len × V`.
+    pub(crate) logits: Vec<F>,
+    /// Fine-tuning head: class probabilities, `rows × classes`.
+    pub(crate) class_probs: Vec<F>,
+    // backward scratch
+    pub(crate) d_stream: Vec<F>,
+    pub(crate) d_ln: Vec<F>,
+    pub(crate) d_att: Vec<F>,
+    pub(crate) d_qkv: Vec<F>,
+    pub(crate) d_fc: Vec<F>,
+    pub(crate) d_act: Vec<F>,
+    pub(crate) scratch: Vec<F>,
+}
+
+fn sized<F: Float>(v: &mut Vec<F>, len: usize) {
+    v.clear();
+    v.resize(len, F::ZERO);
+}
+
+/// A transformer's shape and weights.
+#[derive(Debug, Clone)]
+pub struct Net<F> {
+    /// The shape.
+    pub config: Config,
+    /// Where each tensor lives in `params`.
+    pub layout: Layout,
+    /// Every weight, flat.
+    pub params: Vec<F>,
+}
+
+impl<F: Float> Net<F> {
+    /// A network of shape `config` with weights drawn from a generator seeded with `seed`.
+    pub fn new(config: Config, seed: u32) -> Net<F> {
+        let layout = Layout::new(&config);
+        let mut params = vec![F::ZERO; layout.total];
+        let mut rng = Mt19937::new(seed);
+        for (_, range, init, _) in layout.tensors(&config) {
+            initialise(&mut params[range], init, &mut rng);
+        }
+        Net { config, layout, params }
+    }
+
+    /// The same weights in a wider shape (more embedding rows, a classifier head): tensors that exist in both are
+    /// copied, new rows and new tensors are initialised from `seed`.
+    pub fn reshaped(&self, config: Config, seed: u32) -> Net<F> {
+        let mut next = Net::new(config, seed);
+        let old = self.layout.tensors(&self.config);
+        for ((name, to, _, _), (_, from, _, _)) in next.layout.tensors(&config).into_iter().zip(old) {
+            // the token embedding grows by rows at the end, so its old values are a prefix; other tensors are
+            // copied only when their shape is unchanged
+            if name == "wte" || from.len() == to.len() {
+                let n = from.len().min(to.len());
+                next.params[to.start..to.start + n].copy_from_slice(&self.params[from.start..from.start + n]);
+            }
+        }
+        next
+    }
+
+    /// Runs the network on `batch`: fills `ws` with every activation and the logits.
+    pub fn forward(&self, batch: &Batch, ws: &mut Workspace<F>) {
+        let Config { d_model: d, layers, heads, vocab, .. } = self.config;
+        let (rows, len) = (batch.rows, batch.len);
+        let n = rows * len;
+        let p = &self.params;
+        let lay = &self.layout;
+        assert!(len <= self.config.context && batch.inputs.len() == n, "batch shape");
+
+        ws.stream.resize_with(layers + 1, Vec::new);
+        ws.blocks.resize_with(layers, BlockActivations::default);
+        // x = token embedding + position embedding
+        let x = &mut ws.stream[0];
+        sized(x, n * d);
+        for (i, (x, &id)) in x.chunks_exact_mut(d).zip(&batch.inputs).enumerate() {
+            let token = &p[lay.wte.start + id as usize * d..][..d];
+            let position = &p[lay.wpe.start + (i % len) * d..][..d];
+            for c in 0..d {
+                x[c] = token[c] + position[c];
+            }
+        }
+        for l in 0..layers {
+            let t = &lay.blocks[l];
+            let (done, rest) = ws.stream.split_at_mut(l + 1);
+            let (x, out) = (&done[l], &mut rest[0]);
+            let a = &mut ws.blocks[l];
+            // attention sub-block: mid = x + proj(attention(LN(x)))
+            sized(&mut a.ln1, n * d);
+            sized(&mut a.ln1_stats, n * 2);
+            layer_norm(&mut a.ln1, &mut a.ln1_stats, x, &p[t.ln1_g.clone()], &p[t.ln1_b.clone()], d);
+            sized(&mut a.qkv, n * 3 * d);
+            matmul(&mut a.qkv, &a.ln1, &p[t.w_qkv.clone()], (n, d, 3 * d), Some(&p[t.b_qkv.clone()]), false);
+            sized(&mut a.probs, rows * heads * len * len);
+            sized(&mut a.att, n * d);
+            attention(&mut a.att, &mut a.probs, &a.qkv, rows, len, d, heads);
+            a.mid.clone_from(x);
+            matmul(&mut a.mid, &a.att, &p[t.w_proj.clone()], (n, d, d), Some(&p[t.b_proj.clone()]), true);
+            // MLP sub-block: out = mid + W_out·GELU(W_fc·LN(mid))
+            sized(&mut a.ln2, n * d);
+            sized(&mut a.ln2_stats, n * 2);
+            layer_norm(&mut a.ln2, &mut a.ln2_stats, &a.mid, &p[t.ln2_g.clone()], &p[t.ln2_b.clone()], d);
+            sized(&mut a.fc, n * 4 * d);
+            matmul(&mut a.fc, &a.ln2, &p[t.w_fc.clone()], (n, d, 4 * d), Some(&p[t.b_fc.clone()]), false);
+            sized(&mut a.act, n * 4 * d);
+            gelu(&mut a.act, &a.fc);
+            out.clone_from(&a.mid);
+            matmul(out, &a.act, &p[t.w_out.clone()], (n, 4 * d, d), Some(&p[t.b_out.clone()]), true);
+        }
+        // final LayerNorm, then logits = LN(x)·W_head + b_head
+        sized(&mut ws.lnf, n * d);
+        sized(&mut ws.lnf_stats, n * 2);
+        layer_norm(&mut ws.lnf, &mut ws.lnf_stats, &ws.stream[layers], &p[lay.lnf_g.clone()], &p[lay.lnf_b.clone()], d);
+        sized(&mut ws.logits, n * vocab);
+        matmul(&mut ws.logits, &ws.lnf, &p[lay.w_head.clone()], (n, d, vocab), Some(&p[lay.b_head.clone()]), false);
+    }
+
+    /// After [`Net::forward`]: the losses, with the logits turned into probabilities (and the classifier's
+    /// probabilities computed when the batch has a task).
+    pub fn losses(&self, batch: &Batch, ws: &mut Workspace<F>) -> Losses {
+        let Config { d_model: d, vocab, classes, .. } = self.config;
+        // language model: mean over predicted positions of −ln softmax(logits)[target]
+        let (mut lm_total, mut predicted) = (0.0, 0usize);
+        for (row, &target) in ws.logits.chunks_exact_mut(vocab).zip(&batch.targets) {
+            let logit = if target != NO_TARGET { row[target as usize].f64() } else { 0.0 };
+            let log_sum = softmax(row);
+            if target != NO_TARGET {
+                lm_total += log_sum - logit;
+                predicted += 1;
+            }
+        }
+        let lm = if predicted > 0 { lm_total / predicted as f64 } else { f64::NAN };
+        // classifier: P(y | x) = softmax(h·W_y) at [EXTRACT]
+        let mut task = 0.0;
+        if !batch.extract.is_empty() {
+            let w_cls = &self.params[self.layout.w_cls.clone()];
+            sized(&mut ws.class_probs, batch.rows * classes);
+            for (r, (&at, &label)) in batch.extract.iter().zip(&batch.labels).enumerate() {
+                let h = &ws.lnf[(r * batch.len + at) * d..][..d];
+                let z = &mut ws.class_probs[r * classes..][..classes];
+                matmul(z, h, w_cls, (1, d, classes), None, false);
+                let logit = z[label].f64();
+                task += softmax(z) - logit;
+            }
+            task /= batch.rows as f64;
+        }
+        Losses { task, lm, lm_total, predicted }
+    }
+}
+
+/// Turns `row` into softmax probabilities in place and returns `ln Σ e^x` (= max + ln Σ e^(x − max)), so that
+/// `−ln p_i = that − x_i` is computed from the logits, exactly, even when `p_i` underflows.
+fn softmax<F: Float>(row: &mut [F]) -> f64 {
+    let (max, sum) = softmax_in_place(row);
+    max.f64() + ln_f64(sum.f64())
+}
+
+/// Turns `row` into softmax probabilities in place; returns its old maximum and `Σ e^(x − max)`.
+fn softmax_in_place<F: Float>(row: &mut [F]) -> (F, F) {
+    // subtract the max so that every e^x ≤ 1
+    let max = row.iter().fold(row[0], |m, &x| m.max(x));
+    let mut sum = F::ZERO;
+    for x in row.iter_mut() {
+        *x = (*x - max).exp();
+        sum += *x;
+    }
+    // normalise
+    let inv = F::ONE / sum;
+    for x in row.iter_mut() {
+        *x *= inv;
+    }
+    (max, sum)
+}
+
+/// Causal multi-head self-attention on `qkv` (`rows·len × 3d`: queries, keys, values side by side): writes the
+/// heads' outputs side by side into `out` (`rows·len × d`) and the weights into `probs`.
+pub fn attention<F: Float>(out: &mut [F], probs: &mut [F], qkv: &[F], rows: usize, len: usize, d: usize, heads: usize) {
+    let hd = d / heads;
+    let scale = F::of(1.0 / (hd as f64).sqrt());
+    for r in 0..rows {
+        let seq = &qkv[r * len * 3 * d..(r + 1) * len * 3 * d];
+        for h in 0..heads {
+            for i in 0..len {
+                let q = &seq[i * 3 * d + h * hd..][..hd];
+                let p = &mut probs[((r * heads + h) * len + i) * len..][..len];
+                // scores q·k_j/√hd for j ≤ i (a token sees only itself and the past)
+                for j in 0..=i {
+                    let k = &seq[j * 3 * d + d + h * hd..][..hd];
+                    let mut s = F::ZERO;
+                    for c in 0..hd {
+                        s += q[c] * k[c];
+                    }
+                    p[j] = s * scale;
+                }
+                softmax_in_place(&mut p[..=i]);
+                p[i + 1..].fill(F::ZERO);
+                // out_i = Σ_j p_ij v_j
+                let o = &mut out[(r * len + i) * d + h * hd..][..hd];
+                o.fill(F::ZERO);
+                for j in 0..=i {
+                    let v = &seq[j * 3 * d + 2 * d + h * hd..][..hd];
+                    let w = p[j];
+                    for c in 0..hd {
+                        o[c] += w * v[c];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Where every weight lives: one flat vector, cut into named tensors, and their initialisation.
+
+use std::ops::Range;
+
+use super::float::Float;
+use crate::sampling::Mt19937;
+
+/// The shape of a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Tokens the language-model head predicts (the corpus vocabulary V).
+    pub vocab: usize,
+    /// Rows of the token embedding: V, plus the fine-tuning tokens once they are added.
+    pub embeddings: usize,
+    /// Width of the residual stream, d.
+    pub d_model: usize,
+    /// Transformer blocks.
+    pub layers: usize,
+    /// Attention heads per block (d is divisible by it).
+    pub heads: usize,
+    /// Longest input, and the rows of the position embedding.
+    pub context: usize,
+    /// Classes of the fine-tuning head (0: no head yet).
+    pub classes: usize,
+}
+
+/// The tensors of one block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockTensors {
+    /// LayerNorm before attention: gain and bias (d).
+    pub ln1_g: Range<usize>,
+    /// See `ln1_g`.
+    pub ln1_b: Range<usize>,
+    /// Query, key and value projections side by side (d × 3d) and their bias (3d).
+    pub w_qkv: Range<usize>,
+    /// See `w_qkv`.
+    pub b_qkv: Range<usize>,
+    /// Attention output projection (d × d) and bias (d).
+    pub w_proj: Range<usize>,
+    /// See `w_proj`.
+    pub b_proj: Range<usize>,
+    /// LayerNorm before the MLP.
+    pub ln2_g: Range<usize>,
+    /// See `ln2_g`.
+    pub ln2_b: Range<usize>,
+    /// MLP up-projection (d × 4d) and bias (4d).
+    pub w_fc: Range<usize>,
+    /// See `w_fc`.
+    pub b_fc: Range<usize>,
+    /// MLP down-projection (4d × d) and bias (d).
+    pub w_out: Range<usize>,
+    /// See `w_out`.
+    pub b_out: Range<usize>,
+}
+
+/// Every tensor's place in the flat parameter vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Token embedding (embeddings × d).
+    pub wte: Range<usize>,
+    /// Position embedding (context × d).
+    pub wpe: Range<usize>,
+    /// The blocks, first to last.
+    pub blocks: Vec<BlockTensors>,
+    /// Final LayerNorm.
+    pub lnf_g: Range<usize>,
+    /// See `lnf_g`.
+    pub lnf_b: Range<usize>,
+    /// Language-model head (d × V) and bias (V).
+    pub w_head: Range<usize>,
+    /// See `w_head`.
+    pub b_head: Range<usize>,
+    /// Fine-tuning head W_y (d × classes), no bias, as in the paper.
+    pub w_cls: Range<usize>,
+    /// How many numbers in all.
+    pub total: usize,
+}
+
+/// How a tensor is initialised.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Init {
+    /// Uniform with this standard deviation.
+    Random(f64),
+    /// All ones (LayerNorm gains).
+    Ones,
+    /// All zeros (biases).
+    Zeros,
+}
+
+/// GPT-1's initial spread of the weights: N(0, 0.02); here a uniform of the same standard deviation.
+pub const INIT_STD: f64 = 0.02;
+
+impl Layout {
+    /// Lays out a network of shape `config`.
+    pub fn new(config: &Config) -> Layout {
+        let d = config.d_model;
+        let mut at = 0;
+        let mut take = |len: usize| {
+            at += len;
+            at - len..at
+        };
+        let wte = take(config.embeddings * d);
+        let wpe = take(config.context * d);
+        let blocks = (0..config.layers)
+            .map(|_| BlockTensors {
+                ln1_g: take(d),
+                ln1_b: take(d),
+                w_qkv: take(d * 3 * d),
+                b_qkv: take(3 * d),
+                w_proj: take(d * d),
+                b_proj: take(d),
+                ln2_g: take(d),
+                ln2_b: take(d),
+                w_fc: take(d * 4 * d),
+                b_fc: take(4 * d),
+                w_out: take(4 * d * d),
+                b_out: take(d),
+            })
+            .collect();
+        let lnf_g = take(d);
+        let lnf_b = take(d);
+        let w_head = take(d * config.vocab);
+        let b_head = take(config.vocab);
+        let w_cls = take(d * config.classes);
+        Layout { wte, wpe, blocks, lnf_g, lnf_b, w_head, b_head, w_cls, total: at }
+    }
+
+    /// Every tensor: its name, place, initialisation and whether weight decay applies (matrices only).
+    pub fn tensors(&self, config: &Config) -> Vec<(String, Range<usize>, Init, bool)> {
+        // residual projections start smaller, by 1/√(2·layers), as in GPT-2
+        let residual = INIT_STD / (2.0 * config.layers as f64).sqrt();
+        let mut all = vec![
+            ("wte".to_string(), self.wte.clone(), Init::Random(INIT_STD), false),
+            ("wpe".to_string(), self.wpe.clone(), Init::Random(INIT_STD), false),
+        ];
+        for (l, b) in self.blocks.iter().enumerate() {
+            let named = [
+                ("ln1_g", &b.ln1_g, Init::Ones, false),
+                ("ln1_b", &b.ln1_b, Init::Zeros, false),
+                ("w_qkv", &b.w_qkv, Init::Random(INIT_STD), true),
+                ("b_qkv", &b.b_qkv, Init::Zeros, false),
+                ("w_proj", &b.w_proj, Init::Random(residual), true),
+                ("b_proj", &b.b_proj, Init::Zeros, false),
+                ("ln2_g", &b.ln2_g, Init::Ones, false),
+                ("ln2_b", &b.ln2_b, Init::Zeros, false),
+                ("w_fc", &b.w_fc, Init::Random(INIT_STD), true),
+                ("b_fc", &b.b_fc, Init::Zeros, false),
+                ("w_out", &b.w_out, Init::Random(residual), true),
+                ("b_out", &b.b_out, Init::Zeros, false),
+            ];
+            all.extend(named.into_iter().map(|(n, r, i, wd)| (format!("block{l}.{n}"), r.clone(), i, wd)));
+        }
+        all.push(("lnf_g".into(), self.lnf_g.clone(), Init::Ones, false));
+        all.push(("lnf_b".into(), self.lnf_b.clone(), Init::Zeros, false));
+        all.push(("w_head".into(), self.w_head.clone(), Init::Random(INIT_STD), true));
+        all.push(("b_head".into(), self.b_head.clone(), Init::Zeros, false));
+        all.push(("w_cls".into(), self.w_cls.clone(), Init::Random(INIT_STD), true));
+        all
+    }
+}
+
+/// A uniform number in [0, 1) from one 32-bit draw.
+pub fn uniform(rng: &mut Mt19937) -> f64 {
+    f64::from(rng.next_word()) / 4_294_967_296.0
+}
+
+/// A whole number in `0..n` (n ≥ 1) from one 32-bit draw.
+pub fn below(rng: &mut Mt19937, n: usize) -> usize {
+    ((u64::from(rng.next_word()) * n as u64) >> 32) as usize
+}
+
+/// Fills `values` as `init` says: a uniform on [−√3·σ, √3·σ] has standard deviation σ and needs no `ln` or `cos`
+/// (whose last bits differ between targets), so the start is the same everywhere.
+pub fn initialise<F: Float>(values: &mut [F], init: Init, rng: &mut Mt19937) {
+    match init {
+        Init::Ones => values.fill(F::ONE),
+        Init::Zeros => values.fill(F::ZERO),
+        Init::Random(std) => {
+            let half_width = std * 3f64.sqrt();
+            for v in values {
+                *v = F::of((2.0 * uniform(rng) - 1.0) * half_width);
+            }
+        }
+    }
+}
