@@ -12,7 +12,7 @@ export function el(tag, props = {}, ...children) {
       node.setAttribute(key, value === true ? 'true' : String(value));
     } else node[key] = value;
   }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  node.append(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return node;
 }
 
@@ -21,7 +21,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 export function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG, tag);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  node.append(...children.flat().filter(Boolean));
+  node.append(...children.flat(Infinity).filter(Boolean));
   return node;
 }
 
@@ -29,9 +29,12 @@ export const $ = (id) => document.getElementById(id);
 
 export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]']);
 
+/** A token as the page prints it: the newline token as ↵ and spaces as ␣, so char and BPE pieces stay visible. */
+export const shown = (token) => token.replace(/\n/g, '↵').replace(/ /g, '␣');
+
 /** A token chip: the word, and its id when given; special tokens look different. */
 export function chip(token, id) {
-  const li = el('li', { class: SPECIAL.has(token) ? 'chip special' : 'chip' }, el('span', { class: 'tok', text: token }));
+  const li = el('li', { class: SPECIAL.has(token) ? 'chip special' : 'chip' }, el('span', { class: 'tok', text: shown(token) }));
   if (id !== undefined) {
     li.append(el('span', { class: 'visually-hidden', text: ', id ' }), el('span', { class: 'id', text: String(id) }));
   }

@@ -1,6 +1,6 @@
 // Part B, GPT-1's input transformations: each task's input rewritten as token sequences with ids.
 import { encode } from './pkg/gpt1_playground.js';
-import { $, el, fillChips, setError, messageOf } from './dom.js';
+import { $, el, fillChips, setError, messageOf, shown } from './dom.js';
 import { TASKS } from './state.js';
 
 // For each task: its state keys (and the input ids showing them), and how to build encode()'s input.
@@ -26,20 +26,23 @@ const SPEC = {
 const answerLines = (text) => text.split('\n').map((a) => a.trim()).filter(Boolean);
 
 export function createEncodePanel(store) {
-  /** Marks, under a field, each word the model does not know, with the BPE hint. */
+  /** Marks, under a field, each token the model does not know, with the BPE hint. */
   function checkWords(id, text, known) {
     const slot = $(`${id}-words`);
-    const words = text.split(/\s+/).filter(Boolean);
+    const model = store.model;
+    // the model's own tokenizer, line by line (the answers field has one answer per line)
+    const words = text.split('\n').flatMap((line) => model.segment(line)).filter((w) => w.trim());
     const unknown = words.filter((w) => !known.has(w));
     if (unknown.length) $(id).setAttribute('aria-invalid', 'true');
     else $(id).removeAttribute('aria-invalid');
     if (!unknown.length) return slot.replaceChildren();
+    const kind = model.tokenizer === 'word' ? 'word' : 'token';
     slot.replaceChildren(
       el('span', { class: 'words' }, words.map((w) => (known.has(w)
-        ? el('span', { class: 'word', text: w })
-        : el('mark', { class: 'word unknown', text: w }, el('span', { class: 'visually-hidden', text: ' (unknown word)' }))))),
-      el('span', { class: 'hint', text: ` Unknown word${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. `
-        + 'The bigram model only knows words from its corpus — add them there. GPT-1 never has this problem: '
+        ? el('span', { class: 'word', text: shown(w) })
+        : el('mark', { class: 'word unknown', text: shown(w) }, el('span', { class: 'visually-hidden', text: ` (unknown ${kind})` }))))),
+      el('span', { class: 'hint', text: ` Unknown ${kind}${unknown.length > 1 ? 's' : ''}: ${unknown.map(shown).join(', ')}. `
+        + `The model only knows the ${kind}s of its corpus — add them there. GPT-1 never has this problem: `
         + 'its byte-pair encoding splits any word into known sub-word pieces, so no word is unknown.' }));
   }
 

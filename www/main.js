@@ -2,9 +2,11 @@
 import init from './pkg/gpt1_playground.js';
 import { createStore, load, fromHash, save } from './state.js';
 import { createModelPanel } from './model-panel.js';
+import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
 import { createGeneratePanel } from './generate-panel.js';
 import { createStepper } from './stepper.js';
+import { createEvalPanel } from './eval-panel.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
@@ -14,7 +16,8 @@ await init();
 const store = createStore(load());
 const modelPanel = createModelPanel(store);
 const matrix = createMatrix(store);
-const panels = [modelPanel, createGeneratePanel(store), createEncodePanel(store), createLossPanel(store)];
+const panels = [modelPanel, createTokenizerPanel(store), createGeneratePanel(store),
+  createEvalPanel(store, { apply: modelPanel.apply }), createEncodePanel(store), createLossPanel(store)];
 const stepper = createStepper(store, matrix);
 
 /** Shows a state: its text in every control, then everything computed from it. */

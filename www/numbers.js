@@ -25,6 +25,7 @@ export const MAX_LEN = 200;
 
 export const parseSeed = (t) => whole(t, 'Seed', 0, MAX_SEED);
 export const parseMaxLen = (t) => whole(t, 'Max length', 1, MAX_LEN);
+export const parseMerges = (t) => whole(t, 'Merges', 0, 10000);
 export const parseTopK = (t) => whole(t, 'Top-k', 0, 100000);
 export const parseTemperature = (t) => decimal(t, 'Temperature', { above: 0, max: 100 });
 export const parseSmoothing = (t) => decimal(t, 'Smoothing', { min: 0, max: 100 });

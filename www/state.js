@@ -5,6 +5,12 @@ export const LESSON_CORPUS = 'chai bahut garam hai\nchai acha\nchai bahut acha h
 export const DEFAULTS = Object.freeze({
   corpus: LESSON_CORPUS,
   k: '1',
+  order: '2',
+  tok: 'word',
+  bounds: 'lines',
+  merges: '100',
+  seg: 'chaiwala chai garam hai',
+  val: 'chai bahut acha\nchai garam hai',
   seed: '42',
   len: '6',
   t: '1',
@@ -25,6 +31,9 @@ export const DEFAULTS = Object.freeze({
 });
 
 export const TASKS = ['classification', 'entailment', 'similarity', 'multipleChoice'];
+export const ORDERS = ['1', '2', '3', '4', '5', '6'];
+export const TOKENIZERS = ['word', 'char', 'bpe'];
+export const BOUNDARIES = ['lines', 'stream'];
 const STORAGE_KEY = 'gpt1-playground/state';
 
 /** Keeps only known keys with string values, filling the rest from the defaults. */
@@ -36,6 +45,10 @@ function complete(partial) {
   if (!TASKS.includes(state.task)) state.task = DEFAULTS.task;
   if (!['positive', 'negative'].includes(state.label)) state.label = DEFAULTS.label;
   if (!['typed', 'model'].includes(state.lmmode)) state.lmmode = DEFAULTS.lmmode;
+  // the choices made with menus can only hold their options; typed fields keep whatever was typed
+  if (!ORDERS.includes(state.order)) state.order = DEFAULTS.order;
+  if (!TOKENIZERS.includes(state.tok)) state.tok = DEFAULTS.tok;
+  if (!BOUNDARIES.includes(state.bounds)) state.bounds = DEFAULTS.bounds;
   return state;
 }
 

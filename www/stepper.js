@@ -1,8 +1,9 @@
 // Part A, step-through sampling: one token at a time, showing how np.random.choice turns a uniform draw into a token.
 import { Sampler } from './pkg/gpt1_playground.js';
-import { $, el, fillChips, setError, messageOf } from './dom.js';
+import { $, el, fillChips, setError, messageOf, shown } from './dom.js';
 import { short, four } from './numbers.js';
 import { generationOptions, GENERATION_KEYS } from './generate-panel.js';
+import { contextLabel } from './matrix.js';
 
 const ALL_ROWS_UP_TO = 24; // beyond this, rows far from the chosen token are merged into one slice
 
@@ -18,6 +19,23 @@ function groups(V, chosen) {
   return out;
 }
 
+/** numpy's cdf of a row: the cumulative sum divided by its last value. */
+function cumulative(probabilities) {
+  const cdf = new Float64Array(probabilities.length);
+  let sum = 0;
+  probabilities.forEach((p, i) => { sum += p; cdf[i] = sum; });
+  return cdf.map((c) => c / sum);
+}
+
+/** The context the next draw conditions on: the last order − 1 tokens, [START]-padded in lines mode. */
+function nextContext(model, tokens) {
+  const n = model.order - 1;
+  if (n === 0) return [];
+  const last = tokens.slice(-n);
+  while (last.length < n) last.unshift('[START]');
+  return last;
+}
+
 export function createStepper(store, matrix) {
   const stepButton = $('step');
   const tokensList = $('step-tokens');
@@ -27,6 +45,15 @@ export function createStepper(store, matrix) {
 
   // aria-disabled rather than disabled: a focused button keeps focus when sampling ends
   const enable = (on) => stepButton.setAttribute('aria-disabled', String(!on));
+
+  /** Where the next draw comes from, in words; an unseen context is called out (its row is uniform). */
+  function rowName(context) {
+    const model = store.model;
+    const label = contextLabel(context);
+    if (model.order === 1) return 'the single unigram row';
+    const seen = model.contextTotal(model.order === 2 ? model.vocab.indexOf(context[0]) : context) > 0;
+    return `the ${label} row${seen ? '' : ' (a context the corpus never has: its row is uniform)'}`;
+  }
 
   function reset() {
     sampler?.free();
@@ -49,59 +76,77 @@ export function createStepper(store, matrix) {
       return;
     }
     fillChips(tokensList, sampler.tokens);
-    enable(true);
-    status.textContent = 'At [START]. Step draws the next token from the [START] row.';
+    enable(!sampler.done);
+    const context = nextContext(model, sampler.tokens);
+    matrix.setHighlight(context, null);
+    const at = sampler.tokens.length ? shown(sampler.tokens[sampler.tokens.length - 1]) : 'the start';
+    status.textContent = `At ${at}. Step draws the next token from ${rowName(context)}.`;
+    // before the first draw: the distribution it will use, without u
+    const next = sampler.peek();
+    if (next) draw({ probabilities: next, cdf: cumulative(next) }, context);
   }
 
-  /** Draws the distribution as slices of [0, 1): each token owns [cdf before it, its cdf); u picks the slice. */
-  function draw(result, prevToken) {
+  /**
+   * Draws the distribution as slices of [0, 1): each token owns [cdf before it, its cdf); u (when drawn) picks the
+   * slice. Before a draw there is no u and no chosen token.
+   */
+  function draw({ probabilities, cdf, uniform, id }, context) {
     const vocab = store.model.vocab;
-    const { probabilities, cdf, uniform, id } = result;
-    const table = el('table', { class: 'slices' },
-      el('caption', { text: `Row ${prevToken} after temperature and top-k; u = ${four(uniform)}` }),
+    const drawn = uniform !== undefined;
+    const around = drawn ? id : probabilities.indexOf(Math.max(...probabilities));
+    const strip = el('th', { scope: 'col', class: 'strip-head' }, el('span', { text: '0' }));
+    if (drawn) {
+      strip.append(el('span', { class: 'u-label', text: `u = ${short(uniform, 4)}`, style: { left: `${uniform * 100}%` } }));
+    }
+    strip.append(el('span', { text: '1' }));
+    const caption = drawn ? `Row ${contextLabel(context)} after temperature and top-k; u = ${four(uniform)}`
+      : `Row ${contextLabel(context)} after temperature and top-k: the next draw's distribution`;
+    const table = el('table', { class: 'slices' }, el('caption', { text: caption }),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col', text: 'next' }), el('th', { scope: 'col', text: 'P' }),
-        el('th', { scope: 'col', text: 'cumulative' }),
-        el('th', { scope: 'col', class: 'strip-head' }, el('span', { text: '0' }),
-          el('span', { class: 'u-label', text: `u = ${short(uniform, 4)}`, style: { left: `${uniform * 100}%` } }),
-          el('span', { text: '1' })))));
+        el('th', { scope: 'col', text: 'cumulative' }), strip)));
     const body = el('tbody');
-    for (const [a, b] of groups(vocab.length, id)) {
+    for (const [a, b] of groups(vocab.length, around)) {
       const start = a === 0 ? 0 : cdf[a - 1];
       const end = cdf[b];
       let p = 0;
       for (let i = a; i <= b; i++) p += probabilities[i];
-      const name = a === b ? vocab[a] : `${vocab[a]} … ${vocab[b]} (${b - a + 1} tokens)`;
-      const chosen = a <= id && id <= b && a === b;
-      const strip = el('td', { class: 'strip' },
-        el('span', { class: 'slice', style: { left: `${start * 100}%`, width: `${(end - start) * 100}%` } }),
-        el('span', { class: 'u-line', style: { left: `${uniform * 100}%` } }));
+      const name = a === b ? shown(vocab[a]) : `${shown(vocab[a])} … ${shown(vocab[b])} (${b - a + 1} tokens)`;
+      const chosen = drawn && a <= id && id <= b && a === b;
+      const cellStrip = el('td', { class: 'strip' },
+        el('span', { class: 'slice', style: { left: `${start * 100}%`, width: `${(end - start) * 100}%` } }));
+      if (drawn) cellStrip.append(el('span', { class: 'u-line', style: { left: `${uniform * 100}%` } }));
       body.append(el('tr', { class: chosen ? 'chosen' : '' },
         el('th', { scope: 'row', text: name }), el('td', { text: short(p, 4) }),
-        el('td', { text: short(end, 4) }), strip));
+        el('td', { text: short(end, 4) }), cellStrip));
     }
     table.append(body);
+    if (!drawn) {
+      view.replaceChildren(table, el('p', { class: 'hint', text: 'Step draws u and picks the slice it falls in.' }));
+      return;
+    }
     const start = id === 0 ? 0 : cdf[id - 1];
+    const token = shown(vocab[id]);
     view.replaceChildren(table, el('p', { class: 'step-explain', text: `u = ${short(uniform, 4)} falls in `
-      + `[${short(start, 4)}, ${short(cdf[id], 4)}), the slice of “${vocab[id]}”, so the next token is ${vocab[id]}.` }));
+      + `[${short(start, 4)}, ${short(cdf[id], 4)}), the slice of “${token}”, so the next token is ${token}.` }));
   }
 
   function step() {
     if (!sampler || sampler.done) return;
-    const before = sampler.tokens;
-    const prevToken = before[before.length - 1];
+    const model = store.model;
+    const context = nextContext(model, sampler.tokens);
     const result = sampler.step();
     if (!result) return;
-    const vocab = store.model.vocab;
     fillChips(tokensList, sampler.tokens);
-    matrix.setHighlight(vocab.indexOf(prevToken), result.id);
-    draw(result, prevToken);
+    matrix.setHighlight(context, result.id);
+    draw(result, context);
+    const token = shown(result.token);
     if (sampler.done) {
       enable(false);
       status.textContent = result.token === '[END]' ? 'Done: [END] was drawn. Reset to start again.'
         : 'Done: max length reached. Reset to start again.';
     } else {
-      status.textContent = `Drew ${result.token}. Next, Step samples from the ${result.token} row.`;
+      status.textContent = `Drew ${token}. Next, Step samples from ${rowName(nextContext(model, sampler.tokens))}.`;
     }
   }
 

@@ -1,0 +1,99 @@
+// A small line chart in inline SVG (no library): loss against order, one colour per smoothing k,
+// training dashed and validation solid, the best point ringed.
+import { svg } from './dom.js';
+import { short } from './numbers.js';
+
+const W = 560;
+const H = 300;
+const LEFT = 46;
+const RIGHT = 128; // room for the legend
+const TOP = 14;
+const BOTTOM = 44;
+
+/** A round upper bound for the y axis and its tick step. */
+function scale(max) {
+  const top = Math.max(0.5, max);
+  const step = top <= 1 ? 0.25 : top <= 3 ? 0.5 : top <= 6 ? 1 : Math.ceil(top / 6);
+  return { top: Math.ceil(top / step) * step, step };
+}
+
+/**
+ * Draws `grid` into the <svg> `plot`: grid = { orders, ks, train[o][k], val[o][k] | null, best: {o, k} | null,
+ * current: order | null }, with indices into orders and ks. Returns nothing; the SVG's children are replaced.
+ */
+export function drawLossChart(plot, grid) {
+  const { orders, ks, train, val, best, current } = grid;
+  const values = [...train.flat(), ...(val ? val.flat() : [])].filter(Number.isFinite);
+  const { top, step } = scale(values.length ? Math.max(...values) : 1);
+  const x = (i) => LEFT + (orders.length === 1 ? 0 : (i / (orders.length - 1)) * (W - LEFT - RIGHT));
+  const y = (v) => H - BOTTOM - (v / top) * (H - TOP - BOTTOM);
+  const parts = [];
+
+  // axes, horizontal grid lines and their labels
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    parts.push(svg('path', { d: `M${LEFT},${y(v)}H${W - RIGHT}`, class: v === 0 ? 'axis' : 'gridline' }),
+      svg('text', { x: LEFT - 6, y: y(v) + 4, 'text-anchor': 'end' }, short(v, 2)));
+  }
+  orders.forEach((order, i) => {
+    parts.push(svg('text', { x: x(i), y: H - BOTTOM + 16, 'text-anchor': 'middle' }, String(order)));
+  });
+  parts.push(
+    svg('text', { x: (LEFT + W - RIGHT) / 2, y: H - 6, 'text-anchor': 'middle' }, 'order n (tokens seen: n − 1)'),
+    svg('text', { x: 12, y: (TOP + H - BOTTOM) / 2, 'text-anchor': 'middle',
+      transform: `rotate(-90 12 ${(TOP + H - BOTTOM) / 2})` }, 'mean loss (nats)'),
+  );
+  if (current !== null && current !== undefined) {
+    parts.push(svg('path', { d: `M${x(current)},${TOP}V${H - BOTTOM}`, class: 'current' }),
+      svg('text', { x: x(current) + 4, y: TOP + 10, class: 'current-label' }, 'model above'));
+  }
+
+  /** One polyline through the finite points (a missing order breaks it) and a dot per point. */
+  function series(rows, kIndex, kind) {
+    let d = '';
+    let pen = 'M';
+    rows.forEach((row, i) => {
+      const v = row[kIndex];
+      if (!Number.isFinite(v)) { pen = 'M'; return; }
+      d += `${pen}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      pen = 'L';
+    });
+    const k = short(ks[kIndex], 4);
+    parts.push(svg('path', { d, class: `line ${kind} k${kIndex}` }));
+    rows.forEach((row, i) => {
+      const v = row[kIndex];
+      if (!Number.isFinite(v)) return;
+      parts.push(svg('circle', {
+        cx: x(i), cy: y(v), r: kind === 'validation' ? 4 : 2.5, class: `dot ${kind} k${kIndex}`,
+        'data-order': orders[i], 'data-k': ks[kIndex], 'data-loss': v,
+      }, svg('title', {}, `order ${orders[i]}, k = ${k}: ${kind} loss ${v.toFixed(4)}`)));
+    });
+  }
+  ks.forEach((_, j) => {
+    series(train, j, 'training');
+    if (val) series(val, j, 'validation');
+  });
+
+  if (best) {
+    const cx = x(best.o);
+    const cy = y(val[best.o][best.k]);
+    parts.push(svg('circle', { cx, cy, r: 9, class: 'best-ring' }),
+      svg('text', { x: cx, y: cy - 13, 'text-anchor': 'middle', class: 'best-label' }, 'best'));
+  }
+
+  // the legend: one colour per k, then what dashed and solid mean
+  const lx = W - RIGHT + 18;
+  ks.forEach((k, j) => {
+    const ly = TOP + 10 + j * 20;
+    parts.push(svg('path', { d: `M${lx},${ly}h22`, class: `line validation k${j}` }),
+      svg('text', { x: lx + 28, y: ly + 4 }, `k = ${short(k, 4)}`));
+  });
+  const ly = TOP + 10 + ks.length * 20 + 10;
+  parts.push(
+    svg('path', { d: `M${lx},${ly}h22`, class: 'line validation key' }),
+    svg('text', { x: lx + 28, y: ly + 4 }, 'validation'),
+    svg('path', { d: `M${lx},${ly + 20}h22`, class: 'line training key' }),
+    svg('text', { x: lx + 28, y: ly + 24 }, 'training'),
+  );
+  const [title, desc] = [plot.querySelector('title'), plot.querySelector('desc')];
+  plot.replaceChildren(...[title, desc].filter(Boolean), ...parts);
+}

@@ -1,0 +1,195 @@
+// Part A, evaluation: training vs validation loss over every order and a few smoothing values — the overfitting lesson.
+import { NgramModel } from './pkg/gpt1_playground.js';
+import { $, el, setError, messageOf } from './dom.js';
+import { four, short } from './numbers.js';
+import { countingOptions } from './model-panel.js';
+import { drawLossChart } from './chart.js';
+
+export const ORDERS = [1, 2, 3, 4, 5, 6];
+export const KS = [0.01, 0.1, 0.5, 1];
+const SLICE_MS = 12; // compute at most this long before letting the page draw a frame
+const WAIT_MS = 150; // after the last keystroke, before the grid is computed again
+const MAX_FILE_CHARS = 500000;
+const GRID_KEYS = ['corpus', 'tok', 'bounds', 'merges', 'val'];
+
+const nextFrame = () => new Promise((done) => requestAnimationFrame(done));
+
+/** "as confused as choosing among N equally likely tokens", with N printed briefly. */
+export const confusion = (perplexity) => `as confused as choosing among ${short(perplexity, 2)} equally likely tokens`;
+
+export function createEvalPanel(store, { apply }) {
+  const textarea = $('val');
+  const file = $('val-file');
+  const plot = $('eval-chart');
+  const applyButton = $('apply-best');
+  let run = 0; // the latest computation; an older one stops when it sees a newer number
+  let timer = 0;
+  let grid = null; // the last finished grid
+
+  /** Computes the grid: each order counted once, each k by withSmoothing; yields to the page between slices. */
+  async function compute() {
+    const id = ++run;
+    const { state } = store;
+    const counting = countingOptions(state);
+    if (counting.error) {
+      $('eval-status').textContent = 'Fix Merges above to compare settings.';
+      return;
+    }
+    const hasText = state.val.trim() !== '';
+    const train = [];
+    const val = hasText ? [] : null;
+    const skipped = [];
+    let valError = hasText ? null : '';
+    let busy = 0; // milliseconds spent computing, frames in between not counted
+    let start = performance.now();
+    for (const order of ORDERS) {
+      const trainRow = KS.map(() => NaN);
+      const valRow = KS.map(() => NaN);
+      let model = null;
+      try {
+        model = new NgramModel(state.corpus, { ...counting.options, order, smoothing: 1 });
+      } catch (error) {
+        skipped.push(`order ${order}: ${messageOf(error)}`);
+      }
+      KS.forEach((k, j) => {
+        if (!model) return;
+        const smoothed = model.withSmoothing(k); // same counts, new k: nothing is recounted
+        try {
+          trainRow[j] = smoothed.loss();
+          if (valError === null) valRow[j] = smoothed.loss(state.val);
+        } catch (error) {
+          valError = messageOf(error); // the same tokens fail at every setting: stop asking
+        } finally {
+          smoothed.free();
+        }
+      });
+      model?.free();
+      train.push(trainRow);
+      val?.push(valRow);
+      if (performance.now() - start > SLICE_MS && order < ORDERS.length) {
+        busy += performance.now() - start;
+        await nextFrame();
+        if (id !== run) return; // the settings changed meanwhile: a newer run is on its way
+        start = performance.now();
+      }
+    }
+    busy += performance.now() - start;
+    grid = { train, val: valError === null ? val : null, valError, skipped, ms: busy };
+    show();
+  }
+
+  /** The setting with the lowest validation loss: indices into ORDERS and KS (the first one on ties). */
+  function bestOf(val) {
+    let best = null;
+    val?.forEach((row, o) => row.forEach((v, k) => {
+      if (Number.isFinite(v) && (!best || v < val[best.o][best.k])) best = { o, k };
+    }));
+    return best;
+  }
+
+  function show() {
+    if (!grid) return;
+    const { train, val, valError, skipped, ms } = grid;
+    const best = bestOf(val);
+    const current = ORDERS.indexOf(Number(store.state.order));
+    drawLossChart(plot, { orders: ORDERS, ks: KS, train, val, best, current: current >= 0 ? current : null });
+    showTable(train, val, best);
+    // the validation text's problems go beside it; an unknown token gets the two ways out
+    let message = valError || '';
+    if (/unknown token/.test(message)) {
+      message += '. Try Tokenizer char (or bpe, whose pieces cover new words), or a larger corpus that has it.';
+    }
+    setError('val', message);
+    $('eval-empty').hidden = valError !== '';
+    $('eval-skipped').textContent = skipped.length ? `Not computed — ${skipped.join('; ')}.` : '';
+    const settings = ORDERS.length * KS.length;
+    $('eval-time').textContent = `${settings} settings computed in ${short(ms, 1)} ms: ${ORDERS.length} models `
+      + `counted once each, then re-smoothed for ${KS.length} values of k (measured with performance.now).`;
+    applyButton.disabled = !best;
+    if (best) {
+      const loss = val[best.o][best.k];
+      $('eval-best').textContent = `Best on the validation text: order ${ORDERS[best.o]}, k = ${short(KS[best.k], 4)}`
+        + ` — validation loss ${four(loss)}, perplexity ${short(Math.exp(loss), 2)} (${confusion(Math.exp(loss))}).`;
+      $('eval-chart-desc').textContent = `${$('eval-best').textContent} Training loss falls as the order rises.`;
+    } else {
+      $('eval-best').textContent = 'No best setting yet: the validation text has no loss to compare.';
+      $('eval-chart-desc').textContent = 'Training loss by order, one line per smoothing k.';
+    }
+    showCurrent();
+  }
+
+  /** The number table behind the chart: one row per order, training and validation loss for each k. */
+  function showTable(train, val, best) {
+    const table = el('table', { class: 'loss-table' }, el('caption', { text: 'Loss by order and smoothing' }));
+    const groupRow = el('tr', {}, el('td'), KS.map((k) => el('th', { scope: 'colgroup', colSpan: 2, text: `k = ${short(k, 4)}` })));
+    const kindRow = el('tr', {}, el('th', { scope: 'col', text: 'order' }),
+      KS.map(() => [el('th', { scope: 'col', text: 'training' }), el('th', { scope: 'col', text: 'validation' })]));
+    const body = ORDERS.map((order, o) => el('tr', {}, el('th', { scope: 'row', text: String(order) }),
+      KS.map((k, j) => {
+        const isBest = best && best.o === o && best.k === j;
+        const v = val ? val[o][j] : NaN;
+        return [
+          el('td', { text: four(train[o][j]), 'data-order': order, 'data-k': k, 'data-kind': 'training' }),
+          el('td', { class: isBest ? 'best' : '', 'data-order': order, 'data-k': k, 'data-kind': 'validation' },
+            four(v), isBest ? el('span', { class: 'visually-hidden', text: ' (best)' }) : null),
+        ];
+      })));
+    table.append(el('thead', {}, groupRow, kindRow), el('tbody', {}, body));
+    $('eval-table').replaceChildren(table);
+  }
+
+  /** The model above on the validation text: its loss and perplexity, in words. */
+  function showCurrent() {
+    const model = store.model;
+    const slot = $('eval-current');
+    if (!model || !store.state.val.trim()) return slot.replaceChildren();
+    const setting = `The model above (order ${model.order}, k = ${short(model.smoothing, 4)})`;
+    let loss;
+    try {
+      loss = model.loss(store.state.val);
+    } catch {
+      return slot.replaceChildren(`${setting} cannot score the validation text: see the message beside it.`);
+    }
+    const perplexity = Math.exp(loss);
+    slot.replaceChildren(`${setting}: training loss ${four(model.loss())}, validation loss ${four(loss)}. `,
+      el('strong', { text: `Perplexity ${short(perplexity, 2)}` }),
+      ` = e^${four(loss)}: on text it never saw, it is ${confusion(perplexity)} at every step.`);
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(compute, WAIT_MS);
+  }
+
+  textarea.addEventListener('input', () => store.set({ val: textarea.value }));
+  // a local file, read in the browser: nothing is uploaded
+  file.addEventListener('change', () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    const reader = new FileReader();
+    reader.addEventListener('load', () => {
+      const text = String(reader.result);
+      if (text.length > MAX_FILE_CHARS) {
+        setError('val-file', `${chosen.name} has ${text.length} characters; at most ${MAX_FILE_CHARS} fit in the link.`);
+        return;
+      }
+      setError('val-file', '');
+      textarea.value = text;
+      store.set({ val: text });
+    });
+    reader.addEventListener('error', () => setError('val-file', `Could not read ${chosen.name}: ${reader.error?.message ?? 'unknown error'}.`));
+    reader.readAsText(chosen);
+  });
+  applyButton.addEventListener('click', () => {
+    const best = bestOf(grid?.val);
+    if (best) apply({ order: String(ORDERS[best.o]), k: String(KS[best.k]) });
+  });
+  store.subscribe((changed) => {
+    if (GRID_KEYS.some((key) => changed.has(key))) schedule();
+    else if (changed.has('model')) show(); // order or k moved: the grid stands, the marker and the line move
+  });
+
+  return {
+    fill(state) { textarea.value = state.val; },
+  };
+}
