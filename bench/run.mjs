@@ -131,8 +131,11 @@ function child(label, command, args, env = process.env) {
   }
 }
 
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
 function main() {
   const started = performance.now();
+  const loadBefore = loadAverage();
   say(`${quick ? 'quick' : 'full'} run: ${RUNS} runs per figure (numpy's build of the book: ${SLOW_BUILD_RUNS})`);
   run('bash', ['scripts/setup.sh', 'build']);
   buildWasmIfStale();
@@ -189,6 +192,9 @@ function main() {
     rustc: output('rustc', ['--version']),
     numpy: results.book.numpy.numpy ?? results.names.numpy.numpy ?? null,
     python: results.book.numpy.python ?? null,
+    // other work on the machine skews every figure: the load average before and after the run tells
+    load_before: loadBefore,
+    load_after: loadAverage(),
   };
   const report = summarise(corpora, results, grid, machine);
   report.seconds = (performance.now() - started) / 1000;
@@ -322,7 +328,8 @@ function table(header, lines) {
 function print(report) {
   const m = report.machine;
   console.log(
-    `\nmachine: ${m.cpu}, ${m.cores} cores; Node ${m.node}; ${m.rustc}; numpy ${m.numpy} (Python ${m.python})`,
+    `\nmachine: ${m.cpu}, ${m.cores} cores; Node ${m.node}; ${m.rustc}; numpy ${m.numpy} (Python ${m.python}); ` +
+      `load average ${m.load_before} before, ${m.load_after} after`,
   );
   console.log(
     `medians of ${report.runs} runs (numpy's build of the book: ${report.numpy_book_build_runs}); ` +
