@@ -22,6 +22,7 @@ export function createEvalPanel(store, { apply }) {
   const file = $('val-file');
   const plot = $('eval-chart');
   const applyButton = $('apply-best');
+  const results = $('eval-results');
   let run = 0; // the latest computation; an older one stops when it sees a newer number
   let timer = 0;
   let grid = null; // the last finished grid
@@ -31,10 +32,8 @@ export function createEvalPanel(store, { apply }) {
     const id = ++run;
     const { state } = store;
     const counting = countingOptions(state);
-    if (counting.error) {
-      $('eval-status').textContent = 'Fix Merges above to compare settings.';
-      return;
-    }
+    $('eval-status').textContent = counting.error ? 'Fix Merges above to compare settings.' : '';
+    if (counting.error) return;
     const hasText = state.val.trim() !== '';
     const train = [];
     const val = hasText ? [] : null;
@@ -76,6 +75,7 @@ export function createEvalPanel(store, { apply }) {
     busy += performance.now() - start;
     grid = { train, val: valError === null ? val : null, valError, skipped, ms: busy };
     show();
+    results.setAttribute('aria-busy', 'false');
   }
 
   /** The setting with the lowest validation loss: indices into ORDERS and KS (the first one on ties). */
@@ -157,6 +157,7 @@ export function createEvalPanel(store, { apply }) {
   }
 
   function schedule() {
+    results.setAttribute('aria-busy', 'true'); // what is shown is about to be replaced
     clearTimeout(timer);
     timer = setTimeout(compute, WAIT_MS);
   }

@@ -37,3 +37,20 @@ export async function open(env, path = '', options = {}) {
   await page.goto(new URL(path, env.url).href);
   return { context, page, problems };
 }
+
+/** Retries an assertion for a while: the page updates synchronously, this only absorbs scheduling. */
+export async function eventually(check, timeout = 3000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > end) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** The token texts and the ids of the chips inside a locator. */
+export const tokens = (locator) => locator.locator('.chip .tok').allTextContents();
+export const ids = (locator) => locator.locator('.chip .id').allTextContents();

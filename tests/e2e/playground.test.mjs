@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, open } from './browser.mjs';
+import { start, open, eventually, tokens, ids } from './browser.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
@@ -34,21 +34,6 @@ async function load(path = '', options = {}) {
   return opened;
 }
 
-/** Retries an assertion for a while: the page updates synchronously, this only absorbs scheduling. */
-async function eventually(check, timeout = 3000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-const tokens = (locator) => locator.locator('.chip .tok').allTextContents();
-const ids = (locator) => locator.locator('.chip .id').allTextContents();
 const generated = (page) => page.getByRole('region', { name: 'Generated' });
 const matrix = (page) => page.getByRole('table', { name: 'Smoothed bigram matrix' });
 const cell = (page, next, prev) => matrix(page).getByRole('cell', { name: new RegExp(`^P\\(${next} \\| ${prev.replace(/[[\]]/g, '\\$&')}\\) = `) });
@@ -63,6 +48,11 @@ test('the default state reproduces the lesson', async () => {
   const { page } = opened;
   assert.equal(await page.getByLabel('Corpus', { exact: true }).inputValue(), LESSON);
   assert.equal(await page.getByLabel('Smoothing', { exact: true }).inputValue(), '1');
+  // the lesson's model: order 2, word tokens, one sentence per line (Merges only appears for BPE)
+  assert.equal(await page.getByLabel('Order', { exact: true }).inputValue(), '2');
+  assert.equal(await page.getByLabel('Tokenizer', { exact: true }).inputValue(), 'word');
+  assert.equal(await page.getByLabel('Boundaries', { exact: true }).inputValue(), 'lines');
+  assert.ok(await page.getByLabel('Merges', { exact: true }).isHidden());
   assert.deepEqual(await tokens(page.getByRole('list', { name: 'Vocabulary' })),
     ['chai', 'bahut', 'garam', 'hai', 'acha', '[START]', '[END]']);
   // the lesson's matrix: P(bahut | chai) = (2 + 1) / (3 + 7)
@@ -149,6 +139,10 @@ test('stepping draws the same tokens as generate and shows where u fell', async 
   await page.getByLabel('Seed', { exact: true }).fill('7'); // seed 7 draws four tokens before [END]
   const sampled = page.getByRole('list', { name: 'Sampled so far' });
   assert.deepEqual(await tokens(sampled), ['[START]']);
+  // before the first draw, the bars already show the [START] row it will draw from (Sampler.peek), without u
+  const slices = page.getByRole('table', { name: /Row \[START\] .*the next draw's distribution/ });
+  assert.deepEqual(await slices.getByRole('row', { name: /^chai / }).getByRole('cell').allTextContents(), ['0.4', '0.4', '']);
+  assert.equal(await page.locator('.u-line').count(), 0);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   // the [START] row is the one being sampled
   assert.equal(await matrix(page).locator('tr.sampling th').textContent(), '[START]');
