@@ -12,6 +12,7 @@
 //! The core is plain Rust with no WebAssembly types; `wasm.rs` is the one thin binding to JavaScript.
 
 pub mod bpe;
+pub mod cdf;
 pub mod encode;
 pub mod error;
 #[cfg(feature = "gpt")]
@@ -47,9 +48,9 @@ pub trait LanguageModel {
     /// The token after which generation stops (`[END]`), if the model has one.
     fn end(&self) -> Option<u32>;
 
-    /// A key naming the distribution after `context`: equal keys mean identical rows, so samplers may cache a
-    /// row's cdf. `None` (the default) turns caching off.
-    fn context_key(&self, _context: &[u32]) -> Option<u64> {
+    /// numpy's running sums of the row after `context`, in runs ([`cdf::RunCdf`]), for models whose rows are one
+    /// background value plus a few counted entries. `None` (the default): the sampler adds up the dense row.
+    fn exact_cdf(&self, _context: &[u32]) -> Option<std::rc::Rc<cdf::RunCdf>> {
         None
     }
 

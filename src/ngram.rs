@@ -5,10 +5,13 @@
 //! distinct n-grams, never `V^order`; every other cell of a row shares one value, `k / (row total + k·V)`.
 //! Order 2 on words, one sentence per line, is the lesson's bigram model, to the last bit.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::LanguageModel;
 use crate::bpe::{Bpe, MAX_MERGES};
+use crate::cdf::RunCdf;
 use crate::error::{Error, Result, invalid_number, js_number, non_negative, whole_number};
 use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, lines, tokenize};
 
@@ -157,6 +160,18 @@ struct Counts {
 pub struct NgramModel {
     counts: Rc<Counts>,
     smoothing: f64,
+    /// numpy's running sums of rows the exact sampler has drawn from, shared by clones (same counts, same k).
+    cdf_cache: Rc<RefCell<CdfCache>>,
+}
+
+/// The most runs a model keeps in its cdf cache: 2^19 (12 MiB). Rows beyond it are summed again when drawn from.
+pub const CDF_CACHE_RUNS: usize = 1 << 19;
+
+/// Running sums of rows already summed, by row (`u64::MAX`: the shared row of contexts never counted).
+#[derive(Debug, Default)]
+struct CdfCache {
+    rows: HashMap<u64, Rc<RunCdf>>,
+    runs: usize,
 }
 
 impl NgramModel {
@@ -276,12 +291,13 @@ impl NgramModel {
             row_totals,
             predictions: keys.len() as u64,
         };
-        Ok(NgramModel { counts: Rc::new(counts), smoothing })
+        Ok(NgramModel { counts: Rc::new(counts), smoothing, cdf_cache: Rc::default() })
     }
 
     /// The same counts with another k: no re-counting.
     pub fn with_smoothing(&self, smoothing: f64) -> Result<Self> {
-        Ok(NgramModel { counts: Rc::clone(&self.counts), smoothing: non_negative("smoothing", smoothing)? })
+        let smoothing = non_negative("smoothing", smoothing)?;
+        Ok(NgramModel { counts: Rc::clone(&self.counts), smoothing, cdf_cache: Rc::default() })
     }
 
     /// The vocabulary: tokens in order of first appearance, then `[START]`, `[END]` in lines mode.
@@ -612,9 +628,28 @@ impl LanguageModel for NgramModel {
         self.fill_row(context, out);
     }
 
-    fn context_key(&self, context: &[u32]) -> Option<u64> {
-        // a counted context's row, or one shared key for every context never counted (they share k / (k·V))
-        Some(self.row_of(context).map_or(u64::MAX, |row| row as u64))
+    fn exact_cdf(&self, context: &[u32]) -> Option<Rc<RunCdf>> {
+        let row = self.row_of(context);
+        let key = row.map_or(u64::MAX, |r| r as u64);
+        if let Some(cdf) = self.cdf_cache.borrow().rows.get(&key) {
+            return Some(Rc::clone(cdf));
+        }
+        // the row as numpy holds it: k / (T + k·V) everywhere, (count + k) / (T + k·V) where counted
+        let v = self.counts.vocab.len();
+        let total = row.map_or(0, |r| self.counts.row_totals[r]);
+        let denominator = total as f64 + self.smoothing * v as f64;
+        let range = row.map_or(0..0, |r| self.row_range(r));
+        let entries = self.counts.next_ids[range.clone()]
+            .iter()
+            .zip(&self.counts.next_counts[range])
+            .map(|(&next, &count)| (next as usize, (f64::from(count) + self.smoothing) / denominator));
+        let cdf = Rc::new(RunCdf::new(v, self.smoothing / denominator, entries));
+        let mut cache = self.cdf_cache.borrow_mut();
+        if cache.runs + cdf.run_count() <= CDF_CACHE_RUNS {
+            cache.runs += cdf.run_count();
+            cache.rows.insert(key, Rc::clone(&cdf));
+        }
+        Some(cdf)
     }
 
     fn has_fast_path(&self) -> bool {

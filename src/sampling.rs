@@ -1,7 +1,6 @@
 //! Part A, sampling: numpy's legacy random generator and `np.random.choice`, reproduced bit for bit, then the
 //! lesson's `generate` loop on top of any [`LanguageModel`].
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 
 use rand::{Rng, SeedableRng, TryRng};
@@ -266,9 +265,6 @@ pub struct Step {
     pub token: u32,
 }
 
-/// How many cdf values the exact sampler keeps from rows it has already summed: 2^21 (16 MiB).
-pub const CDF_CACHE_VALUES: usize = 1 << 21;
-
 /// The lesson's `generate`, one token at a time: starts at the model's prompt (`[START]`), stops after `[END]`, at
 /// `max_len` tokens, or where the model has no distribution (k = 0 after a context nothing ever followed).
 #[derive(Debug, Clone)]
@@ -277,9 +273,6 @@ pub struct Sampler<R: Rng = Mt19937> {
     options: SampleOptions,
     tokens: Vec<u32>,
     row: Vec<f64>,
-    /// numpy's cdf of rows already drawn from, by the model's context key, up to [`CDF_CACHE_VALUES`].
-    cdf_cache: HashMap<u64, Box<[f64]>>,
-    cached_values: usize,
     /// Set when the model had no distribution to draw from.
     stuck: bool,
 }
@@ -288,15 +281,7 @@ impl<R: Rng> Sampler<R> {
     /// A sampler at `[START]` drawing from `rng`.
     pub fn with_rng(model: &dyn LanguageModel, rng: R, options: SampleOptions) -> Self {
         let v = model.vocab().len();
-        Sampler {
-            rng,
-            options,
-            tokens: model.prompt(),
-            row: vec![0.0; v],
-            cdf_cache: HashMap::new(),
-            cached_values: 0,
-            stuck: false,
-        }
+        Sampler { rng, options, tokens: model.prompt(), row: vec![0.0; v], stuck: false }
     }
 
     /// The tokens so far, `[START]` first.
@@ -327,23 +312,15 @@ impl<R: Rng> Sampler<R> {
         let token = if plain && self.options.mode == SampleMode::Fast && model.has_fast_path() {
             uniform = random_sample(&mut self.rng);
             model.sample_fast(&self.tokens, uniform)
-        } else if let Some(cdf) = model.context_key(&self.tokens).filter(|_| plain).and_then(|k| self.cdf_cache.get(&k))
-        {
+        } else if let Some(cdf) = model.exact_cdf(&self.tokens).filter(|_| plain) {
+            // numpy's cdf in runs: the same draw as the dense sum, without adding up V numbers
             uniform = random_sample(&mut self.rng);
-            Some(search_cdf(cdf, uniform) as u32)
+            cdf.search(uniform).map(|t| t as u32)
         } else {
             model.next_probabilities(&self.tokens, &mut self.row);
             reshape(&mut self.row, self.options.temperature, self.options.top_k);
             uniform = random_sample(&mut self.rng);
-            let token = choose(&mut self.row, uniform).map(|t| t as u32);
-            // keep the cdf of a plain row for the next visit to the same context
-            if let Some(key) = model.context_key(&self.tokens).filter(|_| plain && token.is_some())
-                && self.cached_values + self.row.len() <= CDF_CACHE_VALUES
-            {
-                self.cached_values += self.row.len();
-                self.cdf_cache.insert(key, self.row.clone().into_boxed_slice());
-            }
-            token
+            choose(&mut self.row, uniform).map(|t| t as u32)
         };
         let Some(token) = token else {
             self.stuck = true;
