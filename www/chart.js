@@ -3,12 +3,10 @@
 import { svg } from './dom.js';
 import { short } from './numbers.js';
 
-const W = 560;
-const H = 300;
 const LEFT = 46;
-const RIGHT = 128; // room for the legend
 const TOP = 14;
 const BOTTOM = 44;
+const NARROW = 480; // below this many pixels the legend goes under the plot
 
 /** A round upper bound for the y axis and its tick step. */
 function scale(max) {
@@ -23,10 +21,17 @@ function scale(max) {
  */
 export function drawLossChart(plot, grid) {
   const { orders, ks, train, val, best, current } = grid;
+  // drawn at the size it is shown, so its text stays readable on a phone
+  const W = Math.round(Math.max(300, Math.min(640, plot.parentElement?.clientWidth || 560)));
+  const narrow = W < NARROW;
+  const RIGHT = narrow ? 14 : 128; // room for the legend
+  const PLOT_H = 300;
+  const H = narrow ? PLOT_H + 70 : PLOT_H;
+  plot.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const values = [...train.flat(), ...(val ? val.flat() : [])].filter(Number.isFinite);
   const { top, step } = scale(values.length ? Math.max(...values) : 1);
   const x = (i) => LEFT + (orders.length === 1 ? 0 : (i / (orders.length - 1)) * (W - LEFT - RIGHT));
-  const y = (v) => H - BOTTOM - (v / top) * (H - TOP - BOTTOM);
+  const y = (v) => PLOT_H - BOTTOM - (v / top) * (PLOT_H - TOP - BOTTOM);
   const parts = [];
 
   // axes, horizontal grid lines and their labels
@@ -35,15 +40,15 @@ export function drawLossChart(plot, grid) {
       svg('text', { x: LEFT - 6, y: y(v) + 4, 'text-anchor': 'end' }, short(v, 2)));
   }
   orders.forEach((order, i) => {
-    parts.push(svg('text', { x: x(i), y: H - BOTTOM + 16, 'text-anchor': 'middle' }, String(order)));
+    parts.push(svg('text', { x: x(i), y: PLOT_H - BOTTOM + 16, 'text-anchor': 'middle' }, String(order)));
   });
   parts.push(
-    svg('text', { x: (LEFT + W - RIGHT) / 2, y: H - 6, 'text-anchor': 'middle' }, 'order n (tokens seen: n − 1)'),
-    svg('text', { x: 12, y: (TOP + H - BOTTOM) / 2, 'text-anchor': 'middle',
-      transform: `rotate(-90 12 ${(TOP + H - BOTTOM) / 2})` }, 'mean loss (nats)'),
+    svg('text', { x: (LEFT + W - RIGHT) / 2, y: PLOT_H - 6, 'text-anchor': 'middle' }, 'order n (tokens seen: n − 1)'),
+    svg('text', { x: 12, y: (TOP + PLOT_H - BOTTOM) / 2, 'text-anchor': 'middle',
+      transform: `rotate(-90 12 ${(TOP + PLOT_H - BOTTOM) / 2})` }, 'mean loss (nats)'),
   );
   if (current !== null && current !== undefined) {
-    parts.push(svg('path', { d: `M${x(current)},${TOP}V${H - BOTTOM}`, class: 'current' }),
+    parts.push(svg('path', { d: `M${x(current)},${TOP}V${PLOT_H - BOTTOM}`, class: 'current' }),
       svg('text', { x: x(current) + 4, y: TOP + 10, class: 'current-label' }, 'model above'));
   }
 
@@ -80,20 +85,17 @@ export function drawLossChart(plot, grid) {
       svg('text', { x: cx, y: cy - 13, 'text-anchor': 'middle', class: 'best-label' }, 'best'));
   }
 
-  // the legend: one colour per k, then what dashed and solid mean
-  const lx = W - RIGHT + 18;
-  ks.forEach((k, j) => {
-    const ly = TOP + 10 + j * 20;
-    parts.push(svg('path', { d: `M${lx},${ly}h22`, class: `line validation k${j}` }),
-      svg('text', { x: lx + 28, y: ly + 4 }, `k = ${short(k, 4)}`));
+  // the legend: one colour per k, then what dashed and solid mean (beside the plot, or under it when narrow)
+  const entries = [
+    ...ks.map((k, j) => [`line validation k${j}`, `k = ${short(k, 4)}`]),
+    ['line validation key', 'validation'], ['line training key', 'training'],
+  ];
+  entries.forEach(([cls, text], i) => {
+    const gap = !narrow && i >= ks.length ? 10 : 0;
+    const lx = narrow ? 16 + (i % 3) * ((W - 16) / 3) : W - RIGHT + 18;
+    const ly = narrow ? PLOT_H + 8 + Math.floor(i / 3) * 22 : TOP + 10 + i * 20 + gap;
+    parts.push(svg('path', { d: `M${lx},${ly}h22`, class: cls }), svg('text', { x: lx + 28, y: ly + 4 }, text));
   });
-  const ly = TOP + 10 + ks.length * 20 + 10;
-  parts.push(
-    svg('path', { d: `M${lx},${ly}h22`, class: 'line validation key' }),
-    svg('text', { x: lx + 28, y: ly + 4 }, 'validation'),
-    svg('path', { d: `M${lx},${ly + 20}h22`, class: 'line training key' }),
-    svg('text', { x: lx + 28, y: ly + 24 }, 'training'),
-  );
   const [title, desc] = [plot.querySelector('title'), plot.querySelector('desc')];
   plot.replaceChildren(...[title, desc].filter(Boolean), ...parts);
 }

@@ -162,6 +162,15 @@ export function createEvalPanel(store, { apply }) {
     timer = setTimeout(compute, WAIT_MS);
   }
 
+  // the chart is drawn at its shown width: draw it again when that changes
+  let shownWidth = 0;
+  new ResizeObserver(() => {
+    const width = plot.parentElement.clientWidth;
+    if (Math.abs(width - shownWidth) < 8) return;
+    shownWidth = width;
+    if (grid) show();
+  }).observe(plot.parentElement);
+
   textarea.addEventListener('input', () => store.set({ val: textarea.value }));
   // a local file, read in the browser: nothing is uploaded
   file.addEventListener('change', () => {

@@ -73,6 +73,7 @@ test('the default state reproduces the lesson', async () => {
   assert.equal(await page.getByLabel('P(positive)', { exact: true }).inputValue(), '0.72');
   assert.equal(await page.getByLabel('Task loss', { exact: true }).textContent(), '0.3285');
   assert.equal(await page.getByLabel('Combined loss', { exact: true }).textContent(), '1.0785');
+  await page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
   await page.screenshot({ path: new URL('light.png', SHOTS).pathname, fullPage: true });
   await finish(opened);
 });
@@ -268,6 +269,7 @@ test('keyboard only: Tab reaches the controls, shortcuts work but never while ty
   await page.keyboard.press('Enter');
   await page.keyboard.press('Space');
   assert.ok((await tokens(page.getByRole('list', { name: 'Sampled so far' }))).length >= 2);
+  await page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
   await page.screenshot({ path: new URL('presentation.png', SHOTS).pathname, fullPage: true });
   await finish(opened);
 });
@@ -347,9 +349,11 @@ test('a vocabulary too large to draw shows its most frequent rows and says so', 
 
 test('screenshots: dark theme and a 360 px phone, with nothing wider than the screen', async () => {
   const dark = await load('', { colorScheme: 'dark' });
+  await dark.page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
   await dark.page.screenshot({ path: new URL('dark.png', SHOTS).pathname, fullPage: true });
   await finish(dark);
   const phone = await load('', { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+  await phone.page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is drawn at the phone's width
   const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `page is ${width}px wide on a 360px screen`);
   await phone.page.screenshot({ path: new URL('phone.png', SHOTS).pathname, fullPage: true });
