@@ -13,15 +13,15 @@ use crate::LanguageModel;
 use crate::bpe::{Bpe, MAX_MERGES};
 use crate::cdf::RunCdf;
 use crate::error::{Error, Result, invalid_number, js_number, non_negative, whole_number};
-use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, lines, tokenize};
+use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, lines, tokenize, visit_tokens};
 
 /// The largest vocabulary for which [`NgramModel::probabilities`] and [`NgramModel::counts`] build a dense
 /// `V×V` matrix: 2,048 tokens, about 4.2 million cells (32 MiB of `f64`).
 pub const MAX_DENSE_VOCAB: usize = 2048;
 /// The highest n-gram order: 6 (five tokens of context).
 pub const MAX_ORDER: usize = 6;
-/// The largest vocabulary a model can have: 2^24 tokens (ids are packed 25 bits apiece into a context key).
-pub const MAX_VOCAB: usize = 1 << 24;
+/// The largest vocabulary a model can have: 2^21 tokens (six ids of 21 bits fit one 128-bit key).
+pub const MAX_VOCAB: usize = 1 << 21;
 /// How many merges the BPE tokenizer learns when the caller does not say.
 pub const DEFAULT_MERGES: usize = 100;
 
@@ -124,9 +124,9 @@ impl ModelOptions {
     }
 }
 
-/// Packs up to five token ids (25 bits each) into one sortable key.
-fn pack(ids: &[u32]) -> u128 {
-    ids.iter().fold(0u128, |key, &id| (key << 25) | u128::from(id))
+/// Packs token ids, `bits` apiece, into one sortable key.
+fn pack(ids: &[u32], bits: usize) -> u128 {
+    ids.iter().fold(0u128, |key, &id| (key << bits) | u128::from(id))
 }
 
 /// What counting a corpus produced; shared by every smoothing of the same counts.
@@ -153,6 +153,85 @@ struct Counts {
     row_totals: Vec<u64>,
     /// How many predictions were counted in all.
     predictions: u64,
+    /// How many bits each token id takes in a packed context.
+    bits: usize,
+}
+
+/// How many bits an id below `v` needs (at least 1).
+fn id_bits(v: usize) -> usize {
+    (usize::BITS - v.saturating_sub(1).leading_zeros()).max(1) as usize
+}
+
+/// Sorts keys whose values fit in `bits` bits: LSD radix sort, 16 bits a pass (a comparison sort when few).
+fn radix_sort(keys: &mut Vec<u64>, bits: usize) {
+    if keys.len() < 1 << 12 {
+        keys.sort_unstable();
+        return;
+    }
+    let mut buffer = vec![0u64; keys.len()];
+    let mut counts = vec![0usize; 1 << 16];
+    for shift in (0..bits).step_by(16) {
+        // count each digit, turn counts into starting offsets, then scatter stably
+        counts.fill(0);
+        for &k in keys.iter() {
+            counts[((k >> shift) & 0xffff) as usize] += 1;
+        }
+        let mut offset = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = offset;
+            offset += n;
+        }
+        for &k in keys.iter() {
+            let digit = ((k >> shift) & 0xffff) as usize;
+            buffer[counts[digit]] = k;
+            counts[digit] += 1;
+        }
+        std::mem::swap(keys, &mut buffer);
+    }
+}
+
+/// The sparse rows made from sorted keys.
+struct Rows {
+    contexts: Vec<u128>,
+    row_start: Vec<usize>,
+    next_ids: Vec<u32>,
+    next_counts: Vec<u32>,
+    next_cumulative: Vec<u32>,
+    row_totals: Vec<u64>,
+}
+
+impl Rows {
+    /// Run-length encodes sorted keys; `split` turns a key into (packed context, next id).
+    fn from_sorted<K: Copy + PartialEq>(keys: &[K], split: impl Fn(K) -> (u128, u32)) -> Rows {
+        let mut rows = Rows {
+            contexts: Vec::new(),
+            row_start: vec![0],
+            next_ids: Vec::new(),
+            next_counts: Vec::new(),
+            next_cumulative: Vec::new(),
+            row_totals: Vec::new(),
+        };
+        let mut i = 0;
+        while i < keys.len() {
+            let key = keys[i];
+            let run = keys[i..].iter().take_while(|&&k| k == key).count();
+            let (context, next) = split(key);
+            if rows.contexts.last() != Some(&context) {
+                rows.contexts.push(context);
+                rows.row_start.push(rows.next_ids.len());
+                rows.row_totals.push(0);
+            }
+            rows.next_ids.push(next);
+            rows.next_counts.push(run as u32);
+            *rows.row_start.last_mut().expect("a row was opened") += 1;
+            let total = rows.row_totals.last_mut().expect("a row was opened");
+            *total += run as u64;
+            rows.next_cumulative.push(*total as u32);
+            i += run;
+        }
+        rows
+    }
 }
 
 /// An n-gram language model with add-k smoothing.
@@ -195,20 +274,36 @@ impl NgramModel {
         };
         let lines_mode = options.boundaries == Boundaries::Lines;
 
-        // the vocabulary in order of first appearance, then [START], [END] in lines mode
-        let sentences = tokenize(corpus, &tokenizer, options.boundaries);
+        // token ids of every sequence in one flat list, padded in lines mode with order−1 [START]s and one [END]
+        // (placeholders until the vocabulary, whose last two ids they are, is complete)
+        const START_MARK: u32 = u32::MAX;
+        const END_MARK: u32 = u32::MAX - 1;
         let mut vocab = Vocab::default();
-        let mut sequences: Vec<Vec<u32>> = Vec::with_capacity(sentences.len());
-        for sentence in &sentences {
-            let mut ids = Vec::with_capacity(sentence.tokens.len() + order);
-            for &token in &sentence.tokens {
-                if lines_mode {
-                    check_not_special(token, || format!("corpus line {}", sentence.line))?;
+        let mut ids: Vec<u32> = Vec::with_capacity(corpus.len() / 4);
+        let mut ends: Vec<usize> = Vec::new();
+        let mut fresh = true;
+        visit_tokens(corpus, &tokenizer, options.boundaries, |token, line| {
+            match token {
+                Some(token) => {
+                    if lines_mode {
+                        check_not_special(token, || format!("corpus line {line}"))?;
+                        if fresh {
+                            ids.extend(std::iter::repeat_n(START_MARK, context_len));
+                        }
+                    }
+                    fresh = false;
+                    ids.push(vocab.intern(token));
                 }
-                ids.push(vocab.intern(token));
+                None => {
+                    if lines_mode {
+                        ids.push(END_MARK);
+                    }
+                    ends.push(ids.len());
+                    fresh = true;
+                }
             }
-            sequences.push(ids);
-        }
+            Ok::<(), Error>(())
+        })?;
         if vocab.is_empty() {
             return Err(Error::EmptyCorpus);
         }
@@ -216,65 +311,58 @@ impl NgramModel {
         if vocab.len() > MAX_VOCAB {
             return Err(Error::TooLarge { what: "the vocabulary", size: vocab.len(), limit: MAX_VOCAB });
         }
-
-        // pad each sentence: order−1 [START]s before, one [END] after (lines mode)
         if let (Some(start), Some(end)) = (start, end) {
-            for ids in &mut sequences {
-                ids.splice(0..0, std::iter::repeat_n(start, context_len));
-                ids.push(end);
+            for id in &mut ids {
+                *id = match *id {
+                    START_MARK => start,
+                    END_MARK => end,
+                    id => id,
+                };
             }
         }
         let prompt = match start {
             Some(start) => vec![start],
             None => {
-                let stream = &sequences[0];
-                if stream.len() <= context_len {
+                if ids.len() <= context_len {
                     return Err(Error::InvalidParameter {
                         name: "order",
                         value: order.to_string(),
                         allowed: format!(
                             "at most the number of tokens in a stream corpus minus 1 (the corpus has {} tokens)",
-                            stream.len()
+                            ids.len()
                         ),
                     });
                 }
-                stream[..context_len].to_vec()
+                ids[..context_len].to_vec()
             }
         };
 
-        // every (context, next) as one sortable key, then run-length into rows
-        let mut keys: Vec<(u128, u32)> =
-            Vec::with_capacity(sequences.iter().map(|s| s.len().saturating_sub(context_len)).sum());
-        for ids in &sequences {
-            for window in ids.windows(order) {
-                keys.push((pack(&window[..context_len]), window[context_len]));
+        // every (context, next) window as one integer key: ids packed `bits` apiece, context high, next low;
+        // sorted, equal keys are one n-gram and its count, and keys sharing a context form that context's row
+        let bits = id_bits(vocab.len());
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        let sequences: Vec<&[u32]> = starts.zip(ends.iter()).map(|(begin, &end)| &ids[begin..end]).collect();
+        let predictions: usize = sequences.iter().map(|s| s.len().saturating_sub(context_len)).sum();
+        let rows = if order * bits <= 64 {
+            let mut keys: Vec<u64> = Vec::with_capacity(predictions);
+            for sequence in &sequences {
+                keys.extend(sequence.windows(order).map(|w| w.iter().fold(0u64, |k, &id| (k << bits) | u64::from(id))));
             }
-        }
+            radix_sort(&mut keys, order * bits);
+            Rows::from_sorted(&keys, |k| (u128::from(k >> bits), (k & ((1 << bits) - 1)) as u32))
+        } else {
+            let mut keys: Vec<u128> = Vec::with_capacity(predictions);
+            for sequence in &sequences {
+                keys.extend(
+                    sequence.windows(order).map(|w| w.iter().fold(0u128, |k, &id| (k << bits) | u128::from(id))),
+                );
+            }
+            keys.sort_unstable();
+            Rows::from_sorted(&keys, |k| (k >> bits, (k & ((1 << bits) - 1)) as u32))
+        };
         drop(sequences);
-        keys.sort_unstable();
-        let mut contexts = Vec::new();
-        let mut row_start = vec![0usize];
-        let mut next_ids = Vec::new();
-        let mut next_counts = Vec::new();
-        let mut next_cumulative = Vec::new();
-        let mut row_totals: Vec<u64> = Vec::new();
-        let mut i = 0;
-        while i < keys.len() {
-            let key = keys[i];
-            let run = keys[i..].iter().take_while(|&&k| k == key).count();
-            if contexts.last() != Some(&key.0) {
-                contexts.push(key.0);
-                row_start.push(row_start[row_start.len() - 1]);
-                row_totals.push(0);
-            }
-            next_ids.push(key.1);
-            next_counts.push(run as u32);
-            *row_start.last_mut().expect("a row was opened") += 1;
-            let total = row_totals.last_mut().expect("a row was opened");
-            *total += run as u64;
-            next_cumulative.push(*total as u32);
-            i += run;
-        }
+        drop(ids);
+        let Rows { contexts, row_start, next_ids, next_counts, next_cumulative, row_totals } = rows;
         let counts = Counts {
             vocab,
             tokenizer,
@@ -289,7 +377,8 @@ impl NgramModel {
             next_counts,
             next_cumulative,
             row_totals,
-            predictions: keys.len() as u64,
+            predictions: predictions as u64,
+            bits,
         };
         Ok(NgramModel { counts: Rc::new(counts), smoothing, cdf_cache: Rc::default() })
     }
@@ -349,7 +438,7 @@ impl NgramModel {
         let filler = self.counts.start.unwrap_or(0);
         window[..pad].fill(filler);
         window[pad..c].copy_from_slice(&context[context.len() - take..]);
-        self.counts.contexts.binary_search(&pack(&window[..c])).ok()
+        self.counts.contexts.binary_search(&pack(&window[..c], self.counts.bits)).ok()
     }
 
     fn row_range(&self, row: usize) -> std::ops::Range<usize> {
@@ -380,13 +469,26 @@ impl NgramModel {
 
     /// How often `next` follows `context` in the corpus.
     pub fn count(&self, context: &[u32], next: u32) -> u32 {
-        self.row_of(context).map_or(0, |row| {
-            let range = self.row_range(row);
-            match self.counts.next_ids[range.clone()].binary_search(&next) {
-                Ok(at) => self.counts.next_counts[range.start + at],
-                Err(_) => 0,
-            }
-        })
+        self.row_of(context).map_or(0, |row| self.count_in_row(row, next))
+    }
+
+    /// How often `next` follows the context of `row`.
+    fn count_in_row(&self, row: usize, next: u32) -> u32 {
+        let range = self.row_range(row);
+        match self.counts.next_ids[range.clone()].binary_search(&next) {
+            Ok(at) => self.counts.next_counts[range.start + at],
+            Err(_) => 0,
+        }
+    }
+
+    /// Roughly how many bytes the model keeps: its counts, vocabulary and cached running sums.
+    pub fn heap_bytes(&self) -> usize {
+        let c = &self.counts;
+        let vocab: usize = c.vocab.tokens().iter().map(|t| 2 * t.capacity() + 48).sum();
+        let rows = c.contexts.capacity() * 16 + c.row_start.capacity() * 8 + c.row_totals.capacity() * 8;
+        let pairs = (c.next_ids.capacity() + c.next_counts.capacity() + c.next_cumulative.capacity()) * 4;
+        let cache = self.cdf_cache.borrow().runs * 24;
+        vocab + rows + pairs + cache
     }
 
     /// Writes `P(· | context)` into `out` (length V): `(count + k) / (row total + k·V)`.
@@ -482,7 +584,8 @@ impl NgramModel {
         rows.into_iter()
             .map(|r| {
                 let key = self.counts.contexts[r];
-                let ids = (0..c).map(|i| ((key >> (25 * (c - 1 - i))) & 0x1ff_ffff) as u32).collect();
+                let bits = self.counts.bits;
+                let ids = (0..c).map(|i| ((key >> (bits * (c - 1 - i))) & ((1 << bits) - 1)) as u32).collect();
                 (ids, self.counts.row_totals[r])
             })
             .collect()
@@ -576,9 +679,8 @@ impl NgramModel {
         for ids in self.token_ids(text)? {
             for window in ids.windows(order) {
                 let (context, next) = window.split_at(order - 1);
-                let row = self.row_of(context);
-                let row_total = row.map_or(0, |r| self.counts.row_totals[r]);
-                let count = self.count(context, next[0]);
+                let (row_total, count) =
+                    self.row_of(context).map_or((0, 0), |r| (self.counts.row_totals[r], self.count_in_row(r, next[0])));
                 let p = (f64::from(count) + self.smoothing) / (row_total as f64 + self.smoothing * v);
                 total -= p.ln();
                 predictions += 1;

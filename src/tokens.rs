@@ -1,6 +1,7 @@
 //! Tokens: the word, character and BPE tokenizers, sentence boundaries, the vocabulary and the special tokens.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::bpe::Bpe;
 use crate::error::{Error, Result};
@@ -97,32 +98,57 @@ pub struct Sentence<'t> {
     pub tokens: Vec<&'t str>,
 }
 
+/// Walks the tokens of a text by the rules of [`tokenize`], without collecting them: calls `visit(Some(token),
+/// line)` for each token and `visit(None, line)` where a sequence ends.
+pub fn visit_tokens<'t, E>(
+    text: &'t str,
+    tokenizer: &Tokenizer,
+    boundaries: Boundaries,
+    mut visit: impl FnMut(Option<&'t str>, usize) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut buffer = Vec::new();
+    let mut last_line = 1;
+    for (line, piece) in lines(text) {
+        last_line = line;
+        if boundaries == Boundaries::Lines && piece.trim().is_empty() {
+            continue;
+        }
+        buffer.clear();
+        tokenize_piece(piece, tokenizer, &mut buffer);
+        if boundaries == Boundaries::Stream && line > 1 {
+            visit(Some(NEWLINE), line)?;
+        }
+        for &token in &buffer {
+            visit(Some(token), line)?;
+        }
+        if boundaries == Boundaries::Lines && !buffer.is_empty() {
+            visit(None, line)?;
+        }
+    }
+    if boundaries == Boundaries::Stream {
+        visit(None, last_line)?;
+    }
+    Ok(())
+}
+
 /// Cuts a text into token sequences: one per non-empty line (`Lines`), or one for the whole text (`Stream`,
 /// where each line break is the token `"\n"` and a `\r` before it is dropped). Tokens are slices of `text`.
 pub fn tokenize<'t>(text: &'t str, tokenizer: &Tokenizer, boundaries: Boundaries) -> Vec<Sentence<'t>> {
-    match boundaries {
-        Boundaries::Lines => lines(text)
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(line, piece)| {
-                let mut tokens = Vec::new();
-                tokenize_piece(piece, tokenizer, &mut tokens);
-                Sentence { line, tokens }
-            })
-            .filter(|sentence| !sentence.tokens.is_empty())
-            .collect(),
-        Boundaries::Stream => {
-            let mut tokens = Vec::new();
-            let mut rest = text;
-            while let Some(at) = rest.find('\n') {
-                let line = &rest[..at];
-                tokenize_piece(line.strip_suffix('\r').unwrap_or(line), tokenizer, &mut tokens);
-                tokens.push(&rest[at..at + 1]);
-                rest = &rest[at + 1..];
+    let mut sentences = Vec::new();
+    let mut current = Sentence { line: 1, tokens: Vec::new() };
+    let _ = visit_tokens(text, tokenizer, boundaries, |token, line| -> std::result::Result<(), ()> {
+        match token {
+            Some(token) => {
+                if current.tokens.is_empty() {
+                    current.line = line;
+                }
+                current.tokens.push(token);
             }
-            tokenize_piece(rest, tokenizer, &mut tokens);
-            vec![Sentence { line: 1, tokens }]
+            None => sentences.push(std::mem::replace(&mut current, Sentence { line, tokens: Vec::new() })),
         }
-    }
+        Ok(())
+    });
+    sentences
 }
 
 /// Fails when `token` is the name of a special token.
@@ -134,11 +160,60 @@ pub fn check_not_special(token: &str, place: impl FnOnce() -> String) -> Result<
     }
 }
 
+/// A small, fast hasher for token strings (the multiply-rotate scheme of Firefox's and rustc's FxHash): the
+/// vocabulary hashes every token of the corpus, and SipHash's protection against crafted collisions buys nothing
+/// in a page that only ever hashes its own user's text.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(tail) ^ bytes.len() as u64);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
 /// Token strings and their ids, in the order they were added.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vocab {
     tokens: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
 }
 
 impl Vocab {

@@ -273,6 +273,12 @@ impl NgramModelJs {
         self.inner.distinct_pairs() as u32
     }
 
+    /// Roughly how many bytes of wasm memory the model keeps (counts, vocabulary, cached running sums).
+    #[wasm_bindgen(getter, js_name = heapBytes)]
+    pub fn heap_bytes(&self) -> f64 {
+        self.inner.heap_bytes() as f64
+    }
+
     /// How many pairs start with each token (order 2: the row totals before smoothing).
     #[wasm_bindgen(js_name = rowTotals)]
     pub fn row_totals(&self) -> Vec<f64> {
@@ -418,6 +424,29 @@ pub fn generate(
 ) -> Result<Vec<String>, JsError> {
     let ids = sampling::generate(&model.inner, sample_options(&options.into())?)?;
     Ok(names(&model.inner, &ids))
+}
+
+/// `count` generations like `generateMany`, as token ids: `ids` one after another, and `offsets` where each
+/// sequence starts (length `count + 1`). No strings are made, so long runs are fast.
+#[wasm_bindgen(js_name = generateIds, unchecked_return_type = "{ ids: Uint32Array; offsets: Uint32Array }")]
+pub fn generate_ids(
+    model: &NgramModelJs,
+    #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+) -> Result<Object, JsError> {
+    let count = whole_number("count", number("count", &count)?, 0, sampling::MAX_MANY)? as usize;
+    let all = sampling::generate_many(&model.inner, count, sample_options(&options.into())?)?;
+    let mut offsets = Vec::with_capacity(count + 1);
+    offsets.push(0u32);
+    let mut ids = Vec::with_capacity(all.iter().map(Vec::len).sum());
+    for sequence in &all {
+        ids.extend_from_slice(sequence);
+        offsets.push(ids.len() as u32);
+    }
+    let out = Object::new();
+    let _ = js_sys::Reflect::set(&out, &"ids".into(), &js_sys::Uint32Array::from(ids.as_slice()));
+    let _ = js_sys::Reflect::set(&out, &"offsets".into(), &js_sys::Uint32Array::from(offsets.as_slice()));
+    Ok(out)
 }
 
 /// `count` successive generations from one seeded stream, like n calls after one `np.random.seed`.

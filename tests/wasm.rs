@@ -456,3 +456,27 @@ fn counts_for_explaining_cells_and_peeking_at_the_next_draw() {
     while !sampler.step().is_undefined() {}
     assert!(sampler.peek().is_undefined());
 }
+
+#[wasm_bindgen_test]
+fn ids_only_generation_and_memory() {
+    let model = lesson();
+    let out = wasm::generate_ids(&model, js("3"), object("{ seed: 42 }")).unwrap();
+    let ids = get(&out, "ids").dyn_into::<js_sys::Uint32Array>().unwrap().to_vec();
+    let offsets = get(&out, "offsets").dyn_into::<js_sys::Uint32Array>().unwrap().to_vec();
+    assert_eq!(offsets, [0, 3, 9, 13]);
+    assert_eq!(ids[..3], [5, 0, 6], "the first is the notebook's [START] chai [END]");
+    let strings: Vec<Vec<String>> =
+        Array::from(&wasm::generate_many(&model, js("3"), object("{ seed: 42 }")).unwrap().into())
+            .iter()
+            .map(|s| strings(&s))
+            .collect();
+    let vocab = model.vocab();
+    for (i, sequence) in strings.iter().enumerate() {
+        let from_ids: Vec<String> =
+            ids[offsets[i] as usize..offsets[i + 1] as usize].iter().map(|&id| vocab[id as usize].clone()).collect();
+        assert_eq!(&from_ids, sequence);
+    }
+    assert!(rust_error(wasm::generate_ids(&model, js("-1"), None)).contains("count"));
+    let bytes = get(&construct(&[LESSON.into()]).unwrap(), "heapBytes").as_f64().unwrap();
+    assert!(bytes > 100.0 && bytes < 10_000.0, "{bytes}");
+}
