@@ -424,7 +424,7 @@ impl NgramModel {
         self.counts.next_ids.len()
     }
 
-    /// How many distinct contexts occur.
+    /// How many distinct contexts were counted.
     pub fn context_count(&self) -> usize {
         self.counts.contexts.len()
     }
@@ -673,27 +673,40 @@ impl NgramModel {
     /// Mean `−ln P(next | context)` over every position of `text` that has a full context, by the same rules as
     /// the corpus (held-out loss). A token the model never saw is an error that names it.
     pub fn loss_on(&self, text: &str) -> Result<f64> {
+        Ok(self.losses_on(text, &[self.smoothing])?[0])
+    }
+
+    /// The held-out loss of `text` for each k in `smoothings` (the same counts, cut and looked up once).
+    pub fn losses_on(&self, text: &str, smoothings: &[f64]) -> Result<Vec<f64>> {
+        for &k in smoothings {
+            non_negative("smoothing", k)?;
+        }
+        // every prediction as (row total, count), then the mean −ln P for each k
         let order = self.counts.order;
-        let v = self.counts.vocab.len() as f64;
-        let (mut total, mut predictions) = (0.0, 0u64);
+        let mut seen: Vec<(u64, u32)> = Vec::new();
         for ids in self.token_ids(text)? {
             for window in ids.windows(order) {
                 let (context, next) = window.split_at(order - 1);
-                let (row_total, count) =
-                    self.row_of(context).map_or((0, 0), |r| (self.counts.row_totals[r], self.count_in_row(r, next[0])));
-                let p = (f64::from(count) + self.smoothing) / (row_total as f64 + self.smoothing * v);
-                total -= p.ln();
-                predictions += 1;
+                seen.push(
+                    self.row_of(context).map_or((0, 0), |r| (self.counts.row_totals[r], self.count_in_row(r, next[0]))),
+                );
             }
         }
-        if predictions == 0 {
+        if seen.is_empty() {
             return Err(Error::InvalidParameter {
                 name: "text",
                 value: "a text with nothing to predict".into(),
                 allowed: format!("a text with at least {order} tokens in stream mode, or one non-empty line"),
             });
         }
-        Ok(total / predictions as f64)
+        let v = self.counts.vocab.len() as f64;
+        Ok(smoothings
+            .iter()
+            .map(|&k| {
+                let total: f64 = seen.iter().map(|&(t, c)| -((f64::from(c) + k) / (t as f64 + k * v)).ln()).sum();
+                total / seen.len() as f64
+            })
+            .collect())
     }
 
     /// `exp(loss)`: how many equally likely tokens the model is, on average, choosing among.

@@ -273,6 +273,12 @@ impl NgramModelJs {
         self.inner.distinct_pairs() as u32
     }
 
+    /// How many distinct contexts were counted (the rows of the sparse matrix).
+    #[wasm_bindgen(getter, js_name = contextCount)]
+    pub fn context_count(&self) -> u32 {
+        self.inner.context_count() as u32
+    }
+
     /// Roughly how many bytes of wasm memory the model keeps (counts, vocabulary, cached running sums).
     #[wasm_bindgen(getter, js_name = heapBytes)]
     pub fn heap_bytes(&self) -> f64 {
@@ -379,6 +385,20 @@ impl NgramModelJs {
             None => self.inner.loss(),
             Some(text) => self.inner.loss_on(&text)?,
         })
+    }
+
+    /// The held-out loss of `text` for each smoothing k in `smoothings`, counting and cutting the text once.
+    pub fn losses(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number[]")] smoothings: JsValue,
+    ) -> Result<Vec<f64>, JsError> {
+        let text = string("text", &text)?;
+        let list = smoothings
+            .dyn_ref::<Array>()
+            .ok_or_else(|| wrong_type("smoothings", &smoothings, "an array of numbers"))?;
+        let ks = list.iter().map(|k| number("smoothings", &k)).collect::<Result<Vec<f64>, Error>>()?;
+        Ok(self.inner.losses_on(&text, &ks)?)
     }
 
     /// `exp(loss(text))`: as confused as choosing among that many equally likely tokens.

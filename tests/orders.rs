@@ -373,3 +373,20 @@ fn with_k_zero_generation_stops_where_nothing_ever_followed() {
         assert_eq!(ids, [0, 1, 2], "{mode:?}: a → b → c, then no distribution");
     }
 }
+
+#[test]
+fn losses_for_several_k_equal_one_at_a_time() {
+    let (train, val) = (names("train"), names("val"));
+    let model = NgramModel::with_options(&train, &options(3, TokenizerKind::Char, Boundaries::Stream, 1.0)).unwrap();
+    let ks = [0.01, 0.1, 0.5, 1.0, 0.0];
+    let together = model.losses_on(&val, &ks).unwrap();
+    for (k, loss) in ks.iter().zip(&together) {
+        let alone = model.with_smoothing(*k).unwrap().loss_on(&val).unwrap();
+        assert_eq!(loss.to_bits(), alone.to_bits(), "k = {k}");
+    }
+    assert!(model.losses_on(&val, &[-1.0]).is_err());
+    // a trigram's contexts are the distinct adjacent character pairs with something after them
+    let chars: Vec<char> = train.chars().collect();
+    let pairs: std::collections::HashSet<(char, char)> = chars.windows(3).map(|w| (w[0], w[1])).collect();
+    assert_eq!(model.context_count(), pairs.len());
+}

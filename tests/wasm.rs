@@ -372,6 +372,19 @@ fn orders_tokenizers_and_held_out_loss() {
     let held_out = call(&trigram, "loss", &["chai acha hai".into()]).unwrap().as_f64().unwrap();
     let perplexity = call(&trigram, "perplexity", &["chai acha hai".into()]).unwrap().as_f64().unwrap();
     assert!(held_out > 0.0 && (perplexity - held_out.exp()).abs() < 1e-12);
+    let grid = call(&trigram, "losses", &["chai acha hai".into(), js("[0.5, 1]")])
+        .unwrap()
+        .dyn_into::<Float64Array>()
+        .unwrap();
+    assert_eq!(grid.get_index(1), held_out, "k = 1 is the model's own loss");
+    assert!(
+        error_message(call(&trigram, "losses", &["chai".into(), js("[1, 'x']")]).unwrap_err()).contains("smoothings")
+    );
+    assert_eq!(
+        get(&trigram, "contextCount").as_f64(),
+        Some(8.0),
+        "(S,S) (S,chai) (chai,bahut) (bahut,garam) (garam,hai) (chai,acha) (bahut,acha) (acha,hai)"
+    );
 
     let chars =
         construct(&["ab\nab".into(), js("{ tokenizer: 'char', boundaries: 'stream', smoothing: 0.5 }")]).unwrap();
