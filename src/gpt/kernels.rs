@@ -32,7 +32,7 @@ pub fn matmul<F: Float>(
     }
 }
 
-/// Rows `i..i+R` of `C`, by column blocks of 16, 8, 4, then 1.
+/// Rows `i..i+R` of `C`, by column blocks of 8, 4, then 1.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn row_block<F: Float, const R: usize>(
@@ -46,10 +46,6 @@ fn row_block<F: Float, const R: usize>(
     accumulate: bool,
 ) {
     let mut j = 0;
-    while j + 16 <= n {
-        tile::<F, R, 16>(c, a, b, i, j, k, n, bias, accumulate);
-        j += 16;
-    }
     while j + 8 <= n {
         tile::<F, R, 8>(c, a, b, i, j, k, n, bias, accumulate);
         j += 8;
