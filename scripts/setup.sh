@@ -62,6 +62,10 @@ if [ ${#absent[@]} -gt 0 ]; then
     fail "missing Debian packages: ${absent[*]}. Install them with: sudo apt-get install -y ${absent[*]}"
   fi
 fi
+if ! command -v cargo-fuzz >/dev/null; then
+  say "installing cargo-fuzz from crates.io; this takes a few minutes once"
+  cargo install cargo-fuzz --locked
+fi
 if ! command -v geckodriver >/dev/null; then
   say "installing geckodriver from crates.io; this takes a few minutes once"
   cargo install geckodriver --locked
