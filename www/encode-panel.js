@@ -1,6 +1,6 @@
 // Part B, GPT-1's input transformations: each task's input rewritten as token sequences with ids.
-import { encode } from './pkg/gpt1_playground.js';
-import { $, el, fillChips, setError, messageOf, shown } from './dom.js';
+import { $, el, fillChips, setError, shown } from './dom.js';
+import { compute, settle } from './engine.js';
 import { TASKS } from './state.js';
 
 // For each task: its state keys (and the input ids showing them), and how to build encode()'s input.
@@ -26,19 +26,18 @@ const SPEC = {
 const answerLines = (text) => text.split('\n').map((a) => a.trim()).filter(Boolean);
 
 export function createEncodePanel(store) {
+  let asked = 0;
+
   /** Marks, under a field, each token the model does not know, with the BPE hint. */
-  function checkWords(id, text, known) {
+  function checkWords(id, words, tokenizer) {
     const slot = $(`${id}-words`);
-    const model = store.model;
-    // the model's own tokenizer, line by line (the answers field has one answer per line)
-    const words = text.split('\n').flatMap((line) => model.segment(line)).filter((w) => w.trim());
-    const unknown = words.filter((w) => !known.has(w));
+    const unknown = words.filter(([, known]) => !known).map(([w]) => w);
     if (unknown.length) $(id).setAttribute('aria-invalid', 'true');
     else $(id).removeAttribute('aria-invalid');
     if (!unknown.length) return slot.replaceChildren();
-    const kind = model.tokenizer === 'word' ? 'word' : 'token';
+    const kind = tokenizer === 'word' ? 'word' : 'token';
     slot.replaceChildren(
-      el('span', { class: 'words' }, words.map((w) => (known.has(w)
+      el('span', { class: 'words' }, words.map(([w, known]) => (known
         ? el('span', { class: 'word', text: shown(w) })
         : el('mark', { class: 'word unknown', text: shown(w) }, el('span', { class: 'visually-hidden', text: ` (unknown ${kind})` }))))),
       el('span', { class: 'hint', text: ` Unknown ${kind}${unknown.length > 1 ? 's' : ''}: ${unknown.map(shown).join(', ')}. `
@@ -52,20 +51,25 @@ export function createEncodePanel(store) {
     const { state } = store;
     const task = state.task;
     const spec = SPEC[task];
-    const known = new Set(model.vocab);
-    for (const [key, id] of Object.entries(spec.fields)) checkWords(id, state[key], known);
+    const fields = Object.fromEntries(Object.entries(spec.fields).map(([key, id]) => [id, state[key]]));
+    const id = ++asked;
+    settle(() => compute(store, 'encodeView', task, spec.input(state), fields), (answer) => {
+      if (id !== asked) return;
+      draw(model, task, spec, answer);
+    });
+  }
+
+  function draw(model, task, spec, { checks, sequences, error }) {
+    for (const [id, words] of Object.entries(checks)) checkWords(id, words, model.tokenizer);
     const lists = $(`out-${task}-sequences`);
-    let sequences;
-    try {
-      sequences = encode(model, task, spec.input(state));
-      setError(`out-${task}`, '');
-    } catch (error) {
-      setError(`out-${task}`, messageOf(error));
+    if (error) {
+      setError(`out-${task}`, error);
       lists.classList.add('stale'); // the last good encoding stays, faded; the error does not fade
       return;
     }
+    setError(`out-${task}`, '');
     lists.classList.remove('stale');
-    const labels = spec.labels(state);
+    const labels = spec.labels(store.state);
     lists.replaceChildren(...sequences.map((seq, i) => {
       const list = el('ol', { class: 'chips', 'aria-label': labels[i] ?? `Sequence ${i + 1}` });
       fillChips(list, seq.tokens, seq.ids);

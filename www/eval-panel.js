@@ -1,81 +1,48 @@
 // Part A, evaluation: training vs validation loss over every order and a few smoothing values — the overfitting lesson.
-import { NgramModel } from './pkg/gpt1_playground.js';
 import { $, el, setError, messageOf } from './dom.js';
 import { four, short } from './numbers.js';
 import { countingOptions } from './model-panel.js';
+import { compute as ask, settle, WorkerGone } from './engine.js';
+import { ORDERS, KS } from './views.js';
 import { drawLossChart } from './chart.js';
 
-export const ORDERS = [1, 2, 3, 4, 5, 6];
-export const KS = [0.01, 0.1, 0.5, 1];
-const SLICE_MS = 12; // compute at most this long before letting the page draw a frame
+export { ORDERS, KS };
 const WAIT_MS = 150; // after the last keystroke, before the grid is computed again
 const MAX_FILE_CHARS = 500000;
 const GRID_KEYS = ['corpus', 'tok', 'bounds', 'merges', 'val'];
 
-const nextFrame = () => new Promise((done) => requestAnimationFrame(done));
 
 /** "as confused as choosing among N equally likely tokens", with N printed briefly. */
 export const confusion = (perplexity) => `as confused as choosing among ${short(perplexity, 2)} equally likely tokens`;
 
-export function createEvalPanel(store, { apply }) {
+export function createEvalPanel(store, { apply, engine }) {
   const textarea = $('val');
   const file = $('val-file');
   const plot = $('eval-chart');
   const applyButton = $('apply-best');
   const results = $('eval-results');
-  let run = 0; // the latest computation; an older one stops when it sees a newer number
+  let run = 0; // the latest computation; an older answer is ignored
+  let asked = 0; // the latest question about the model above
   let timer = 0;
   let grid = null; // the last finished grid
 
-  /** Computes the grid: each order counted once, each k by withSmoothing; yields to the page between slices. */
-  async function compute() {
+  /** Computes the grid in the evaluation worker; a newer request stops a running one (a new worker takes over). */
+  function compute() {
     const id = ++run;
     const { state } = store;
     const counting = countingOptions(state);
     $('eval-status').textContent = counting.error ? 'Fix Merges above to compare settings.' : '';
     if (counting.error) return;
-    const hasText = state.val.trim() !== '';
-    const train = [];
-    const val = hasText ? [] : null;
-    const skipped = [];
-    let valError = hasText ? null : '';
-    let busy = 0; // milliseconds spent computing, frames in between not counted
-    let start = performance.now();
-    for (const order of ORDERS) {
-      const trainRow = KS.map(() => NaN);
-      const valRow = KS.map(() => NaN);
-      let model = null;
-      try {
-        model = new NgramModel(state.corpus, { ...counting.options, order, smoothing: 1 });
-      } catch (error) {
-        skipped.push(`order ${order}: ${messageOf(error)}`);
-      }
-      KS.forEach((k, j) => {
-        if (!model) return;
-        const smoothed = model.withSmoothing(k); // same counts, new k: nothing is recounted
-        try {
-          trainRow[j] = smoothed.loss();
-          if (valError === null) valRow[j] = smoothed.loss(state.val);
-        } catch (error) {
-          valError = messageOf(error); // the same tokens fail at every setting: stop asking
-        } finally {
-          smoothed.free();
-        }
-      });
-      model?.free();
-      train.push(trainRow);
-      val?.push(valRow);
-      if (performance.now() - start > SLICE_MS && order < ORDERS.length) {
-        busy += performance.now() - start;
-        await nextFrame();
-        if (id !== run) return; // the settings changed meanwhile: a newer run is on its way
-        start = performance.now();
-      }
-    }
-    busy += performance.now() - start;
-    grid = { train, val: valError === null ? val : null, valError, skipped, ms: busy };
-    show();
-    results.setAttribute('aria-busy', 'false');
+    if (engine.busySince() !== null) engine.restart('superseded'); // its answer would be stale anyway
+    engine.request('grid', { corpus: state.corpus, options: counting.options, val: state.val }).then((answer) => {
+      if (id !== run) return; // the settings changed meanwhile: a newer run is on its way
+      grid = answer;
+      show();
+      results.setAttribute('aria-busy', 'false');
+    }, (error) => {
+      if (id !== run || error instanceof WorkerGone) return; // superseded, or the worker failed: recover() retries
+      $('eval-status').textContent = `The evaluation failed: ${messageOf(error)}.`;
+    });
   }
 
   /** The setting with the lowest validation loss: indices into ORDERS and KS (the first one on ties). */
@@ -103,8 +70,8 @@ export function createEvalPanel(store, { apply }) {
     $('eval-empty').hidden = valError !== '';
     $('eval-skipped').textContent = skipped.length ? `Not computed — ${skipped.join('; ')}.` : '';
     const settings = ORDERS.length * KS.length;
-    $('eval-time').textContent = `${settings} settings computed in ${short(ms, 1)} ms: ${ORDERS.length} models `
-      + `counted once each, then re-smoothed for ${KS.length} values of k (measured with performance.now).`;
+    $('eval-time').textContent = `${settings} settings computed in ${short(ms, 1)} ms in a background worker: ${ORDERS.length} models `
+      + `counted once each, then re-smoothed for ${KS.length} values of k, the validation text cut once for all of them (measured with performance.now).`;
     applyButton.disabled = !best;
     if (best) {
       const loss = val[best.o][best.k];
@@ -138,22 +105,21 @@ export function createEvalPanel(store, { apply }) {
     $('eval-table').replaceChildren(table);
   }
 
-  /** The model above on the validation text: its loss and perplexity, in words. */
+  /** The model above on the validation text: its loss and perplexity, in words (asked of the worker if it has it). */
   function showCurrent() {
     const model = store.model;
     const slot = $('eval-current');
     if (!model || !store.state.val.trim()) return slot.replaceChildren();
+    const id = ++asked;
     const setting = `The model above (order ${model.order}, k = ${short(model.smoothing, 4)})`;
-    let loss;
-    try {
-      loss = model.loss(store.state.val);
-    } catch {
-      return slot.replaceChildren(`${setting} cannot score the validation text: see the message beside it.`);
-    }
-    const perplexity = Math.exp(loss);
-    slot.replaceChildren(`${setting}: training loss ${four(model.loss())}, validation loss ${four(loss)}. `,
-      el('strong', { text: `Perplexity ${short(perplexity, 2)}` }),
-      ` = e^${four(loss)}: on text it never saw, it is ${confusion(perplexity)} at every step.`);
+    settle(() => ask(store, 'currentView', store.state.val), (answer) => {
+      if (id !== asked) return;
+      if (answer.error) return slot.replaceChildren(`${setting} cannot score the validation text: see the message beside it.`);
+      const perplexity = Math.exp(answer.val);
+      slot.replaceChildren(`${setting}: training loss ${four(answer.train)}, validation loss ${four(answer.val)}. `,
+        el('strong', { text: `Perplexity ${short(perplexity, 2)}` }),
+        ` = e^${four(answer.val)}: on text it never saw, it is ${confusion(perplexity)} at every step.`);
+    });
   }
 
   function schedule() {
@@ -201,5 +167,7 @@ export function createEvalPanel(store, { apply }) {
 
   return {
     fill(state) { textarea.value = state.val; },
+    /** The evaluation worker failed and was replaced: compute the grid again. */
+    recover() { schedule(); },
   };
 }

@@ -1,5 +1,6 @@
 // Part A, generation: seed, max length, temperature and top-k; one sample, or five from the same seed.
-import { generate, generateMany, randomSeed } from './pkg/gpt1_playground.js';
+import { randomSeed } from './pkg/gpt1_playground.js';
+import { compute, settle, WorkerGone } from './engine.js';
 import { $, el, fillChips, setError, messageOf } from './dom.js';
 import { parseSeed, parseMaxLen, parseTemperature, parseTopK } from './numbers.js';
 
@@ -20,6 +21,9 @@ export function createGeneratePanel(store) {
   const generated = $('generated');
   const samples = $('samples');
 
+  let asked = 0; // the latest request; an older answer is ignored
+
+  /** Temperature, top-k and the seed only resample: the model stays as it is. */
   function render() {
     const model = store.model;
     if (!model) return;
@@ -28,21 +32,20 @@ export function createGeneratePanel(store) {
     // keep the last good output visible but marked stale while a field is invalid
     generated.classList.toggle('stale', !options);
     if (!options) return;
-    try {
-      fillChips(generated, generate(model, options));
+    const id = ++asked;
+    settle(() => compute(store, 'generateView', options, $('samples-details').open), (answer) => {
+      if (id !== asked) return;
+      fillChips(generated, answer.tokens);
       setError('generate', '');
-    } catch (error) {
-      setError('generate', messageOf(error));
-      return;
-    }
-    if ($('samples-details').open) {
-      const rows = generateMany(model, 5, options);
-      samples.replaceChildren(...rows.map((tokens) => {
+      if (!answer.samples) return;
+      samples.replaceChildren(...answer.samples.map((tokens) => {
         const list = el('ol', { class: 'chips' });
         fillChips(list, tokens);
         return el('li', {}, list);
       }));
-    }
+    }, (error) => {
+      if (id === asked && !(error instanceof WorkerGone)) setError('generate', messageOf(error));
+    });
   }
 
   for (const key of GENERATION_KEYS) {

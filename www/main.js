@@ -1,6 +1,8 @@
-// Wires the panels to one store; the URL hash and localStorage follow every edit.
+// Wires the panels to one store; the URL hash and localStorage follow every edit. Large corpora are counted by a
+// background worker (engine.js), the evaluation grid by a second one, so typing never waits for them.
 import init from './pkg/gpt1_playground.js';
 import { createStore, load, fromHash, save } from './state.js';
+import { Engine } from './engine.js';
 import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
@@ -11,13 +13,20 @@ import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
 
-await init();
+// compiled once, shared with the workers: a new worker starts without fetching or compiling again
+const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url)));
+await init({ module_or_path: module });
 
 const store = createStore(load());
-const modelPanel = createModelPanel(store);
+let modelPanel = null;
+let evalPanel = null;
+const engine = new Engine(module, { onCrash: (reason, givingUp) => modelPanel?.recover(reason, givingUp) });
+const evalEngine = new Engine(module, { onCrash: (reason, givingUp) => evalPanel?.recover(reason, givingUp) });
+modelPanel = createModelPanel(store, engine);
 const matrix = createMatrix(store);
-const panels = [modelPanel, createTokenizerPanel(store), createGeneratePanel(store),
-  createEvalPanel(store, { apply: modelPanel.apply }), createEncodePanel(store), createLossPanel(store)];
+evalPanel = createEvalPanel(store, { apply: modelPanel.apply, engine: evalEngine });
+const panels = [modelPanel, createTokenizerPanel(store), createGeneratePanel(store), evalPanel,
+  createEncodePanel(store), createLossPanel(store)];
 const stepper = createStepper(store, matrix);
 
 /** Shows a state: its text in every control, then everything computed from it. */
@@ -35,4 +44,13 @@ window.addEventListener('hashchange', () => {
   if (state) show(state);
 });
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
+
+// hooks for the page tests, only with ?test in the address: make the model worker fail as a wasm trap would
+if (new URLSearchParams(location.search).has('test')) {
+  window.__gpt1Test = {
+    crashWorker: () => engine.post('crash'),
+    crashEvalWorker: () => evalEngine.post('crash'),
+    workerGeneration: () => engine.generation,
+  };
+}
 document.documentElement.dataset.ready = 'true';

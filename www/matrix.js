@@ -1,16 +1,12 @@
-// Part A, the smoothed matrix as a heatmap table: rows = contexts (the previous token for a bigram), columns = next token.
+// Part A, the smoothed matrix: rows = contexts (the previous token for a bigram), columns = next token. A small model
+// is an accessible heatmap table; a large one is a canvas of its most frequent rows and columns (one pixel block per
+// cell, drawn in one go, so it stays quick at any vocabulary) with the top of it as a table beside for screen readers.
 import { $, el, shown } from './dom.js';
-import { cellColours, gradient, position } from './colour.js';
+import { cellColours, gradient, position, rgbFor } from './colour.js';
 import { short } from './numbers.js';
+import { TABLE_MAX } from './views.js';
 
-const MAX_SHOWN = 40; // more rows/columns than this are not drawn: the most frequent ones are
 const NUMBERS_UP_TO = 12; // print probabilities in the cells only while they fit
-
-/** Ids of the `n` largest totals, in id order (ties: the smaller id). */
-function largest(totals, n) {
-  const ids = [...totals.keys()].sort((a, b) => totals[b] - totals[a] || a - b);
-  return ids.slice(0, n).sort((a, b) => a - b);
-}
 
 const keyOf = (context) => context.join('\u0000');
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -18,39 +14,26 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** How a context is printed: its tokens, or a mark for the unigram's empty context. */
 export const contextLabel = (context) => (context.length ? context.map(shown).join(' ') : '(no context)');
 
-/** The rows to draw: every context for a small model, else the most frequent; with the cue to fetch each row. */
-function pickRows(model, V) {
-  const vocab = model.vocab;
-  if (model.order === 2) {
-    // the lesson's square matrix: one row per previous token, in id order
-    const ids = V <= MAX_SHOWN ? [...vocab.keys()] : largest(model.rowTotals(), MAX_SHOWN);
-    return { rows: ids.map((id) => ({ context: [vocab[id]], cue: id })), more: V > MAX_SHOWN };
-  }
-  const top = model.topContexts(MAX_SHOWN + 1); // one more than drawn, to know whether some were left out
-  const rows = top.slice(0, MAX_SHOWN).map(({ context }) => ({ context, cue: context }));
-  return { rows, more: top.length > MAX_SHOWN };
-}
-
 export function createMatrix(store) {
   const wrap = $('matrix');
   const explain = $('cell-explain');
-  let view = null; // what is drawn: { model, vocab, rows, cols, k, table }
+  let view = null; // what is drawn: the matrix view, the table's rows and columns (indices into it), the canvas
   let highlight = { context: null, col: null };
-  let focused = { r: 0, c: 0 };
+  let focused = { r: 0, c: 0 }; // table indices
+  let cursor = { r: 0, c: 0 }; // canvas (view) indices
 
-  /** Puts the cell's arithmetic in words: the counts from the core, and (count + k) / (total + k·V) filled in. */
-  function describe(r, c) {
-    const { model, vocab, rows, cols, k } = view;
-    const V = vocab.length;
-    const row = rows[r];
-    const nextId = cols[c];
-    const next = shown(vocab[nextId]);
+  /** Puts the cell's arithmetic in words: the counts and (count + k) / (total + k·V) filled in. */
+  function describe(vr, vc) {
+    const { data, vocab } = view;
+    const { V, k, bigram } = data;
+    const C = data.cols.length;
+    const row = data.rows[vr];
+    const next = shown(vocab[data.cols[vc]]);
     const context = contextLabel(row.context);
-    const p = row.probabilities[nextId];
-    const count = model.countsRow(row.cue)[nextId];
-    const total = model.contextTotal(row.cue);
+    const p = data.probs[vr * C + vc];
+    const count = data.counts[vr * C + vc];
+    const total = row.total;
     const denominator = total + k * V;
-    const bigram = model.order === 2;
     const what = bigram
       ? `“${context} ${next}” occurs ${plural(count, 'time')} in the corpus; ${plural(total, 'pair')} start with ${context}`
       : `${next} follows the context “${context}” ${plural(count, 'time')} in the corpus; the context makes `
@@ -82,100 +65,218 @@ export function createMatrix(store) {
     next.focus();
   }
 
-  function applyHighlight() {
-    if (!view) return;
-    const { rows, cols, table } = view;
-    for (const tr of table.querySelectorAll('.sampling, .chosen')) tr.classList.remove('sampling', 'chosen');
-    if (!highlight.context) return;
+  /** The view row being sampled, and the view column of the chosen token (-1 when not drawn). */
+  function highlighted() {
+    if (!view || !highlight.context) return { r: -1, c: -1 };
     const key = keyOf(highlight.context);
-    const r = rows.findIndex((row) => keyOf(row.context) === key);
-    if (r < 0) return;
-    const tr = table.tBodies[0].rows[r];
-    tr.classList.add('sampling');
-    const c = cols.indexOf(highlight.col);
-    if (c >= 0) tr.cells[c + 1].classList.add('chosen');
+    return { r: view.data.rows.findIndex((row) => keyOf(row.context) === key), c: view.data.cols.indexOf(highlight.col) };
   }
 
-  function render() {
-    const model = store.model;
-    if (!model) return;
-    const vocab = model.vocab;
-    const V = vocab.length;
-    const bigram = model.order === 2;
-    const { rows, more } = pickRows(model, V);
-    // the columns: every token, or the ones predicted most often
-    const cols = V <= MAX_SHOWN ? [...vocab.keys()] : largest(model.nextTotals(), MAX_SHOWN);
-    for (const row of rows) row.probabilities = model.row(row.cue); // only the drawn rows, never all of them
+  function applyHighlight() {
+    if (!view) return;
+    const { table } = view;
+    for (const tr of table.querySelectorAll('.sampling, .chosen')) tr.classList.remove('sampling', 'chosen');
+    const { r, c } = highlighted();
+    if (view.canvas) paintCanvas();
+    const tr = table.tBodies[0].rows[view.rows.indexOf(r)];
+    if (r < 0 || !tr) return;
+    tr.classList.add('sampling');
+    const tc = view.cols.indexOf(c);
+    if (c >= 0 && tc >= 0) tr.cells[tc + 1].classList.add('chosen');
+  }
+
+  /** The accessible table: up to TABLE_MAX rows and columns (a bigram's in id order, contexts most frequent first). */
+  function buildTable(data, vocab) {
+    const { bigram } = data;
+    const C = data.cols.length;
+    let rows = [...data.rows.keys()].slice(0, TABLE_MAX);
+    if (bigram) rows.sort((a, b) => data.rows[a].cue - data.rows[b].cue);
+    const cols = [...data.cols.keys()].slice(0, TABLE_MAX).sort((a, b) => data.cols[a] - data.cols[b]);
     const numbers = rows.length <= NUMBERS_UP_TO && cols.length <= NUMBERS_UP_TO;
     const table = el('table', { class: numbers ? 'heatmap' : 'heatmap compact', 'aria-describedby': 'matrix-help' },
       el('caption', { text: bigram ? 'Smoothed bigram matrix' : 'Smoothed n-gram matrix' }));
     const head = el('tr', {}, el('td', { class: 'corner', text: bigram ? 'prev ↓ next →' : 'context ↓ next →' }),
-      cols.map((id) => el('th', { scope: 'col', text: shown(vocab[id]), title: shown(vocab[id]) })),
+      cols.map((vc) => el('th', { scope: 'col', text: shown(vocab[data.cols[vc]]), title: shown(vocab[data.cols[vc]]) })),
       el('th', { scope: 'col', class: 'sum', text: 'Σ row' }));
-    const body = rows.map((row, r) => {
-      const label = contextLabel(row.context);
+    const body = rows.map((vr, r) => {
+      const label = contextLabel(data.rows[vr].context);
       return el('tr', {},
         el('th', { scope: 'row', text: label }),
-        cols.map((nextId, c) => {
-          const p = row.probabilities[nextId];
+        cols.map((vc, c) => {
+          const p = data.probs[vr * C + vc];
           const td = el('td', {
             tabindex: r === focused.r && c === focused.c ? 0 : -1,
-            'aria-label': `P(${shown(vocab[nextId])} | ${label}) = ${short(p, 4)}`,
+            'aria-label': `P(${shown(vocab[data.cols[vc]])} | ${label}) = ${short(p, 4)}`,
             'data-r': r, 'data-c': c, text: numbers ? short(p) : '',
           });
           if (Number.isFinite(p)) Object.assign(td.style, cellColours(p));
           else td.classList.add('undefined-cell');
           return td;
         }),
-        el('td', { class: 'sum', text: short(row.probabilities.reduce((s, x) => s + x, 0)) }));
+        el('td', { class: 'sum', text: short(data.sums[vr]) }));
     });
     table.append(el('thead', {}, head), el('tbody', {}, body));
+    return { table, rows, cols };
+  }
+
+  /** Draws every cell as one pixel of a small image, scaled up without smoothing; then the cursor and highlight. */
+  function paintCanvas() {
+    const { canvas, image, size, data } = view;
+    const context = canvas.getContext('2d');
+    const scale = canvas.width / (data.cols.length * size);
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.imageSmoothingEnabled = false;
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    context.setTransform(scale, 0, 0, scale, 0, 0);
+    const mark = getComputedStyle(wrap).getPropertyValue('--focus').trim() || '#c2410c';
+    const { r, c } = highlighted();
+    context.lineWidth = 2 / scale;
+    if (r >= 0) {
+      context.strokeStyle = mark;
+      context.strokeRect(0, r * size, data.cols.length * size, size);
+      if (c >= 0) context.strokeRect(c * size - 1, r * size - 1, size + 2, size + 2);
+    }
+    context.strokeStyle = '#fff';
+    context.lineWidth = 3 / scale;
+    context.strokeRect(cursor.c * size - 1, cursor.r * size - 1, size + 2, size + 2);
+    context.strokeStyle = '#000';
+    context.lineWidth = 1.5 / scale;
+    context.strokeRect(cursor.c * size - 1, cursor.r * size - 1, size + 2, size + 2);
+  }
+
+  /** The canvas heatmap of a large model: R × C cells of `size` CSS pixels. */
+  function buildCanvas(data) {
+    const R = data.rows.length;
+    const C = data.cols.length;
+    const image = document.createElement('canvas');
+    image.width = C;
+    image.height = R;
+    const pixels = new ImageData(C, R);
+    for (let i = 0; i < R * C; i++) {
+      const p = data.probs[i];
+      const [red, green, blue] = Number.isFinite(p) ? rgbFor(p) : [128, 128, 128];
+      pixels.data.set([red, green, blue, 255], i * 4);
+    }
+    image.getContext('2d').putImageData(pixels, 0, 0);
+    const room = Math.max(200, Math.min(wrap.parentElement.clientWidth - 24, 900));
+    const size = Math.max(3, Math.min(12, Math.floor(room / C)));
+    const canvas = el('canvas', {
+      class: 'heatmap-canvas', tabindex: 0, role: 'img', 'aria-describedby': 'matrix-help',
+      'aria-label': `Heatmap of the ${R} most frequent ${data.bigram ? 'previous tokens' : 'contexts'} by the ${C} most `
+        + 'frequent next tokens. Arrow keys move the outlined cell; its explanation follows.',
+    });
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(C * size * ratio);
+    canvas.height = Math.round(R * size * ratio);
+    canvas.style.width = `${C * size}px`;
+    canvas.style.height = `${R * size}px`;
+    return { canvas, image, size };
+  }
+
+  function cellAt(event) {
+    const box = view.canvas.getBoundingClientRect();
+    const r = Math.floor((event.clientY - box.top) / view.size);
+    const c = Math.floor((event.clientX - box.left) / view.size);
+    if (r < 0 || c < 0 || r >= view.data.rows.length || c >= view.data.cols.length) return null;
+    return { r, c };
+  }
+
+  function moveCursor(r, c) {
+    cursor = { r: Math.max(0, Math.min(view.data.rows.length - 1, r)), c: Math.max(0, Math.min(view.data.cols.length - 1, c)) };
+    describe(cursor.r, cursor.c);
+    paintCanvas();
+  }
+
+  function render() {
+    const model = store.model;
+    const data = store.matrixView;
+    if (!model || !data) return;
+    const vocab = model.vocab;
+    const { V, bigram } = data;
+    const big = V > TABLE_MAX || data.contexts > TABLE_MAX;
+    const { table, rows, cols } = buildTable(data, vocab);
     focused = { r: Math.min(focused.r, rows.length - 1), c: Math.min(focused.c, cols.length - 1) };
     const hadFocus = wrap.contains(document.activeElement);
-    view = { model, vocab, rows, cols, k: model.smoothing, table };
-    wrap.replaceChildren(table);
+    const canvasFocus = hadFocus && document.activeElement.tagName === 'CANVAS';
+    view = { data, vocab, rows, cols, table, canvas: null };
+    if (big) {
+      Object.assign(view, buildCanvas(data));
+      cursor = { r: Math.min(cursor.r, data.rows.length - 1), c: Math.min(cursor.c, data.cols.length - 1) };
+      const tableBox = el('div', { class: 'matrix-table-alt' },
+        el('p', { class: 'hint', text: `The top ${rows.length} × ${cols.length} of the picture, as a table.` }), table);
+      wrap.replaceChildren(el('div', { class: 'canvas-scroll' }, view.canvas), tableBox);
+      paintCanvas();
+    } else {
+      wrap.replaceChildren(table);
+    }
     cell(focused.r, focused.c)?.setAttribute('tabindex', '0');
-    if (hadFocus) cell(focused.r, focused.c)?.focus();
-    describe(focused.r, focused.c);
+    if (canvasFocus) view.canvas.focus();
+    else if (hadFocus) cell(focused.r, focused.c)?.focus();
+    if (big && !hadFocus) describe(cursor.r, cursor.c);
+    else if (canvasFocus) describe(cursor.r, cursor.c);
+    else describe(rows[focused.r], cols[focused.c]);
     applyHighlight();
     $('matrix-help').textContent = `${bigram
       ? 'Rows are the previous token, columns the next one'
-      : `Rows are contexts — the ${plural(model.order - 1, 'token')} before — most frequent first; columns are the `
+      : `Rows are contexts — the ${plural(data.order - 1, 'token')} before — most frequent first; columns are the `
         + 'next token'}; each row is a probability distribution and sums to 1. Hover over a cell, or focus it (Tab `
-      + 'into the table, then arrow keys), to see how its number was made.';
+      + `into the ${big ? 'picture or the table' : 'table'}, then arrow keys), to see how its number was made.`;
     const notes = [];
-    if (more) {
-      notes.push(bigram ? `Showing the ${MAX_SHOWN} tokens that start the most pairs as rows.`
-        : `Only the ${MAX_SHOWN} most frequent contexts are drawn; every other context, seen or not, has its own row too.`);
+    if (big) {
+      notes.push(`The picture shows the top ${data.rows.length} of ${data.contexts} ${bigram ? 'rows' : 'contexts'} `
+        + `and the top ${data.cols.length} of ${V} columns, by frequency (most frequent at the top left).`);
     }
-    if (V > MAX_SHOWN) {
-      notes.push(`The vocabulary has ${V} tokens, too many to draw: the columns are the ${MAX_SHOWN} predicted most `
-        + `often. Each Σ row still adds all ${V} columns.`);
+    if (data.contexts > rows.length) {
+      notes.push(bigram ? `The table shows the ${rows.length} tokens that start the most pairs as rows.`
+        : `The table draws only the ${rows.length} most frequent contexts; every other context, seen or not, has its own row too.`);
     }
-    if (!numbers) notes.push('Too many cells to print every number: hover over or focus a cell to read it.');
+    if (V > TABLE_MAX) {
+      notes.push(`The vocabulary has ${V} tokens, too many to draw in full: the table's columns are the ${cols.length} `
+        + `predicted most often. Each Σ row still adds all ${V} columns.`);
+    }
+    if (rows.length > NUMBERS_UP_TO || cols.length > NUMBERS_UP_TO) {
+      notes.push('Too many cells to print every number: hover over or focus a cell to read it.');
+    }
     $('matrix-note').textContent = notes.join(' ');
   }
 
-  // hover and keyboard focus both explain a cell
+  // hover and keyboard focus both explain a cell, in the table and on the canvas
   wrap.addEventListener('mouseover', (e) => {
     const td = e.target.closest?.('td[data-r]');
-    if (td) describe(Number(td.dataset.r), Number(td.dataset.c));
+    if (td) describe(view.rows[Number(td.dataset.r)], view.cols[Number(td.dataset.c)]);
+  });
+  wrap.addEventListener('mousemove', (e) => {
+    if (!view?.canvas || e.target !== view.canvas) return;
+    const at = cellAt(e);
+    if (at) moveCursor(at.r, at.c);
+  });
+  wrap.addEventListener('click', (e) => {
+    if (!view?.canvas || e.target !== view.canvas) return;
+    const at = cellAt(e);
+    view.canvas.focus();
+    if (at) moveCursor(at.r, at.c);
   });
   wrap.addEventListener('focusin', (e) => {
+    if (view?.canvas && e.target === view.canvas) return describe(cursor.r, cursor.c);
     const td = e.target.closest?.('td[data-r]');
     if (!td) return;
     focused = { r: Number(td.dataset.r), c: Number(td.dataset.c) };
-    describe(focused.r, focused.c);
+    describe(view.rows[focused.r], view.cols[focused.c]);
   });
   wrap.addEventListener('keydown', (e) => {
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (!view) return;
+    const onCanvas = view.canvas && e.target === view.canvas;
+    const at = onCanvas ? cursor : focused;
     let target = null;
-    if (moves[e.key]) target = [focused.r + moves[e.key][0], focused.c + moves[e.key][1]];
-    else if (e.key === 'Home') target = [focused.r, 0];
-    else if (e.key === 'End') target = [focused.r, Infinity];
-    if (!target || !view) return;
+    if (moves[e.key]) target = [at.r + moves[e.key][0], at.c + moves[e.key][1]];
+    else if (e.key === 'Home') target = [at.r, 0];
+    else if (e.key === 'End') target = [at.r, Infinity];
+    if (!target) return;
     e.preventDefault();
-    moveFocus(...target);
+    if (onCanvas) moveCursor(...target);
+    else moveFocus(...target);
   });
 
   $('legend-bar').style.background = gradient();

@@ -2,8 +2,10 @@
 import { NgramModel } from './pkg/gpt1_playground.js';
 import { $, fillChips, setError, messageOf } from './dom.js';
 import { parseSmoothing, parseMerges, short, four } from './numbers.js';
+import { RemoteModel, WorkerGone } from './engine.js';
+import { matrixView } from './views.js';
 
-const BIG_CORPUS = 5000; // characters; above this, rebuild at most once per frame
+const BIG_CORPUS = 5000; // characters; above this, rebuild (or ask the worker) at most once per frame
 const MAX_CHIPS = 200;
 const KEYS = ['corpus', 'k', 'order', 'tok', 'bounds', 'merges'];
 
@@ -19,14 +21,46 @@ export function countingOptions(state) {
   return { options: { ...options, merges: merges.value } };
 }
 
-export function createModelPanel(store) {
+/** Corpora shorter than this are counted on the page (faster than a worker round trip); longer ones in the worker. */
+const params = new URLSearchParams(location.search);
+export const WORKER_ABOVE = params.has('test') && params.has('worker-above') ? Number(params.get('worker-above')) : 20000;
+const CANCEL_MS = 1500; // a worker busy this long with a stale build is stopped and replaced: true cancellation
+
+export function createModelPanel(store, engine) {
   const corpus = $('corpus');
   const smoothing = $('smoothing');
   const smoothingValue = $('smoothing-value');
   const selects = { order: $('order'), tok: $('tokenizer'), bounds: $('boundaries') };
   const merges = $('merges');
+  const status = $('model-status');
   let pending = 0;
   let counted = null; // what the current model counted: corpus and counting options
+  let seq = 0; // the newest request; a reply for an older one is stale
+  let inflight = null; // the build the worker is working on: { seq, started }
+  let queued = null; // the newest build waiting for the worker (a newer one replaces it: supersede)
+  let editStart = null; // when the corpus edit the page is catching up with was typed
+
+  function setStatus(busy, text) {
+    status.dataset.state = busy ? 'busy' : 'idle';
+    status.textContent = text;
+  }
+
+  /** A model is ready: it becomes the page's, and every panel draws it. */
+  function accept(model, key, text, matrix) {
+    setError('corpus', '');
+    if (store.model !== model) store.model?.free(); // the old model lives in wasm memory until freed
+    store.model = model;
+    store.counted = text;
+    store.matrixView = matrix;
+    counted = key;
+    showVocab();
+    store.notify(new Set(['model']));
+    // the Performance API figure the bench reads: from the keystroke to the matrix drawn for it
+    if (editStart !== null && text === store.state.corpus) {
+      performance.measure('edit→matrix', { start: editStart, end: performance.now() });
+      editStart = null;
+    }
+  }
 
   /** Counts the corpus again; on bad input keeps the last good model and says why beside the control. */
   function rebuild() {
@@ -38,22 +72,82 @@ export function createModelPanel(store) {
     setError('merges', counting.error);
     if (k.error || counting.error) return;
     const key = JSON.stringify([state.corpus, counting.options]);
+    const id = ++seq;
+    if (state.corpus.length >= WORKER_ABOVE) {
+      queued = { seq: id, key, corpus: state.corpus, options: { ...counting.options, smoothing: k.value }, k: k.value };
+      setStatus(true, `Counting ${state.corpus.length.toLocaleString('en-US')} characters in the background…`);
+      pump();
+      return;
+    }
+    queued = null; // a small corpus is counted here and now: whatever the worker is doing is stale
     let model;
+    const started = performance.now();
     try {
       // a new k alone reuses the counts; anything else counts the corpus again
-      model = counted === key && store.model
+      model = counted === key && store.model && !store.model.remote
         ? store.model.withSmoothing(k.value)
         : new NgramModel(state.corpus, { smoothing: k.value, ...counting.options });
     } catch (error) {
       setError('corpus', `${messageOf(error)}. The page still shows the last model that worked.`);
+      setStatus(false, '');
       return;
     }
-    setError('corpus', '');
-    store.model?.free(); // the old model lives in wasm memory until freed
-    store.model = model;
-    counted = key;
-    showVocab();
-    store.notify(new Set(['model']));
+    const matrix = matrixView(model);
+    setStatus(false, '');
+    status.dataset.ms = String(performance.now() - started);
+    accept(model, key, state.corpus, matrix);
+  }
+
+  /** Sends the newest queued build to the worker when it is free (or stops a worker stuck on a stale one). */
+  function pump() {
+    if (!queued) return;
+    if (inflight) {
+      if (performance.now() - inflight.started > CANCEL_MS) engine.restart('superseded by a newer edit');
+      return; // the reply (or the restart) calls pump again
+    }
+    const request = queued;
+    queued = null;
+    const current = store.model;
+    const smoothOnly = current?.remote && current.alive && counted === request.key;
+    inflight = { seq: request.seq, started: performance.now() };
+    const ask = smoothOnly ? engine.request('smooth', { from: current.id, k: request.k })
+      : engine.request('build', { corpus: request.corpus, options: request.options });
+    const done = () => {
+      if (inflight?.seq === request.seq) inflight = null;
+      pump();
+    };
+    ask.then((reply) => {
+      if (request.seq !== seq) {
+        engine.post('release', { ids: [reply.modelId] }); // stale: nobody shows it
+      } else {
+        setStatus(false, `Counted in ${short(reply.ms, 0)} ms in a background worker.`);
+        status.dataset.ms = String(reply.ms);
+        accept(new RemoteModel(engine, reply), request.key, request.corpus, reply.matrix);
+      }
+      done();
+    }, (error) => {
+      if (request.seq === seq) {
+        if (error instanceof WorkerGone) {
+          if (!queued) queued = request; // the worker was replaced: ask the new one
+        } else {
+          setError('corpus', `${messageOf(error)}. The page still shows the last model that worked.`);
+          setStatus(false, '');
+        }
+      }
+      done();
+    });
+  }
+
+  /** The worker failed: a new one is running; count the current text again (nothing typed is lost). */
+  function recover(reason, givingUp) {
+    inflight = null;
+    $('worker-error').hidden = false;
+    $('worker-error').textContent = givingUp
+      ? `The background worker keeps failing (${reason}). Your text and settings are kept; reload the page to try again.`
+      : `The background worker stopped (${reason}) and was restarted. Your text and settings are kept.`;
+    if (givingUp) return;
+    if (store.model?.remote) counted = null;
+    if (store.model?.remote || queued || store.state.corpus.length >= WORKER_ABOVE) rebuild();
   }
 
   function showVocab() {
@@ -72,7 +166,9 @@ export function createModelPanel(store) {
     $('vocab-size').textContent = `V = ${vocab.length}`;
     const what = model.order === 2 && lines ? 'pairs' : 'predictions (context → next token)';
     $('stats').textContent = `${model.pairTotal} ${what} counted, ${model.distinctPairs} distinct. `
-      + `Mean loss on its own corpus ${four(model.loss())} (perplexity ${short(model.perplexity(), 2)}).`;
+      + `Mean loss on its own corpus ${four(model.loss())} (perplexity ${short(model.perplexity(), 2)}). `
+      + `The model keeps ${short(model.heapBytes / 1024, 0)} KiB of memory, `
+      + `${short(model.heapBytes / Math.max(1, model.distinctPairs), 0)} bytes per distinct n-gram.`;
   }
 
   function schedule() {
@@ -85,7 +181,12 @@ export function createModelPanel(store) {
     $('merges-field').hidden = tok !== 'bpe';
   }
 
-  corpus.addEventListener('input', () => store.set({ corpus: corpus.value }));
+  corpus.addEventListener('input', () => {
+    editStart = performance.now();
+    performance.mark('edit');
+    $('worker-error').hidden = true;
+    store.set({ corpus: corpus.value });
+  });
   smoothing.addEventListener('input', () => store.set({ k: smoothing.value }));
   for (const [key, select] of Object.entries(selects)) {
     select.addEventListener('change', () => store.set({ [key]: select.value }));
@@ -110,6 +211,7 @@ export function createModelPanel(store) {
   return {
     fill,
     rebuild,
+    recover,
     /** Sets order and k from elsewhere (the evaluation panel's "Apply best"): controls first, then the model. */
     apply({ order, k }) {
       selects.order.value = order;

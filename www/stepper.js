@@ -1,9 +1,9 @@
 // Part A, step-through sampling: one token at a time, showing how np.random.choice turns a uniform draw into a token.
-import { Sampler } from './pkg/gpt1_playground.js';
 import { $, el, fillChips, setError, messageOf, shown } from './dom.js';
 import { short, four } from './numbers.js';
 import { generationOptions, GENERATION_KEYS } from './generate-panel.js';
 import { contextLabel } from './matrix.js';
+import { compute, settle, WorkerGone } from './engine.js';
 
 const ALL_ROWS_UP_TO = 24; // beyond this, rows far from the chosen token are merged into one slice
 
@@ -27,37 +27,27 @@ function cumulative(probabilities) {
   return cdf.map((c) => c / sum);
 }
 
-/** The context the next draw conditions on: the last order − 1 tokens, [START]-padded in lines mode. */
-function nextContext(model, tokens) {
-  const n = model.order - 1;
-  if (n === 0) return [];
-  const last = tokens.slice(-n);
-  while (last.length < n) last.unshift('[START]');
-  return last;
-}
-
 export function createStepper(store, matrix) {
   const stepButton = $('step');
   const tokensList = $('step-tokens');
   const view = $('step-view');
   const status = $('step-status');
-  let sampler = null;
+  let session = null; // the last answer: { tokens, done, context, seen }, or null when stepping is impossible
+  let asked = 0; // the latest request; an older answer is ignored
+  let busy = false; // a step is on its way (from the worker): another press waits for it
 
   // aria-disabled rather than disabled: a focused button keeps focus when sampling ends
   const enable = (on) => stepButton.setAttribute('aria-disabled', String(!on));
 
   /** Where the next draw comes from, in words; an unseen context is called out (its row is uniform). */
-  function rowName(context) {
-    const model = store.model;
-    const label = contextLabel(context);
-    if (model.order === 1) return 'the single unigram row';
-    const seen = model.contextTotal(model.order === 2 ? model.vocab.indexOf(context[0]) : context) > 0;
-    return `the ${label} row${seen ? '' : ' (a context the corpus never has: its row is uniform)'}`;
+  function rowName(context, seen) {
+    if (store.model.order === 1) return 'the single unigram row';
+    return `the ${contextLabel(context)} row${seen ? '' : ' (a context the corpus never has: its row is uniform)'}`;
   }
 
   function reset() {
-    sampler?.free();
-    sampler = null;
+    session = null;
+    busy = false;
     matrix.setHighlight(null, null);
     view.replaceChildren();
     const model = store.model;
@@ -67,23 +57,23 @@ export function createStepper(store, matrix) {
       enable(false);
       return;
     }
-    try {
-      sampler = new Sampler(model, options);
+    const id = ++asked;
+    settle(() => compute(store, 'stepReset', options), (state) => {
+      if (id !== asked) return;
       setError('step', '');
-    } catch (error) {
+      session = state;
+      fillChips(tokensList, state.tokens);
+      enable(!state.done);
+      matrix.setHighlight(state.context, null);
+      const at = state.tokens.length ? shown(state.tokens[state.tokens.length - 1]) : 'the start';
+      status.textContent = `At ${at}. Step draws the next token from ${rowName(state.context, state.seen)}.`;
+      // before the first draw: the distribution it will use, without u
+      if (state.peek) draw({ probabilities: state.peek, cdf: cumulative(state.peek) }, state.context);
+    }, (error) => {
+      if (id !== asked || error instanceof WorkerGone) return;
       setError('step', messageOf(error));
       enable(false);
-      return;
-    }
-    fillChips(tokensList, sampler.tokens);
-    enable(!sampler.done);
-    const context = nextContext(model, sampler.tokens);
-    matrix.setHighlight(context, null);
-    const at = sampler.tokens.length ? shown(sampler.tokens[sampler.tokens.length - 1]) : 'the start';
-    status.textContent = `At ${at}. Step draws the next token from ${rowName(context)}.`;
-    // before the first draw: the distribution it will use, without u
-    const next = sampler.peek();
-    if (next) draw({ probabilities: next, cdf: cumulative(next) }, context);
+    });
   }
 
   /**
@@ -93,7 +83,7 @@ export function createStepper(store, matrix) {
   function draw({ probabilities, cdf, uniform, id }, context) {
     const vocab = store.model.vocab;
     const drawn = uniform !== undefined;
-    const around = drawn ? id : probabilities.indexOf(Math.max(...probabilities));
+    const around = drawn ? id : probabilities.reduce((best, p, i) => (p > probabilities[best] ? i : best), 0);
     const strip = el('th', { scope: 'col', class: 'strip-head' }, el('span', { text: '0' }));
     if (drawn) {
       strip.append(el('span', { class: 'u-label', text: `u = ${short(uniform, 4)}`, style: { left: `${uniform * 100}%` } }));
@@ -132,22 +122,31 @@ export function createStepper(store, matrix) {
   }
 
   function step() {
-    if (!sampler || sampler.done) return;
-    const model = store.model;
-    const context = nextContext(model, sampler.tokens);
-    const result = sampler.step();
-    if (!result) return;
-    fillChips(tokensList, sampler.tokens);
-    matrix.setHighlight(context, result.id);
-    draw(result, context);
-    const token = shown(result.token);
-    if (sampler.done) {
-      enable(false);
-      status.textContent = result.token === '[END]' ? 'Done: [END] was drawn. Reset to start again.'
-        : 'Done: max length reached. Reset to start again.';
-    } else {
-      status.textContent = `Drew ${token}. Next, Step samples from ${rowName(nextContext(model, sampler.tokens))}.`;
-    }
+    if (!session || session.done || busy) return;
+    const context = session.context;
+    const id = asked;
+    busy = true;
+    settle(() => compute(store, 'stepNext'), (state) => {
+      if (id !== asked) return;
+      busy = false;
+      session = state;
+      const result = state.result;
+      if (!result) return;
+      fillChips(tokensList, state.tokens);
+      matrix.setHighlight(context, result.id);
+      draw(result, context);
+      const token = shown(result.token);
+      if (state.done) {
+        enable(false);
+        status.textContent = result.token === '[END]' ? 'Done: [END] was drawn. Reset to start again.'
+          : 'Done: max length reached. Reset to start again.';
+      } else {
+        status.textContent = `Drew ${token}. Next, Step samples from ${rowName(state.context, state.seen)}.`;
+      }
+    }, (error) => {
+      busy = false;
+      if (id === asked && !(error instanceof WorkerGone)) setError('step', messageOf(error));
+    });
   }
 
   stepButton.addEventListener('click', step);

@@ -1,28 +1,29 @@
 // Part A, tokens: a text split by the model's tokenizer, with ids; for BPE the merges in order and a rare word's pieces.
 import { $, el, chip, shown } from './dom.js';
+import { compute, settle } from './engine.js';
 
 const MAX_MERGES_SHOWN = 2000; // a list longer than this is cut (the scroll box would hold tens of thousands)
-
-/** Words of the corpus (split at whitespace) and how often each occurs. */
-function wordCounts(corpus) {
-  const counts = new Map();
-  for (const word of corpus.split(/\s+/)) if (word) counts.set(word, (counts.get(word) ?? 0) + 1);
-  return counts;
-}
 
 export function createTokenizerPanel(store) {
   const input = $('segment-text');
   const list = $('segment-tokens');
 
+  let asked = 0;
+
   function render() {
     const model = store.model;
     if (!model) return;
-    const vocab = model.vocab;
-    const ids = new Map(vocab.map((token, id) => [token, id]));
-    const tokens = model.segment(store.state.seg);
+    const id = ++asked;
+    settle(() => compute(store, 'tokenizerView', store.state.seg), (answer) => {
+      if (id !== asked || store.model !== model) return;
+      draw(model, answer);
+    });
+  }
+
+  function draw(model, { tokens, rare }) {
     let unknown = 0;
-    list.replaceChildren(...tokens.map((token) => {
-      if (ids.has(token)) return chip(token, ids.get(token));
+    list.replaceChildren(...tokens.map(([token, id]) => {
+      if (id >= 0) return chip(token, id);
       unknown += 1;
       const item = chip(token, '?');
       item.classList.add('unknown');
@@ -33,32 +34,25 @@ export function createTokenizerPanel(store) {
     $('segment-note').textContent = `${tokens.length} token${tokens.length === 1 ? '' : 's'} (${name}). `
       + (unknown ? `${unknown} never occur in the corpus (marked ?): they have no id, so the model cannot use them.`
         : 'Every one is in the vocabulary; the small number is its id (its index in the vocabulary).');
-    showRareWord(model);
+    showRareWord(model, rare);
     showMerges(model);
   }
 
   /** A word the model saw rarely or never, and what the current tokenizer makes of it. */
-  function showRareWord(model) {
-    const counts = wordCounts(store.state.corpus);
-    const typed = store.state.seg.split(/\s+/).filter((w) => w && !counts.has(w));
-    const rarest = [...counts].sort((a, b) => a[1] - b[1] || b[0].length - a[0].length)[0];
-    const word = typed[0] ?? rarest?.[0];
+  function showRareWord(model, rare) {
     const slot = $('rare-word');
-    if (!word) return slot.replaceChildren();
-    const seen = counts.get(word) ?? 0;
-    const known = new Set(model.vocab);
-    const pieces = model.segment(word);
+    if (!rare) return slot.replaceChildren();
+    const { word, seen, known, pieces, allKnown } = rare;
     const how = seen ? `occurs ${seen === 1 ? 'once' : `${seen} times`} in the corpus` : 'never occurs in the corpus';
     const lead = el('strong', { text: `A rare word: “${word}” ${how}. ` });
     let text;
     if (model.tokenizer === 'word') {
-      text = known.has(word) ? 'The word tokenizer keeps it whole: one token, learnt from very few examples.'
+      text = known ? 'The word tokenizer keeps it whole: one token, learnt from very few examples.'
         : 'The word tokenizer can only see it whole, and has no id for it. Choose bpe as Tokenizer to see it spelt '
           + 'from familiar pieces.';
     } else {
-      const all = pieces.every((p) => known.has(p));
       text = `The ${model.tokenizer} tokenizer spells it as ${pieces.map(shown).join(' · ')}`
-        + (all ? ' — pieces the model knows well from other words.' : ' (some pieces never occur in the corpus).');
+        + (allKnown ? ' — pieces the model knows well from other words.' : ' (some pieces never occur in the corpus).');
     }
     slot.replaceChildren(lead, text);
   }
