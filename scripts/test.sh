@@ -23,13 +23,15 @@ wasm_tests() { # $1: node | chrome | firefox
   esac
 }
 
-layer "rustfmt" cargo fmt --check
-layer "clippy (native)" cargo clippy --all-targets -- -D warnings
-layer "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-layer "core tests (native)" cargo test
+formatted() { cargo fmt --check && cargo fmt --check --manifest-path fuzz/Cargo.toml; }
+layer "rustfmt" formatted
+layer "clippy (native)" cargo clippy --all-targets --all-features -- -D warnings
+layer "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
+layer "core tests (native)" cargo test --all-features
 layer "wasm-bindgen tests in Node" wasm_tests node
 layer "wasm-bindgen tests in headless Chromium" wasm_tests chrome
 layer "wasm-bindgen tests in headless Firefox" wasm_tests firefox
+layer "fuzzing (cargo fuzz, ${FUZZ_SECONDS:-30} s per target)" bash scripts/fuzz.sh
 layer "build (wasm-bindgen --target web, wasm-opt)" bash scripts/build.sh
 layer "JS API tests (Node, built module)" node --test tests/js/
 layer "page tests (Playwright, headless Chromium)" node --test tests/e2e/
