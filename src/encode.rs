@@ -2,7 +2,7 @@
 //! turned into a flat token sequence with `[START]`, `[DELIM]` and `[EXTRACT]` around the texts.
 
 use crate::error::{Error, Result};
-use crate::tokens::{DELIM, EXTRACT, START, Tokenizer, Vocab, check_not_special, tokenize_piece};
+use crate::tokens::{DELIM, EXTRACT, START, Tokenizer, Vocab, check_not_special, check_text_size, tokenize_piece};
 
 /// The four task formats of the GPT-1 paper's Figure 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +76,7 @@ impl<'a> TaskVocab<'a> {
     }
 
     fn push_text(&self, out: &mut Encoded, text: &str, field: &str) -> Result<()> {
+        check_text_size("an input text (in UTF-8 bytes)", text)?;
         let mut tokens = Vec::new();
         tokenize_piece(text, self.tokenizer, &mut tokens);
         for token in tokens {

@@ -73,7 +73,7 @@ impl fmt::Display for Error {
                  (only words that appear in the corpus can be encoded)"
             ),
             Error::TooLarge { what, size, limit } => {
-                write!(f, "{what} is {size}, above the limit of {limit}")
+                write!(f, "{what} is {}, above the limit of {}", group(*size), group(*limit))
             }
             Error::UnknownToken { token, place } => write!(
                 f,
@@ -90,6 +90,19 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Writes a count with thousands separators: 33554432 → "33,554,432".
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;

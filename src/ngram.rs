@@ -13,7 +13,9 @@ use crate::LanguageModel;
 use crate::bpe::{Bpe, MAX_MERGES};
 use crate::cdf::RunCdf;
 use crate::error::{Error, Result, invalid_number, js_number, non_negative, whole_number};
-use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, lines, tokenize, visit_tokens};
+use crate::tokens::{
+    Boundaries, END, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, tokenize, visit_tokens,
+};
 
 /// The largest vocabulary for which [`NgramModel::probabilities`] and [`NgramModel::counts`] build a dense
 /// `V×V` matrix: 2,048 tokens, about 4.2 million cells (32 MiB of `f64`).
@@ -261,6 +263,7 @@ impl NgramModel {
 
     /// Counts every (context, next) pair of the corpus under `options`.
     pub fn with_options(corpus: &str, options: &ModelOptions) -> Result<Self> {
+        check_text_size("the corpus (in UTF-8 bytes)", corpus)?;
         let smoothing = non_negative("smoothing", options.smoothing)?;
         let order = whole_number("order", options.order as f64, 1, MAX_ORDER as u64)? as usize;
         let context_len = order - 1;
@@ -678,6 +681,7 @@ impl NgramModel {
 
     /// The held-out loss of `text` for each k in `smoothings` (the same counts, cut and looked up once).
     pub fn losses_on(&self, text: &str, smoothings: &[f64]) -> Result<Vec<f64>> {
+        check_text_size("the text (in UTF-8 bytes)", text)?;
         for &k in smoothings {
             non_negative("smoothing", k)?;
         }

@@ -19,6 +19,19 @@ pub const SPECIAL: [&str; 4] = [START, END, EXTRACT, DELIM];
 /// The newline as a token of stream mode.
 pub const NEWLINE: &str = "\n";
 
+/// The longest text any function takes: 32 MiB of UTF-8 (a long book is 4–8 MiB). Past it, an Error says so
+/// before any work is done, so a huge paste cannot freeze the page.
+pub const MAX_TEXT_BYTES: usize = 32 << 20;
+
+/// Fails when `text` is longer than [`MAX_TEXT_BYTES`].
+pub fn check_text_size(what: &'static str, text: &str) -> Result<()> {
+    if text.len() > MAX_TEXT_BYTES {
+        Err(Error::TooLarge { what, size: text.len(), limit: MAX_TEXT_BYTES })
+    } else {
+        Ok(())
+    }
+}
+
 /// How text is cut into tokens.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tokenizer {

@@ -1,6 +1,6 @@
 //! The one binding to JavaScript: converts values and errors, and holds no logic of its own.
 
-use js_sys::{Array, Float32Array, Float64Array, Object};
+use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -110,7 +110,31 @@ fn string(name: &'static str, value: &JsValue) -> Result<String, Error> {
     value.as_string().ok_or_else(|| wrong_type(name, value, "a string"))
 }
 
+/// The message of a value JavaScript threw.
+fn thrown(value: &JsValue) -> String {
+    value.dyn_ref::<js_sys::Error>().map_or_else(|| describe(value), |e| String::from(e.message()))
+}
+
+/// The items of an array, each read with a catch, so a hostile array (a Proxy, a throwing getter) gives an Error
+/// instead of unwinding through the module.
+fn array_items(name: &'static str, value: &JsValue, allowed: &str) -> Result<Vec<JsValue>, Error> {
+    if !Array::is_array(value) {
+        return Err(wrong_type(name, value, allowed));
+    }
+    let failed = |what: String| Error::InvalidParameter { name, value: what, allowed: allowed.into() };
+    let length = Reflect::get(value, &"length".into())
+        .map_err(|e| failed(format!("an array whose length threw {}", thrown(&e))))?;
+    let length = length.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 1e9).unwrap_or(0.0) as u32;
+    (0..length)
+        .map(|i| {
+            Reflect::get_u32(value, i).map_err(|e| failed(format!("an array whose item {i} threw {}", thrown(&e))))
+        })
+        .collect()
+}
+
 /// Reads a plain object with the given fields; an unknown field is an error, so a typo never passes silently.
+/// The fields are first copied into a fresh plain object (each read with a catch), so getters and proxies
+/// cannot throw through the module.
 fn object<T: DeserializeOwned>(name: &'static str, value: &JsValue, fields: &[&str]) -> Result<T, Error> {
     let shape = format!("{{ {} }}", fields.join(", "));
     let bad =
@@ -118,18 +142,23 @@ fn object<T: DeserializeOwned>(name: &'static str, value: &JsValue, fields: &[&s
     if !value.is_object() || Array::is_array(value) {
         return Err(bad(describe(value)));
     }
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !fields.contains(&key.as_str()) {
-            return Err(bad(format!("an unknown field {key:?}")));
+    let keys = Reflect::own_keys(value).map_err(|e| bad(format!("an object whose keys threw {}", thrown(&e))))?;
+    let copy = Object::new();
+    for key in keys.iter() {
+        let Some(field) = key.as_string() else { return Err(bad("an object with a symbol key".into())) };
+        if !fields.contains(&field.as_str()) {
+            return Err(bad(format!("an unknown field {field:?}")));
         }
+        let item =
+            Reflect::get(value, &key).map_err(|e| bad(format!("a field {field:?} that threw {}", thrown(&e))))?;
+        let item = if Array::is_array(&item) {
+            array_items(name, &item, &shape)?.into_iter().collect::<Array>().into()
+        } else {
+            item
+        };
+        Reflect::set(&copy, &key, &item).map_err(|e| bad(thrown(&e)))?;
     }
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        let error = JsValue::from(e);
-        let message =
-            error.dyn_ref::<js_sys::Error>().map_or("a value of the wrong shape".into(), |e| String::from(e.message()));
-        bad(message.replace('`', "\""))
-    })
+    serde_wasm_bindgen::from_value(copy.into()).map_err(|e| bad(thrown(&JsValue::from(e)).replace('`', "\"")))
 }
 
 /// Reads an options object; `undefined` or `null` means all defaults.
@@ -305,8 +334,8 @@ impl NgramModelJs {
     /// Reads a context: a token id (order 2) or a list of order−1 token strings.
     fn context(&self, context: &JsValue) -> Result<Vec<u32>, Error> {
         if Array::is_array(context) {
-            let tokens = Array::from(context)
-                .iter()
+            let tokens = array_items("context", context, "a token id or a list of token strings")?
+                .into_iter()
                 .enumerate()
                 .map(|(i, t)| {
                     t.as_string().ok_or_else(|| Error::InvalidParameter {
@@ -369,8 +398,8 @@ impl NgramModelJs {
             .map(|(ids, total)| {
                 let entry = Object::new();
                 let context: Array = ids.iter().map(|&id| JsValue::from(vocab.token(id))).collect();
-                let _ = js_sys::Reflect::set(&entry, &"context".into(), &context);
-                let _ = js_sys::Reflect::set(&entry, &"total".into(), &(total as f64).into());
+                let _ = Reflect::set(&entry, &"context".into(), &context);
+                let _ = Reflect::set(&entry, &"total".into(), &(total as f64).into());
                 JsValue::from(entry)
             })
             .collect())
@@ -394,10 +423,8 @@ impl NgramModelJs {
         #[wasm_bindgen(unchecked_param_type = "number[]")] smoothings: JsValue,
     ) -> Result<Vec<f64>, JsError> {
         let text = string("text", &text)?;
-        let list = smoothings
-            .dyn_ref::<Array>()
-            .ok_or_else(|| wrong_type("smoothings", &smoothings, "an array of numbers"))?;
-        let ks = list.iter().map(|k| number("smoothings", &k)).collect::<Result<Vec<f64>, Error>>()?;
+        let list = array_items("smoothings", &smoothings, "an array of numbers")?;
+        let ks = list.iter().map(|k| number("smoothings", k)).collect::<Result<Vec<f64>, Error>>()?;
         Ok(self.inner.losses_on(&text, &ks)?)
     }
 
@@ -415,6 +442,7 @@ impl NgramModelJs {
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     ) -> Result<Vec<String>, JsError> {
         let text = string("text", &text)?;
+        crate::tokens::check_text_size("the text (in UTF-8 bytes)", &text)?;
         let mut tokens = Vec::new();
         crate::tokens::tokenize_piece(&text, self.inner.tokenizer(), &mut tokens);
         Ok(tokens.into_iter().map(String::from).collect())
@@ -464,8 +492,8 @@ pub fn generate_ids(
         offsets.push(ids.len() as u32);
     }
     let out = Object::new();
-    let _ = js_sys::Reflect::set(&out, &"ids".into(), &js_sys::Uint32Array::from(ids.as_slice()));
-    let _ = js_sys::Reflect::set(&out, &"offsets".into(), &js_sys::Uint32Array::from(offsets.as_slice()));
+    let _ = Reflect::set(&out, &"ids".into(), &js_sys::Uint32Array::from(ids.as_slice()));
+    let _ = Reflect::set(&out, &"offsets".into(), &js_sys::Uint32Array::from(offsets.as_slice()));
     Ok(out)
 }
 
@@ -507,7 +535,7 @@ impl Sampler {
             return JsValue::UNDEFINED;
         };
         let out = Object::new();
-        let set = |key: &str, value: JsValue| js_sys::Reflect::set(&out, &key.into(), &value).is_ok();
+        let set = |key: &str, value: JsValue| Reflect::set(&out, &key.into(), &value).is_ok();
         set("token", self.model.vocab().token(step.token).into());
         set("id", step.token.into());
         set("uniform", step.uniform.into());
@@ -608,9 +636,8 @@ fn probabilities(value: &JsValue) -> Result<Vec<f64>, Error> {
         return Ok(a.to_vec().into_iter().map(f64::from).collect());
     }
     let allowed = "a Float64Array or an array of numbers";
-    let array = value.dyn_ref::<Array>().ok_or_else(|| wrong_type("probs", value, allowed))?;
-    array
-        .iter()
+    array_items("probs", value, allowed)?
+        .into_iter()
         .enumerate()
         .map(|(i, x)| {
             x.as_f64().ok_or_else(|| Error::InvalidParameter {

@@ -131,7 +131,7 @@ fn bad_model_input_throws_errors_and_the_module_keeps_working() {
     let wide: String = (0..2100).map(|i| format!("w{i} ")).collect();
     let big = construct(&[wide.into()]).unwrap();
     let message = error_message(call(&big, "probabilities", &[]).unwrap_err());
-    assert!(message.contains("above the limit of 2048"), "{message}");
+    assert!(message.contains("is 2,102, above the limit of 2,048"), "{message}");
     assert!(call(&big, "row", &[JsValue::from(0)]).is_ok(), "sparse rows still work");
 }
 
@@ -492,4 +492,117 @@ fn ids_only_generation_and_memory() {
     assert!(rust_error(wasm::generate_ids(&model, js("-1"), None)).contains("count"));
     let bytes = get(&construct(&[LESSON.into()]).unwrap(), "heapBytes").as_f64().unwrap();
     assert!(bytes > 100.0 && bytes < 10_000.0, "{bytes}");
+}
+
+/// Values that arrive where they should not: every export must answer each with a result or a JS Error.
+const HOSTILE: [&str; 30] = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-0",
+    "-1",
+    "0.5",
+    "2 ** 53",
+    "1e308",
+    "null",
+    "undefined",
+    "'42'",
+    "''",
+    "'\\ud800 lone'",
+    "'a\\u0000b\\u0007c\\u001b'",
+    "'\\u202e\\u05d0\\u05d1 e\\u0301'",
+    "{}",
+    "[]",
+    "[1, 'x', null]",
+    "{ seed: 1, extra: 2 }",
+    "{ get seed() { throw new Error('getter boom') } }",
+    "new Proxy({}, { ownKeys() { throw new Error('keys boom') } })",
+    "new Proxy([1, 2], { get(t, k) { if (k === '0') throw new Error('item boom'); return t[k]; } })",
+    "{ [Symbol('s')]: 1 }",
+    "new Uint8Array(3)",
+    "new Float64Array([0.5, 0.5])",
+    "Symbol('x')",
+    "10n",
+    "() => 1",
+    "Object.create(null)",
+    "{ toString() { throw new Error('toString boom') }, valueOf() { throw new Error('valueOf boom') } }",
+];
+
+/// Calls `f`; an Ok or a JS Error are both answers, and afterwards the module must still work.
+fn answers<T>(label: &str, f: impl FnOnce() -> Result<T, wasm_bindgen::JsError>) {
+    if let Err(e) = f() {
+        let message = error_message(JsValue::from(e));
+        assert!(!message.is_empty(), "{label}: an empty message");
+    }
+    let check = NgramModelJs::new(LESSON.into(), None).unwrap();
+    assert_eq!(wasm::generate(&check, object("{ seed: 42 }")).unwrap(), ["[START]", "chai", "[END]"], "after {label}");
+}
+
+#[wasm_bindgen_test]
+fn every_export_answers_hostile_values_with_results_or_errors() {
+    let model = lesson();
+    let sampler_model = lesson();
+    for h in HOSTILE {
+        let v = || js(h);
+        answers(&format!("new NgramModel({h})"), || NgramModelJs::new(v(), None));
+        answers(&format!("new NgramModel(lesson, {h})"), || {
+            NgramModelJs::new(LESSON.into(), Some(v().unchecked_into()))
+        });
+        answers(&format!("row({h})"), || model.row(v()));
+        answers(&format!("countsRow({h})"), || model.counts_row(v()));
+        answers(&format!("contextTotal({h})"), || model.context_total(v()));
+        answers(&format!("topContexts({h})"), || model.top_contexts(v()));
+        answers(&format!("loss({h})"), || model.loss(v()));
+        answers(&format!("perplexity({h})"), || model.perplexity(v()));
+        answers(&format!("losses(text, {h})"), || model.losses("chai hai".into(), v()));
+        answers(&format!("losses({h}, [1])"), || model.losses(v(), js("[1]")));
+        answers(&format!("withSmoothing({h})"), || model.with_smoothing(v()));
+        answers(&format!("segment({h})"), || model.segment(v()));
+        answers(&format!("generate(model, {h})"), || wasm::generate(&model, Some(v().unchecked_into())));
+        answers(&format!("generateMany(model, {h})"), || wasm::generate_many(&model, v(), None));
+        answers(&format!("generateMany(model, 2, {h})"), || {
+            wasm::generate_many(&model, js("2"), Some(v().unchecked_into()))
+        });
+        answers(&format!("generateIds(model, {h})"), || wasm::generate_ids(&model, v(), None));
+        answers(&format!("new Sampler(model, {h})"), || Sampler::new(&sampler_model, Some(v().unchecked_into())));
+        answers(&format!("encode(model, {h}, …)"), || wasm::encode(&model, v(), js("{ text: 'chai' }")));
+        for task in ["classification", "entailment", "similarity", "multipleChoice"] {
+            answers(&format!("encode(model, {task}, {h})"), || wasm::encode(&model, task.into(), v()));
+        }
+        answers(&format!("encode(model, multipleChoice, answers {h})"), || {
+            wasm::encode(&model, "multipleChoice".into(), js(&format!("{{ context: 'chai', answers: {h} }}")))
+        });
+        answers(&format!("loss({h}, 0)"), || wasm::loss(v(), js("0")));
+        answers(&format!("loss([1, 0], {h})"), || wasm::loss(js("[1, 0]"), v()));
+        answers(&format!("combinedLoss({h}, 1)"), || wasm::combined_loss(v(), js("1"), None));
+        answers(&format!("combinedLoss(1, 1, {h})"), || wasm::combined_loss(js("1"), js("1"), Some(v())));
+    }
+    // the model used throughout still answers correctly
+    assert_eq!(
+        call(&JsValue::from(model), "loss", &[]).unwrap().as_f64().unwrap().to_bits(),
+        1.258_929_557_097_665f64.to_bits()
+    );
+}
+
+#[wasm_bindgen_test]
+fn unusual_text_is_data_with_documented_results() {
+    // lone surrogates arrive as U+FFFD; NUL, control characters, RTL marks and combining accents are ordinary
+    let model = construct(&[js("'chai \\ud800 garam\\nhai a\\u0000b \\u202e\\u05d0 e\\u0301'")]).unwrap();
+    let vocab = strings(&get(&model, "vocab"));
+    assert_eq!(
+        vocab,
+        ["chai", "\u{fffd}", "garam", "hai", "a\u{0}b", "\u{202e}\u{5d0}", "e\u{301}", "[START]", "[END]"]
+    );
+    let chars = construct(&[js("'e\\u0301\\u202e'"), js("{ tokenizer: 'char' }")]).unwrap();
+    assert_eq!(
+        strings(&get(&chars, "vocab")),
+        ["e", "\u{301}", "\u{202e}", "[START]", "[END]"],
+        "one token per code point"
+    );
+    // past the documented size, a clear Error before any work
+    let huge = error_message(construct(&[js("'a '.repeat(25 * 1024 * 1024)")]).unwrap_err());
+    assert!(huge.contains("the corpus (in UTF-8 bytes) is 52,428,800, above the limit of 33,554,432"), "{huge}");
+    let big_held_out = error_message(call(&model, "loss", &[js("'chai '.repeat(7 * 1024 * 1024)")]).unwrap_err());
+    assert!(big_held_out.contains("above the limit"), "{big_held_out}");
+    assert!(call(&model, "loss", &[]).is_ok(), "still works");
 }
