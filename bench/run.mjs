@@ -175,6 +175,13 @@ function main() {
       wasm: child(`${c.id}: wasm`, 'node', [join(bench, 'wasm_child.mjs'), ...common, '--batch', String(c.batch)]),
     };
   }
+  const page = child('page: Chromium, keystroke → matrix (lesson, 4 MB book)', 'node', [
+    join(bench, 'page.mjs'),
+    '--book',
+    book,
+    '--keys',
+    String(quick ? 10 : 20),
+  ]);
   const grid = child('names: order × smoothing grid in wasm', 'node', [
     join(bench, 'wasm_child.mjs'),
     '--grid',
@@ -196,7 +203,7 @@ function main() {
     load_before: loadBefore,
     load_after: loadAverage(),
   };
-  const report = summarise(corpora, results, grid, machine);
+  const report = summarise(corpora, results, grid, machine, page);
   report.seconds = (performance.now() - started) / 1000;
   writeFileSync(join(bench, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   print(report);
@@ -207,7 +214,7 @@ function main() {
 
 const IMPLS = ['numpy', 'peer', 'native', 'wasm'];
 
-function summarise(corpora, results, grid, machine) {
+function summarise(corpora, results, grid, machine, page) {
   const rows = [];
   for (const c of corpora) {
     for (const impl of IMPLS) {
@@ -234,6 +241,9 @@ function summarise(corpora, results, grid, machine) {
         build_rss_delta_mib: retainedKib / 1024,
         bytes_per_pair: (retainedKib * 1024) / r.distinct_pairs,
         wasm_memory_mib: r.wasm_peak_kib ? r.wasm_peak_kib / 1024 : null,
+        heap_bytes: r.heap_bytes ?? null,
+        heap_bytes_per_pair: r.heap_bytes ? r.heap_bytes / r.distinct_pairs : null,
+        ids_agree_with_strings: r.ids_agree_with_strings ?? null,
         wasm_bytes_per_pair: r.wasm_after_build_kib
           ? ((r.wasm_after_build_kib - r.wasm_base_kib) * 1024) / r.distinct_pairs
           : null,
@@ -296,6 +306,18 @@ function summarise(corpora, results, grid, machine) {
       n?.bytes_per_pair <= 64),
     target('memory: wasm linear-memory bytes per distinct bigram', w?.wasm_bytes_per_pair, '≤ 64 B',
       w?.wasm_bytes_per_pair <= 64),
+    target('memory: heapBytes per distinct bigram (what the model keeps)', w?.heap_bytes_per_pair, '≤ 64 B',
+      w?.heap_bytes_per_pair <= 64),
+  ];
+  const p = page.error ? null : page;
+  const pageTargets = [
+    target('page: keystroke → matrix, lesson (median)', p?.lesson?.median_ms, '≤ 16 ms', p?.lesson?.median_ms <= 16),
+    target('page: keystroke → matrix, lesson (worst)', p?.lesson?.max_ms, '≤ 16 ms', p?.lesson?.max_ms <= 16),
+    target('page: keystroke → matrix, 4 MB book (median)', p?.book?.median_ms, '≤ 250 ms', p?.book?.median_ms <= 250),
+    target('page: longest frame gap while the worker recounts the book', p?.book?.recount?.max_frame_gap_ms, '≤ 50 ms',
+      p?.book?.recount?.max_frame_gap_ms <= 50),
+    target('page: slowest input event while typing in the book', p?.book?.typing?.slowest_input_event_ms, '≤ 100 ms',
+      p?.book?.typing?.slowest_input_event_ms <= 100),
   ];
   return {
     machine,
@@ -307,6 +329,8 @@ function summarise(corpora, results, grid, machine) {
     ratios,
     grid: grid.error ? { error: grid.error } : { median_ms: median(grid.grid_ms), runs: grid.grid_ms, best: grid.best },
     targets,
+    page: page.error ? { error: page.error } : page,
+    page_targets: pageTargets,
     numpy_dense_bytes_book: np ? 8 * np.vocab ** 2 : null,
     peer_note: peer ? 'the peer samples with mulberry32, so its samples differ from numpy\'s by design' : null,
   };
@@ -336,10 +360,10 @@ function print(report) {
       `generation runs last ≥ ${report.generation_budget_ms} ms each${report.quick ? '; --quick' : ''}\n`,
   );
   table(
-    ['corpus', 'impl', 'V', 'bigrams', 'build ms', 'exact tok/s', 'fast tok/s', 'eval tok/s', 'peak MiB', 'B/bigram'],
+    ['corpus', 'impl', 'V', 'bigrams', 'build ms', 'exact tok/s', 'fast tok/s', 'eval tok/s', 'peak MiB', 'B/bigram', 'heap B/bigram'],
     report.rows.map((r) =>
       r.error
-        ? [r.corpus, r.impl, 'failed:', r.error.slice(0, 60), '', '', '', '', '', '']
+        ? [r.corpus, r.impl, 'failed:', r.error.slice(0, 60), '', '', '', '', '', '', '']
         : [
             r.corpus,
             r.impl + (r.prefix_lines ? '*' : ''),
@@ -353,12 +377,15 @@ function print(report) {
             r.wasm_bytes_per_pair != null
               ? `${fmt(r.bytes_per_pair)} (lin ${fmt(r.wasm_bytes_per_pair)})`
               : fmt(r.bytes_per_pair),
+            r.heap_bytes_per_pair == null ? '' : fmt(r.heap_bytes_per_pair, 1),
           ],
     ),
   );
   console.log(
-    '\nB/bigram: resident memory grown by building, per distinct bigram (wasm: also its linear memory, "lin").' +
-      '\nexact = numpy-exact sampling (the peer: its own cumulative-sum sampler over V); fast = the O(log n) sampler.',
+    '\nB/bigram: resident memory grown by building, per distinct bigram (wasm: also its linear memory, "lin"); heap' +
+      ' B/bigram: the bytes the model says it keeps (heapBytes) per distinct bigram, next to the peak RSS.' +
+      '\nexact = numpy-exact sampling (the peer: its own cumulative-sum sampler over V); fast = the O(log n) sampler.' +
+      '\nwasm tok/s come from generateIds (ids only, no strings); the first sample is checked through the string API.',
   );
   console.log('\nspeed-ups, ours/theirs (> 1: ours faster; fast column: our fast mode vs their exact mode)\n');
   table(
@@ -391,8 +418,36 @@ function print(report) {
       t.pass == null ? 'n/a' : t.pass ? 'PASS' : 'MISS',
     ]),
   );
+  printPage(report);
   const prefixed = report.rows.filter((r) => r.prefix_lines);
   for (const r of prefixed) console.log(`* ${r.corpus}/${r.impl}: built from the first ${fmt(r.prefix_lines)} lines only (memory budget)`);
+}
+
+/** The page figures: the Performance API measures the page records, read by playwright-core in Chromium. */
+function printPage(report) {
+  const p = report.page;
+  console.log('\nthe page in Chromium (performance.measure "edit→matrix": keystroke → matrix drawn for it)\n');
+  if (p.error) {
+    console.log(`failed: ${p.error}`);
+    return;
+  }
+  const ms = (x) => (x == null ? 'n/a' : `${fmt(x, 1)} ms`);
+  const b = p.book;
+  table(['what', '', 'median', 'worst', 'note'], [
+    ['lesson, counted on the page', '', ms(p.lesson.median_ms), ms(p.lesson.max_ms), `${p.lesson.edit_to_matrix_ms.length} keystrokes`],
+    ['lesson, forced through the worker', '', ms(p.lesson_worker.median_ms), ms(p.lesson_worker.max_ms), 'why small corpora stay on the page'],
+    ['book: paste 4 MB', '', ms(b.paste_edit_to_matrix_ms), '', `${b.vocab}; longest task ${ms(b.paste.longest_task_ms)} (textarea layout)`],
+    ['book: keystroke at the end', '', ms(b.median_ms), ms(b.max_ms), `worker build: ${b.status}`],
+    ['book: Order 2→3→2, textarea untouched', '', ms(median(b.recount_wall_ms)), ms(Math.max(...b.recount_wall_ms)),
+      `frame gap ≤ ${ms(b.recount.max_frame_gap_ms)}, ${b.recount.long_tasks} long tasks`],
+    ['book: typing, responsiveness', '', '', ms(b.typing.slowest_input_event_ms),
+      `slowest input event; frame gap ≤ ${ms(b.typing.max_frame_gap_ms)}`],
+    ['plain 4 MB textarea, no page code', '', '', ms(b.plain_textarea.slowest_input_event_ms),
+      `the browser's own cost; frame gap ≤ ${ms(b.plain_textarea.max_frame_gap_ms)}`],
+  ]);
+  console.log('\npage targets\n');
+  table(['target', '', 'measured', 'goal', 'result'], report.page_targets.map((t) => [t.name, '',
+    t.measured == null ? 'n/a' : short(t.measured), t.goal, t.pass == null ? 'n/a' : t.pass ? 'PASS' : 'MISS']));
 }
 
 main();

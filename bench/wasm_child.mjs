@@ -5,8 +5,8 @@
 //   node bench/wasm_child.mjs --grid TRAIN --eval VAL [--runs 5]   (issue 4's order × smoothing grid)
 
 import { readFileSync } from 'node:fs';
-import { generateMany, initSync, NgramModel } from '../www/pkg/gpt1_playground.js';
-import { benchOptions, generationRun, peakRssKib, predictionsIn, rssKib, timed } from './measure.mjs';
+import { generateIds, generateMany, initSync, NgramModel } from '../www/pkg/gpt1_playground.js';
+import { benchOptions, peakRssKib, predictionsIn, rssKib, timed } from './measure.mjs';
 
 const wasm = initSync({ module: readFileSync(new URL('../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
 const wasmKib = () => Math.round(wasm.memory.buffer.byteLength / 1024);
@@ -27,12 +27,10 @@ function grid(o) {
     const start = performance.now();
     for (let order = 1; order <= 6; order++) {
       const model = new NgramModel(train, { order, tokenizer: 'char', boundaries: 'stream' });
-      for (const k of ks) {
-        const smoothed = model.withSmoothing(k);
-        const loss = smoothed.loss(val);
-        smoothed.free();
-        if (!best || loss < best.loss) best = { order, k, loss };
-      }
+      // every k at once: the validation text is cut and looked up once (as the page's evaluation worker does)
+      model.losses(val, ks).forEach((loss, j) => {
+        if (!best || loss < best.loss) best = { order, k: ks[j], loss };
+      });
       model.free();
     }
     totals.push(performance.now() - start);
@@ -69,19 +67,24 @@ function main() {
   const rssAfterBuild = rssKib();
   const wasmAfterBuild = wasmKib();
 
-  const generation = (mode) => {
-    const tps = [];
-    let first = null;
-    for (let r = 0; r < o.runs; r++) {
-      const opts = (seed) => ({ seed, maxLen: o.maxLen, ...(mode ? { mode } : {}) });
-      const [rate, sample] = generationRun((seed) => generateMany(model, o.batch, opts(seed)), o.seed, o.budgetMs);
-      tps.push(rate);
-      if (r === 0) first = sample;
+  // throughput from generateIds (no strings made); one generateMany call checks the strings agree with numpy
+  const prompt = model.boundaries === 'lines' ? Math.max(1, model.order - 1) : model.order - 1;
+  const idsRun = (mode) => {
+    let tokens = 0;
+    const start = performance.now();
+    for (let call = 0; call === 0 || performance.now() - start < o.budgetMs; call++) {
+      const { offsets } = generateIds(model, o.batch, { seed: o.seed + call, maxLen: o.maxLen, ...(mode ? { mode } : {}) });
+      tokens += offsets[offsets.length - 1] - prompt * (offsets.length - 1);
     }
-    return [tps, first];
+    return (tokens * 1000) / (performance.now() - start);
   };
-  const [genExact, first] = generation(null);
-  const genFast = hasFastMode(model) ? generation('fast')[0] : null;
+  const generation = (mode) => Array.from({ length: o.runs }, () => idsRun(mode));
+  const first = generateMany(model, 1, { seed: o.seed, maxLen: o.maxLen })[0];
+  const { ids: firstIds } = generateIds(model, 1, { seed: o.seed, maxLen: o.maxLen });
+  const vocab = model.vocab;
+  const idsAgree = JSON.stringify([...firstIds].map((id) => vocab[id])) === JSON.stringify(first);
+  const genExact = generation(null);
+  const genFast = hasFastMode(model) ? generation('fast') : null;
 
   const predictions = predictionsIn(evalText, o.tokenizer);
   const evalTps = [];
@@ -96,6 +99,8 @@ function main() {
       impl: 'wasm',
       vocab: model.vocab.length,
       distinct_pairs: model.distinctPairs,
+      heap_bytes: model.heapBytes,
+      ids_agree_with_strings: idsAgree,
       build_ms: buildMs,
       gen_exact_tps: genExact,
       gen_fast_tps: genFast,

@@ -182,11 +182,12 @@ fn main() {
 
     let first_sample: Vec<String> = first.iter().map(|&id| json_string(model.vocab().token(id))).collect();
     println!(
-        "{{\"impl\":\"native\",\"vocab\":{},\"distinct_pairs\":{},\"pair_total\":{},\"build_ms\":{},\"gen_exact_tps\":{},\
+        "{{\"impl\":\"native\",\"vocab\":{},\"distinct_pairs\":{},\"heap_bytes\":{},\"pair_total\":{},\"build_ms\":{},\"gen_exact_tps\":{},\
 \"gen_fast_tps\":{},\"eval_tokens\":{},\"eval_tps\":{},\"loss\":{},\"rss_base_kib\":{},\"rss_after_build_kib\":{},\
 \"rss_peak_kib\":{},\"first_sample\":[{}]}}",
         model.vocab().len(),
         model.distinct_pairs(),
+        model.heap_bytes(),
         model.pair_total(),
         json_numbers(&build_ms),
         json_numbers(&exact),

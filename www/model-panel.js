@@ -94,6 +94,7 @@ export function createModelPanel(store, engine) {
     }
     const matrix = matrixView(model);
     setStatus(false, '');
+    status.dataset.last = counted === key ? 'smooth here' : 'count here';
     status.dataset.ms = String(performance.now() - started);
     accept(model, key, state.corpus, matrix);
   }
@@ -120,7 +121,9 @@ export function createModelPanel(store, engine) {
       if (request.seq !== seq) {
         engine.post('release', { ids: [reply.modelId] }); // stale: nobody shows it
       } else {
-        setStatus(false, `Counted in ${short(reply.ms, 0)} ms in a background worker.`);
+        setStatus(false, smoothOnly ? `Re-smoothed in ${short(reply.ms, 0)} ms in a background worker (nothing recounted).`
+          : `Counted in ${short(reply.ms, 0)} ms in a background worker.`);
+        status.dataset.last = smoothOnly ? 'smooth in worker' : 'count in worker';
         status.dataset.ms = String(reply.ms);
         accept(new RemoteModel(engine, reply), request.key, request.corpus, reply.matrix);
       }

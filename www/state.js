@@ -69,14 +69,22 @@ function fromStorage() {
   }
 }
 
+// A corpus longer than this stays out of the link (browsers cap addresses near 2 MB, and encoding megabytes on every
+// save would stall typing); it is kept in localStorage, and a link without a corpus takes the stored one.
+export const LINK_MAX = 100000;
+
 /** A link's state first, else the last session's, else the lesson's. */
 export function load() {
-  return fromHash() ?? fromStorage() ?? { ...DEFAULTS };
+  const linked = fromHash();
+  const stored = fromStorage();
+  if (linked && !new URLSearchParams(location.hash.replace(/^#/, '')).has('corpus') && stored) linked.corpus = stored.corpus;
+  return linked ?? stored ?? { ...DEFAULTS };
 }
 
-/** The hash that reproduces `state` (everything after '#'). */
+/** The hash that reproduces `state` (everything after '#'; a corpus over LINK_MAX characters is left out). */
 export function toHash(state) {
-  return new URLSearchParams(Object.entries(state)).toString();
+  const entries = Object.entries(state).filter(([key, value]) => key !== 'corpus' || value.length <= LINK_MAX);
+  return new URLSearchParams(entries).toString();
 }
 
 /** Writes the state into the address bar (without a history entry) and into localStorage, now. */
@@ -99,7 +107,9 @@ let latest = null;
 /** Saves the state, at most every SAVE_GAP ms; the latest state always ends up saved. */
 export function save(state) {
   latest = state;
-  const wait = lastSave + SAVE_GAP - Date.now();
+  // megabytes of text take tens of milliseconds to store: save them less often
+  const gap = state.corpus.length > LINK_MAX ? 10 * SAVE_GAP : SAVE_GAP;
+  const wait = lastSave + gap - Date.now();
   if (wait <= 0 && !timer) {
     flush();
   } else if (!timer) {

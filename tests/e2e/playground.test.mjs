@@ -362,7 +362,7 @@ test('screenshots: dark theme and a 360 px phone, with nothing wider than the sc
 
 test('the page runs under the strict CSP it will be served with', async () => {
   const context = await env.browser.newContext();
-  const csp = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+  const csp = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; object-src 'none'; base-uri 'none'";
   await context.route(new URL('/', env.url).href, async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
@@ -374,6 +374,12 @@ test('the page runs under the strict CSP it will be served with', async () => {
   await page.goto(env.url);
   await page.locator('html[data-ready="true"]').waitFor({ timeout: 5000 });
   assert.deepEqual(await tokens(generated(page)), ['[START]', 'chai', '[END]']);
+  // the workers start under it too: a corpus past 20,000 characters is counted by one, the grid by the other
+  const corpus = Array.from({ length: 3000 }, (_, i) => `chai ${i % 2 ? 'garam' : 'acha'} hai`).join('\n');
+  await page.getByLabel('Corpus', { exact: true }).fill(corpus);
+  await page.locator('#model-status[data-state="idle"]').filter({ hasText: 'background worker' }).waitFor({ timeout: 10000 });
+  assert.deepEqual(await tokens(generated(page)), expected(corpus, { seed: 42 }));
+  await page.locator('#eval-results[aria-busy="false"]').waitFor({ timeout: 10000 });
   assert.deepEqual(problems, []);
   await context.close();
 });
