@@ -72,7 +72,7 @@ fn main() {
         let start = Instant::now();
         let loss = model.step(steps).expect("step");
         let secs = start.elapsed().as_secs_f64();
-        println!("{steps} steps in {secs:.2} s ({:.1} steps/s), train loss {loss:.4}", steps as f64 / secs);
+        println!("{steps} steps in {secs:.2} s ({:.1} steps/s), train loss {loss:.6}", steps as f64 / secs);
         if args.iter().any(|a| a == "--val") {
             println!("val loss {:.4}", model.loss(Some(&val)).expect("val loss"));
         }

@@ -1,6 +1,11 @@
-//! AdamW: Adam with decoupled weight decay, plus gradient-norm clipping and a linear warm-up.
+//! AdamW: Adam with decoupled weight decay, plus gradient-norm clipping, a linear warm-up and an inverse-square-root
+//! decay.
 
 use std::ops::Range;
+
+/// Pre-training's schedule: after this many steps the learning rate falls as 1/√step (the original
+/// Transformer's schedule), so an open-ended run keeps improving without knowing its length.
+pub const DECAY_AFTER: u32 = 1000;
 
 /// The optimiser's settings and its running moments.
 #[derive(Debug, Clone)]
@@ -19,6 +24,8 @@ pub struct AdamW {
     pub warmup: u32,
     /// Largest gradient norm; larger gradients are scaled down to it.
     pub clip: f32,
+    /// After this many steps the learning rate decays as 1/√step (0: never).
+    pub decay_after: u32,
     /// Which ranges of the parameters are decayed (the matrices).
     decayed: Vec<Range<usize>>,
     m: Vec<f32>,
@@ -40,6 +47,7 @@ impl AdamW {
             weight_decay: 0.01,
             warmup: 100,
             clip: 1.0,
+            decay_after: DECAY_AFTER,
             decayed,
             m: vec![0.0; len],
             v: vec![0.0; len],
@@ -65,8 +73,11 @@ impl AdamW {
             let shrink = (f64::from(self.clip) / norm) as f32;
             grads.iter_mut().for_each(|g| *g *= shrink);
         }
-        // warm up linearly, then hold the peak
-        let lr = self.learning_rate * (self.steps as f32 / self.warmup.max(1) as f32).min(1.0);
+        // warm up linearly, hold the peak, then decay as 1/√step
+        let mut lr = self.learning_rate * (self.steps as f32 / self.warmup.max(1) as f32).min(1.0);
+        if self.decay_after > 0 && self.steps > self.decay_after {
+            lr *= (self.decay_after as f32 / self.steps as f32).sqrt();
+        }
         // decoupled weight decay on matrices: p ← p − lr·wd·p
         let keep = 1.0 - lr * self.weight_decay;
         for range in &self.decayed {

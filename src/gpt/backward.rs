@@ -1,5 +1,6 @@
 //! The backward pass, written by hand: the gradient of the batch's loss with respect to every weight.
 
+use super::attention::attention_backward;
 use super::float::Float;
 use super::kernels::{gelu_backward, layer_norm_backward, linear_backward, matmul};
 use super::net::{Batch, NO_TARGET, Net, Workspace};
@@ -102,7 +103,7 @@ impl<F: Float> Net<F> {
                 &mut ws.scratch,
             );
             zeroed(&mut ws.d_fc, n * 4 * d);
-            gelu_backward(&mut ws.d_fc, &ws.d_act, &a.fc);
+            gelu_backward(&mut ws.d_fc, &ws.d_act, &a.fc, &a.tanh);
             zeroed(&mut ws.d_ln, n * d);
             let (dw, db) = pair_mut(grads, &t.w_fc, &t.b_fc);
             linear_backward(
@@ -180,59 +181,4 @@ fn pair_mut<'g, F>(
     debug_assert!(g.end <= b.start);
     let (left, right) = grads.split_at_mut(b.start);
     (&mut left[g.clone()], &mut right[..b.len()])
-}
-
-/// Backward pass of [`super::net::attention`]: adds to `d_qkv` given the gradient `d_out` of the heads' outputs.
-#[allow(clippy::too_many_arguments)]
-fn attention_backward<F: Float>(
-    d_qkv: &mut [F],
-    d_out: &[F],
-    probs: &[F],
-    qkv: &[F],
-    rows: usize,
-    len: usize,
-    d: usize,
-    heads: usize,
-) {
-    let hd = d / heads;
-    let scale = F::of(1.0 / (hd as f64).sqrt());
-    let mut dp = vec![F::ZERO; len];
-    for r in 0..rows {
-        let seq = &qkv[r * len * 3 * d..(r + 1) * len * 3 * d];
-        let d_seq = &mut d_qkv[r * len * 3 * d..(r + 1) * len * 3 * d];
-        for h in 0..heads {
-            for i in 0..len {
-                let p = &probs[((r * heads + h) * len + i) * len..][..len];
-                let d_o = &d_out[(r * len + i) * d + h * hd..][..hd];
-                // d p_j = d out_i · v_j ; d v_j += p_j · d out_i
-                for j in 0..=i {
-                    let v = &seq[j * 3 * d + 2 * d + h * hd..][..hd];
-                    let mut s = F::ZERO;
-                    for c in 0..hd {
-                        s += d_o[c] * v[c];
-                    }
-                    dp[j] = s;
-                    let dv = &mut d_seq[j * 3 * d + 2 * d + h * hd..][..hd];
-                    for c in 0..hd {
-                        dv[c] += p[j] * d_o[c];
-                    }
-                }
-                // softmax: d s_j = p_j (d p_j − Σ_k p_k d p_k)
-                let mut dot = F::ZERO;
-                for j in 0..=i {
-                    dot += p[j] * dp[j];
-                }
-                // s_j = q_i·k_j/√hd: d q_i += Σ_j d s_j k_j/√hd ; d k_j += d s_j q_i/√hd
-                for j in 0..=i {
-                    let ds = p[j] * (dp[j] - dot) * scale;
-                    for c in 0..hd {
-                        let k = seq[j * 3 * d + d + h * hd + c];
-                        let q = seq[i * 3 * d + h * hd + c];
-                        d_seq[i * 3 * d + h * hd + c] += ds * k;
-                        d_seq[j * 3 * d + d + h * hd + c] += ds * q;
-                    }
-                }
-            }
-        }
-    }
 }

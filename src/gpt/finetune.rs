@@ -114,6 +114,7 @@ impl TinyGpt {
         // a fresh optimiser: fine-tuning is a new optimisation with its own learning rate
         let mut optimiser = AdamW::new(self.net.params.len(), options.learning_rate, decayed(&self.net));
         optimiser.warmup = (options.steps as u32 / 20).max(1);
+        optimiser.decay_after = 0;
         self.grads = vec![0.0; self.net.params.len()];
         let mut rng = Mt19937::new(options.seed ^ 0x2545_f491);
         let mut curve = Vec::with_capacity(options.steps);

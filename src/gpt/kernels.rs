@@ -10,8 +10,19 @@ use super::float::Float;
 /// Rows of `C` per tile.
 const TILE_ROWS: usize = 4;
 
+/// One product `C = A·B (+ bias) (+ C)`: `A` is m×k (stored as is, or as its k×m transpose), `B` is k×n.
+#[derive(Clone, Copy)]
+struct Product<'a, F> {
+    a: &'a [F],
+    b: &'a [F],
+    m: usize,
+    k: usize,
+    n: usize,
+    bias: Option<&'a [F]>,
+    accumulate: bool,
+}
+
 /// `c[m×n] = a[m×k]·b[k×n]`, plus `bias[n]` on every row if given, plus the old `c` if `accumulate`.
-#[allow(clippy::too_many_arguments)]
 pub fn matmul<F: Float>(
     c: &mut [F],
     a: &[F],
@@ -21,85 +32,88 @@ pub fn matmul<F: Float>(
     accumulate: bool,
 ) {
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul shapes");
+    product::<F, false>(c, Product { a, b, m, k, n, bias, accumulate });
+}
+
+/// `c[m×n] += aᵀ·b` for `a[k×m]`, `b[k×n]`: a weight's gradient `xᵀ·dy`, without transposing `x`.
+pub fn matmul_at_b<F: Float>(c: &mut [F], a: &[F], b: &[F], (m, k, n): (usize, usize, usize)) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul shapes");
+    product::<F, true>(c, Product { a, b, m, k, n, bias: None, accumulate: true });
+}
+
+/// Tiles of `TILE_ROWS` rows (then single rows) by column blocks of 8, 4, then 1.
+#[inline(always)]
+fn product<F: Float, const AT: bool>(c: &mut [F], p: Product<'_, F>) {
     let mut i = 0;
-    while i + TILE_ROWS <= m {
-        row_block::<F, TILE_ROWS>(c, a, b, i, k, n, bias, accumulate);
-        i += TILE_ROWS;
-    }
-    while i < m {
-        row_block::<F, 1>(c, a, b, i, k, n, bias, accumulate);
-        i += 1;
-    }
-}
-
-/// Rows `i..i+R` of `C`, by column blocks of 8, 4, then 1.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn row_block<F: Float, const R: usize>(
-    c: &mut [F],
-    a: &[F],
-    b: &[F],
-    i: usize,
-    k: usize,
-    n: usize,
-    bias: Option<&[F]>,
-    accumulate: bool,
-) {
-    let mut j = 0;
-    while j + 8 <= n {
-        tile::<F, R, 8>(c, a, b, i, j, k, n, bias, accumulate);
-        j += 8;
-    }
-    while j + 4 <= n {
-        tile::<F, R, 4>(c, a, b, i, j, k, n, bias, accumulate);
-        j += 4;
-    }
-    while j < n {
-        tile::<F, R, 1>(c, a, b, i, j, k, n, bias, accumulate);
-        j += 1;
+    while i < p.m {
+        let rows = if i + TILE_ROWS <= p.m { TILE_ROWS } else { 1 };
+        let mut j = 0;
+        while j < p.n {
+            let cols = if j + 8 <= p.n {
+                8
+            } else if j + 4 <= p.n {
+                4
+            } else {
+                1
+            };
+            match (rows, cols) {
+                (TILE_ROWS, 8) => tile::<F, TILE_ROWS, 8, AT>(c, &p, i, j),
+                (TILE_ROWS, 4) => tile::<F, TILE_ROWS, 4, AT>(c, &p, i, j),
+                (TILE_ROWS, _) => tile::<F, TILE_ROWS, 1, AT>(c, &p, i, j),
+                (_, 8) => tile::<F, 1, 8, AT>(c, &p, i, j),
+                (_, 4) => tile::<F, 1, 4, AT>(c, &p, i, j),
+                _ => tile::<F, 1, 1, AT>(c, &p, i, j),
+            }
+            j += cols;
+        }
+        i += rows;
     }
 }
 
-/// One R×C tile of `C`: R·C accumulators in registers, one pass over k.
+/// One R×C tile of `C` at (i, j): R·C accumulators in registers, one pass over k.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn tile<F: Float, const R: usize, const C: usize>(
-    c: &mut [F],
-    a: &[F],
-    b: &[F],
-    i: usize,
-    j: usize,
-    k: usize,
-    n: usize,
-    bias: Option<&[F]>,
-    accumulate: bool,
-) {
+fn tile<F: Float, const R: usize, const C: usize, const AT: bool>(c: &mut [F], p: &Product<'_, F>, i: usize, j: usize) {
+    let (m, k, n) = (p.m, p.k, p.n);
     // start from the bias and/or the old values
     let mut acc = [[F::ZERO; C]; R];
     for (r, acc_row) in acc.iter_mut().enumerate() {
-        if let Some(bias) = bias {
+        if let Some(bias) = p.bias {
             acc_row.copy_from_slice(&bias[j..j + C]);
         }
-        if accumulate {
+        if p.accumulate {
             let old = &c[(i + r) * n + j..(i + r) * n + j + C];
             for (x, &o) in acc_row.iter_mut().zip(old) {
                 *x += o;
             }
         }
     }
-    // acc[r][q] += a[i+r][p] · b[p][j+q], p in order
-    let a_rows: [&[F]; R] = std::array::from_fn(|r| &a[(i + r) * k..(i + r + 1) * k]);
-    for p in 0..k {
-        let b_row: &[F; C] = b[p * n + j..p * n + j + C].try_into().expect("C columns");
-        for r in 0..R {
-            let x = a_rows[r][p];
-            for q in 0..C {
-                acc[r][q] += x * b_row[q];
-            }
+    // acc[r][q] += A[i+r][s] · B[s][j+q], s in order
+    let b_rows = p.b[..k * n].chunks_exact(n).map(|row| -> &[F; C] { row[j..j + C].try_into().expect("C") });
+    if AT {
+        // Aᵀ is stored: column s of A is row s of the storage
+        for (a_row, b_row) in p.a[..k * m].chunks_exact(m).zip(b_rows) {
+            let a_col: &[F; R] = a_row[i..i + R].try_into().expect("R rows");
+            add_outer(&mut acc, a_col, b_row);
+        }
+    } else {
+        let a_rows: [&[F]; R] = std::array::from_fn(|r| &p.a[(i + r) * k..][..k]);
+        for (s, b_row) in b_rows.enumerate() {
+            let a_col: [F; R] = std::array::from_fn(|r| a_rows[r][s]);
+            add_outer(&mut acc, &a_col, b_row);
         }
     }
     for (r, acc_row) in acc.iter().enumerate() {
         c[(i + r) * n + j..(i + r) * n + j + C].copy_from_slice(acc_row);
+    }
+}
+
+/// `acc += a ⊗ b`: one step of a tile.
+#[inline(always)]
+fn add_outer<F: Float, const R: usize, const C: usize>(acc: &mut [[F; C]; R], a: &[F; R], b: &[F; C]) {
+    for r in 0..R {
+        for q in 0..C {
+            acc[r][q] += a[r] * b[q];
+        }
     }
 }
 
@@ -122,7 +136,7 @@ pub fn add_column_sums<F: Float>(sums: &mut [F], x: &[F], n: usize) {
 }
 
 /// The backward pass of `y[rows×out] = x[rows×in]·w[in×out] + b`: adds `xᵀ·dy` to `dw`, the column sums of `dy`
-/// to `db`, and `dy·wᵀ` to `dx` (when given). `scratch` holds the transposes.
+/// to `db`, and `dy·wᵀ` to `dx` (when given). `scratch` holds `wᵀ`.
 #[allow(clippy::too_many_arguments)]
 pub fn linear_backward<F: Float>(
     x: &[F],
@@ -134,10 +148,9 @@ pub fn linear_backward<F: Float>(
     dx: Option<&mut [F]>,
     scratch: &mut Vec<F>,
 ) {
-    scratch.resize((rows * inputs).max(inputs * outputs), F::ZERO);
+    scratch.resize(inputs * outputs, F::ZERO);
     // dw += xᵀ·dy
-    transpose(scratch, x, rows, inputs);
-    matmul(dw, scratch, dy, (inputs, rows, outputs), None, true);
+    matmul_at_b(dw, x, dy, (inputs, rows, outputs));
     // db += Σ dy
     if let Some(db) = db {
         add_column_sums(db, dy, outputs);
@@ -219,21 +232,19 @@ const GELU_SCALE: f64 = 0.797_884_560_802_865_4;
 /// The cubic term of GELU's tanh form.
 const GELU_CUBIC: f64 = 0.044_715;
 
-/// GELU in GPT-1's tanh form: `y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
-pub fn gelu<F: Float>(y: &mut [F], x: &[F]) {
+/// GELU in GPT-1's tanh form: `y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))`; keeps the tanh for the backward pass.
+pub fn gelu<F: Float>(y: &mut [F], tanh: &mut [F], x: &[F]) {
     let (s, c, half) = (F::of(GELU_SCALE), F::of(GELU_CUBIC), F::of(0.5));
-    for (y, &x) in y.iter_mut().zip(x) {
-        let t = (s * (x + c * x * x * x)).tanh();
-        *y = half * x * (F::ONE + t);
+    for ((y, t), &x) in y.iter_mut().zip(tanh.iter_mut()).zip(x) {
+        *t = (s * (x + c * x * x * x)).tanh();
+        *y = half * x * (F::ONE + *t);
     }
 }
 
-/// GELU's backward pass: `dx = dy · gelu'(x)`.
-pub fn gelu_backward<F: Float>(dx: &mut [F], dy: &[F], x: &[F]) {
-    let (s, c, half) = (F::of(GELU_SCALE), F::of(GELU_CUBIC), F::of(0.5));
-    let c3 = F::of(3.0 * GELU_CUBIC);
-    for ((dx, &dy), &x) in dx.iter_mut().zip(dy).zip(x) {
-        let t = (s * (x + c * x * x * x)).tanh();
+/// GELU's backward pass: `dx = dy · gelu'(x)`, given the forward pass's tanh values.
+pub fn gelu_backward<F: Float>(dx: &mut [F], dy: &[F], x: &[F], tanh: &[F]) {
+    let (s, c3, half) = (F::of(GELU_SCALE), F::of(3.0 * GELU_CUBIC), F::of(0.5));
+    for (((dx, &dy), &x), &t) in dx.iter_mut().zip(dy).zip(x).zip(tanh) {
         // d/dx ½x(1 + t) = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)
         let slope = half * (F::ONE + t) + half * x * (F::ONE - t * t) * s * (F::ONE + c3 * x * x);
         *dx = dy * slope;
@@ -256,6 +267,17 @@ mod tests {
                 for j in 0..n {
                     let want: f64 = 1.0 + bias[j] + (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum::<f64>();
                     assert!((c[i * n + j] - want).abs() < 1e-12, "({m},{k},{n}) at {i},{j}");
+                }
+            }
+            // the transposed form: aᵀ stored k×m
+            let mut at = vec![0.0; m * k];
+            transpose(&mut at, &a, m, k);
+            let mut c2 = vec![1.0; m * n];
+            matmul_at_b(&mut c2, &at, &b, (m, k, n));
+            for i in 0..m {
+                for j in 0..n {
+                    let want: f64 = 1.0 + (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum::<f64>();
+                    assert!((c2[i * n + j] - want).abs() < 1e-12, "aᵀ·b ({m},{k},{n}) at {i},{j}");
                 }
             }
         }

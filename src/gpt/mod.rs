@@ -10,6 +10,7 @@
 //! hash-map iteration, and `exp`/`tanh`/`ln` built from exactly rounded operations ([`float`]).
 
 pub mod adam;
+pub mod attention;
 pub mod backward;
 pub mod data;
 pub mod finetune;

@@ -1,6 +1,7 @@
 //! The network and its forward pass: embeddings, pre-LayerNorm blocks (causal multi-head attention, GELU MLP,
 //! residuals), a final LayerNorm, the language-model head and the fine-tuning head.
 
+use super::attention::attention;
 use super::float::{Float, ln_f64};
 use super::kernels::{gelu, layer_norm, matmul};
 use super::params::{Config, Layout, initialise};
@@ -55,6 +56,8 @@ pub struct BlockActivations<F> {
     pub(crate) ln2_stats: Vec<F>,
     pub(crate) fc: Vec<F>,
     pub(crate) act: Vec<F>,
+    /// GELU's tanh at each hidden unit, kept for the backward pass.
+    pub(crate) tanh: Vec<F>,
 }
 
 /// Activations and scratch space, reused from batch to batch.
@@ -79,8 +82,8 @@ pub struct Workspace<F> {
     pub(crate) scratch: Vec<F>,
 }
 
+/// Gives a buffer `len` elements; the forward pass overwrites every one, so old values may stay.
 fn sized<F: Float>(v: &mut Vec<F>, len: usize) {
-    v.clear();
     v.resize(len, F::ZERO);
 }
 
@@ -167,7 +170,8 @@ impl<F: Float> Net<F> {
             sized(&mut a.fc, n * 4 * d);
             matmul(&mut a.fc, &a.ln2, &p[t.w_fc.clone()], (n, d, 4 * d), Some(&p[t.b_fc.clone()]), false);
             sized(&mut a.act, n * 4 * d);
-            gelu(&mut a.act, &a.fc);
+            sized(&mut a.tanh, n * 4 * d);
+            gelu(&mut a.act, &mut a.tanh, &a.fc);
             out.clone_from(&a.mid);
             matmul(out, &a.act, &p[t.w_out.clone()], (n, 4 * d, d), Some(&p[t.b_out.clone()]), true);
         }
@@ -223,52 +227,15 @@ fn softmax<F: Float>(row: &mut [F]) -> f64 {
 fn softmax_in_place<F: Float>(row: &mut [F]) -> (F, F) {
     // subtract the max so that every e^x ≤ 1
     let max = row.iter().fold(row[0], |m, &x| m.max(x));
-    let mut sum = F::ZERO;
+    // exponentiate (a loop the compiler vectorises), then sum
     for x in row.iter_mut() {
         *x = (*x - max).exp();
-        sum += *x;
     }
+    let sum = row.iter().fold(F::ZERO, |s, &x| s + x);
     // normalise
     let inv = F::ONE / sum;
     for x in row.iter_mut() {
         *x *= inv;
     }
     (max, sum)
-}
-
-/// Causal multi-head self-attention on `qkv` (`rows·len × 3d`: queries, keys, values side by side): writes the
-/// heads' outputs side by side into `out` (`rows·len × d`) and the weights into `probs`.
-pub fn attention<F: Float>(out: &mut [F], probs: &mut [F], qkv: &[F], rows: usize, len: usize, d: usize, heads: usize) {
-    let hd = d / heads;
-    let scale = F::of(1.0 / (hd as f64).sqrt());
-    for r in 0..rows {
-        let seq = &qkv[r * len * 3 * d..(r + 1) * len * 3 * d];
-        for h in 0..heads {
-            for i in 0..len {
-                let q = &seq[i * 3 * d + h * hd..][..hd];
-                let p = &mut probs[((r * heads + h) * len + i) * len..][..len];
-                // scores q·k_j/√hd for j ≤ i (a token sees only itself and the past)
-                for j in 0..=i {
-                    let k = &seq[j * 3 * d + d + h * hd..][..hd];
-                    let mut s = F::ZERO;
-                    for c in 0..hd {
-                        s += q[c] * k[c];
-                    }
-                    p[j] = s * scale;
-                }
-                softmax_in_place(&mut p[..=i]);
-                p[i + 1..].fill(F::ZERO);
-                // out_i = Σ_j p_ij v_j
-                let o = &mut out[(r * len + i) * d + h * hd..][..hd];
-                o.fill(F::ZERO);
-                for j in 0..=i {
-                    let v = &seq[j * 3 * d + 2 * d + h * hd..][..hd];
-                    let w = p[j];
-                    for c in 0..hd {
-                        o[c] += w * v[c];
-                    }
-                }
-            }
-        }
-    }
 }
