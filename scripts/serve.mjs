@@ -18,6 +18,23 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
+/**
+ * The page's Content-Security-Policy: its own scripts and wasm only, no inline script, no plugins, no <base>, no
+ * requests beyond its own files; any site may frame it (the embed use).
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  'frame-ancestors *',
+].join('; ');
+
 /** Maps a URL path to a file under the root, or null when it is not one of the page's files. */
 function resolve(root, urlPath) {
   let path;
@@ -46,6 +63,8 @@ export function serve({ root = ROOT, port = 8000, host = '127.0.0.1', tries = 20
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
+        'content-security-policy': CSP,
+        'referrer-policy': 'no-referrer',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
