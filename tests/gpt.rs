@@ -292,6 +292,8 @@ fn bad_corpora_and_texts_are_errors() {
     // fine-tuning
     let classify = |text: &str| TaskInput::Classification { text: text.into() };
     assert!(model.classify(&classify("chai acha")).unwrap_err().to_string().contains("fine-tune"));
+    let one = [LabelledInput { input: classify("chai acha"), label: 0 }];
+    assert!(model.accuracy(&one).unwrap_err().to_string().contains("fine-tune"));
     let ft = FineTuneOptions { steps: 2, ..FineTuneOptions::default() };
     assert!(model.fine_tune(&[], 2, &ft).unwrap_err().to_string().contains("at least one labelled example"));
     let bad_label = [LabelledInput { input: classify("chai acha"), label: 2 }];

@@ -26,6 +26,16 @@ impl TinyGpt {
         self.net.config.classes
     }
 
+    /// The classifier's number of classes, or an error when there is no classifier yet.
+    fn head_classes(&self) -> Result<usize> {
+        match self.net.config.classes {
+            0 => Err(Error::Unsupported(
+                "classify needs a classifier head: fine-tune the model on labelled examples first".into(),
+            )),
+            classes => Ok(classes),
+        }
+    }
+
     /// The ids of a task input: Part B's `[START] … [EXTRACT]` (`[EXTRACT]` = V, `[DELIM]` = V + 1, and `[START]`
     /// = V + 2 for a stream model), checked against the context.
     pub fn encode_task(&self, input: &TaskInput) -> Result<Vec<u32>> {
@@ -134,12 +144,7 @@ impl TinyGpt {
 
     /// `P(y | x)` for every class.
     pub fn classify(&self, input: &TaskInput) -> Result<Vec<f64>> {
-        let classes = self.net.config.classes;
-        if classes == 0 {
-            return Err(Error::Unsupported(
-                "classify needs a classifier head: fine-tune the model on labelled examples first".into(),
-            ));
-        }
+        self.head_classes()?;
         let example = (self.encode_task(input)?, 0);
         let batch = self.task_batch(&[&example], 0.0);
         let mut ws = super::net::Workspace::default();
@@ -150,7 +155,7 @@ impl TinyGpt {
 
     /// The fraction of `examples` whose most probable class (ties: the lower) is their label.
     pub fn accuracy(&self, examples: &[LabelledInput]) -> Result<f64> {
-        let encoded = self.encode_examples(examples, self.net.config.classes.max(1))?;
+        let encoded = self.encode_examples(examples, self.head_classes()?)?;
         let mut right = 0;
         for (e, (_, label)) in examples.iter().zip(&encoded) {
             let probs = self.classify(&e.input)?;
