@@ -184,7 +184,7 @@ fn fine_tuning_learns_the_task_and_the_lm_loss_keeps_the_language_model() {
         d_model: 16,
         layers: 1,
         heads: 2,
-        context: 10,
+        context: 14,
         batch_size: 16,
         learning_rate: 1e-2,
         ..GptOptions::default()
@@ -214,6 +214,25 @@ fn fine_tuning_learns_the_task_and_the_lm_loss_keeps_the_language_model() {
         assert!(accuracy.0 >= 0.9, "fits the training examples: {accuracy:?}");
     }
     assert!(runs[1].1 < runs[0].1, "λ = 0.5 keeps the held-out LM loss lower than λ = 0: {runs:?}");
+    // entailment: [START] premise [DELIM] hypothesis [EXTRACT]; the task loss falls
+    let pairs: Vec<LabelledInput> = ENTAILMENT
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let input = TaskInput::Entailment { premise: f[0].into(), hypothesis: f[1].into() };
+            LabelledInput { input, label: usize::from(f[2] == "entailment") }
+        })
+        .collect();
+    let mut model = pre.clone();
+    let ft = FineTuneOptions { lambda: 0.5, steps: 60, learning_rate: 5e-3, batch_size: 16, seed: 4 };
+    let curve = model.fine_tune(&pairs, 2, &ft).unwrap();
+    let mean = |part: &[(f64, f64)]| part.iter().map(|l| l.0).sum::<f64>() / part.len() as f64;
+    assert!(mean(&curve[50..]) < 0.7 * mean(&curve[..10]), "entailment task loss falls: {curve:?}");
+    // a failed call leaves the model as it was
+    let unknown = [LabelledInput { input: TaskInput::Classification { text: "chai nahi nahi kyun".into() }, label: 0 }];
+    let before = pre.parameters();
+    assert!(pre.fine_tune(&unknown, 2, &ft).is_err());
+    assert_eq!(pre.parameters(), before);
     // the pre-trained model is untouched by its clones' fine-tuning
     assert_eq!(pre.loss(Some(&held_out)).unwrap(), pre_loss);
     assert_eq!(pre.classes(), 0);

@@ -111,6 +111,7 @@ impl TinyGpt {
     ) -> Result<Vec<(f64, f64)>> {
         options.validate()?;
         let classes = whole_number("classes", classes as f64, 2, MAX_CLASSES as u64)? as usize;
+        let encoded = self.encode_examples(examples, classes)?;
         // grow the network: the special tokens' rows, and the head
         let v = self.net.config.vocab;
         let rows = if self.corpus.start.is_some() { v + 2 } else { v + 3 };
@@ -120,7 +121,6 @@ impl TinyGpt {
             config.classes = classes;
             self.net = self.net.reshaped(config, options.seed);
         }
-        let encoded = self.encode_examples(examples, classes)?;
         // a fresh optimiser: fine-tuning is a new optimisation with its own learning rate
         let mut optimiser = AdamW::new(self.net.params.len(), options.learning_rate, decayed(&self.net));
         optimiser.warmup = (options.steps as u32 / 20).max(1);
@@ -137,8 +137,8 @@ impl TinyGpt {
             optimiser.update(&mut self.net.params, &mut self.grads);
             curve.push((losses.task, losses.lm));
         }
-        self.optimiser = optimiser;
-        self.optimiser.learning_rate = self.options.learning_rate;
+        // further pre-training starts a fresh optimiser of its own
+        self.optimiser = AdamW::new(self.net.params.len(), self.options.learning_rate, decayed(&self.net));
         Ok(curve)
     }
 

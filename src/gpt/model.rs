@@ -114,7 +114,8 @@ impl TinyGpt {
         self.options.tokenizer
     }
 
-    /// Optimisation steps taken so far (pre-training).
+    /// Pre-training steps taken since the model was built (or last fine-tuned: fine-tuning ends with a fresh
+    /// optimiser for any further pre-training).
     pub fn steps_taken(&self) -> u32 {
         self.optimiser.steps()
     }
