@@ -678,3 +678,320 @@ pub fn combined_loss(
 pub fn random_seed() -> Result<u32, JsError> {
     Ok(sampling::random_seed()?)
 }
+
+/// The tiny trainable transformer (feature `gpt`): built into the second, on-demand module.
+#[cfg(feature = "gpt")]
+pub mod tiny {
+    use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
+    use serde::Deserialize;
+    use wasm_bindgen::prelude::*;
+
+    use super::{
+        array_items, names, number, object, optional_number, optional_string, options, sample_options, string,
+    };
+    use crate::encode::TaskInput;
+    use crate::error::{Error, whole_number};
+    use crate::gpt::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput, LabelledInput};
+    use crate::sampling;
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TYPES: &'static str = r#"
+/** Options of `new TinyGpt(corpus, options)`. */
+export interface GptOptions {
+  tokenizer?: "word" | "char" | "bpe"; merges?: number; boundaries?: "lines" | "stream";
+  /** Width of the states, 16 … 128 (divisible by heads); default 32. */
+  dModel?: number;
+  /** Transformer blocks, 1 … 4; default 2. */
+  layers?: number;
+  /** Attention heads, 1 … 8; default 4. */
+  heads?: number;
+  /** Tokens of context, 1 … 64; default 16. */
+  context?: number;
+  seed?: number; learningRate?: number; batchSize?: number;
+}
+/** Options of `TinyGpt.fineTune`. */
+export interface FineTuneOptions { lambda?: number; steps?: number; learningRate?: number; batchSize?: number; seed?: number }
+/** A labelled example in one of Part B's formats. */
+export type LabelledExample =
+  | { task: "classification"; input: { text: string }; label: number }
+  | { task: "entailment"; input: { premise: string; hypothesis: string }; label: number };
+"#;
+
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct GptOptionsJs {
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        tokenizer: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        merges: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        boundaries: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        d_model: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        layers: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        heads: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        context: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        seed: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        learning_rate: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        batch_size: JsValue,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct FineTuneOptionsJs {
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        lambda: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        steps: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        learning_rate: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        batch_size: JsValue,
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        seed: JsValue,
+    }
+
+    #[derive(Deserialize)]
+    struct ExampleJs {
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        task: JsValue,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        input: JsValue,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        label: JsValue,
+    }
+
+    /// Reads one Part B input for a task the classifier supports.
+    fn task_input(task: &JsValue, input: &JsValue) -> Result<TaskInput, Error> {
+        #[derive(Deserialize)]
+        struct Text {
+            text: String,
+        }
+        #[derive(Deserialize)]
+        struct Pair {
+            premise: String,
+            hypothesis: String,
+        }
+        match task.as_string().as_deref() {
+            Some("classification") => {
+                let i: Text = object("input", input, &["text"])?;
+                Ok(TaskInput::Classification { text: i.text })
+            }
+            Some("entailment") => {
+                let i: Pair = object("input", input, &["premise", "hypothesis"])?;
+                Ok(TaskInput::Entailment { premise: i.premise, hypothesis: i.hypothesis })
+            }
+            _ => Err(Error::InvalidParameter {
+                name: "task",
+                value: super::describe(task),
+                allowed: "\"classification\" or \"entailment\" (the formats the classifier is trained on)".into(),
+            }),
+        }
+    }
+
+    fn examples(value: &JsValue) -> Result<Vec<LabelledInput>, Error> {
+        array_items("examples", value, "an array of { task, input, label }")?
+            .iter()
+            .map(|item| {
+                let e: ExampleJs = object("examples", item, &["task", "input", "label"])?;
+                let label = whole_number("label", number("label", &e.label)?, 0, 1_000)? as usize;
+                Ok(LabelledInput { input: task_input(&e.task, &e.input)?, label })
+            })
+            .collect()
+    }
+
+    /// A tiny decoder-only transformer trained on a corpus in the page: token and position embeddings, pre-LayerNorm
+    /// blocks of causal multi-head self-attention and a GELU MLP, then a linear head.
+    #[wasm_bindgen]
+    pub struct TinyGpt {
+        inner: crate::gpt::TinyGpt,
+    }
+
+    #[wasm_bindgen]
+    impl TinyGpt {
+        /// A freshly initialised model of `corpus`, cut by the same tokenizer and boundary rules as `NgramModel`.
+        #[wasm_bindgen(constructor)]
+        pub fn new(
+            #[wasm_bindgen(unchecked_param_type = "string")] corpus: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "GptOptions")] options: Option<Object>,
+        ) -> Result<TinyGpt, JsError> {
+            let corpus = string("corpus", &corpus)?;
+            let fields = [
+                "tokenizer",
+                "merges",
+                "boundaries",
+                "dModel",
+                "layers",
+                "heads",
+                "context",
+                "seed",
+                "learningRate",
+                "batchSize",
+            ];
+            let o: GptOptionsJs = self::options("options", &options.into(), &fields)?;
+            let input = GptOptionsInput {
+                tokenizer: optional_string("tokenizer", &o.tokenizer)?,
+                merges: optional_number("merges", &o.merges)?,
+                boundaries: optional_string("boundaries", &o.boundaries)?,
+                d_model: optional_number("dModel", &o.d_model)?,
+                layers: optional_number("layers", &o.layers)?,
+                heads: optional_number("heads", &o.heads)?,
+                context: optional_number("context", &o.context)?,
+                seed: optional_number("seed", &o.seed)?,
+                learning_rate: optional_number("learningRate", &o.learning_rate)?,
+                batch_size: optional_number("batchSize", &o.batch_size)?,
+            };
+            Ok(TinyGpt { inner: crate::gpt::TinyGpt::new(&corpus, &GptOptions::from_js(&input)?)? })
+        }
+
+        /// How many weights the model has.
+        #[wasm_bindgen(getter)]
+        pub fn parameters(&self) -> u32 {
+            self.inner.parameters() as u32
+        }
+
+        /// The tokens in id order.
+        #[wasm_bindgen(getter)]
+        pub fn vocab(&self) -> Vec<String> {
+            self.inner.vocab().tokens().to_vec()
+        }
+
+        /// Optimisation steps taken since the last (re)start of the optimiser.
+        #[wasm_bindgen(getter, js_name = stepsTaken)]
+        pub fn steps_taken(&self) -> u32 {
+            self.inner.steps_taken()
+        }
+
+        /// The classifier's number of classes (0 before fine-tuning).
+        #[wasm_bindgen(getter)]
+        pub fn classes(&self) -> u32 {
+            self.inner.classes() as u32
+        }
+
+        /// `n` optimisation steps (default 1); returns the mean training loss of the last batch.
+        pub fn step(
+            &mut self,
+            #[wasm_bindgen(unchecked_optional_param_type = "number")] n: JsValue,
+        ) -> Result<f64, JsError> {
+            let n = optional_number("n", &n)?.map_or(Ok(1), |n| whole_number("n", n, 1, 100_000))? as usize;
+            Ok(self.inner.step(n)?)
+        }
+
+        /// Mean `−ln P` over predicted tokens of the corpus, or of `text`, by the same rules as `NgramModel.loss`.
+        pub fn loss(
+            &self,
+            #[wasm_bindgen(unchecked_optional_param_type = "string")] text: JsValue,
+        ) -> Result<f64, JsError> {
+            let text = optional_string("text", &text)?;
+            Ok(self.inner.loss(text.as_deref())?)
+        }
+
+        /// The tokens the model sees for `line` (`[START]` first in lines mode), at most its context.
+        pub fn tokens(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+        ) -> Result<Vec<String>, JsError> {
+            Ok(self.inner.view_tokens(&string("line", &line)?)?)
+        }
+
+        /// `P(next | tokens[..=i])` for each position i of `line`: a T×V row-major array (T = `tokens(line).length`).
+        pub fn distributions(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+        ) -> Result<Vec<f64>, JsError> {
+            Ok(self.inner.next_distributions(&string("line", &line)?)?.probabilities)
+        }
+
+        /// The attention weights of one head for `line`: T×T row-major, causal (the upper triangle is 0).
+        pub fn attention(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "number")] layer: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "number")] head: JsValue,
+        ) -> Result<Float32Array, JsError> {
+            let weights =
+                self.inner.attention(&string("line", &line)?, number("layer", &layer)?, number("head", &head)?)?;
+            Ok(Float32Array::from(weights.as_slice()))
+        }
+
+        /// An independent copy (same weights), e.g. to fine-tune twice from one pre-trained model.
+        #[wasm_bindgen(js_name = clone)]
+        pub fn duplicate(&self) -> TinyGpt {
+            TinyGpt { inner: self.inner.clone() }
+        }
+
+        /// Fine-tunes on labelled examples with `L_task + λ·L_lm` (λ default 0.5); returns both losses per step.
+        #[wasm_bindgen(js_name = fineTune, unchecked_return_type = "{ taskLoss: Float64Array; lmLoss: Float64Array }")]
+        pub fn fine_tune(
+            &mut self,
+            #[wasm_bindgen(unchecked_param_type = "LabelledExample[]")] examples: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "number")] classes: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "FineTuneOptions")] options: Option<Object>,
+        ) -> Result<Object, JsError> {
+            let examples = self::examples(&examples)?;
+            let classes = whole_number("classes", number("classes", &classes)?, 2, 16)? as usize;
+            let o: FineTuneOptionsJs =
+                self::options("options", &options.into(), &["lambda", "steps", "learningRate", "batchSize", "seed"])?;
+            let input = FineTuneOptionsInput {
+                lambda: optional_number("lambda", &o.lambda)?,
+                steps: optional_number("steps", &o.steps)?,
+                learning_rate: optional_number("learningRate", &o.learning_rate)?,
+                batch_size: optional_number("batchSize", &o.batch_size)?,
+                seed: optional_number("seed", &o.seed)?,
+            };
+            let losses = self.inner.fine_tune(&examples, classes, &FineTuneOptions::from_js(&input)?)?;
+            let (task, lm): (Vec<f64>, Vec<f64>) = losses.into_iter().unzip();
+            let out = Object::new();
+            let _ = Reflect::set(&out, &"taskLoss".into(), &Float64Array::from(task.as_slice()));
+            let _ = Reflect::set(&out, &"lmLoss".into(), &Float64Array::from(lm.as_slice()));
+            Ok(out)
+        }
+
+        /// `P(y | x)` for one input: the classifier's softmax over the classes.
+        pub fn classify(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "\"classification\" | \"entailment\"")] task: JsValue,
+            input: JsValue,
+        ) -> Result<Vec<f64>, JsError> {
+            Ok(self.inner.classify(&task_input(&task, &input)?)?)
+        }
+
+        /// The share of examples whose most likely class is their label.
+        pub fn accuracy(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "LabelledExample[]")] examples: JsValue,
+        ) -> Result<f64, JsError> {
+            Ok(self.inner.accuracy(&self::examples(&examples)?)?)
+        }
+
+        /// Samples like `generate(model, options)` for an n-gram model: same seed stream, same options.
+        pub fn generate(
+            &self,
+            #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+        ) -> Result<Vec<String>, JsError> {
+            let ids = sampling::generate(&self.inner, sample_options(&options.into())?)?;
+            Ok(names(&self.inner, &ids))
+        }
+
+        /// `count` successive samples from one seeded stream, like `generateMany` for an n-gram model.
+        #[wasm_bindgen(js_name = generateMany, unchecked_return_type = "string[][]")]
+        pub fn generate_many(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+        ) -> Result<Array, JsError> {
+            let count = whole_number("count", number("count", &count)?, 0, sampling::MAX_MANY)? as usize;
+            let all = sampling::generate_many(&self.inner, count, sample_options(&options.into())?)?;
+            Ok(all
+                .iter()
+                .map(|ids| names(&self.inner, ids).into_iter().map(JsValue::from).collect::<Array>())
+                .collect())
+        }
+    }
+}

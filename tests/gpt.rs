@@ -383,3 +383,17 @@ fn stream_mode_and_long_texts_use_a_sliding_window() {
     let want = total / (ids.len() - 1) as f64;
     assert!((model.loss(Some(text)).unwrap() - want).abs() < 1e-5);
 }
+
+/// The bits a small model's losses must have after five steps, here and in wasm (tests/wasm_gpt.rs checks the
+/// same constants in Node, Chromium and Firefox): training is deterministic across targets.
+pub const FIVE_STEP_LOSS_BITS: u64 = 0x3ffe_9d33_eae4_3e99;
+pub const FIVE_STEP_HELD_OUT_BITS: u64 = 0x3fff_c61f_fb43_6a3a;
+
+#[test]
+fn five_steps_give_the_same_bits_as_wasm() {
+    let corpus = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
+    let options = GptOptions { d_model: 16, layers: 1, heads: 2, context: 8, batch_size: 4, ..GptOptions::default() };
+    let mut model = TinyGpt::new(corpus, &options).unwrap();
+    assert_eq!(model.step(5).unwrap().to_bits(), FIVE_STEP_LOSS_BITS);
+    assert_eq!(model.loss(Some("chai acha hai")).unwrap().to_bits(), FIVE_STEP_HELD_OUT_BITS);
+}
