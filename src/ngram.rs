@@ -143,16 +143,8 @@ struct Counts {
     end: Option<u32>,
     /// Where generation begins: `[START]` (lines) or the corpus's first order−1 tokens (stream).
     prompt: Vec<u32>,
-    /// Sorted packed contexts; row r is context `contexts[r]`.
-    contexts: Vec<u128>,
-    /// Row r owns `next_ids[row_start[r]..row_start[r + 1]]` (sorted) and the same range of `next_counts`.
-    row_start: Vec<usize>,
-    next_ids: Vec<u32>,
-    next_counts: Vec<u32>,
-    /// Running sums of `next_counts` within each row (inclusive), for drawing from the counts in O(log n).
-    next_cumulative: Vec<u32>,
-    /// How many predictions each context made.
-    row_totals: Vec<u64>,
+    /// The sparse rows: one per counted context.
+    rows: Rows,
     /// How many predictions were counted in all.
     predictions: u64,
     /// How many bits each token id takes in a packed context.
@@ -194,12 +186,17 @@ fn radix_sort(keys: &mut Vec<u64>, bits: usize) {
 }
 
 /// The sparse rows made from sorted keys.
+#[derive(Debug)]
 struct Rows {
+    /// Sorted packed contexts; row r is context `contexts[r]`.
     contexts: Vec<u128>,
+    /// Row r owns `next_ids[row_start[r]..row_start[r + 1]]` (sorted) and the same range of `next_counts`.
     row_start: Vec<usize>,
     next_ids: Vec<u32>,
     next_counts: Vec<u32>,
+    /// Running sums of `next_counts` within each row (inclusive), for drawing from the counts in O(log n).
     next_cumulative: Vec<u32>,
+    /// How many predictions each context made.
     row_totals: Vec<u64>,
 }
 
@@ -365,7 +362,6 @@ impl NgramModel {
         };
         drop(sequences);
         drop(ids);
-        let Rows { contexts, row_start, next_ids, next_counts, next_cumulative, row_totals } = rows;
         let counts = Counts {
             vocab,
             tokenizer,
@@ -374,12 +370,7 @@ impl NgramModel {
             start,
             end,
             prompt,
-            contexts,
-            row_start,
-            next_ids,
-            next_counts,
-            next_cumulative,
-            row_totals,
+            rows,
             predictions: predictions as u64,
             bits,
         };
@@ -424,12 +415,12 @@ impl NgramModel {
 
     /// How many distinct (context, next) pairs occur: what the model's memory grows with.
     pub fn distinct_pairs(&self) -> usize {
-        self.counts.next_ids.len()
+        self.counts.rows.next_ids.len()
     }
 
     /// How many distinct contexts were counted.
     pub fn context_count(&self) -> usize {
-        self.counts.contexts.len()
+        self.counts.rows.contexts.len()
     }
 
     /// The row of a context (its last order−1 tokens; in lines mode, `[START]`s fill in a shorter one).
@@ -441,28 +432,28 @@ impl NgramModel {
         let filler = self.counts.start.unwrap_or(0);
         window[..pad].fill(filler);
         window[pad..c].copy_from_slice(&context[context.len() - take..]);
-        self.counts.contexts.binary_search(&pack(&window[..c], self.counts.bits)).ok()
+        self.counts.rows.contexts.binary_search(&pack(&window[..c], self.counts.bits)).ok()
     }
 
     fn row_range(&self, row: usize) -> std::ops::Range<usize> {
-        self.counts.row_start[row]..self.counts.row_start[row + 1]
+        self.counts.rows.row_start[row]..self.counts.rows.row_start[row + 1]
     }
 
     /// The `(next, count)` pairs counted after `context`, sorted by `next`.
     pub fn context_counts(&self, context: &[u32]) -> Vec<(u32, u32)> {
         self.row_of(context).map_or_else(Vec::new, |row| {
             let range = self.row_range(row);
-            self.counts.next_ids[range.clone()]
+            self.counts.rows.next_ids[range.clone()]
                 .iter()
                 .copied()
-                .zip(self.counts.next_counts[range].iter().copied())
+                .zip(self.counts.rows.next_counts[range].iter().copied())
                 .collect()
         })
     }
 
     /// How many predictions `context` made in the corpus (the row total before smoothing).
     pub fn context_total(&self, context: &[u32]) -> u64 {
-        self.row_of(context).map_or(0, |row| self.counts.row_totals[row])
+        self.row_of(context).map_or(0, |row| self.counts.rows.row_totals[row])
     }
 
     /// How many pairs start with `prev` (bigram models).
@@ -478,8 +469,8 @@ impl NgramModel {
     /// How often `next` follows the context of `row`.
     fn count_in_row(&self, row: usize, next: u32) -> u32 {
         let range = self.row_range(row);
-        match self.counts.next_ids[range.clone()].binary_search(&next) {
-            Ok(at) => self.counts.next_counts[range.start + at],
+        match self.counts.rows.next_ids[range.clone()].binary_search(&next) {
+            Ok(at) => self.counts.rows.next_counts[range.start + at],
             Err(_) => 0,
         }
     }
@@ -488,8 +479,8 @@ impl NgramModel {
     pub fn heap_bytes(&self) -> usize {
         let c = &self.counts;
         let vocab: usize = c.vocab.tokens().iter().map(|t| 2 * t.capacity() + 48).sum();
-        let rows = c.contexts.capacity() * 16 + c.row_start.capacity() * 8 + c.row_totals.capacity() * 8;
-        let pairs = (c.next_ids.capacity() + c.next_counts.capacity() + c.next_cumulative.capacity()) * 4;
+        let rows = c.rows.contexts.capacity() * 16 + c.rows.row_start.capacity() * 8 + c.rows.row_totals.capacity() * 8;
+        let pairs = (c.rows.next_ids.capacity() + c.rows.next_counts.capacity() + c.rows.next_cumulative.capacity()) * 4;
         let cache = self.cdf_cache.borrow().runs * 24;
         vocab + rows + pairs + cache
     }
@@ -500,13 +491,13 @@ impl NgramModel {
     pub fn fill_row(&self, context: &[u32], out: &mut [f64]) {
         let v = self.counts.vocab.len() as f64;
         let row = self.row_of(context);
-        let total = row.map_or(0, |r| self.counts.row_totals[r]);
+        let total = row.map_or(0, |r| self.counts.rows.row_totals[r]);
         // add k to every count (Laplace when k = 1), then divide by the row's sum
         let denominator = total as f64 + self.smoothing * v;
         out.fill(self.smoothing / denominator);
         if let Some(row) = row {
             let range = self.row_range(row);
-            for (&next, &count) in self.counts.next_ids[range.clone()].iter().zip(&self.counts.next_counts[range]) {
+            for (&next, &count) in self.counts.rows.next_ids[range.clone()].iter().zip(&self.counts.rows.next_counts[range]) {
                 out[next as usize] = (f64::from(count) + self.smoothing) / denominator;
             }
         }
@@ -572,7 +563,7 @@ impl NgramModel {
     /// How often each token was predicted (appeared as the next token), over all contexts.
     pub fn next_totals(&self) -> Vec<f64> {
         let mut out = vec![0.0; self.counts.vocab.len()];
-        for (&next, &count) in self.counts.next_ids.iter().zip(&self.counts.next_counts) {
+        for (&next, &count) in self.counts.rows.next_ids.iter().zip(&self.counts.rows.next_counts) {
             out[next as usize] += f64::from(count);
         }
         out
@@ -580,16 +571,16 @@ impl NgramModel {
 
     /// The `limit` contexts that made the most predictions, most first (ties: in key order), with their totals.
     pub fn top_contexts(&self, limit: usize) -> Vec<(Vec<u32>, u64)> {
-        let mut rows: Vec<usize> = (0..self.counts.contexts.len()).collect();
-        rows.sort_by(|&a, &b| self.counts.row_totals[b].cmp(&self.counts.row_totals[a]).then(a.cmp(&b)));
+        let mut rows: Vec<usize> = (0..self.counts.rows.contexts.len()).collect();
+        rows.sort_by(|&a, &b| self.counts.rows.row_totals[b].cmp(&self.counts.rows.row_totals[a]).then(a.cmp(&b)));
         rows.truncate(limit);
         let c = self.counts.order - 1;
         rows.into_iter()
             .map(|r| {
-                let key = self.counts.contexts[r];
+                let key = self.counts.rows.contexts[r];
                 let bits = self.counts.bits;
                 let ids = (0..c).map(|i| ((key >> (bits * (c - 1 - i))) & ((1 << bits) - 1)) as u32).collect();
-                (ids, self.counts.row_totals[r])
+                (ids, self.counts.rows.row_totals[r])
             })
             .collect()
     }
@@ -639,9 +630,9 @@ impl NgramModel {
     pub fn loss(&self) -> f64 {
         let v = self.counts.vocab.len() as f64;
         let mut total = 0.0;
-        for (row, &row_total) in self.counts.row_totals.iter().enumerate() {
+        for (row, &row_total) in self.counts.rows.row_totals.iter().enumerate() {
             let denominator = row_total as f64 + self.smoothing * v;
-            for &count in &self.counts.next_counts[self.row_range(row)] {
+            for &count in &self.counts.rows.next_counts[self.row_range(row)] {
                 total -= f64::from(count) * ((f64::from(count) + self.smoothing) / denominator).ln();
             }
         }
@@ -692,7 +683,7 @@ impl NgramModel {
             for window in ids.windows(order) {
                 let (context, next) = window.split_at(order - 1);
                 seen.push(
-                    self.row_of(context).map_or((0, 0), |r| (self.counts.row_totals[r], self.count_in_row(r, next[0]))),
+                    self.row_of(context).map_or((0, 0), |r| (self.counts.rows.row_totals[r], self.count_in_row(r, next[0]))),
                 );
             }
         }
@@ -755,12 +746,12 @@ impl LanguageModel for NgramModel {
         }
         // the row as numpy holds it: k / (T + k·V) everywhere, (count + k) / (T + k·V) where counted
         let v = self.counts.vocab.len();
-        let total = row.map_or(0, |r| self.counts.row_totals[r]);
+        let total = row.map_or(0, |r| self.counts.rows.row_totals[r]);
         let denominator = total as f64 + self.smoothing * v as f64;
         let range = row.map_or(0..0, |r| self.row_range(r));
-        let entries = self.counts.next_ids[range.clone()]
+        let entries = self.counts.rows.next_ids[range.clone()]
             .iter()
-            .zip(&self.counts.next_counts[range])
+            .zip(&self.counts.rows.next_counts[range])
             .map(|(&next, &count)| (next as usize, (f64::from(count) + self.smoothing) / denominator));
         let cdf = Rc::new(RunCdf::new(v, self.smoothing / denominator, entries));
         let mut cache = self.cdf_cache.borrow_mut();
@@ -779,7 +770,7 @@ impl LanguageModel for NgramModel {
         // P(j) = (count_j + k) / (T + k·V): split [0, T + k·V) into the counts' part [0, T) and k·V of background
         let v = self.counts.vocab.len();
         let row = self.row_of(context);
-        let total = row.map_or(0, |r| self.counts.row_totals[r]) as f64;
+        let total = row.map_or(0, |r| self.counts.rows.row_totals[r]) as f64;
         let x = uniform * (total + self.smoothing * v as f64);
         if !x.is_finite() || total + self.smoothing * v as f64 <= 0.0 {
             return None;
@@ -787,8 +778,8 @@ impl LanguageModel for NgramModel {
         if let Some(row) = row.filter(|_| x < total) {
             // the first next whose running count exceeds x
             let range = self.row_range(row);
-            let at = self.counts.next_cumulative[range.clone()].partition_point(|&c| f64::from(c) <= x);
-            return Some(self.counts.next_ids[range.start + at.min(range.len() - 1)]);
+            let at = self.counts.rows.next_cumulative[range.clone()].partition_point(|&c| f64::from(c) <= x);
+            return Some(self.counts.rows.next_ids[range.start + at.min(range.len() - 1)]);
         }
         Some((((x - total) / self.smoothing) as usize).min(v - 1) as u32)
     }
