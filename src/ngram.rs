@@ -480,7 +480,8 @@ impl NgramModel {
         let c = &self.counts;
         let vocab: usize = c.vocab.tokens().iter().map(|t| 2 * t.capacity() + 48).sum();
         let rows = c.rows.contexts.capacity() * 16 + c.rows.row_start.capacity() * 8 + c.rows.row_totals.capacity() * 8;
-        let pairs = (c.rows.next_ids.capacity() + c.rows.next_counts.capacity() + c.rows.next_cumulative.capacity()) * 4;
+        let pairs =
+            (c.rows.next_ids.capacity() + c.rows.next_counts.capacity() + c.rows.next_cumulative.capacity()) * 4;
         let cache = self.cdf_cache.borrow().runs * 24;
         vocab + rows + pairs + cache
     }
@@ -497,7 +498,9 @@ impl NgramModel {
         out.fill(self.smoothing / denominator);
         if let Some(row) = row {
             let range = self.row_range(row);
-            for (&next, &count) in self.counts.rows.next_ids[range.clone()].iter().zip(&self.counts.rows.next_counts[range]) {
+            for (&next, &count) in
+                self.counts.rows.next_ids[range.clone()].iter().zip(&self.counts.rows.next_counts[range])
+            {
                 out[next as usize] = (f64::from(count) + self.smoothing) / denominator;
             }
         }
@@ -683,7 +686,8 @@ impl NgramModel {
             for window in ids.windows(order) {
                 let (context, next) = window.split_at(order - 1);
                 seen.push(
-                    self.row_of(context).map_or((0, 0), |r| (self.counts.rows.row_totals[r], self.count_in_row(r, next[0]))),
+                    self.row_of(context)
+                        .map_or((0, 0), |r| (self.counts.rows.row_totals[r], self.count_in_row(r, next[0]))),
                 );
             }
         }
