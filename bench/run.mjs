@@ -451,3 +451,6 @@ function printPage(report) {
 }
 
 main();
+
+// the tiny transformer: native and wasm side by side (its own script, same flags)
+execFileSync(process.execPath, [join(bench, 'gpt.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -2,7 +2,8 @@
 //! training, next to the best n-gram's validation loss on the same data (char tokens, stream mode).
 //!
 //! Run with: cargo run --release --features gpt --example gpt_bench [-- --quick | --steps N [--val] | --kernels]
-//! [--lr RATE] [--data DIR]
+//! [--lr RATE] [--data DIR] [--d WIDTH] [--marks 10,30,60] [--json]
+//! (`--json` ends with one JSON line for bench/gpt.mjs, which runs the wasm build side by side.)
 //! (`DIR` holds `train.txt` and `val.txt`; the default is `../shared/data/names` beside the crate.)
 
 #[cfg(feature = "gpt")]
@@ -55,6 +56,9 @@ fn main() {
     if let Some(lr) = args.iter().position(|a| a == "--lr").and_then(|i| args.get(i + 1)?.parse::<f32>().ok()) {
         options.learning_rate = lr;
     }
+    if let Some(d) = args.iter().position(|a| a == "--d").and_then(|i| args.get(i + 1)?.parse::<usize>().ok()) {
+        options.d_model = d;
+    }
     let mut model = TinyGpt::new(&train, &options).expect("model");
     println!(
         "tiny GPT: d = {}, {} layers, {} heads, context {}, batch {}, lr {}, {} parameters, vocab {}",
@@ -78,10 +82,15 @@ fn main() {
         }
         return;
     }
-    let marks: &[u64] = if quick { &[2, 5, 10] } else { &[10, 30, 60] };
+    let marks: Vec<u64> = match args.iter().position(|a| a == "--marks").and_then(|i| args.get(i + 1)) {
+        Some(list) => list.split(',').filter_map(|m| m.parse().ok()).collect(),
+        None if quick => vec![2, 5, 10],
+        None => vec![10, 30, 60],
+    };
+    let mut curve = Vec::new();
     let mut trained = Duration::ZERO;
     let mut steps = 0u64;
-    for &mark in marks {
+    for &mark in &marks {
         let mark = Duration::from_secs(mark);
         let mut last = f64::NAN;
         while trained < mark {
@@ -100,6 +109,16 @@ fn main() {
             loss - best.0,
             best.1,
             start.elapsed().as_secs_f64()
+        );
+        curve.push(format!("[{:.3},{steps},{loss:.6}]", trained.as_secs_f64()));
+    }
+    if args.iter().any(|a| a == "--json") {
+        println!(
+            "{{\"impl\":\"native\",\"d\":{},\"parameters\":{},\"steps_per_s\":{:.2},\"curve\":[{}]}}",
+            options.d_model,
+            model.parameters(),
+            steps as f64 / trained.as_secs_f64(),
+            curve.join(",")
         );
     }
 }
