@@ -1,6 +1,7 @@
 // The page's side of the background worker: numbered requests, replies matched to them, and a fresh worker when the
 // old one fails (an error event or a wasm trap) or when a job must be cancelled for real.
 import * as views from './views.js';
+import { current, isTrap, renewingCore, reportTrap, trapPoint } from './core.js';
 
 /** Thrown into pending requests when their worker is gone (crashed, or terminated to cancel). */
 export class WorkerGone extends Error {}
@@ -114,6 +115,19 @@ const sessions = new WeakMap();
 export function compute(store, name, ...args) {
   const model = store.model;
   if (model.remote) return model.call(name, args);
+  // a model of a replaced (or being replaced) instance answers nothing: the panels draw again for the new model
+  if (renewingCore() || !current(model)) throw new WorkerGone('the WebAssembly core is being restarted');
+  try {
+    trapPoint('compute');
+    return computeHere(store, model, name, args);
+  } catch (error) {
+    if (!isTrap(error)) throw error;
+    reportTrap(error); // the model panel renews the core and counts again; the text and settings stay
+    throw new WorkerGone('the WebAssembly core was restarted');
+  }
+}
+
+function computeHere(store, model, name, args) {
   switch (name) {
     case 'tokenizerView': return views.tokenizerView(model, store.counted ?? store.state.corpus, ...args);
     case 'stepReset': {

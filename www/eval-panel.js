@@ -2,6 +2,7 @@
 import { $, el, setError, messageOf } from './dom.js';
 import { four, short } from './numbers.js';
 import { countingOptions } from './model-panel.js';
+import { corpusTooLarge } from './limits.js';
 import { compute as ask, settle, WorkerGone } from './engine.js';
 import { ORDERS, KS } from './views.js';
 import { drawLossChart } from './chart.js';
@@ -31,8 +32,10 @@ export function createEvalPanel(store, { apply, engine }) {
     const id = ++run;
     const { state } = store;
     const counting = countingOptions(state);
-    $('eval-status').textContent = counting.error ? 'Fix Merges above to compare settings.' : '';
-    if (counting.error) return;
+    const tooLarge = counting.error ? '' : corpusTooLarge(state.corpus);
+    $('eval-status').textContent = counting.error ? 'Fix Merges above to compare settings.'
+      : tooLarge ? 'The corpus is above the size limit (see the message under it): nothing to compare.' : '';
+    if (counting.error || tooLarge) return; // a corpus the core would refuse is not sent to the worker
     if (engine.busySince() !== null) engine.restart('superseded'); // its answer would be stale anyway
     engine.request('grid', { corpus: state.corpus, options: counting.options, val: state.val }).then((answer) => {
       if (id !== run) return; // the settings changed meanwhile: a newer run is on its way

@@ -1,5 +1,5 @@
 // Part A, generation: seed, max length, temperature and top-k; one sample, or five from the same seed.
-import { randomSeed } from './pkg/gpt1_playground.js';
+import { core } from './core.js';
 import { compute, settle, WorkerGone } from './engine.js';
 import { $, el, fillChips, setError, messageOf } from './dom.js';
 import { parseSeed, parseMaxLen, parseTemperature, parseTopK } from './numbers.js';
@@ -56,7 +56,7 @@ export function createGeneratePanel(store) {
 
   /** Draws a fresh seed and shows it, so this sample can be reproduced later. */
   function resample() {
-    const seed = String(randomSeed());
+    const seed = String(core.randomSeed());
     $('seed').value = seed;
     store.set({ seed });
   }

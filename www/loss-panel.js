@@ -1,5 +1,5 @@
 // Part C, GPT-1's fine-tuning loss: L = L_task + λ·L_lm, with the numbers filled in and −ln p drawn.
-import { loss, combinedLoss } from './pkg/gpt1_playground.js';
+import { core } from './core.js';
 import { $, svg, setError, messageOf } from './dom.js';
 import { parseLambda, parseLmLoss, parseProbability, four, short } from './numbers.js';
 
@@ -54,8 +54,8 @@ export function createLossPanel(store) {
     let task;
     let total;
     try {
-      task = loss(probs, truth);
-      total = combinedLoss(task, lm, lambda.value);
+      task = core.loss(probs, truth);
+      total = core.combinedLoss(task, lm, lambda.value);
     } catch (error) {
       setError('lambda', messageOf(error));
       return;

@@ -1,8 +1,10 @@
 // Wires the panels to one store; the URL hash and localStorage follow every edit. Large corpora are counted by a
 // background worker (engine.js), the evaluation grid by a second one, so typing never waits for them.
 import init from './pkg/gpt1_playground.js';
-import { createStore, load, fromHash, save } from './state.js';
+import { createStore, load, readLink, applyLink, save, onStorageProblem } from './state.js';
 import { Engine } from './engine.js';
+import { keepModule, simulateTraps, coreGeneration, onTrap } from './core.js';
+import { createLinkBox } from './link-box.js';
 import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
@@ -16,8 +18,10 @@ import { setupToolbar } from './toolbar.js';
 // compiled once, shared with the workers: a new worker starts without fetching or compiling again
 const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url)));
 await init({ module_or_path: module });
+keepModule(module); // a trap on this thread is survived by a fresh instance of it
 
-const store = createStore(load());
+const opened = load();
+const store = createStore(opened.state);
 let modelPanel = null;
 let evalPanel = null;
 const engine = new Engine(module, { onCrash: (reason, givingUp) => modelPanel?.recover(reason, givingUp) });
@@ -28,6 +32,12 @@ evalPanel = createEvalPanel(store, { apply: modelPanel.apply, engine: evalEngine
 const panels = [modelPanel, createTokenizerPanel(store), createGeneratePanel(store), evalPanel,
   createEncodePanel(store), createLossPanel(store)];
 const stepper = createStepper(store, matrix);
+onTrap((error) => modelPanel.recoverTrap(error));
+onStorageProblem((message) => {
+  const slot = document.getElementById('storage-notice');
+  if (slot.textContent !== message) slot.textContent = message;
+  slot.hidden = !message;
+});
 
 /** Shows a state: its text in every control, then everything computed from it. */
 function show(state) {
@@ -37,11 +47,23 @@ function show(state) {
   store.notify(new Set(Object.keys(store.state)));
 }
 
+/** Takes the link's corpus after the user chose it (the controls first, then the model). */
+function useCorpus(corpus) {
+  document.getElementById('corpus').value = corpus;
+  store.set({ corpus });
+}
+const linkBox = createLinkBox({ use: useCorpus });
+
 show(store.state);
-// a link pasted into this tab's address bar changes only the hash: show its state
+linkBox.report(opened);
+// a link pasted into this tab's address bar changes only the hash: show its state (asking before its corpus
+// replaces the one on the page)
 window.addEventListener('hashchange', () => {
-  const state = fromHash();
-  if (state) show(state);
+  const link = readLink();
+  if (!link) return; // an in-page anchor, not a state
+  const applied = applyLink(store.state, link, true);
+  show(applied.state);
+  linkBox.report(applied);
 });
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
 
@@ -51,6 +73,9 @@ if (new URLSearchParams(location.search).has('test')) {
     crashWorker: () => engine.post('crash'),
     crashEvalWorker: () => evalEngine.post('crash'),
     workerGeneration: () => engine.generation,
+    /** The next `count` wasm calls at `site` ('build': counting on the page, 'compute': a panel's question) trap. */
+    trap: (site = 'build', count = 1) => simulateTraps(site, count),
+    coreGeneration: () => coreGeneration,
   };
 }
 document.documentElement.dataset.ready = 'true';

@@ -1,5 +1,6 @@
 // Part A, first half: the corpus, smoothing, order and tokenizer controls own the model; the vocabulary and its statistics.
-import { NgramModel } from './pkg/gpt1_playground.js';
+import { core, current, release, isTrap, renewCore, renewingCore, trapPoint } from './core.js';
+import { corpusTooLarge, pasteTooLarge } from './limits.js';
 import { $, fillChips, setError, messageOf } from './dom.js';
 import { parseSmoothing, parseMerges, short, four } from './numbers.js';
 import { RemoteModel, WorkerGone } from './engine.js';
@@ -39,6 +40,7 @@ export function createModelPanel(store, engine) {
   let inflight = null; // the build the worker is working on: { seq, started }
   let queued = null; // the newest build waiting for the worker (a newer one replaces it: supersede)
   let editStart = null; // when the corpus edit the page is catching up with was typed
+  let traps = 0; // traps on this thread since the last model counted here (the retry after one is made once)
 
   function setStatus(busy, text) {
     status.dataset.state = busy ? 'busy' : 'idle';
@@ -48,7 +50,7 @@ export function createModelPanel(store, engine) {
   /** A model is ready: it becomes the page's, and every panel draws it. */
   function accept(model, key, text, matrix) {
     setError('corpus', '');
-    if (store.model !== model) store.model?.free(); // the old model lives in wasm memory until freed
+    if (store.model !== model) release(store.model); // the old model lives in wasm memory until freed
     store.model = model;
     store.counted = text;
     store.matrixView = matrix;
@@ -71,6 +73,15 @@ export function createModelPanel(store, engine) {
     setError('smoothing', k.error);
     setError('merges', counting.error);
     if (k.error || counting.error) return;
+    // checked before the text goes anywhere: a corpus the core would refuse is not sent to it
+    const tooLarge = corpusTooLarge(state.corpus);
+    if (tooLarge) {
+      ++seq; // whatever is on its way is stale
+      queued = null;
+      setError('corpus', tooLarge);
+      setStatus(false, '');
+      return;
+    }
     const key = JSON.stringify([state.corpus, counting.options]);
     const id = ++seq;
     if (state.corpus.length >= WORKER_ABOVE) {
@@ -80,19 +91,33 @@ export function createModelPanel(store, engine) {
       return;
     }
     queued = null; // a small corpus is counted here and now: whatever the worker is doing is stale
+    if (renewingCore()) return; // the core is being replaced after a trap: recoverTrap counts again when it is ready
     let model;
     const started = performance.now();
     try {
+      trapPoint('build');
       // a new k alone reuses the counts; anything else counts the corpus again
-      model = counted === key && store.model && !store.model.remote
+      model = counted === key && current(store.model)
         ? store.model.withSmoothing(k.value)
-        : new NgramModel(state.corpus, { smoothing: k.value, ...counting.options });
+        : new core.NgramModel(state.corpus, { smoothing: k.value, ...counting.options });
     } catch (error) {
+      if (isTrap(error)) {
+        recoverTrap(error);
+        return;
+      }
       setError('corpus', `${messageOf(error)}. The page still shows the last model that worked.`);
       setStatus(false, '');
       return;
     }
-    const matrix = matrixView(model);
+    let matrix;
+    try {
+      matrix = matrixView(model);
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      recoverTrap(error);
+      return;
+    }
+    traps = 0;
     setStatus(false, '');
     status.dataset.last = counted === key ? 'smooth here' : 'count here';
     status.dataset.ms = String(performance.now() - started);
@@ -153,6 +178,36 @@ export function createModelPanel(store, engine) {
     if (store.model?.remote || queued || store.state.corpus.length >= WORKER_ABOVE) rebuild();
   }
 
+  /**
+   * A trap on this thread (while counting here, or a panel's question): the instance may be broken, so a fresh one
+   * is made from the compiled module and the corpus counted again, once; a second trap in a row is reported and the
+   * page waits for the next edit. The text and settings are never touched.
+   */
+  async function recoverTrap(error) {
+    if (renewingCore()) return; // one renewal at a time; it counts again when done
+    traps += 1;
+    const again = traps > 1;
+    const slot = $('worker-error');
+    slot.hidden = false;
+    slot.textContent = `The WebAssembly core stopped (${error.message}) and is being restarted. Your text and settings are kept.`;
+    counted = null; // nothing the old instance made is reused
+    try {
+      await renewCore();
+    } catch (failure) {
+      slot.textContent = `The WebAssembly core stopped (${error.message}) and could not be restarted (${messageOf(failure)}). `
+        + 'Your text and settings are kept; reload the page to try again.';
+      return;
+    }
+    if (again) {
+      slot.textContent = `The WebAssembly core stopped again (${error.message}) while counting this corpus, and was `
+        + 'restarted. Your text and settings are kept; edit the corpus or reload the page to try again.';
+      traps = 0;
+      return;
+    }
+    slot.textContent = `The WebAssembly core stopped (${error.message}) and was restarted. Your text and settings are kept.`;
+    rebuild(); // the retry: the same text, counted by the fresh instance
+  }
+
   function showVocab() {
     const model = store.model;
     const vocab = model.vocab;
@@ -184,6 +239,15 @@ export function createModelPanel(store, engine) {
     $('merges-field').hidden = tok !== 'bpe';
   }
 
+  // a paste or drop past the limit never reaches the box (laying out 50 MB freezes a browser for many seconds)
+  const refuse = (event, text) => {
+    const message = pasteTooLarge(corpus, text);
+    if (!message) return;
+    event.preventDefault();
+    setError('corpus', message);
+  };
+  corpus.addEventListener('paste', (event) => refuse(event, event.clipboardData?.getData('text/plain') ?? ''));
+  corpus.addEventListener('drop', (event) => refuse(event, event.dataTransfer?.getData('text/plain') ?? ''));
   corpus.addEventListener('input', () => {
     editStart = performance.now();
     performance.mark('edit');
@@ -215,6 +279,7 @@ export function createModelPanel(store, engine) {
     fill,
     rebuild,
     recover,
+    recoverTrap,
     /** Sets order and k from elsewhere (the evaluation panel's "Apply best"): controls first, then the model. */
     apply({ order, k }) {
       selects.order.value = order;

@@ -1,4 +1,5 @@
 // The page's whole state as strings (exactly what the user typed), kept in the URL hash and in localStorage.
+import { corpusTooLarge } from './limits.js';
 
 export const LESSON_CORPUS = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
 
@@ -34,69 +35,171 @@ export const TASKS = ['classification', 'entailment', 'similarity', 'multipleCho
 export const ORDERS = ['1', '2', '3', '4', '5', '6'];
 export const TOKENIZERS = ['word', 'char', 'bpe'];
 export const BOUNDARIES = ['lines', 'stream'];
+// What a link (or the saved state) may hold in each key: the menus only their options, text at most so many
+// characters. The page writes at most these into a link, and a link's value past them is ignored, not truncated.
+const CHOICES = {
+  order: ORDERS, tok: TOKENIZERS, bounds: BOUNDARIES, task: TASKS, label: ['positive', 'negative'],
+  lmmode: ['typed', 'model'],
+};
+// A corpus longer than this stays out of the link (browsers cap addresses near 2 MB, and encoding megabytes on every
+// save would stall typing); it is kept in localStorage, and a link without a corpus takes the stored one.
+export const LINK_MAX = 100000;
+const LONG_TEXT = new Set(['corpus', 'val', 'seg', 'text', 'premise', 'hypothesis', 'a', 'b', 'context', 'answers']);
+/** The most characters a link may carry in `key`. */
+export const linkMax = (key) => (key === 'val' ? 500000 : LONG_TEXT.has(key) ? LINK_MAX : 1000);
+/** A state part of the address longer than this is not read at all. */
+export const HASH_MAX = 2000000;
 const STORAGE_KEY = 'gpt1-playground/state';
 
-/** Keeps only known keys with string values, filling the rest from the defaults. */
-function complete(partial) {
-  const state = { ...DEFAULTS };
+/** A value as a notice quotes it: short, on one line. */
+const quote = (value) => `“${value.length > 24 ? `${value.slice(0, 24)}…` : value}”`.replace(/\s+/g, ' ');
+
+/** Why `value` cannot be `key`'s, or '' when it can. */
+function invalid(key, value, max = linkMax(key)) {
+  if (typeof value !== 'string') return `${key} is not text`;
+  if (value.length > max) return `${key} is ${value.length.toLocaleString('en-US')} characters long, above the ${max.toLocaleString('en-US')} a link may carry`;
+  const choices = CHOICES[key];
+  if (choices && !choices.includes(value)) return `${key} ${quote(value)} is not one of ${choices.join(', ')}`;
+  return '';
+}
+
+/** Keeps only known keys whose values are valid, filling the rest from `base`. */
+function complete(partial, base = DEFAULTS) {
+  const state = { ...base };
   for (const key of Object.keys(DEFAULTS)) {
-    if (typeof partial[key] === 'string') state[key] = partial[key];
+    if (Object.hasOwn(partial, key) && !invalid(key, partial[key], Infinity)) state[key] = partial[key];
   }
-  if (!TASKS.includes(state.task)) state.task = DEFAULTS.task;
-  if (!['positive', 'negative'].includes(state.label)) state.label = DEFAULTS.label;
-  if (!['typed', 'model'].includes(state.lmmode)) state.lmmode = DEFAULTS.lmmode;
-  // the choices made with menus can only hold their options; typed fields keep whatever was typed
-  if (!ORDERS.includes(state.order)) state.order = DEFAULTS.order;
-  if (!TOKENIZERS.includes(state.tok)) state.tok = DEFAULTS.tok;
-  if (!BOUNDARIES.includes(state.bounds)) state.bounds = DEFAULTS.bounds;
   return state;
 }
 
-/** The state a link carries, or null when its hash holds none. */
-export function fromHash(hash = location.hash) {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const found = {};
-  for (const key of Object.keys(DEFAULTS)) if (params.has(key)) found[key] = params.get(key);
-  return Object.keys(found).length ? complete(found) : null;
+/** application/x-www-form-urlencoded decoding that throws on bad percent-encoding (URLSearchParams would not say). */
+const decode = (text) => decodeURIComponent(text.replace(/\+/g, ' '));
+
+/**
+ * What a link's hash says, field by field: { fields, problems }, where `fields` holds only the valid known keys and
+ * `problems` says in plain words what was ignored. Null for a hash that is no state (empty, or an in-page anchor).
+ */
+export function readLink(hash = location.hash) {
+  const raw = hash.replace(/^#/, '');
+  if (!raw.includes('=')) return null;
+  const fields = {};
+  const problems = [];
+  if (raw.length > HASH_MAX) {
+    problems.push(`the link's settings are ${raw.length.toLocaleString('en-US')} characters long, above the ${HASH_MAX.toLocaleString('en-US')} the page reads`);
+    return { fields, problems };
+  }
+  const unknown = [];
+  const seen = new Set();
+  const repeated = new Set();
+  for (const part of raw.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    let key;
+    let value;
+    try {
+      key = decode(eq < 0 ? part : part.slice(0, eq));
+      value = eq < 0 ? '' : decode(part.slice(eq + 1));
+    } catch {
+      problems.push(`${quote(part)} is not properly encoded`);
+      continue;
+    }
+    if (!Object.hasOwn(DEFAULTS, key)) {
+      unknown.push(quote(key));
+      continue;
+    }
+    if (seen.has(key)) repeated.add(key);
+    seen.add(key);
+    const why = invalid(key, value);
+    if (why) problems.push(why);
+    else fields[key] = value;
+  }
+  for (const key of repeated) {
+    delete fields[key];
+    problems.push(`${key} appears more than once`);
+  }
+  if (unknown.length) {
+    const names = unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ');
+    problems.push(`unknown setting${unknown.length > 1 ? 's' : ''} ${names}`);
+  }
+  return { fields, problems };
 }
 
-function fromStorage() {
+/** The state saved in this browser, or null (none, storage disabled, or damaged). */
+export function fromStorage() {
   try {
     const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
-    return saved && typeof saved === 'object' ? complete(saved) : null;
+    return saved && typeof saved === 'object' && !Array.isArray(saved) ? complete(saved) : null;
   } catch {
     return null; // storage disabled or damaged: start from the lesson
   }
 }
 
-// A corpus longer than this stays out of the link (browsers cap addresses near 2 MB, and encoding megabytes on every
-// save would stall typing); it is kept in localStorage, and a link without a corpus takes the stored one.
-export const LINK_MAX = 100000;
-
-/** A link's state first, else the last session's, else the lesson's. */
-export function load() {
-  const linked = fromHash();
-  const stored = fromStorage();
-  if (linked && !new URLSearchParams(location.hash.replace(/^#/, '')).has('corpus') && stored) linked.corpus = stored.corpus;
-  return linked ?? stored ?? { ...DEFAULTS };
+/**
+ * A link applied over a state: { state, problems, question }. The link's valid fields replace the state's; its
+ * corpus replaces a different saved one only after asking — `question` is then the link's corpus, and `state`
+ * keeps the saved one until the user chooses.
+ */
+export function applyLink(base, link, saved) {
+  const state = { ...base, ...link.fields };
+  let question = null;
+  if (Object.hasOwn(link.fields, 'corpus') && saved && link.fields.corpus !== base.corpus) {
+    question = link.fields.corpus;
+    state.corpus = base.corpus;
+  }
+  return { state, problems: link.problems, question };
 }
 
-/** The hash that reproduces `state` (everything after '#'; a corpus over LINK_MAX characters is left out). */
+/** What the page opens with: the saved state (else the lesson's) with a link's valid fields over it. */
+export function load() {
+  const stored = fromStorage();
+  lastStoredCorpus = stored?.corpus ?? null;
+  const base = stored ?? { ...DEFAULTS };
+  const link = readLink();
+  return link ? applyLink(base, link, stored !== null) : { state: base, problems: [], question: null };
+}
+
+/** The hash that reproduces `state` (everything after '#'; a value longer than a link may carry is left out). */
 export function toHash(state) {
-  const entries = Object.entries(state).filter(([key, value]) => key !== 'corpus' || value.length <= LINK_MAX);
+  const entries = Object.entries(state).filter(([key, value]) => value.length <= linkMax(key));
   return new URLSearchParams(entries).toString();
 }
+
+let lastStoredCorpus = null; // the corpus localStorage holds
+let tooLong = Infinity; // a corpus this long or longer did not fit in localStorage
+let reportStorage = () => {};
+
+/** `fn(message)` hears when localStorage cannot keep the state (message) or can again (''). */
+export function onStorageProblem(fn) { reportStorage = fn; }
 
 /** Writes the state into the address bar (without a history entry) and into localStorage, now. */
 function write(state) {
   try {
     history.replaceState(null, '', `#${toHash(state)}`);
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
   } catch {
-    // private mode, full storage or a browser limiting replaceState: the next save tries again
+    // a browser limiting replaceState: the next save tries again
+  }
+  const fits = state.corpus.length < tooLong && !corpusTooLarge(state.corpus);
+  try {
+    if (fits) {
+      try {
+        localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+        lastStoredCorpus = state.corpus;
+        reportStorage('');
+        return;
+      } catch (error) {
+        if (error?.name !== 'QuotaExceededError') throw error;
+        tooLong = state.corpus.length;
+      }
+    }
+    // the corpus does not fit: keep the settings, with the last corpus that did
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...state, corpus: lastStoredCorpus ?? DEFAULTS.corpus }));
+    reportStorage(`This corpus (${state.corpus.length.toLocaleString('en-US')} characters) is too large for this browser's `
+      + 'storage: your settings are saved, but a reload brings back the last corpus that fitted. Keep a copy of it.');
+  } catch {
+    reportStorage('This browser does not let the page save anything (private mode, storage disabled or full): '
+      + 'a reload starts over. Copy the link to keep your settings.');
   }
 }
-
 // Browsers limit how often replaceState may be called (Safari throws past 100 calls in 30 s), so a burst of
 // keystrokes is saved at most every SAVE_GAP ms: the first edit at once, the last one when the burst ends.
 const SAVE_GAP = 350;

@@ -1,6 +1,7 @@
 // What the panels show, computed from a model as plain data (arrays, typed arrays, strings): no DOM here. The same
 // functions run on the main thread for a small corpus and inside the worker for a large one, so both paths agree.
-import { NgramModel, Sampler, encode, generate, generateMany } from './pkg/gpt1_playground.js';
+// A trap (WebAssembly.RuntimeError) is never turned into a message here: it goes up, so the instance is replaced.
+import { core, isTrap } from './core.js';
 
 export const TABLE_MAX = 40; // rows/columns the accessible table holds
 export const CANVAS_MAX = 200; // rows/columns the canvas heatmap draws
@@ -101,15 +102,16 @@ export function encodeView(model, task, input, fields) {
     checks[id] = words.map((w) => [w, known.has(w)]);
   }
   try {
-    return { checks, sequences: encode(model, task, input) };
+    return { checks, sequences: core.encode(model, task, input) };
   } catch (error) {
+    if (isTrap(error)) throw error;
     return { checks, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
 /** One sample (and, when asked, five from the same seed). */
 export function generateView(model, options, samples) {
-  return { tokens: generate(model, options), samples: samples ? generateMany(model, 5, options) : null };
+  return { tokens: core.generate(model, options), samples: samples ? core.generateMany(model, 5, options) : null };
 }
 
 /** The model's loss on the validation text, or the error it gives. */
@@ -117,6 +119,7 @@ export function currentView(model, val) {
   try {
     return { train: model.loss(), val: model.loss(val) };
   } catch (error) {
+    if (isTrap(error)) throw error;
     return { train: model.loss(), error: error instanceof Error ? error.message : String(error) };
   }
 }
@@ -134,7 +137,7 @@ export function nextContext(model, tokens) {
 export class StepSession {
   constructor(model, options) {
     this.model = model;
-    this.sampler = new Sampler(model, options);
+    this.sampler = new core.Sampler(model, options);
   }
 
   /** Whether the corpus has this context (else its row is uniform). */
@@ -177,8 +180,9 @@ export function grid(corpus, options, val) {
     let valRow = KS.map(() => NaN);
     let model = null;
     try {
-      model = new NgramModel(corpus, { ...options, order, smoothing: 1 });
+      model = new core.NgramModel(corpus, { ...options, order, smoothing: 1 });
     } catch (error) {
+      if (isTrap(error)) throw error;
       skipped.push(`order ${order}: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (model) {
@@ -191,6 +195,7 @@ export function grid(corpus, options, val) {
         try {
           valRow = Array.from(model.losses(val, KS));
         } catch (error) {
+          if (isTrap(error)) throw error;
           valError = error instanceof Error ? error.message : String(error); // the same tokens fail at every order
         }
       }

@@ -1,0 +1,51 @@
+// The page's limits, checked before text goes anywhere (the model, the workers, the link, localStorage).
+
+/** The core refuses texts above this many bytes of UTF-8 (its TooLarge error); the page checks first. */
+export const CORPUS_MAX_BYTES = 33554432;
+
+let measured = { text: '', bytes: 0 };
+
+/** Bytes of `text` in UTF-8, without encoding it (remembered for the last text: a long corpus is measured once). */
+export function utf8Bytes(text) {
+  if (text === measured.text) return measured.bytes;
+  let bytes = text.length; // one byte per UTF-16 unit at least
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 units
+      i += 1;
+    } else bytes += 2; // 3 bytes (a lone surrogate becomes U+FFFD, also 3)
+  }
+  measured = { text, bytes };
+  return bytes;
+}
+
+export const grouped = (n) => n.toLocaleString('en-US');
+
+/** Whether a text certainly fits without measuring it: at most 3 bytes of UTF-8 per UTF-16 unit. */
+const surelyFits = (length) => length <= CORPUS_MAX_BYTES / 3;
+
+/**
+ * The message for pasting (or dropping) `pasted` over the selection of a text field, when the result would be
+ * above the limit; '' otherwise. A browser takes tens of seconds to lay out a text field holding 50 MB, so such a
+ * paste is refused before it reaches the field (the field keeps the text it had).
+ */
+export function pasteTooLarge(field, pasted) {
+  const { value, selectionStart: start, selectionEnd: end } = field;
+  if (surelyFits(value.length - (end - start) + pasted.length)) return '';
+  const bytes = utf8Bytes(value.slice(0, start)) + utf8Bytes(pasted) + utf8Bytes(value.slice(end));
+  if (bytes <= CORPUS_MAX_BYTES) return '';
+  return `That paste would make the corpus ${grouped(bytes)} bytes of UTF-8, above the limit of `
+    + `${grouped(CORPUS_MAX_BYTES)} (32 MiB), so it was not pasted: the box keeps your text as it was.`;
+}
+
+/** The inline message for a corpus the core would refuse, or '' when it fits. */
+export function corpusTooLarge(text) {
+  if (surelyFits(text.length)) return '';
+  const bytes = utf8Bytes(text);
+  if (bytes <= CORPUS_MAX_BYTES) return '';
+  return `The corpus is ${grouped(bytes)} bytes of UTF-8, above the limit of ${grouped(CORPUS_MAX_BYTES)} (32 MiB). `
+    + 'It stays in the box but is not counted, saved or put in the link; the page still shows the last model that worked.';
+}
