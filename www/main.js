@@ -14,6 +14,7 @@ import { createEvalPanel } from './eval-panel.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
+import { createGptPanel } from './gpt-panel.js';
 
 // compiled once, shared with the workers: a new worker starts without fetching or compiling again
 const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url)));
@@ -32,6 +33,7 @@ evalPanel = createEvalPanel(store, { apply: modelPanel.apply, engine: evalEngine
 const panels = [modelPanel, createTokenizerPanel(store), createGeneratePanel(store), evalPanel,
   createEncodePanel(store), createLossPanel(store)];
 const stepper = createStepper(store, matrix);
+createGptPanel(store); // Part D: its transformer module loads only when the section is opened
 onTrap((error) => modelPanel.recoverTrap(error));
 onStorageProblem((message) => {
   const slot = document.getElementById('storage-notice');
