@@ -1,0 +1,246 @@
+// Issue 8 on the page: a tiny GPT trained in a Web Worker. The transformer's module is fetched only once the section
+// is opened; training beats the bigram's validation loss; Pause, Resume and Reset; the attention heatmap is causal;
+// fine-tuning twice shows λ = 0.5 keeping the language model better than λ = 0 — with the numbers computed again
+// here, in Node, by the same wasm module on the same split.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { start, eventually } from './browser.mjs';
+
+const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
+api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_bg.wasm', import.meta.url)) });
+
+const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
+mkdirSync(SHOTS, { recursive: true });
+const TRANSFORMER = /gpt1_playground_gpt|gpt-api\.js|gpt-worker\.js/;
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+/** Opens the page recording every request (workers' too), console errors, page errors and foreign requests. */
+async function load(viewport = { width: 1280, height: 900 }) {
+  const context = await env.browser.newContext({ viewport });
+  context.setDefaultTimeout(15000);
+  const requests = [];
+  const problems = [];
+  const origin = new URL(env.url).origin;
+  context.on('request', (r) => {
+    requests.push(r.url());
+    const u = new URL(r.url());
+    if (u.origin !== origin && u.protocol !== 'data:' && u.protocol !== 'blob:') problems.push(`request: ${r.url()}`);
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(env.url);
+  await page.locator('html[data-ready="true"]').waitFor();
+  return { context, page, requests, problems };
+}
+
+const number = async (locator) => Number((await locator.textContent()).trim());
+const step = (page) => number(page.locator('#gpt-step'));
+
+/** Opens the lab and waits until the transformer's module was fetched. */
+async function openLab(page, requests) {
+  await page.locator('#gpt-lab > summary').click();
+  await eventually(() => assert.ok(requests.some((u) => /gpt1_playground_gpt_bg\.wasm/.test(u)), 'the wasm is fetched'), 10000);
+}
+
+/** Trains until the status says the run stopped at the “Stop after” limit. */
+async function trainTo(page, steps) {
+  await page.getByLabel('Stop after').fill(String(steps));
+  await page.locator('#part-d').getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await eventually(async () => assert.match(await page.locator('#gpt-status').textContent(), /^Finished/), 40000);
+  assert.equal(await step(page), steps);
+}
+
+test('the first load does not fetch the transformer; opened, it trains below the bigram; Pause, Resume, Reset', async () => {
+  const { context, page, requests, problems } = await load();
+  await page.waitForTimeout(300);
+  assert.deepEqual(requests.filter((u) => TRANSFORMER.test(u)), [], 'nothing of the transformer on the first load');
+  assert.equal(await page.locator('#gpt-lab').getAttribute('open'), null);
+
+  await openLab(page, requests);
+  await page.getByLabel('Stop after').fill('20000'); // long enough to pause it while it runs
+  await page.locator('#part-d').getByRole('button', { name: 'Train', exact: true }).click();
+  // the worker imports the API module over its own wasm
+  await eventually(() => assert.ok(requests.some((u) => /gpt-worker\.js/.test(u)) && requests.some((u) => /gpt-api\.js/.test(u))), 10000);
+  const bigram = page.locator('#gpt-baselines li[data-order="2"] .value');
+  await bigram.waitFor();
+  const bigramLoss = await number(bigram);
+  assert.ok(bigramLoss > 1 && bigramLoss < 3, `bigram line ${bigramLoss}`);
+  // trigram and 4-gram lines are there too, each the best over the four smoothing values
+  assert.equal(await page.locator('#gpt-baselines li').count(), 3);
+  assert.equal(await page.locator('#gpt-chart path.ref:not(.key)').count(), 3);
+  await eventually(async () => {
+    const val = await number(page.locator('#gpt-val-loss'));
+    assert.ok(val < bigramLoss, `validation ${val} < bigram ${bigramLoss} (step ${await step(page)})`);
+  }, 40000);
+  assert.ok((await page.locator('#gpt-chart path.series.val').getAttribute('d')).split('L').length > 2, 'a validation curve is drawn');
+
+  // samples appear while it trains
+  await eventually(async () => assert.ok(await page.locator('#gpt-samples li').count() === 3), 10000);
+  assert.match(await page.locator('#gpt-samples li').first().textContent(), /^\[START\]/);
+
+  // Pause: the step counter stops
+  await page.locator('#part-d').getByRole('button', { name: 'Pause', exact: true }).click();
+  await eventually(async () => assert.match(await page.locator('#gpt-status').textContent(), /^Paused at step \d+/), 10000);
+  const paused = await step(page);
+  await page.waitForTimeout(1200);
+  assert.equal(await step(page), paused, 'no steps while paused');
+  assert.equal(await page.locator('#part-d').getByRole('button', { name: 'Resume', exact: true }).isEnabled(), true);
+  // Resume goes on from there
+  await page.locator('#part-d').getByRole('button', { name: 'Resume', exact: true }).click();
+  await eventually(async () => assert.ok((await step(page)) > paused), 10000);
+  await page.locator('#part-d').getByRole('button', { name: 'Pause', exact: true }).click();
+  await eventually(async () => assert.match(await page.locator('#gpt-status').textContent(), /^Paused/), 10000);
+
+  // Reset: back to step 0, an empty chart; Train starts again from the same random weights
+  await page.locator('#part-d').getByRole('button', { name: 'Reset', exact: true }).click();
+  assert.equal(await step(page), 0);
+  assert.equal(await page.locator('#gpt-val-loss').textContent(), '—');
+  assert.equal(await page.locator('#gpt-chart path.series').count(), 0);
+  assert.equal(await page.locator('#part-d').getByRole('button', { name: 'Train', exact: true }).isEnabled(), true);
+  await trainTo(page, 50);
+
+  await context.close();
+  assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
+});
+
+test('the attention heatmap is T×T and causal, and explains a cell; the next-token table has a row per token', async () => {
+  const { context, page, requests, problems } = await load();
+  await openLab(page, requests);
+  await page.getByLabel('Model size').selectOption('small');
+  await trainTo(page, 100);
+  await page.getByLabel('Input line').fill('chai bahut garam hai');
+  const table = page.locator('#gpt-attention table');
+  await eventually(async () => assert.equal(await table.locator('tbody tr').count(), 5), 5000);
+  const T = 5; // [START] chai bahut garam hai
+  const cells = await table.locator('td[data-i]').evaluateAll((tds) => tds.map((td) => ({
+    i: Number(td.dataset.i), j: Number(td.dataset.j), w: td.dataset.w === undefined ? null : Number(td.dataset.w), text: td.textContent,
+  })));
+  assert.equal(cells.length, T * T);
+  for (const { i, j, w, text } of cells) {
+    if (j > i) assert.ok(w === null && text === '', `cell ${i},${j} above the diagonal is empty`);
+    else assert.ok(w >= 0 && w <= 1, `cell ${i},${j} holds a weight`);
+  }
+  for (let i = 0; i < T; i++) {
+    const sum = cells.filter((c) => c.i === i && c.w !== null).reduce((s, c) => s + c.w, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-4, `row ${i} sums to 1 (${sum})`);
+  }
+  assert.deepEqual(await table.locator('thead th[scope="col"]').allTextContents(), ['position ↓ attends to →', '[START]', 'chai', 'bahut', 'garam', 'hai']);
+  // layer 2, head 3 is another table; the keyboard walks the triangle and explains each cell
+  await page.getByLabel('Layer').selectOption('1');
+  await page.getByLabel('Head').selectOption('2');
+  await eventually(async () => assert.equal(await table.locator('caption').textContent(), 'Attention weights, layer 2, head 3'), 5000);
+  await table.locator('td[data-i="0"][data-j="0"]').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight'); // stays on the diagonal: the mask hides the future
+  const focused = await page.evaluate(() => [document.activeElement.dataset.i, document.activeElement.dataset.j]);
+  assert.deepEqual(focused, ['2', '2']);
+  assert.match(await page.locator('#gpt-cell-explain').textContent(), /^Position 2 \(“bahut”\) attends to position 2 \(“bahut”\) with weight 0\.\d{3}\./);
+  await table.locator('td[data-i="4"][data-j="1"]').hover();
+  assert.match(await page.locator('#gpt-cell-explain').textContent(), /^Position 4 \(“hai”\) attends to position 1 \(“chai”\) with weight/);
+  // the next-token distribution: one row per position, five tokens each, probabilities in order
+  const rows = page.locator('#gpt-next tbody tr');
+  assert.equal(await rows.count(), T);
+  const probs = (await rows.nth(1).locator('td').allTextContents()).slice(1).map((t) => Number(t.trim().split(' ').at(-1)));
+  assert.equal(probs.length, 5);
+  assert.deepEqual([...probs].sort((a, b) => b - a), probs);
+  // a word the corpus never had: an inline error naming it, the text kept
+  await page.getByLabel('Input line').fill('chai zzz hai');
+  await eventually(async () => assert.match(await page.locator('#gpt-line-error').textContent(), /“?zzz/), 5000);
+  assert.equal(await page.getByLabel('Input line').inputValue(), 'chai zzz hai');
+  assert.equal(await page.getByLabel('Input line').getAttribute('aria-invalid'), 'true');
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+/** The page's split and fine-tuning, in Node: what the page must show. */
+function expectedFineTune({ pre, steps, seed, lambda }) {
+  const { TinyGpt } = api;
+  const lines = readFileSync(new URL('../../www/data/chai-corpus.txt', import.meta.url), 'utf8').split('\n').filter((l) => l.trim());
+  const held = Math.round(lines.length / 10);
+  const val = lines.slice(-held).join('\n');
+  const labelled = readFileSync(new URL('../../www/data/chai-sentiment.tsv', import.meta.url), 'utf8').split('\n').filter((l) => l.trim())
+    .map((l) => l.split('\t')).map(([text, label]) => ({ task: 'classification', input: { text }, label: label === 'positive' ? 1 : 0 }));
+  const test = Math.round(labelled.length / 4);
+  const base = new TinyGpt(lines.slice(0, -held).join('\n'), { dModel: 32, layers: 2, heads: 4, context: 16, batchSize: 16, seed: 1, tokenizer: 'word', boundaries: 'lines' });
+  base.step(pre);
+  const out = [0, lambda].map((l) => {
+    const copy = base.clone();
+    copy.fineTune(labelled.slice(0, -test), 2, { lambda: l, steps, seed, batchSize: 16 });
+    const result = { accuracy: copy.accuracy(labelled.slice(-test)), lm: copy.loss(val) };
+    copy.free();
+    return result;
+  });
+  base.free();
+  return out;
+}
+
+test('fine-tuning twice: two accuracies and two LM losses, λ = 0.5 forgets less than λ = 0; labelled text validated inline', async () => {
+  const { context, page, requests, problems } = await load();
+  await openLab(page, requests);
+  await page.getByLabel('Model size').selectOption('small');
+  await page.getByLabel('Weights seed').fill('1');
+  await trainTo(page, 300);
+  await page.getByLabel('sentiment (classification)').check();
+  await page.locator('#gpt-lambda').fill('0.5');
+  await page.locator('#gpt-ft-steps').fill('100');
+  await page.locator('#gpt-ft-seed').fill('9');
+  await page.locator('#part-d').getByRole('button', { name: 'Fine-tune both' }).click();
+  await eventually(async () => assert.match(await page.locator('#gpt-ft-status').textContent(), /^Done/), 30000);
+  const value = async (lambda, name) => Number(await page.locator(`#gpt-ft-results td[data-lambda="${lambda}"][data-name="${name}"]`).getAttribute('data-value'));
+  const shown = {
+    plain: { accuracy: await value(0, 'accuracy'), lm: await value(0, 'lm') },
+    mixed: { accuracy: await value(0.5, 'accuracy'), lm: await value(0.5, 'lm') },
+  };
+  assert.ok(shown.mixed.lm < shown.plain.lm, `λ = 0.5 keeps the held-out LM loss lower: ${JSON.stringify(shown)}`);
+  assert.ok(shown.plain.accuracy >= 0.7 && shown.mixed.accuracy >= 0.7, JSON.stringify(shown));
+  // the same numbers as the same module computes in Node on the same split (fixed seeds: to the last digit)
+  const [plain, mixed] = expectedFineTune({ pre: 300, steps: 100, seed: 9, lambda: 0.5 });
+  assert.deepEqual(shown, { plain, mixed });
+  assert.match(await page.locator('#gpt-ft-results').textContent(), /task accuracy on the 23 held-out examples/);
+  assert.ok(await page.locator('#gpt-ft-chart path.series').count() === 2);
+
+  // an invalid labelled line: an inline error naming it, the text kept (and kept across a reload)
+  const area = page.getByLabel('Labelled examples');
+  const text = `${(await area.inputValue()).trimEnd()}\nchai bahut acha hai	maybe`;
+  await area.fill(text);
+  await eventually(async () => assert.match(await page.locator('#gpt-labelled-error').textContent(), /^Line 91: the label “maybe” is not negative or positive\.$/));
+  assert.equal(await area.inputValue(), text);
+  assert.equal(await area.getAttribute('aria-invalid'), 'true');
+  await page.locator('#part-d').getByRole('button', { name: 'Fine-tune both' }).click();
+  assert.match(await page.locator('#gpt-ft-error').textContent(), /Fix the labelled examples first/);
+  await page.locator('#part-d').screenshot({ path: new URL('gpt.png', SHOTS).pathname });
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  await page.locator('#gpt-lab > summary').click();
+  await eventually(async () => assert.equal(await page.getByLabel('Labelled examples').inputValue(), text), 10000);
+  await page.locator('#part-d').getByRole('button', { name: 'Restore the built-in examples' }).click();
+  assert.equal(await page.locator('#gpt-labelled-error').isHidden(), true);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test('on a phone, in the dark: the lab fits the width and the chart is drawn', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 375, height: 800 }, colorScheme: 'dark' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(env.url);
+  await page.locator('html[data-ready="true"]').waitFor();
+  await page.locator('#gpt-lab > summary').click();
+  await page.getByLabel('Model size').selectOption('tiny');
+  await trainTo(page, 50);
+  await page.locator('#gpt-lab').screenshot({ path: new URL('gpt-phone-dark.png', SHOTS).pathname });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
+  assert.equal(await page.locator('#gpt-chart path.series').count(), 2);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
