@@ -198,6 +198,8 @@ struct Rows {
     next_cumulative: Vec<u32>,
     /// How many predictions each context made.
     row_totals: Vec<u64>,
+    /// For bigram models, the row of each previous token (`u32::MAX`: never counted): an O(1) lookup.
+    by_prev: Vec<u32>,
 }
 
 impl Rows {
@@ -210,6 +212,7 @@ impl Rows {
             next_counts: Vec::new(),
             next_cumulative: Vec::new(),
             row_totals: Vec::new(),
+            by_prev: Vec::new(),
         };
         let mut i = 0;
         while i < keys.len() {
@@ -362,6 +365,14 @@ impl NgramModel {
         };
         drop(sequences);
         drop(ids);
+        let mut rows = rows;
+        if order == 2 {
+            // a bigram's context is one id: index the rows by it
+            rows.by_prev = vec![u32::MAX; vocab.len()];
+            for (r, &context) in rows.contexts.iter().enumerate() {
+                rows.by_prev[context as usize] = r as u32;
+            }
+        }
         let counts = Counts {
             vocab,
             tokenizer,
@@ -426,6 +437,15 @@ impl NgramModel {
     /// The row of a context (its last order−1 tokens; in lines mode, `[START]`s fill in a shorter one).
     fn row_of(&self, context: &[u32]) -> Option<usize> {
         let c = self.counts.order - 1;
+        match c {
+            0 => return (!self.counts.rows.contexts.is_empty()).then_some(0),
+            1 => {
+                let prev = context.last().copied().or(self.counts.start)?;
+                let row = *self.counts.rows.by_prev.get(prev as usize)?;
+                return (row != u32::MAX).then_some(row as usize);
+            }
+            _ => {}
+        }
         let mut window = [0u32; MAX_ORDER];
         let take = context.len().min(c);
         let pad = c - take;
@@ -682,7 +702,9 @@ impl NgramModel {
         // every prediction as (row total, count), then the mean −ln P for each k
         let order = self.counts.order;
         let mut seen: Vec<(u64, u32)> = Vec::new();
-        for ids in self.token_ids(text)? {
+        let mut ids: Vec<u32> = Vec::new();
+        let lines_mode = self.counts.start.is_some();
+        let score = |ids: &mut Vec<u32>, seen: &mut Vec<(u64, u32)>| {
             for window in ids.windows(order) {
                 let (context, next) = window.split_at(order - 1);
                 seen.push(
@@ -690,7 +712,32 @@ impl NgramModel {
                         .map_or((0, 0), |r| (self.counts.rows.row_totals[r], self.count_in_row(r, next[0]))),
                 );
             }
-        }
+            ids.clear();
+        };
+        visit_tokens(text, &self.counts.tokenizer, self.counts.boundaries, |token, line| {
+            match token {
+                Some(token) => {
+                    if lines_mode {
+                        check_not_special(token, || format!("the text (line {line})"))?;
+                        if ids.is_empty() {
+                            ids.extend(std::iter::repeat_n(self.counts.start.unwrap_or(0), order - 1));
+                        }
+                    }
+                    let id = self.counts.vocab.id(token).ok_or_else(|| Error::UnknownToken {
+                        token: token.to_string(),
+                        place: format!("the text (line {line})"),
+                    })?;
+                    ids.push(id);
+                }
+                None => {
+                    if let Some(end) = self.counts.end {
+                        ids.push(end);
+                    }
+                    score(&mut ids, &mut seen);
+                }
+            }
+            Ok::<(), Error>(())
+        })?;
         if seen.is_empty() {
             return Err(Error::InvalidParameter {
                 name: "text",
