@@ -34,18 +34,29 @@ const surelyFits = (length) => length <= CORPUS_MAX_BYTES / 3;
  */
 export function pasteTooLarge(field, pasted) {
   const { value, selectionStart: start, selectionEnd: end } = field;
-  if (surelyFits(value.length - (end - start) + pasted.length)) return '';
-  const bytes = utf8Bytes(value.slice(0, start)) + utf8Bytes(pasted) + utf8Bytes(value.slice(end));
-  if (bytes <= CORPUS_MAX_BYTES) return '';
-  return `That paste would make the corpus ${grouped(bytes)} bytes of UTF-8, above the limit of `
-    + `${grouped(CORPUS_MAX_BYTES)} (32 MiB), so it was not pasted: the box keeps your text as it was.`;
+  const size = measure(value.length - (end - start) + pasted.length,
+    () => utf8Bytes(value.slice(0, start)) + utf8Bytes(pasted) + utf8Bytes(value.slice(end)));
+  return size ? `That paste would make the corpus ${size}, above the limit of ${LIMIT_TEXT}, so it was not pasted: `
+    + 'the box keeps your text as it was.' : '';
+}
+
+const LIMIT_TEXT = `${grouped(CORPUS_MAX_BYTES)} bytes (32 MiB)`;
+
+/**
+ * The size of a text of `length` UTF-16 units in words when it is above the limit, else ''. `bytes()` counts its
+ * UTF-8 exactly, and is called only when the length alone cannot tell (a text longer than the limit has at least
+ * as many bytes as units: no need to walk 50 MB to say so).
+ */
+function measure(length, bytes) {
+  if (surelyFits(length)) return '';
+  if (length > CORPUS_MAX_BYTES) return `${grouped(length)} characters long, at least ${grouped(length)} bytes of UTF-8`;
+  const exact = bytes();
+  return exact > CORPUS_MAX_BYTES ? `${grouped(exact)} bytes of UTF-8` : '';
 }
 
 /** The inline message for a corpus the core would refuse, or '' when it fits. */
 export function corpusTooLarge(text) {
-  if (surelyFits(text.length)) return '';
-  const bytes = utf8Bytes(text);
-  if (bytes <= CORPUS_MAX_BYTES) return '';
-  return `The corpus is ${grouped(bytes)} bytes of UTF-8, above the limit of ${grouped(CORPUS_MAX_BYTES)} (32 MiB). `
-    + 'It stays in the box but is not counted, saved or put in the link; the page still shows the last model that worked.';
+  const size = measure(text.length, () => utf8Bytes(text));
+  return size ? `The corpus is ${size}, above the limit of ${LIMIT_TEXT}. It stays in the box but is not counted, `
+    + 'saved or put in the link; the page still shows the last model that worked.' : '';
 }

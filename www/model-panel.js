@@ -187,24 +187,26 @@ export function createModelPanel(store, engine) {
     if (renewingCore()) return; // one renewal at a time; it counts again when done
     traps += 1;
     const again = traps > 1;
-    const slot = $('worker-error');
-    slot.hidden = false;
-    slot.textContent = `The WebAssembly core stopped (${error.message}) and is being restarted. Your text and settings are kept.`;
+    const say = (text) => {
+      $('worker-error').textContent = text;
+      $('worker-error').hidden = false; // (an edit meanwhile hid the previous message)
+    };
+    say(`The WebAssembly core stopped (${error.message}) and is being restarted. Your text and settings are kept.`);
     counted = null; // nothing the old instance made is reused
     try {
       await renewCore();
     } catch (failure) {
-      slot.textContent = `The WebAssembly core stopped (${error.message}) and could not be restarted (${messageOf(failure)}). `
-        + 'Your text and settings are kept; reload the page to try again.';
+      say(`The WebAssembly core stopped (${error.message}) and could not be restarted (${messageOf(failure)}). `
+        + 'Your text and settings are kept; reload the page to try again.');
       return;
     }
     if (again) {
-      slot.textContent = `The WebAssembly core stopped again (${error.message}) while counting this corpus, and was `
-        + 'restarted. Your text and settings are kept; edit the corpus or reload the page to try again.';
+      say(`The WebAssembly core stopped again (${error.message}) while counting this corpus, and was `
+        + 'restarted. Your text and settings are kept; edit the corpus or reload the page to try again.');
       traps = 0;
       return;
     }
-    slot.textContent = `The WebAssembly core stopped (${error.message}) and was restarted. Your text and settings are kept.`;
+    say(`The WebAssembly core stopped (${error.message}) and was restarted. Your text and settings are kept.`);
     rebuild(); // the retry: the same text, counted by the fresh instance
   }
 

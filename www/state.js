@@ -41,6 +41,7 @@ const CHOICES = {
   order: ORDERS, tok: TOKENIZERS, bounds: BOUNDARIES, task: TASKS, label: ['positive', 'negative'],
   lmmode: ['typed', 'model'],
 };
+const SLIDERS = { k: [0, 5], p: [0.01, 0.99] };
 // A corpus longer than this stays out of the link (browsers cap addresses near 2 MB, and encoding megabytes on every
 // save would stall typing); it is kept in localStorage, and a link without a corpus takes the stored one.
 export const LINK_MAX = 100000;
@@ -60,6 +61,12 @@ function invalid(key, value, max = linkMax(key)) {
   if (value.length > max) return `${key} is ${value.length.toLocaleString('en-US')} characters long, above the ${max.toLocaleString('en-US')} a link may carry`;
   const choices = CHOICES[key];
   if (choices && !choices.includes(value)) return `${key} ${quote(value)} is not one of ${choices.join(', ')}`;
+  // the sliders can only hold numbers in their range (a typed field keeps any text, and says what is wrong)
+  const range = SLIDERS[key];
+  const number = value.trim() === '' ? NaN : Number(value);
+  if (range && !(number >= range[0] && number <= range[1])) {
+    return `${key} ${quote(value)} is not a number from ${range[0]} to ${range[1]}`;
+  }
   return '';
 }
 
@@ -229,7 +236,7 @@ export function flush() {
   latest = null;
   lastSave = Date.now();
 }
-addEventListener('pagehide', flush);
+globalThis.addEventListener?.('pagehide', flush); // (absent when the tests import DEFAULTS in Node)
 
 /** The shared store: state strings, the current model, and listeners told which keys changed. */
 export function createStore(initial) {

@@ -22,20 +22,26 @@ export async function start() {
   };
 }
 
-/** Opens the page in a new context and records console errors, page errors and requests to other origins. */
+/** Opens the page in a new context and records console errors, page errors, dialogs and requests to other origins. */
 export async function open(env, path = '', options = {}) {
   const context = await env.browser.newContext(options);
   const page = await context.newPage();
-  const problems = [];
+  const problems = watch(env, page);
+  await page.goto(new URL(path, env.url).href);
+  return { context, page, problems };
+}
+
+/** Records a page's console errors, page errors, dialogs and requests to other origins into the returned array. */
+export function watch(env, page, problems = []) {
   const origin = new URL(env.url).origin;
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.type()} ${d.message()}`); d.dismiss().catch(() => {}); });
   page.on('request', (r) => {
     const u = new URL(r.url());
     if (u.origin !== origin && u.protocol !== 'data:' && u.protocol !== 'blob:') problems.push(`request: ${r.url()}`);
   });
-  await page.goto(new URL(path, env.url).href);
-  return { context, page, problems };
+  return problems;
 }
 
 /** Retries an assertion for a while: the page updates synchronously, this only absorbs scheduling. */
