@@ -2,7 +2,7 @@
 import { $, el, setError, messageOf } from './dom.js';
 import { four, short } from './numbers.js';
 import { countingOptions } from './model-panel.js';
-import { corpusTooLarge } from './limits.js';
+import { corpusTooLarge, guardPaste } from './limits.js';
 import { compute as ask, settle, WorkerGone } from './engine.js';
 import { ORDERS, KS } from './views.js';
 import { drawLossChart } from './chart.js';
@@ -140,6 +140,7 @@ export function createEvalPanel(store, { apply, engine }) {
     if (grid) show();
   }).observe(plot.parentElement);
 
+  guardPaste(textarea, (message) => setError('val', message), 'the validation text');
   textarea.addEventListener('input', () => store.set({ val: textarea.value }));
   // a local file, read in the browser: nothing is uploaded
   file.addEventListener('change', () => {

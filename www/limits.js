@@ -32,11 +32,11 @@ const surelyFits = (length) => length <= CORPUS_MAX_BYTES / 3;
  * above the limit; '' otherwise. A browser takes tens of seconds to lay out a text field holding 50 MB, so such a
  * paste is refused before it reaches the field (the field keeps the text it had).
  */
-export function pasteTooLarge(field, pasted) {
+export function pasteTooLarge(field, pasted, what = 'the corpus') {
   const { value, selectionStart: start, selectionEnd: end } = field;
   const size = measure(value.length - (end - start) + pasted.length,
     () => utf8Bytes(value.slice(0, start)) + utf8Bytes(pasted) + utf8Bytes(value.slice(end)));
-  return size ? `That paste would make the corpus ${size}, above the limit of ${LIMIT_TEXT}, so it was not pasted: `
+  return size ? `That paste would make ${what} ${size}, above the limit of ${LIMIT_TEXT}, so it was not pasted: `
     + 'the box keeps your text as it was.' : '';
 }
 
@@ -52,6 +52,18 @@ function measure(length, bytes) {
   if (length > CORPUS_MAX_BYTES) return `${grouped(length)} characters long, at least ${grouped(length)} bytes of UTF-8`;
   const exact = bytes();
   return exact > CORPUS_MAX_BYTES ? `${grouped(exact)} bytes of UTF-8` : '';
+}
+
+/** Refuses, with `say(message)`, any paste or drop that would take `field` past the limit. */
+export function guardPaste(field, say, what) {
+  const refuse = (event, text) => {
+    const message = pasteTooLarge(field, text, what);
+    if (!message) return;
+    event.preventDefault();
+    say(message);
+  };
+  field.addEventListener('paste', (event) => refuse(event, event.clipboardData?.getData('text/plain') ?? ''));
+  field.addEventListener('drop', (event) => refuse(event, event.dataTransfer?.getData('text/plain') ?? ''));
 }
 
 /** The inline message for a corpus the core would refuse, or '' when it fits. */

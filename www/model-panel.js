@@ -1,6 +1,6 @@
 // Part A, first half: the corpus, smoothing, order and tokenizer controls own the model; the vocabulary and its statistics.
 import { core, current, release, isTrap, renewCore, renewingCore, trapPoint } from './core.js';
-import { corpusTooLarge, pasteTooLarge } from './limits.js';
+import { corpusTooLarge, guardPaste } from './limits.js';
 import { $, fillChips, setError, messageOf } from './dom.js';
 import { parseSmoothing, parseMerges, short, four } from './numbers.js';
 import { RemoteModel, WorkerGone } from './engine.js';
@@ -242,14 +242,7 @@ export function createModelPanel(store, engine) {
   }
 
   // a paste or drop past the limit never reaches the box (laying out 50 MB freezes a browser for many seconds)
-  const refuse = (event, text) => {
-    const message = pasteTooLarge(corpus, text);
-    if (!message) return;
-    event.preventDefault();
-    setError('corpus', message);
-  };
-  corpus.addEventListener('paste', (event) => refuse(event, event.clipboardData?.getData('text/plain') ?? ''));
-  corpus.addEventListener('drop', (event) => refuse(event, event.dataTransfer?.getData('text/plain') ?? ''));
+  guardPaste(corpus, (message) => setError('corpus', message));
   corpus.addEventListener('input', () => {
     editStart = performance.now();
     performance.mark('edit');

@@ -77,7 +77,7 @@ async function assertClean(page) {
   assert.deepEqual(found, {
     pwned: null, scripts: ['www/main.js'], markup: 0, handlers: 0, jsLinks: 0, visible: true,
   });
-  assert.ok(await page.getByRole('button', { name: 'Resample' }).isVisible(), 'the page is still shown');
+  assert.ok(await partA(page).getByRole('button', { name: 'Resample' }).isVisible(), 'the page is still shown');
 }
 
 /** Makes a profile whose saved corpus is `corpus` (and seed 9); returns the open context and tab. */
@@ -217,7 +217,7 @@ test('the same payloads typed into every field stay text, and the lesson comes b
       await field(page, name).fill(payload);
     }
     for (const [task, names] of Object.entries(tasks)) {
-      await page.getByRole('radio', { name: task }).check();
+      await page.getByRole('radio', { name: task, exact: true }).check();
       for (const name of names) await field(page, name).fill(payload);
     }
     await assertClean(page);
@@ -225,13 +225,22 @@ test('the same payloads typed into every field stay text, and the lesson comes b
     // the text is shown as chips of text, never as markup
     assert.ok((await tokens(page.getByRole('list', { name: 'Vocabulary' }))).length > 2);
   }
+  // the tiny-GPT lab's fields too, once it is opened
+  const lab = page.locator('#part-d');
+  if (await lab.count()) {
+    await lab.getByText('Open the training lab').click();
+    const boxes = await lab.getByRole('textbox').all();
+    assert.ok(boxes.length >= 5);
+    for (const box of boxes) await box.fill(Object.values(PAYLOADS).join(' '));
+    await assertClean(page);
+  }
   assert.deepEqual((await traces(page)).scripts, before.scripts);
   // restore what the lesson had: its numbers come back
   await field(page, 'Tokenizer').selectOption('word');
   const restore = { Corpus: DEFAULTS.corpus, 'Text to split': DEFAULTS.seg, Seed: DEFAULTS.seed, 'Max length': DEFAULTS.len,
     Temperature: DEFAULTS.t, 'Top-k': DEFAULTS.topk, 'Validation text': DEFAULTS.val, λ: DEFAULTS.lambda, L_lm: DEFAULTS.lm };
   for (const [name, value] of Object.entries(restore)) await field(page, name).fill(value);
-  await page.getByRole('radio', { name: 'Classification' }).check();
+  await page.getByRole('radio', { name: 'Classification', exact: true }).check();
   await field(page, 'Text').fill(DEFAULTS.text);
   await eventually(async () => assert.deepEqual(await tokens(generated(page)), LESSON_SAMPLE));
   assert.equal(await page.locator('#vocab-size').textContent(), 'V = 7');
@@ -273,10 +282,18 @@ test('a 50 MB paste is refused within a second with the size and the limit, and 
   assert.ok(frames >= 5, `${frames} frames in 300 ms`);
   const seed = await field(page, 'Seed').inputValue();
   const clicked = Date.now();
-  await page.getByRole('button', { name: 'Resample' }).click();
+  await partA(page).getByRole('button', { name: 'Resample' }).click();
   assert.notEqual(await field(page, 'Seed').inputValue(), seed);
   assert.ok(Date.now() - clicked < 1000);
   assert.deepEqual(await tokens(generated(page)), expected(mine, { seed: Number(await field(page, 'Seed').inputValue()) }));
+  // the validation text refuses it the same way
+  const val = field(page, 'Validation text');
+  const valBefore = await val.inputValue();
+  await val.focus();
+  await page.keyboard.press('ControlOrMeta+V');
+  await eventually(async () => assert.match(await page.locator('#val-error').textContent(),
+    /^That paste would make the validation text [\d,]+ characters long, .* so it was not pasted/));
+  assert.equal(await val.inputValue(), valBefore);
   // a paste that fits is taken as usual, and clears the message
   await page.evaluate(() => navigator.clipboard.writeText('\nchai thanda hai'));
   await corpusField(page).focus();
@@ -375,7 +392,7 @@ test('a trap on the page\'s own path renews the wasm instance, counts again and 
   const message = page.getByRole('alert').filter({ hasText: 'WebAssembly core' });
   await field(page, 'Order').selectOption('3');
   await field(page, 'Seed').fill('7');
-  await page.getByRole('radio', { name: 'Similarity' }).check();
+  await page.getByRole('radio', { name: 'Similarity', exact: true }).check();
 
   // one trap while counting: a fresh instance, the same text counted by it
   const one = 'chai bahut acha hai\nchai thanda hai\nchai garam hai';
@@ -417,7 +434,7 @@ test('a trap on the page\'s own path renews the wasm instance, counts again and 
   assert.equal(await corpusField(page).inputValue(), `${two}\n`);
   assert.equal(await field(page, 'Order').inputValue(), '3');
   assert.equal(await field(page, 'Seed').inputValue(), '7');
-  assert.ok(await page.getByRole('radio', { name: 'Similarity' }).isChecked());
+  assert.ok(await page.getByRole('radio', { name: 'Similarity', exact: true }).isChecked());
   assert.deepEqual(await tokens(generated(page)), model3(`${two}\n`, 7));
   await finish(opened);
 });
