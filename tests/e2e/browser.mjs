@@ -60,3 +60,11 @@ export async function eventually(check, timeout = 3000) {
 /** The token texts and the ids of the chips inside a locator. */
 export const tokens = (locator) => locator.locator('.chip .tok').allTextContents();
 export const ids = (locator) => locator.locator('.chip .id').allTextContents();
+
+/** Sets a long text in a field the way a paste does: one input event (Playwright's fill types it in, slowly). */
+export async function pasteInto(locator, text) {
+  await locator.evaluate((field, value) => {
+    field.value = value;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+}

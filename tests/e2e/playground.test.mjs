@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, open, eventually, tokens, ids } from './browser.mjs';
+import { start, open, eventually, tokens, ids, pasteInto } from './browser.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
@@ -376,7 +376,7 @@ test('the page runs under the strict CSP it will be served with', async () => {
   assert.deepEqual(await tokens(generated(page)), ['[START]', 'chai', '[END]']);
   // the workers start under it too: a corpus past 20,000 characters is counted by one, the grid by the other
   const corpus = Array.from({ length: 3000 }, (_, i) => `chai ${i % 2 ? 'garam' : 'acha'} hai`).join('\n');
-  await page.getByLabel('Corpus', { exact: true }).fill(corpus);
+  await pasteInto(page.getByLabel('Corpus', { exact: true }), corpus);
   await page.locator('#model-status[data-state="idle"]').filter({ hasText: 'background worker' }).waitFor({ timeout: 10000 });
   assert.deepEqual(await tokens(generated(page)), expected(corpus, { seed: 42 }));
   await page.locator('#eval-results[aria-busy="false"]').waitFor({ timeout: 10000 });
