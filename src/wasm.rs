@@ -1,8 +1,7 @@
 //! The one binding to JavaScript: converts values and errors, and holds no logic of its own.
 
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::encode::{self, TASKS, TaskInput};
@@ -132,52 +131,50 @@ fn array_items(name: &'static str, value: &JsValue, allowed: &str) -> Result<Vec
         .collect()
 }
 
-/// Reads a plain object with the given fields; an unknown field is an error, so a typo never passes silently.
-/// The fields are first copied into a fresh plain object (each read with a catch), so getters and proxies
-/// cannot throw through the module.
-fn object<T: DeserializeOwned>(name: &'static str, value: &JsValue, fields: &[&str]) -> Result<T, Error> {
-    let shape = format!("{{ {} }}", fields.join(", "));
-    let bad =
-        |problem: String| Error::InvalidParameter { name, value: problem, allowed: format!("an object like {shape}") };
+/// An object's fields, read safely: it must be a plain object whose own keys are all among `allowed` (so a typo
+/// never passes silently), and each value is read with a catch, so getters and proxies cannot throw through the
+/// module. Returns the values in the order of `allowed` (`undefined` where absent).
+fn fields<const N: usize>(name: &'static str, value: &JsValue, allowed: [&str; N]) -> Result<[JsValue; N], Error> {
+    let bad = |problem: String| Error::InvalidParameter {
+        name,
+        value: problem,
+        allowed: format!("an object like {{ {} }}", allowed.join(", ")),
+    };
     if !value.is_object() || Array::is_array(value) {
         return Err(bad(describe(value)));
     }
     let keys = Reflect::own_keys(value).map_err(|e| bad(format!("an object whose keys threw {}", thrown(&e))))?;
-    let copy = Object::new();
+    let mut out: [JsValue; N] = std::array::from_fn(|_| JsValue::UNDEFINED);
     for key in keys.iter() {
         let Some(field) = key.as_string() else { return Err(bad("an object with a symbol key".into())) };
-        if !fields.contains(&field.as_str()) {
+        let Some(at) = allowed.iter().position(|&a| a == field) else {
             return Err(bad(format!("an unknown field {field:?}")));
-        }
-        let item =
-            Reflect::get(value, &key).map_err(|e| bad(format!("a field {field:?} that threw {}", thrown(&e))))?;
-        let item = if Array::is_array(&item) {
-            array_items(name, &item, &shape)?.into_iter().collect::<Array>().into()
-        } else {
-            item
         };
-        Reflect::set(&copy, &key, &item).map_err(|e| bad(thrown(&e)))?;
+        out[at] = Reflect::get(value, &key).map_err(|e| bad(format!("a field {field:?} that threw {}", thrown(&e))))?;
     }
-    serde_wasm_bindgen::from_value(copy.into()).map_err(|e| bad(thrown(&JsValue::from(e)).replace('`', "\"")))
+    Ok(out)
 }
 
-/// Reads an options object; `undefined` or `null` means all defaults.
-fn options<T: DeserializeOwned + Default>(name: &'static str, value: &JsValue, fields: &[&str]) -> Result<T, Error> {
-    if value.is_undefined() || value.is_null() { Ok(T::default()) } else { object(name, value, fields) }
+/// An options object's fields; `undefined` or `null` means every option takes its default.
+fn option_fields<const N: usize>(value: &JsValue, allowed: [&str; N]) -> Result<[JsValue; N], Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(std::array::from_fn(|_| JsValue::UNDEFINED))
+    } else {
+        fields("options", value, allowed)
+    }
 }
 
-#[derive(Deserialize, Default)]
-struct ModelOptionsJs {
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    smoothing: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    order: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    tokenizer: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    merges: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    boundaries: JsValue,
+/// A required string field of an input object.
+fn field_string(name: &'static str, field: &str, value: &JsValue, allowed: &[&str]) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| Error::InvalidParameter {
+        name,
+        value: if value.is_undefined() {
+            format!("missing field {field:?}")
+        } else {
+            format!("{} for field {field:?}", describe(value))
+        },
+        allowed: format!("an object like {{ {} }} with strings", allowed.join(", ")),
+    })
 }
 
 /// A string that may be left out (`undefined` or `null`).
@@ -189,14 +186,14 @@ fn optional_string(name: &'static str, value: &JsValue) -> Result<Option<String>
 }
 
 fn model_options(value: &JsValue) -> Result<ngram::ModelOptions, Error> {
-    let fields = ["smoothing", "order", "tokenizer", "merges", "boundaries"];
-    let o: ModelOptionsJs = options("options", value, &fields)?;
+    let [smoothing, order, tokenizer, merges, boundaries] =
+        option_fields(value, ["smoothing", "order", "tokenizer", "merges", "boundaries"])?;
     ngram::ModelOptions::from_js(
-        optional_number("smoothing", &o.smoothing)?,
-        optional_number("order", &o.order)?,
-        optional_string("tokenizer", &o.tokenizer)?.as_deref(),
-        optional_number("merges", &o.merges)?,
-        optional_string("boundaries", &o.boundaries)?.as_deref(),
+        optional_number("smoothing", &smoothing)?,
+        optional_number("order", &order)?,
+        optional_string("tokenizer", &tokenizer)?.as_deref(),
+        optional_number("merges", &merges)?,
+        optional_string("boundaries", &boundaries)?.as_deref(),
     )
 }
 
@@ -205,29 +202,15 @@ fn optional_text(value: &JsValue) -> Result<Option<String>, Error> {
     optional_string("text", value)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct GenerateOptionsJs {
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    seed: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    max_len: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    temperature: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    top_k: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    mode: JsValue,
-}
-
 fn sample_options(value: &JsValue) -> Result<SampleOptions, Error> {
-    let o: GenerateOptionsJs = options("options", value, &["seed", "maxLen", "temperature", "topK", "mode"])?;
+    let [seed, max_len, temperature, top_k, mode] =
+        option_fields(value, ["seed", "maxLen", "temperature", "topK", "mode"])?;
     SampleOptions::from_js(
-        optional_number("seed", &o.seed)?,
-        optional_number("maxLen", &o.max_len)?,
-        optional_number("temperature", &o.temperature)?,
-        optional_number("topK", &o.top_k)?,
-        optional_string("mode", &o.mode)?.as_deref(),
+        optional_number("seed", &seed)?,
+        optional_number("maxLen", &max_len)?,
+        optional_number("temperature", &temperature)?,
+        optional_number("topK", &top_k)?,
+        optional_string("mode", &mode)?.as_deref(),
     )
 }
 
@@ -563,29 +546,6 @@ impl Sampler {
     }
 }
 
-#[derive(Deserialize)]
-struct TextInput {
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct EntailmentInput {
-    premise: String,
-    hypothesis: String,
-}
-
-#[derive(Deserialize)]
-struct SimilarityInput {
-    a: String,
-    b: String,
-}
-
-#[derive(Deserialize)]
-struct MultipleChoiceInput {
-    context: String,
-    answers: Vec<String>,
-}
-
 #[derive(Serialize)]
 struct EncodedJs {
     tokens: Vec<String>,
@@ -602,20 +562,33 @@ pub fn encode(
     let name = task.as_string();
     let input = match name.as_deref() {
         Some("classification") => {
-            let i: TextInput = object("input", &input, &["text"])?;
-            TaskInput::Classification { text: i.text }
+            let [text] = fields("input", &input, ["text"])?;
+            TaskInput::Classification { text: field_string("input", "text", &text, &["text"])? }
         }
         Some("entailment") => {
-            let i: EntailmentInput = object("input", &input, &["premise", "hypothesis"])?;
-            TaskInput::Entailment { premise: i.premise, hypothesis: i.hypothesis }
+            let shape = ["premise", "hypothesis"];
+            let [premise, hypothesis] = fields("input", &input, shape)?;
+            TaskInput::Entailment {
+                premise: field_string("input", "premise", &premise, &shape)?,
+                hypothesis: field_string("input", "hypothesis", &hypothesis, &shape)?,
+            }
         }
         Some("similarity") => {
-            let i: SimilarityInput = object("input", &input, &["a", "b"])?;
-            TaskInput::Similarity { a: i.a, b: i.b }
+            let [a, b] = fields("input", &input, ["a", "b"])?;
+            TaskInput::Similarity {
+                a: field_string("input", "a", &a, &["a", "b"])?,
+                b: field_string("input", "b", &b, &["a", "b"])?,
+            }
         }
         Some("multipleChoice") => {
-            let i: MultipleChoiceInput = object("input", &input, &["context", "answers"])?;
-            TaskInput::MultipleChoice { context: i.context, answers: i.answers }
+            let shape = ["context", "answers"];
+            let [context, answers] = fields("input", &input, shape)?;
+            let answers = array_items("input", &answers, "an object like { context, answers } with answers a list")?
+                .iter()
+                .enumerate()
+                .map(|(i, a)| field_string("input", &format!("answers[{i}]"), a, &shape))
+                .collect::<Result<Vec<String>, Error>>()?;
+            TaskInput::MultipleChoice { context: field_string("input", "context", &context, &shape)?, answers }
         }
         _ => {
             let allowed = format!("one of {}", TASKS.map(|t| format!("\"{t}\"")).join(", "));
@@ -683,11 +656,11 @@ pub fn random_seed() -> Result<u32, JsError> {
 #[cfg(feature = "gpt")]
 pub mod tiny {
     use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
-    use serde::Deserialize;
     use wasm_bindgen::prelude::*;
 
     use super::{
-        array_items, names, number, object, optional_number, optional_string, options, sample_options, string,
+        array_items, field_string, fields, names, number, option_fields, optional_number, optional_string,
+        sample_options, string,
     };
     use crate::encode::TaskInput;
     use crate::error::{Error, whole_number};
@@ -717,75 +690,20 @@ export type LabelledExample =
   | { task: "entailment"; input: { premise: string; hypothesis: string }; label: number };
 "#;
 
-    #[derive(Deserialize, Default)]
-    #[serde(rename_all = "camelCase")]
-    struct GptOptionsJs {
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        tokenizer: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        merges: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        boundaries: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        d_model: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        layers: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        heads: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        context: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        seed: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        learning_rate: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        batch_size: JsValue,
-    }
-
-    #[derive(Deserialize, Default)]
-    #[serde(rename_all = "camelCase")]
-    struct FineTuneOptionsJs {
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        lambda: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        steps: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        learning_rate: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        batch_size: JsValue,
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        seed: JsValue,
-    }
-
-    #[derive(Deserialize)]
-    struct ExampleJs {
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        task: JsValue,
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        input: JsValue,
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        label: JsValue,
-    }
-
     /// Reads one Part B input for a task the classifier supports.
     fn task_input(task: &JsValue, input: &JsValue) -> Result<TaskInput, Error> {
-        #[derive(Deserialize)]
-        struct Text {
-            text: String,
-        }
-        #[derive(Deserialize)]
-        struct Pair {
-            premise: String,
-            hypothesis: String,
-        }
         match task.as_string().as_deref() {
             Some("classification") => {
-                let i: Text = object("input", input, &["text"])?;
-                Ok(TaskInput::Classification { text: i.text })
+                let [text] = fields("input", input, ["text"])?;
+                Ok(TaskInput::Classification { text: field_string("input", "text", &text, &["text"])? })
             }
             Some("entailment") => {
-                let i: Pair = object("input", input, &["premise", "hypothesis"])?;
-                Ok(TaskInput::Entailment { premise: i.premise, hypothesis: i.hypothesis })
+                let shape = ["premise", "hypothesis"];
+                let [premise, hypothesis] = fields("input", input, shape)?;
+                Ok(TaskInput::Entailment {
+                    premise: field_string("input", "premise", &premise, &shape)?,
+                    hypothesis: field_string("input", "hypothesis", &hypothesis, &shape)?,
+                })
             }
             _ => Err(Error::InvalidParameter {
                 name: "task",
@@ -799,9 +717,9 @@ export type LabelledExample =
         array_items("examples", value, "an array of { task, input, label }")?
             .iter()
             .map(|item| {
-                let e: ExampleJs = object("examples", item, &["task", "input", "label"])?;
-                let label = whole_number("label", number("label", &e.label)?, 0, 1_000)? as usize;
-                Ok(LabelledInput { input: task_input(&e.task, &e.input)?, label })
+                let [task, input, label] = fields("examples", item, ["task", "input", "label"])?;
+                let label = whole_number("label", number("label", &label)?, 0, 1_000)? as usize;
+                Ok(LabelledInput { input: task_input(&task, &input)?, label })
             })
             .collect()
     }
@@ -822,7 +740,7 @@ export type LabelledExample =
             #[wasm_bindgen(unchecked_optional_param_type = "GptOptions")] options: Option<Object>,
         ) -> Result<TinyGpt, JsError> {
             let corpus = string("corpus", &corpus)?;
-            let fields = [
+            let names = [
                 "tokenizer",
                 "merges",
                 "boundaries",
@@ -834,18 +752,19 @@ export type LabelledExample =
                 "learningRate",
                 "batchSize",
             ];
-            let o: GptOptionsJs = self::options("options", &options.into(), &fields)?;
+            let [tokenizer, merges, boundaries, d_model, layers, heads, context, seed, learning_rate, batch_size] =
+                option_fields(&options.into(), names)?;
             let input = GptOptionsInput {
-                tokenizer: optional_string("tokenizer", &o.tokenizer)?,
-                merges: optional_number("merges", &o.merges)?,
-                boundaries: optional_string("boundaries", &o.boundaries)?,
-                d_model: optional_number("dModel", &o.d_model)?,
-                layers: optional_number("layers", &o.layers)?,
-                heads: optional_number("heads", &o.heads)?,
-                context: optional_number("context", &o.context)?,
-                seed: optional_number("seed", &o.seed)?,
-                learning_rate: optional_number("learningRate", &o.learning_rate)?,
-                batch_size: optional_number("batchSize", &o.batch_size)?,
+                tokenizer: optional_string("tokenizer", &tokenizer)?,
+                merges: optional_number("merges", &merges)?,
+                boundaries: optional_string("boundaries", &boundaries)?,
+                d_model: optional_number("dModel", &d_model)?,
+                layers: optional_number("layers", &layers)?,
+                heads: optional_number("heads", &heads)?,
+                context: optional_number("context", &context)?,
+                seed: optional_number("seed", &seed)?,
+                learning_rate: optional_number("learningRate", &learning_rate)?,
+                batch_size: optional_number("batchSize", &batch_size)?,
             };
             Ok(TinyGpt { inner: crate::gpt::TinyGpt::new(&corpus, &GptOptions::from_js(&input)?)? })
         }
@@ -936,14 +855,14 @@ export type LabelledExample =
         ) -> Result<Object, JsError> {
             let examples = self::examples(&examples)?;
             let classes = whole_number("classes", number("classes", &classes)?, 2, 16)? as usize;
-            let o: FineTuneOptionsJs =
-                self::options("options", &options.into(), &["lambda", "steps", "learningRate", "batchSize", "seed"])?;
+            let [lambda, steps, learning_rate, batch_size, seed] =
+                option_fields(&options.into(), ["lambda", "steps", "learningRate", "batchSize", "seed"])?;
             let input = FineTuneOptionsInput {
-                lambda: optional_number("lambda", &o.lambda)?,
-                steps: optional_number("steps", &o.steps)?,
-                learning_rate: optional_number("learningRate", &o.learning_rate)?,
-                batch_size: optional_number("batchSize", &o.batch_size)?,
-                seed: optional_number("seed", &o.seed)?,
+                lambda: optional_number("lambda", &lambda)?,
+                steps: optional_number("steps", &steps)?,
+                learning_rate: optional_number("learningRate", &learning_rate)?,
+                batch_size: optional_number("batchSize", &batch_size)?,
+                seed: optional_number("seed", &seed)?,
             };
             let losses = self.inner.fine_tune(&examples, classes, &FineTuneOptions::from_js(&input)?)?;
             let (task, lm): (Vec<f64>, Vec<f64>) = losses.into_iter().unzip();
