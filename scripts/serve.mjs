@@ -35,24 +35,31 @@ export const CSP = [
   'frame-ancestors *',
 ].join('; ');
 
-/** Maps a URL path to a file under the root, or null when it is not one of the page's files. */
-function resolve(root, urlPath) {
+/** Maps a URL path under `base` to a file under the root, or null when it is not one of the page's files. */
+function resolve(root, urlPath, base) {
   let path;
   try {
     path = decodeURIComponent(urlPath.split(/[?#]/)[0]);
   } catch {
     return null;
   }
+  if (!path.startsWith(base)) return null;
+  path = `/${path.slice(base.length)}`;
   if (path === '/' || path === '/index.html') return join(root, 'index.html');
   const file = normalize(join(root, path));
   const www = join(root, 'www') + sep;
   return file.startsWith(www) ? file : null;
 }
 
-/** Starts serving `root`; resolves to { server, url } once listening. Port 0 picks a free port. */
-export function serve({ root = ROOT, port = 8000, host = '127.0.0.1', tries = 20 } = {}) {
+/**
+ * Starts serving `root` (this checkout, or a built dist/) at the URL path `base` (e.g. '/courses/gpt1/', as a
+ * static host serving the site from a sub-path would); resolves to { server, url } once listening, `url` ending in
+ * `base`. Port 0 picks a free port.
+ */
+export function serve({ root = ROOT, base = '/', port = 8000, host = '127.0.0.1', tries = 20 } = {}) {
+  if (!base.startsWith('/') || !base.endsWith('/')) throw new Error(`base must start and end with /: ${base}`);
   const server = createServer(async (req, res) => {
-    const file = resolve(root, req.url ?? '/');
+    const file = resolve(root, req.url ?? '/', base);
     if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
@@ -82,13 +89,16 @@ export function serve({ root = ROOT, port = 8000, host = '127.0.0.1', tries = 20
     });
     server.on('listening', () => {
       const { port: bound } = server.address();
-      ok({ server, url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${bound}/` });
+      ok({ server, url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${bound}${base}` });
     });
     server.listen(port, host);
   });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
-  const { url } = await serve({ port: Number(process.env.PORT ?? 8000) });
+  // `node scripts/serve.mjs dist /courses/gpt1/` serves the built site from a sub-path
+  const [dir, base = '/'] = process.argv.slice(2);
+  const root = dir ? `${normalize(join(process.cwd(), dir))}${sep}` : ROOT;
+  const { url } = await serve({ root, base, port: Number(process.env.PORT ?? 8000) });
   console.log(`gpt1-playground is served at ${url}  (Ctrl+C stops it)`);
 }

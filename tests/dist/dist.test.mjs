@@ -1,0 +1,70 @@
+// Issue 5, the static build: `node scripts/dist.mjs` writes dist/, which works from a sub-path of a static host —
+// served here at /courses/gpt1/ by the project's own server (its strict CSP header included) and opened in Debian's
+// Chromium: the seed-42 generation appears, Part D's module and data load on demand, every request stays under the
+// sub-path, nothing fails, and the wasm is fetched under its content-hashed name.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+import { CHROMIUM, eventually } from '../e2e/browser.mjs';
+
+const ROOT = new URL('../../', import.meta.url);
+const DIST = new URL('dist/', ROOT);
+const BASE = '/courses/gpt1/';
+
+let server;
+let url;
+let browser;
+before(async () => {
+  execFileSync(process.execPath, [fileURLToPath(new URL('scripts/dist.mjs', ROOT))], { stdio: 'inherit' });
+  ({ server, url } = await serve({ root: fileURLToPath(DIST), base: BASE, port: 0 }));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu',
+    '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+});
+after(async () => {
+  await browser?.close();
+  if (server) await new Promise((done) => server.close(done));
+});
+
+test('dist/ names its wasm and stylesheet by content and references nothing absolute', () => {
+  const pkg = readdirSync(new URL('www/pkg/', DIST));
+  assert.ok(pkg.some((f) => /^gpt1_playground_bg\.[0-9a-f]{10}\.wasm$/.test(f)), pkg.join(', '));
+  assert.ok(pkg.some((f) => /^gpt1_playground_gpt_bg\.[0-9a-f]{10}\.wasm$/.test(f)), pkg.join(', '));
+  assert.ok(!pkg.some((f) => /_bg\.wasm$|\.d\.ts$/.test(f)), 'no unhashed wasm, no type declarations');
+  const html = readFileSync(new URL('index.html', DIST), 'utf8');
+  assert.match(html, /href="www\/style\.[0-9a-f]{10}\.css"/);
+  assert.doesNotMatch(html, /(src|href)="\//, 'no root-relative reference');
+});
+
+test('served from a sub-path, the page shows the seed-42 generation and loads Part D, all under that path', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15000);
+  const requests = [];
+  const problems = [];
+  context.on('request', (r) => {
+    requests.push(r.url());
+    if (!r.url().startsWith(url) && !/^(data|blob):/.test(r.url())) problems.push(`request outside ${BASE}: ${r.url()}`);
+  });
+  context.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`); });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.locator('html[data-ready="true"]').waitFor();
+  assert.deepEqual(await page.getByRole('region', { name: 'Generated' }).locator('.chip .tok').allTextContents(),
+    ['[START]', 'chai', '[END]']);
+  assert.ok(requests.some((u) => /\/www\/pkg\/gpt1_playground_bg\.[0-9a-f]{10}\.wasm$/.test(u)), 'the hashed wasm');
+  assert.ok(requests.some((u) => /\/www\/style\.[0-9a-f]{10}\.css$/.test(u)), 'the hashed stylesheet');
+  // Part D: its module and its data, fetched relative to the modules, under the sub-path too
+  await page.locator('#gpt-lab > summary').click();
+  await eventually(() => {
+    assert.ok(requests.some((u) => /gpt1_playground_gpt_bg\.[0-9a-f]{10}\.wasm$/.test(u)), 'the transformer');
+    assert.ok(requests.some((u) => u.endsWith(`${BASE}www/data/chai-corpus.txt`)), 'its corpus');
+  }, 10000);
+  await page.waitForTimeout(500);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
