@@ -1,5 +1,6 @@
 // Wires the panels to one store; the URL hash and localStorage follow every edit. Large corpora are counted by a
 // background worker (engine.js), the evaluation grid by a second one, so typing never waits for them.
+import './embed.js'; // first: in iframe mode the chrome and the unchosen sections hide before anything is drawn
 import init from './pkg/gpt1_playground.js';
 import { createStore, load, readLink, applyLink, save, onStorageProblem } from './state.js';
 import { Engine } from './engine.js';

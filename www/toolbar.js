@@ -1,6 +1,7 @@
-// Page-wide controls: copy link, presentation mode and the keyboard shortcuts.
+// Page-wide controls: copy link, copy embed code, presentation mode and the keyboard shortcuts.
 import { $ } from './dom.js';
 import { flush } from './state.js';
+import { setupEmbedButton } from './embed.js';
 
 const PRESENTATION_KEY = 'gpt1-playground/presentation';
 
@@ -37,6 +38,7 @@ export function setupToolbar({ resample, step }) {
     clearTimeout(clearTimer);
     clearTimer = setTimeout(() => { copyStatus.textContent = ''; }, 4000);
   });
+  setupEmbedButton({ flush, copy: copyText });
 
   const toggle = $('presentation');
   function present(on) {
