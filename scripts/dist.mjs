@@ -1,12 +1,14 @@
 // Writes dist/: the page as a static site for any host and any sub-path. Every reference in it is relative (the page
 // already is), the wasm modules and the stylesheet get content-hashed names (cache them forever; the references are
-// rewritten), and nothing else changes: plain ES modules, no bundler. Run after scripts/build.sh (www/pkg/).
+// rewritten), and nothing else changes: plain ES modules, no bundler. Then dist/gpt1-playground.html, the page as
+// one file (scripts/single.mjs). Run after scripts/build.sh (www/pkg/). `node scripts/dist.mjs DIR` writes DIR.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = new URL('..', import.meta.url);
-const DIST = new URL('dist/', ROOT);
+const DIST = process.argv[2] ? pathToFileURL(`${resolve(process.argv[2])}/`) : new URL('dist/', ROOT);
 const from = (path) => new URL(path, ROOT);
 const to = (path) => new URL(path, DIST);
 
@@ -60,5 +62,7 @@ writeFileSync(to('index.html'), html);
 
 // the data Part D fetches, as it is
 cpSync(from('www/data/'), to('www/data/'), { recursive: true, filter: (src) => !src.endsWith('README.md') });
+
+await import('./single.mjs'); // the same DIR from the command line
 
 console.log(`[dist] ${fileURLToPath(DIST)}: ${renames.map(([, name]) => name).join(', ')}, ${cssName}`);

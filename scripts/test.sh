@@ -35,7 +35,7 @@ layer "fuzzing (cargo fuzz, ${FUZZ_SECONDS:-30} s per target)" bash scripts/fuzz
 layer "build (wasm-bindgen --target web, wasm-opt)" bash scripts/build.sh
 layer "JS API tests (Node, built module)" node --test tests/js/
 layer "page tests (Playwright, headless Chromium)" node --test tests/e2e/
-layer "static build dist/ from a sub-path (Chromium)" node --test tests/dist/
+layer "dist/, iframe embed, single file, npm package (Chromium, Firefox, Vite)" node --test tests/dist/
 
 printf '\n\033[1m=== summary ===\033[0m\n'
 for name in "${passed[@]}"; do printf '  ok    %s\n' "$name"; done

@@ -1,25 +1,28 @@
-// Issue 5, the static build: `node scripts/dist.mjs` writes dist/, which works from a sub-path of a static host —
+// Issue 5, the static build: `node scripts/dist.mjs DIR` writes the static site (dist/ by default), which works from a sub-path of a static host —
 // served here at /courses/gpt1/ by the project's own server (its strict CSP header included) and opened in Debian's
 // Chromium: the seed-42 generation appears, Part D's module and data load on demand, every request stays under the
 // sub-path, nothing fails, and the wasm is fetched under its content-hashed name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 import { CHROMIUM, eventually } from '../e2e/browser.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
-const DIST = new URL('dist/', ROOT);
+const OUT = mkdtempSync(join(tmpdir(), 'gpt1-dist-')); // not dist/: the other test files build at the same time
+const DIST = pathToFileURL(`${OUT}/`);
 const BASE = '/courses/gpt1/';
 
 let server;
 let url;
 let browser;
 before(async () => {
-  execFileSync(process.execPath, [fileURLToPath(new URL('scripts/dist.mjs', ROOT))], { stdio: 'inherit' });
+  execFileSync(process.execPath, [fileURLToPath(new URL('scripts/dist.mjs', ROOT)), OUT], { stdio: 'inherit' });
   ({ server, url } = await serve({ root: fileURLToPath(DIST), base: BASE, port: 0 }));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu',
     '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
@@ -27,6 +30,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (server) await new Promise((done) => server.close(done));
+  rmSync(OUT, { recursive: true, force: true });
 });
 
 test('dist/ names its wasm and stylesheet by content and references nothing absolute', () => {
@@ -34,6 +38,7 @@ test('dist/ names its wasm and stylesheet by content and references nothing abso
   assert.ok(pkg.some((f) => /^gpt1_playground_bg\.[0-9a-f]{10}\.wasm$/.test(f)), pkg.join(', '));
   assert.ok(pkg.some((f) => /^gpt1_playground_gpt_bg\.[0-9a-f]{10}\.wasm$/.test(f)), pkg.join(', '));
   assert.ok(!pkg.some((f) => /_bg\.wasm$|\.d\.ts$/.test(f)), 'no unhashed wasm, no type declarations');
+  assert.ok(readdirSync(DIST).includes('gpt1-playground.html'), 'the single file is built with it');
   const html = readFileSync(new URL('index.html', DIST), 'utf8');
   assert.match(html, /href="www\/style\.[0-9a-f]{10}\.css"/);
   assert.doesNotMatch(html, /(src|href)="\//, 'no root-relative reference');
