@@ -124,7 +124,8 @@ test('a corpus too long for a link stays out of the address but survives a reloa
   await paste(page, corpus);
   await page.getByLabel('Seed', { exact: true }).fill('9');
   await idle(page);
-  await eventually(() => assert.match(page.url(), /seed=9/));
+  // a corpus this long is saved at most every 3.5 s (10 × SAVE_GAP in state.js): wait longer than that
+  await eventually(() => assert.match(page.url(), /seed=9/), 8000);
   assert.doesNotMatch(page.url(), /corpus=/);
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
