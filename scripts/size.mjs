@@ -4,9 +4,12 @@
 // only when opened. Exits 0 either way: the table reports, it does not gate (`--strict` makes a MISS fail).
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const DIST = new URL('../dist/', import.meta.url);
+// `node scripts/size.mjs [DIR]`: dist/ by default
+const DIST = process.argv[2] && !process.argv[2].startsWith('--') ? pathToFileURL(`${resolve(process.argv[2])}/`)
+  : new URL('../dist/', import.meta.url);
 const KB = 1024;
 const BUDGET = { firstLoad: 100 * KB, wasm: 60 * KB };
 if (!existsSync(DIST)) {

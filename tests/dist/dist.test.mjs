@@ -1,7 +1,8 @@
-// Issue 5, the static build: `node scripts/dist.mjs DIR` writes the static site (dist/ by default), which works from a sub-path of a static host —
-// served here at /courses/gpt1/ by the project's own server (its strict CSP header included) and opened in Debian's
-// Chromium: the seed-42 generation appears, Part D's module and data load on demand, every request stays under the
-// sub-path, nothing fails, and the wasm is fetched under its content-hashed name.
+// Issue 5, the static build: `node scripts/dist.mjs DIR` writes the static site (dist/ by default), which works
+// from a sub-path of a static host — served here at /courses/gpt1/ by the project's own server (its strict CSP
+// header included) and opened in Debian's Chromium: the seed-42 generation appears, Part D's module and data load
+// on demand, every request stays under the sub-path, nothing fails, the wasm is fetched under its content-hashed
+// name, and the web component loads from it. `npm run size` reads the same build.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -44,6 +45,19 @@ test('dist/ names its wasm and stylesheet by content and references nothing abso
   assert.doesNotMatch(html, /(src|href)="\//, 'no root-relative reference');
 });
 
+test('npm run size prints every file with raw and gzip bytes and both budgets, and reports without failing', () => {
+  const out = execFileSync(process.execPath, [fileURLToPath(new URL('scripts/size.mjs', ROOT)), OUT], { encoding: 'utf8' });
+  const row = (file) => out.split('\n').find((line) => line.startsWith(file));
+  const wasm = readdirSync(new URL('www/pkg/', DIST)).find((f) => /^gpt1_playground_bg\./.test(f));
+  const [, raw, gzip, first] = row(`www/pkg/${wasm}`).trim().split(/\s+/);
+  assert.equal(Number(raw), readFileSync(new URL(`www/pkg/${wasm}`, DIST)).length);
+  assert.ok(Number(gzip) > 0 && Number(gzip) < Number(raw));
+  assert.equal(first, 'yes', 'the core wasm is part of the first load');
+  assert.doesNotMatch(row('www/gpt-worker.js'), /yes$/, 'Part D is not');
+  assert.match(out, /(PASS|MISS) {2}first load, gzipped +[\d.]+ KB of +100\.0 KB/);
+  assert.match(out, /(PASS|MISS) {2}core wasm, gzipped +[\d.]+ KB of +60\.0 KB/);
+});
+
 test('served from a sub-path, the page shows the seed-42 generation and loads Part D, all under that path', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(15000);
@@ -69,6 +83,16 @@ test('served from a sub-path, the page shows the seed-42 generation and loads Pa
     assert.ok(requests.some((u) => /gpt1_playground_gpt_bg\.[0-9a-f]{10}\.wasm$/.test(u)), 'the transformer');
     assert.ok(requests.some((u) => u.endsWith(`${BASE}www/data/chai-corpus.txt`)), 'its corpus');
   }, 10000);
+  // the web component from the built site: its glue finds the hashed wasm too
+  const widget = await page.evaluate(async () => {
+    await import(new URL('www/component.js', location.href).href);
+    const element = Object.assign(document.createElement('gpt1-playground'), { id: 'widget' });
+    element.setAttribute('sections', 'generate');
+    document.body.append(element);
+    await element.update();
+    return [...element.shadowRoot.querySelectorAll('li')].map((li) => li.textContent);
+  });
+  assert.deepEqual(widget, ['[START]', 'chai', '[END]']);
   await page.waitForTimeout(500);
   await context.close();
   assert.deepEqual(problems, []);
