@@ -91,6 +91,18 @@ async function profileWith(corpus) {
   return opened;
 }
 
+/** Appends an inline script at run time; returns the CSP directive that refused it and whether it ran. */
+function appendInlineScript(page) {
+  return page.evaluate(async () => {
+    const refused = new Promise((resolve) => document.addEventListener('securitypolicyviolation',
+      (e) => resolve(e.violatedDirective), { once: true }));
+    const script = document.createElement('script');
+    script.textContent = 'window.__pwned = "inline"';
+    document.body.append(script);
+    return { violated: await refused, pwned: window.__pwned ?? null };
+  });
+}
+
 test('the Content-Security-Policy is sent as a header and as a meta tag, and an injected inline script does not run', async () => {
   const opened = await load();
   const { page } = opened;
@@ -106,15 +118,7 @@ test('the Content-Security-Policy is sent as a header and as a meta tag, and an 
   assert.equal(meta, CSP.replace(/; frame-ancestors [^;]*/, ''));
 
   // it is enforced: an inline script appended at run time is refused
-  const attempt = () => page.evaluate(async () => {
-    const refused = new Promise((resolve) => document.addEventListener('securitypolicyviolation',
-      (e) => resolve(e.violatedDirective), { once: true }));
-    const script = document.createElement('script');
-    script.textContent = 'window.__pwned = "inline"';
-    document.body.append(script);
-    return { violated: await refused, pwned: window.__pwned ?? null };
-  });
-  const header1 = await attempt();
+  const header1 = await appendInlineScript(page);
   assert.equal(header1.pwned, null);
   assert.match(header1.violated, /^script-src/);
   await opened.context.close();
@@ -131,14 +135,7 @@ test('the Content-Security-Policy is sent as a header and as a meta tag, and an 
   const response2 = await bare.goto(new URL('/?test', env.url).href);
   assert.equal(response2.headers()['content-security-policy'], undefined);
   await bare.locator('html[data-ready="true"]').waitFor();
-  const meta1 = await bare.evaluate(async () => {
-    const refused = new Promise((resolve) => document.addEventListener('securitypolicyviolation',
-      (e) => resolve(e.violatedDirective), { once: true }));
-    const script = document.createElement('script');
-    script.textContent = 'window.__pwned = "inline"';
-    document.body.append(script);
-    return { violated: await refused, pwned: window.__pwned ?? null };
-  });
+  const meta1 = await appendInlineScript(bare);
   assert.equal(meta1.pwned, null);
   assert.match(meta1.violated, /^script-src/);
   assert.deepEqual(await tokens(generated(bare)), LESSON_SAMPLE, 'the page works under the meta policy alone');
