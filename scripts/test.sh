@@ -40,5 +40,5 @@ layer "dist/, iframe embed, single file, npm package (Chromium, Firefox, Vite)" 
 printf '\n\033[1m=== summary ===\033[0m\n'
 for name in "${passed[@]}"; do printf '  ok    %s\n' "$name"; done
 for name in "${failed[@]}"; do printf '  FAIL  %s\n' "$name"; done
-printf 'test layers: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
+printf 'layers: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
 [ ${#failed[@]} -eq 0 ]
