@@ -57,14 +57,6 @@ impl<'a> TaskVocab<'a> {
         self.vocab.len() as u32 + 1
     }
 
-    /// The token names of the extended vocabulary.
-    pub fn tokens(&self) -> Vec<String> {
-        let mut all = self.vocab.tokens().to_vec();
-        all.push(EXTRACT.to_string());
-        all.push(DELIM.to_string());
-        all
-    }
-
     fn push_special(&self, out: &mut Encoded, token: &str) {
         let id = match token {
             EXTRACT => self.extract(),

@@ -14,7 +14,7 @@ use crate::bpe::{Bpe, MAX_MERGES};
 use crate::cdf::RunCdf;
 use crate::error::{Error, Result, invalid_number, js_number, non_negative, whole_number};
 use crate::tokens::{
-    Boundaries, END, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, tokenize, visit_tokens,
+    Boundaries, END, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, text_ids, visit_tokens,
 };
 
 /// The largest vocabulary for which [`NgramModel::probabilities`] and [`NgramModel::counts`] build a dense
@@ -39,6 +39,18 @@ pub enum TokenizerKind {
 }
 
 impl TokenizerKind {
+    /// The tokenizer of this kind for `corpus`: BPE learns its merges (`None`: [`DEFAULT_MERGES`]) from the lines.
+    pub fn build(self, corpus: &str, merges: Option<usize>) -> Tokenizer {
+        match self {
+            TokenizerKind::Word => Tokenizer::Word,
+            TokenizerKind::Char => Tokenizer::Char,
+            TokenizerKind::Bpe => {
+                let merges = merges.unwrap_or(DEFAULT_MERGES).min(MAX_MERGES);
+                Tokenizer::Bpe(Bpe::learn(lines(corpus).map(|(_, line)| line), merges))
+            }
+        }
+    }
+
     /// Reads the JavaScript name: `"word"`, `"char"` or `"bpe"`.
     pub fn parse(name: &str) -> Result<Self> {
         match name {
@@ -267,14 +279,7 @@ impl NgramModel {
         let smoothing = non_negative("smoothing", options.smoothing)?;
         let order = whole_number("order", options.order as f64, 1, MAX_ORDER as u64)? as usize;
         let context_len = order - 1;
-        let tokenizer = match options.tokenizer {
-            TokenizerKind::Word => Tokenizer::Word,
-            TokenizerKind::Char => Tokenizer::Char,
-            TokenizerKind::Bpe => {
-                let merges = options.merges.unwrap_or(DEFAULT_MERGES).min(MAX_MERGES);
-                Tokenizer::Bpe(Bpe::learn(lines(corpus).map(|(_, line)| line), merges))
-            }
-        };
+        let tokenizer = options.tokenizer.build(corpus, options.merges);
         let lines_mode = options.boundaries == Boundaries::Lines;
 
         // token ids of every sequence in one flat list, padded in lines mode with order−1 [START]s and one [END]
@@ -664,27 +669,8 @@ impl NgramModel {
 
     /// Cuts `text` into token ids by the model's tokenizer and boundaries, padded as the corpus was.
     pub fn token_ids(&self, text: &str) -> Result<Vec<Vec<u32>>> {
-        let c = self.counts.order - 1;
-        let mut sequences = Vec::new();
-        for sentence in tokenize(text, &self.counts.tokenizer, self.counts.boundaries) {
-            let mut ids = Vec::with_capacity(sentence.tokens.len() + c + 1);
-            if let Some(start) = self.counts.start {
-                ids.extend(std::iter::repeat_n(start, c));
-            }
-            let place = || format!("the text (line {})", sentence.line);
-            for token in sentence.tokens {
-                if self.counts.start.is_some() {
-                    check_not_special(token, place)?;
-                }
-                let id = self.counts.vocab.id(token);
-                ids.push(id.ok_or_else(|| Error::UnknownToken { token: token.to_string(), place: place() })?);
-            }
-            if let Some(end) = self.counts.end {
-                ids.push(end);
-            }
-            sequences.push(ids);
-        }
-        Ok(sequences)
+        let c = &self.counts;
+        text_ids(text, &c.tokenizer, c.boundaries, &c.vocab, (c.start, c.order - 1), c.end)
     }
 
     /// Mean `−ln P(next | context)` over every position of `text` that has a full context, by the same rules as

@@ -83,11 +83,6 @@ pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split('\n').enumerate().map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)))
 }
 
-/// Splits a corpus into sentences of words: one per non-empty line.
-pub fn sentences(corpus: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    lines(corpus).map(|(n, line)| (n, words(line).collect::<Vec<_>>())).filter(|(_, ws)| !ws.is_empty())
-}
-
 /// The characters of `text` as string slices.
 pub fn chars(text: &str) -> impl Iterator<Item = &str> {
     text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()])
@@ -162,6 +157,37 @@ pub fn tokenize<'t>(text: &'t str, tokenizer: &Tokenizer, boundaries: Boundaries
         Ok(())
     });
     sentences
+}
+
+/// Cuts `text` by `tokenizer` and `boundaries` into id sequences of `vocab`: each padded with `pad.1` copies of
+/// `pad.0` before and `end` after (when the model has them). A special token's name in a sentence, or a token
+/// `vocab` does not hold, is an error that names it.
+pub fn text_ids(
+    text: &str,
+    tokenizer: &Tokenizer,
+    boundaries: Boundaries,
+    vocab: &Vocab,
+    pad: (Option<u32>, usize),
+    end: Option<u32>,
+) -> Result<Vec<Vec<u32>>> {
+    let mut sequences = Vec::new();
+    for sentence in tokenize(text, tokenizer, boundaries) {
+        let mut ids = Vec::with_capacity(sentence.tokens.len() + pad.1 + 1);
+        if let Some(start) = pad.0 {
+            ids.extend(std::iter::repeat_n(start, pad.1));
+        }
+        let place = || format!("the text (line {})", sentence.line);
+        for token in sentence.tokens {
+            if pad.0.is_some() {
+                check_not_special(token, place)?;
+            }
+            let id = vocab.id(token);
+            ids.push(id.ok_or_else(|| Error::UnknownToken { token: token.to_string(), place: place() })?);
+        }
+        ids.extend(end);
+        sequences.push(ids);
+    }
+    Ok(sequences)
 }
 
 /// Fails when `token` is the name of a special token.

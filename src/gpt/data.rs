@@ -3,11 +3,10 @@
 
 use super::net::{Batch, NO_TARGET};
 use super::params::below;
-use crate::bpe::{Bpe, MAX_MERGES};
 use crate::error::{Error, Result};
-use crate::ngram::{DEFAULT_MERGES, TokenizerKind};
+use crate::ngram::TokenizerKind;
 use crate::sampling::Mt19937;
-use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, lines, tokenize};
+use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, text_ids, tokenize};
 
 /// A tokenized corpus: its vocabulary and its sequences of ids.
 #[derive(Debug, Clone)]
@@ -29,14 +28,7 @@ pub struct Corpus {
 impl Corpus {
     /// Cuts `text` into tokens as the n-gram model does and numbers them.
     pub fn new(text: &str, kind: TokenizerKind, merges: Option<usize>, boundaries: Boundaries) -> Result<Corpus> {
-        let tokenizer = match kind {
-            TokenizerKind::Word => Tokenizer::Word,
-            TokenizerKind::Char => Tokenizer::Char,
-            TokenizerKind::Bpe => {
-                let merges = merges.unwrap_or(DEFAULT_MERGES).min(MAX_MERGES);
-                Tokenizer::Bpe(Bpe::learn(lines(text).map(|(_, line)| line), merges))
-            }
-        };
+        let tokenizer = kind.build(text, merges);
         let lines_mode = boundaries == Boundaries::Lines;
         let mut vocab = Vocab::default();
         let mut sequences = Vec::new();
@@ -75,22 +67,7 @@ impl Corpus {
     /// Cuts `text` by the corpus's rules into id sequences (padded with `[START]`/`[END]` in lines mode); a
     /// token the corpus never had is an error that names it.
     pub fn token_ids(&self, text: &str) -> Result<Vec<Vec<u32>>> {
-        let mut sequences = Vec::new();
-        for sentence in tokenize(text, &self.tokenizer, self.boundaries) {
-            let mut ids = Vec::with_capacity(sentence.tokens.len() + 2);
-            ids.extend(self.start);
-            let place = || format!("the text (line {})", sentence.line);
-            for token in sentence.tokens {
-                if self.start.is_some() {
-                    check_not_special(token, place)?;
-                }
-                let id = self.vocab.id(token);
-                ids.push(id.ok_or_else(|| Error::UnknownToken { token: token.to_string(), place: place() })?);
-            }
-            ids.extend(self.end);
-            sequences.push(ids);
-        }
-        Ok(sequences)
+        text_ids(text, &self.tokenizer, self.boundaries, &self.vocab, (self.start, 1), self.end)
     }
 
     /// A training batch: `rows` random windows of up to `context + 1` tokens. Lines mode picks a sentence at
