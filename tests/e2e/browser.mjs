@@ -1,4 +1,5 @@
 // Shared set-up for the page tests: serve the checkout on a free port and drive Debian's Chromium.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
@@ -67,4 +68,18 @@ export async function pasteInto(locator, text) {
     field.value = value;
     field.dispatchEvent(new Event('input', { bubbles: true }));
   }, text);
+}
+
+/** Opens the page at desktop size and waits until it is ready; `timeout` is the context's default (fail fast). */
+export async function openReady(env, path = '', { timeout = 5000, ...options } = {}) {
+  const opened = await open(env, path, { viewport: { width: 1280, height: 900 }, ...options });
+  opened.context.setDefaultTimeout(timeout);
+  await opened.page.locator('html[data-ready="true"]').waitFor();
+  return opened;
+}
+
+/** Closes an opened page and checks that it logged no errors and requested nothing beyond its own files. */
+export async function finish({ context, problems }, what = 'no console errors and no requests beyond the page') {
+  await context.close();
+  assert.deepEqual(problems, [], what);
 }

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, open, eventually, tokens, ids } from './browser.mjs';
+import { start, eventually, tokens, ids, openReady, finish } from './browser.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
@@ -21,17 +21,7 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
-async function load(path = '', options = {}) {
-  const opened = await open(env, path, { viewport: { width: 1280, height: 900 }, ...options });
-  opened.context.setDefaultTimeout(5000);
-  await opened.page.locator('html[data-ready="true"]').waitFor();
-  return opened;
-}
-
-async function finish({ context, problems }) {
-  await context.close();
-  assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
-}
+const load = (path = '', options = {}) => openReady(env, path, { timeout: 5000, ...options });
 
 /** A model built in Node, freed after `use`. */
 function withModel(corpus, options, use) {

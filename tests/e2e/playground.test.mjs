@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, open, eventually, tokens, ids, pasteInto } from './browser.mjs';
+import { start, eventually, tokens, ids, pasteInto, openReady, finish } from './browser.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
@@ -27,21 +27,11 @@ function expected(corpus, { smoothing = 1, ...options }) {
 }
 
 /** Opens the page and waits until the wasm core has drawn everything. */
-async function load(path = '', options = {}) {
-  const opened = await open(env, path, { viewport: { width: 1280, height: 900 }, ...options });
-  opened.context.setDefaultTimeout(5000); // a failure should fail fast, not after 30 s
-  await opened.page.locator('html[data-ready="true"]').waitFor();
-  return opened;
-}
+const load = (path = '', options = {}) => openReady(env, path, { timeout: 5000, ...options });
 
 const generated = (page) => page.getByRole('region', { name: 'Generated' });
 const matrix = (page) => page.getByRole('table', { name: 'Smoothed bigram matrix' });
 const cell = (page, next, prev) => matrix(page).getByRole('cell', { name: new RegExp(`^P\\(${next} \\| ${prev.replace(/[[\]]/g, '\\$&')}\\) = `) });
-
-async function finish({ context, problems }) {
-  await context.close();
-  assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
-}
 
 test('the default state reproduces the lesson', async () => {
   const opened = await load();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { start, open, watch, eventually, tokens } from './browser.mjs';
+import { start, watch, eventually, tokens, openReady, finish as finishPage } from './browser.mjs';
 import { CSP } from '../../scripts/serve.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 import { DEFAULTS } from '../../www/state.js';
@@ -28,12 +28,7 @@ const PAYLOADS = {
     + '</style>"\'><svg onload="window.__pwned = \'svg\'"></svg><a href="javascript:window.__pwned=1">x</a> } /* \u202e',
 };
 
-async function load(path = '/?test', options = {}) {
-  const opened = await open(env, path, { viewport: { width: 1280, height: 900 }, ...options });
-  opened.context.setDefaultTimeout(10000);
-  await opened.page.locator('html[data-ready="true"]').waitFor();
-  return opened;
-}
+const load = (path = '/?test', options = {}) => openReady(env, path, { timeout: 10000, ...options });
 
 /** Another tab of the same browser profile (same localStorage), recording its problems. */
 async function tab(context, path, problems = []) {
@@ -44,10 +39,7 @@ async function tab(context, path, problems = []) {
   return { page, problems };
 }
 
-async function finish({ context, problems }) {
-  await context.close();
-  assert.deepEqual(problems, [], 'no console errors, dialogs or requests beyond the page');
-}
+const finish = (opened) => finishPage(opened, 'no console errors, dialogs or requests beyond the page');
 
 const partA = (page) => page.locator('#part-a');
 const field = (page, name) => page.locator('main').getByLabel(name, { exact: true }).first();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, open, eventually, tokens } from './browser.mjs';
+import { start, eventually, tokens, openReady, finish } from './browser.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
@@ -24,17 +24,7 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
-async function load(path = '/?test', options = {}) {
-  const opened = await open(env, path, { viewport: { width: 1280, height: 900 }, ...options });
-  opened.context.setDefaultTimeout(10000);
-  await opened.page.locator('html[data-ready="true"]').waitFor();
-  return opened;
-}
-
-async function finish({ context, problems }) {
-  await context.close();
-  assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
-}
+const load = (path = '/?test', options = {}) => openReady(env, path, { timeout: 10000, ...options });
 
 const corpusField = (page) => page.getByLabel('Corpus', { exact: true });
 const generated = (page) => page.getByRole('region', { name: 'Generated' });
