@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { start, watch, eventually, tokens, openReady, finish as finishPage } from './browser.mjs';
+import { start, watch, eventually, tokens, openReady, finish as finishPage, pasteInto } from './browser.mjs';
 import { CSP } from '../../scripts/serve.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 import { DEFAULTS } from '../../www/state.js';
@@ -306,10 +306,7 @@ test('a full localStorage is reported, never crashes, and a reload brings back t
   const problems = [];
   const { page } = await tab(context, '/', problems);
   const big = Array.from({ length: 6000 }, (_, i) => `chai ${i % 3 ? 'garam' : 'acha'} hai`).join('\n');
-  await corpusField(page).evaluate((area, value) => {
-    area.value = value;
-    area.dispatchEvent(new Event('input', { bubbles: true }));
-  }, big);
+  await pasteInto(corpusField(page), big);
   const notice = page.getByRole('status').filter({ hasText: 'too large for this browser' });
   await eventually(async () => assert.match(await notice.textContent(), /This corpus \(\d{2},\d{3} characters\) is too large/));
   await field(page, 'Seed').fill('5');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually, tokens, openReady, finish } from './browser.mjs';
+import { start, eventually, tokens, openReady, finish, pasteInto } from './browser.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
@@ -35,13 +35,8 @@ const expected = (corpus, options = {}) => {
   try { return generate(model, { seed: 42, maxLen: 6, ...options }); } finally { model.free(); }
 };
 
-/** Sets a long text the way a paste does: one input event. */
-async function paste(page, text) {
-  await corpusField(page).evaluate((area, value) => {
-    area.value = value;
-    area.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
+/** Sets a long corpus the way a paste does: one input event. */
+const paste = (page, text) => pasteInto(corpusField(page), text);
 
 test('a large corpus is counted by the worker: the status goes busy, then idle, and every panel follows', async () => {
   const opened = await load();
