@@ -1,11 +1,12 @@
 // Issue 8 on the page: a tiny GPT trained in a Web Worker. The transformer's module is fetched only once the section
 // is opened; training beats the bigram's validation loss; Pause, Resume and Reset; the attention heatmap is causal;
 // fine-tuning twice shows λ = 0.5 keeping the language model better than λ = 0 — with the numbers computed again
-// here, in Node, by the same wasm module on the same split.
+// here, in Node, by the same wasm module on the same split. The same three steps also run on pasted names cut into
+// characters (the done-when of issue 8), with the bigram line counted again by hand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually } from './browser.mjs';
+import { start, eventually, pasteInto } from './browser.mjs';
 
 const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
 api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_bg.wasm', import.meta.url)) });
@@ -13,6 +14,7 @@ api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_b
 const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
 mkdirSync(SHOTS, { recursive: true });
 const TRANSFORMER = /gpt1_playground_gpt|gpt-api\.js|gpt-worker\.js/;
+const SPECIAL = new Set(['[START]', '[END]']);
 
 let env;
 before(async () => { env = await start(); });
@@ -243,4 +245,147 @@ test('on a phone, in the dark: the lab fits the width and the chart is drawn', a
   assert.equal(await page.locator('#gpt-chart path.series').count(), 2);
   await context.close();
   assert.deepEqual(problems, []);
+});
+
+/** The lesson's bigram on character tokens, counted by hand: mean −ln (count(prev, next) + k) / (count(prev) + k·V). */
+function bigramByHand(trainLines, valLines, k) {
+  const sequence = (name) => ['[START]', ...name, '[END]'];
+  const pairs = new Map();
+  const rows = new Map();
+  const vocab = new Set();
+  for (const s of trainLines.map(sequence)) {
+    for (const t of s) vocab.add(t);
+    for (let i = 1; i < s.length; i++) {
+      pairs.set(`${s[i - 1]} ${s[i]}`, (pairs.get(`${s[i - 1]} ${s[i]}`) ?? 0) + 1);
+      rows.set(s[i - 1], (rows.get(s[i - 1]) ?? 0) + 1);
+    }
+  }
+  let sum = 0;
+  let count = 0;
+  for (const s of valLines.map(sequence)) {
+    for (let i = 1; i < s.length; i++, count++) {
+      sum -= Math.log(((pairs.get(`${s[i - 1]} ${s[i]}`) ?? 0) + k) / ((rows.get(s[i - 1]) ?? 0) + k * vocab.size));
+    }
+  }
+  return sum / count;
+}
+
+/** The page's Part D on a list of names cut into characters, in Node: the split, the GPT after `pre` steps, what it shows. */
+function namesInNode(names, { pre, line, labelled, ftSteps, ftSeed, lambda }) {
+  const held = Math.round(names.length / 10);
+  const trainLines = names.slice(0, -held);
+  const letters = new Set(trainLines.join(''));
+  const valLines = names.slice(-held).filter((name) => [...name].every((c) => letters.has(c)));
+  const val = valLines.join('\n');
+  const bigram = Math.min(...[0.01, 0.1, 0.5, 1].map((k) => bigramByHand(trainLines, valLines, k)));
+  const gpt = new api.TinyGpt(trainLines.join('\n'), { dModel: 32, layers: 2, heads: 4, context: 64, batchSize: 16, seed: 1, tokenizer: 'char', boundaries: 'lines' });
+  try {
+    gpt.step(pre);
+    const test = Math.round(labelled.length / 4);
+    const fineTuned = [0, lambda].map((l) => {
+      const copy = gpt.clone();
+      try {
+        copy.fineTune(labelled.slice(0, -test), 2, { lambda: l, steps: ftSteps, seed: ftSeed, batchSize: 16 });
+        return { accuracy: copy.accuracy(labelled.slice(-test)), lm: copy.loss(val) };
+      } finally {
+        copy.free();
+      }
+    });
+    return {
+      trainLines: trainLines.length, valLines: valLines.length, vocab: [...gpt.vocab], bigram, val: gpt.loss(val),
+      samples: api.generateMany(gpt, 3, { seed: 42, maxLen: 12, temperature: 1, topK: 0 }),
+      attention: Array.from(gpt.attention(line, 0, 0)), fineTuned,
+    };
+  } finally {
+    gpt.free();
+  }
+}
+
+test('pasted names with char tokens: the GPT learns letters, beats the bigram, looks causal, and fine-tunes on names', async () => {
+  // real names, beside the checkout (not copied into it): 500 for the corpus, 80 more as labelled examples
+  const names = readFileSync(new URL('../../../shared/data/names/train.txt', import.meta.url), 'utf8')
+    .split('\n').map((l) => l.trim()).filter(Boolean);
+  const corpus = names.slice(0, 500);
+  const { context, page, requests, problems } = await load();
+  await pasteInto(page.locator('#corpus'), corpus.join('\n'));
+  await page.getByLabel('Tokenizer', { exact: true }).selectOption('char');
+  await openLab(page, requests);
+  await page.getByLabel('the corpus from Part A').check();
+  await eventually(async () => assert.equal(await page.locator('#gpt-source-hint').textContent(),
+    "Cut by Part A's settings: char tokens, lines. Part A's corpus has 500 non-empty lines."), 10000);
+  await page.getByLabel('Model size').selectOption('small');
+  await page.getByLabel('Weights seed').fill('1');
+  await trainTo(page, 300);
+
+  const line = corpus.at(-1); // a held-out name
+  const labelled = names.slice(500, 580).map((text) => ({ task: 'classification', input: { text }, label: text.endsWith('a') ? 1 : 0 }));
+  const node = namesInNode(corpus, { pre: 300, line, labelled, ftSteps: 100, ftSeed: 9, lambda: 0.5 });
+
+  // the vocabulary is the letters plus [START] and [END]: no name is a token
+  assert.deepEqual(node.vocab.filter((t) => !SPECIAL.has(t)).sort(), [...'abcdefghijklmnopqrstuvwxyz']);
+  assert.equal(await page.locator('#gpt-split').textContent(),
+    `Trained on ${node.trainLines} lines, validated on ${node.valLines}; vocabulary ${node.vocab.length} tokens, context 64.`);
+  // the bigram line is the lesson's bigram counted by hand on the same split, at its best k; the GPT is below it
+  const bigram = Number(await page.locator('#gpt-baselines li[data-order="2"] .value').getAttribute('data-value'));
+  assert.ok(Math.abs(bigram - node.bigram) < 1e-12, `bigram line ${bigram}, counted by hand ${node.bigram}`);
+  const val = Number(await page.locator('#gpt-val-loss').getAttribute('data-value'));
+  assert.equal(val, node.val, 'the validation loss is the model’s, step for step');
+  assert.ok(val < bigram, `validation ${val} < bigram ${bigram}`);
+  assert.match(await page.locator('#gpt-status').textContent(), /below the bigram's/);
+  // samples are spelt letter by letter: the model's own draws at step 300
+  const sampleTokens = () => page.locator('#gpt-samples li')
+    .evaluateAll((lis) => lis.map((li) => [...li.querySelectorAll('.tok')].map((s) => s.textContent)));
+  await eventually(async () => assert.deepEqual(await sampleTokens(), node.samples), 10000);
+  for (const sample of node.samples) {
+    assert.equal(sample[0], '[START]');
+    assert.ok(sample.slice(1).every((t) => SPECIAL.has(t) || /^[a-z]$/.test(t)), `single letters: ${sample.join(' ')}`);
+  }
+
+  // look inside, on a held-out name: T×T with T = letters + [START], nothing above the diagonal, the same weights as Node's
+  await page.getByLabel('Input line').fill(line);
+  const table = page.locator('#gpt-attention table');
+  const T = line.length + 1;
+  await eventually(async () => assert.deepEqual(await table.locator('thead th[scope="col"]').allTextContents(),
+    ['position ↓ attends to →', '[START]', ...line]), 10000);
+  const cells = await table.locator('td[data-i]').evaluateAll((tds) => tds.map((td) => ({
+    i: Number(td.dataset.i), j: Number(td.dataset.j), w: td.dataset.w === undefined ? null : Number(td.dataset.w), text: td.textContent,
+  })));
+  assert.equal(cells.length, T * T);
+  for (const { i, j, w, text } of cells) {
+    if (j > i) assert.ok(w === null && text === '', `cell ${i},${j} above the diagonal is empty`);
+    else assert.equal(w, node.attention[i * T + j], `cell ${i},${j}`);
+  }
+  // the next-token table: a row per position, and every candidate a letter or [END]
+  assert.equal(await page.locator('#gpt-next tbody tr').count(), T);
+  const candidates = await page.locator('#gpt-next .next-tok').allTextContents();
+  assert.equal(candidates.length, T * 5);
+  assert.ok(candidates.every((t) => t === '[END]' || /^[a-z]$/.test(t)), candidates.join(' '));
+
+  // fine-tuning on the built-in sentences: their space is no token of the names, and the page says so by the line
+  await page.getByLabel('sentiment (classification)').check();
+  await page.locator('#gpt-ft-steps').fill('100');
+  await page.locator('#gpt-ft-seed').fill('9');
+  await page.locator('#gpt-lambda').fill('0.5');
+  const fineTune = page.locator('#part-d').getByRole('button', { name: 'Fine-tune both' });
+  await fineTune.click();
+  await eventually(async () => assert.match(await page.locator('#gpt-ft-error').textContent(), /^line 1: unknown token " " in the text/), 10000);
+  assert.match(await page.locator('#gpt-labelled-error').textContent(), /^Line 1: unknown token " "/);
+  assert.equal(await page.locator('#gpt-ft-results').textContent(), '');
+  assert.equal(await fineTune.isEnabled(), true);
+  // labelled names (positive: ends in “a”) are made of its letters: both copies fine-tune, with Node's numbers
+  await page.getByLabel('Labelled examples').fill(labelled.map(({ input, label }) => `${input.text}\t${label ? 'positive' : 'negative'}`).join('\n'));
+  await eventually(async () => assert.equal(await page.locator('#gpt-labelled-error').isHidden(), true));
+  await fineTune.click();
+  await eventually(async () => assert.match(await page.locator('#gpt-ft-status').textContent(), /^Done: both copies fine-tuned from the model at step 300\./), 30000);
+  assert.equal(await page.locator('#gpt-ft-error').isHidden(), true);
+  const value = async (lambda, name) => Number(await page.locator(`#gpt-ft-results td[data-lambda="${lambda}"][data-name="${name}"]`).getAttribute('data-value'));
+  const [plain, mixed] = node.fineTuned;
+  const shown = [0, 0.5].map(async (lambda) => ({ accuracy: await value(lambda, 'accuracy'), lm: await value(lambda, 'lm') }));
+  assert.deepEqual(await Promise.all(shown), [plain, mixed]);
+  assert.ok(mixed.lm < plain.lm, `λ = 0.5 forgets less: ${JSON.stringify(node.fineTuned)}`);
+  assert.match(await page.locator('#gpt-ft-results').textContent(), /task accuracy on the 20 held-out examples/);
+  await page.locator('#part-d').screenshot({ path: new URL('gpt-names.png', SHOTS).pathname });
+
+  await context.close();
+  assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
 });
