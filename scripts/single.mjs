@@ -37,7 +37,7 @@ const js = {};
 for (const file of modules) {
   let text = read(file, 'utf8');
   // the places that name another file, each rewritten to that file's mark
-  text = text.replace(/(\bfrom\s*|\bimport\s*)(['"])(\.{1,2}\/[^'"]+)\2/g,
+  text = text.replace(/(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\2/g,
     (_, lead, quote, spec) => `${lead}${quote}${mark(resolved(file, spec))}${quote}`);
   text = text.replace(/new Worker\(new URL\((['"])(\.{1,2}\/[^'"]+)\1, import\.meta\.url\)/g,
     (_, quote, spec) => `new globalThis.gpt1PageWorker(new URL('gpt1:${resolved(file, spec)}')`);

@@ -1,7 +1,7 @@
-// Part D: a tiny GPT trained in the page. The transformer's module (www/gpt-api.js over its own wasm) lives in a
-// worker (gpt-worker.js) that starts only when the section is opened or Train is pressed. The page drives training a
-// chunk of steps at a time, so Pause is immediate between chunks and other questions interleave with them. The
-// section's settings are kept in localStorage under their own key.
+// Part D: a tiny GPT trained in the page. main.js imports this module when the lab is first opened; the transformer's
+// module (www/gpt-api.js over its own wasm) lives in a worker (gpt-worker.js) that starts then or when Train is
+// pressed. The page drives training a chunk of steps at a time, so Pause is immediate between chunks and other
+// questions interleave with them. The section's settings are kept in localStorage under their own key.
 import { $, el, setError, messageOf, shown, SPECIAL } from './dom.js';
 import { drawCurves } from './gpt-chart.js';
 import { cellColours } from './colour.js';
@@ -285,9 +285,10 @@ export function createGptPanel(store) {
     return worker;
   }
 
-  ui.lab.addEventListener('toggle', () => {
+  const opened = () => {
     if (ui.lab.open) ready().catch(() => {});
-  });
+  };
+  ui.lab.addEventListener('toggle', opened);
 
   // ---- what the section shows ----
   function fail(message) {
@@ -772,5 +773,6 @@ export function createGptPanel(store) {
   fillPickers();
   setButtons();
   drawChart();
+  opened(); // main.js loads this module when the lab opens: that toggle came before the listener
   return { train, pause, reset };
 }

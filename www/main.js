@@ -15,7 +15,7 @@ import { createEvalPanel } from './eval-panel.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
-import { createGptPanel } from './gpt-panel.js';
+import { setError, messageOf } from './dom.js';
 
 // compiled once, shared with the workers: a new worker starts without fetching or compiling again
 const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url)));
@@ -34,13 +34,38 @@ evalPanel = createEvalPanel(store, { apply: modelPanel.apply, engine: evalEngine
 const panels = [modelPanel, createTokenizerPanel(store), createGeneratePanel(store), evalPanel,
   createEncodePanel(store), createLossPanel(store)];
 const stepper = createStepper(store, matrix);
-createGptPanel(store); // Part D: its transformer module loads only when the section is opened
+openGptLab(); // Part D: its panel's module, and from there the transformer's, loads only when the lab is opened
 onTrap((error) => modelPanel.recoverTrap(error));
 onStorageProblem((message) => {
   const slot = document.getElementById('storage-notice');
   if (slot.textContent !== message) slot.textContent = message;
   slot.hidden = !message;
 });
+
+/**
+ * Loads Part D's panel (www/gpt-panel.js, not part of the first load) once the lab is open, now or at its first
+ * toggle. Until the panel runs, the lab's controls are disabled: nothing typed or pressed meanwhile is lost.
+ */
+function openGptLab() {
+  const lab = document.getElementById('gpt-lab');
+  const controls = [...lab.querySelectorAll('input, select, textarea, button')].filter((c) => !c.disabled);
+  for (const control of controls) control.disabled = true;
+  let loading = null;
+  const open = () => {
+    if (!lab.open || loading) return;
+    loading = import('./gpt-panel.js').then(({ createGptPanel }) => {
+      lab.removeEventListener('toggle', open);
+      for (const control of controls) control.disabled = false;
+      setError('gpt', ''); // a failed earlier try's message
+      createGptPanel(store);
+    }, (error) => {
+      loading = null; // the next opening tries again
+      setError('gpt', `Part D could not be loaded: ${messageOf(error)}`);
+    });
+  };
+  lab.addEventListener('toggle', open);
+  open();
+}
 
 /** Shows a state: its text in every control, then everything computed from it. */
 function show(state) {
