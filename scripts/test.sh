@@ -24,6 +24,16 @@ wasm_tests() { # $1: node | chrome | firefox
 }
 
 formatted() { cargo fmt --check && cargo fmt --check --manifest-path fuzz/Cargo.toml; }
+
+size_budget() { # the static site built from this build, in a directory of its own: its first load and core wasm
+  local dir status
+  dir=$(mktemp -d) || return 1
+  node scripts/dist.mjs "$dir" && node scripts/size.mjs "$dir" --strict
+  status=$?
+  rm -rf "$dir"
+  return $status
+}
+
 layer "rustfmt" formatted
 layer "clippy (native)" cargo clippy --all-targets --all-features -- -D warnings
 layer "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
@@ -33,6 +43,7 @@ layer "wasm-bindgen tests in headless Chromium" wasm_tests chrome
 layer "wasm-bindgen tests in headless Firefox" wasm_tests firefox
 layer "fuzzing (cargo fuzz, ${FUZZ_SECONDS:-30} s per target)" bash scripts/fuzz.sh
 layer "build (wasm-bindgen --target web, wasm-opt)" bash scripts/build.sh
+layer "size budget (dist/, gzipped: first load ≤ 100 KB, core wasm ≤ 60 KB)" size_budget
 layer "JS API tests (Node, built module)" node --test tests/js/
 layer "page tests (Playwright, headless Chromium)" node --test tests/e2e/
 layer "dist/, iframe embed, single file, npm package (Chromium, Firefox, Vite)" node --test tests/dist/
