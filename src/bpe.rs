@@ -6,7 +6,7 @@
 //! on its own. Ties between equally frequent pairs go to the pair whose two tokens come first in code-point order
 //! (left token first, then right token).
 
-use std::collections::HashMap;
+use crate::tokens::FxHashMap;
 
 /// The most merges that can be learned: 10,000.
 pub const MAX_MERGES: usize = 10_000;
@@ -17,10 +17,10 @@ pub struct Bpe {
     /// The merges `(left, right)` in order; merge i creates `left + right`.
     merges: Vec<(String, String)>,
     /// Every symbol seen while learning (characters, then merged tokens), by id, and the reverse.
-    symbol_ids: HashMap<String, u32>,
+    symbol_ids: FxHashMap<String, u32>,
     symbols: Vec<String>,
     /// `(left id, right id)` → (rank, id of the merged symbol).
-    ranks: HashMap<(u32, u32), (usize, u32)>,
+    ranks: FxHashMap<(u32, u32), (usize, u32)>,
 }
 
 /// Cuts a piece of text into the chunks that merges never cross.
@@ -56,7 +56,7 @@ impl Bpe {
     pub fn learn<'t>(pieces: impl Iterator<Item = &'t str>, merges: usize) -> Bpe {
         let mut bpe = Bpe::default();
         // distinct chunks with their counts, in order of first appearance
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
         let mut words: Vec<Word> = Vec::new();
         for piece in pieces {
             for chunk in chunks(piece) {
@@ -71,8 +71,8 @@ impl Bpe {
             }
         }
         // how often each adjacent pair occurs, and which words hold it
-        let mut pair_counts: HashMap<(u32, u32), u64> = HashMap::new();
-        let mut holders: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+        let mut pair_counts: FxHashMap<(u32, u32), u64> = FxHashMap::default();
+        let mut holders: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
         for (i, word) in words.iter().enumerate() {
             for pair in word.pairs() {
                 *pair_counts.entry(pair).or_default() += word.count;

@@ -77,9 +77,9 @@ impl fmt::Display for Error {
             }
             Error::UnknownToken { token, place } => write!(
                 f,
-                "unknown token \"{}\" in {place}: the model never saw it in its corpus, so it has no probability \
+                "unknown token {} in {place}: the model never saw it in its corpus, so it has no probability \
                  for it (use text made of the corpus's tokens)",
-                token.escape_debug()
+                quoted(token)
             ),
             Error::Unsupported(what) => write!(f, "{what}"),
             Error::NoRandomness(why) => {
@@ -107,19 +107,60 @@ fn group(n: usize) -> String {
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Writes a number the way JavaScript prints it, so messages read naturally on the page.
+/// Writes a number the way JavaScript prints it, so messages read naturally on the page (`-0` keeps its sign).
 pub fn js_number(x: f64) -> String {
+    if x == 0.0 && x.is_sign_negative() {
+        return "-0".into();
+    }
+    number_text(x)
+}
+
+/// In wasm, JavaScript's own text for the number (the binding asks it): exactly what the page would show, and no
+/// float formatter in the module.
+#[cfg(target_arch = "wasm32")]
+fn number_text(x: f64) -> String {
+    crate::wasm::number_text(x)
+}
+
+/// Natively, the same text for every number a message shows in practice (Rust's shortest round-trip digits).
+#[cfg(not(target_arch = "wasm32"))]
+fn number_text(x: f64) -> String {
     if x.is_nan() {
         "NaN".into()
     } else if x.is_infinite() {
         if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
-    } else if x == 0.0 && x.is_sign_negative() {
-        "-0".into()
     } else if x.fract() == 0.0 && x.abs() < 1e21 {
         format!("{x:.0}")
     } else {
         format!("{x:?}")
     }
+}
+
+/// Quotes a text for a message, escaping what would not show: quotes, backslashes, control characters and the
+/// invisible format characters (zero-width spaces, direction marks and overrides, the byte-order mark).
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() || invisible(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Format characters that take no space when shown.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
 }
 
 /// Builds an [`Error::InvalidParameter`] for a number.

@@ -20,6 +20,7 @@ pub mod gpt;
 pub mod loss;
 pub mod ngram;
 pub mod sampling;
+pub mod select;
 pub mod tokens;
 
 /// The JavaScript binding (wasm32 only): thin wrappers that convert values and errors.

@@ -30,7 +30,7 @@ pub fn cross_entropy(probs: &[f64], target: usize) -> Result<f64> {
         return Err(Error::InvalidParameter {
             name: "probs",
             value: format!("a list summing to {}", js_number(sum)),
-            allowed: format!("probabilities that sum to 1 (within {SUM_TOLERANCE:e})"),
+            allowed: format!("probabilities that sum to 1 (within {})", js_number(SUM_TOLERANCE)),
         });
     }
     if target >= probs.len() {

@@ -6,15 +6,16 @@
 //! Order 2 on words, one sentence per line, is the lesson's bigram model, to the last bit.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::LanguageModel;
 use crate::bpe::{Bpe, MAX_MERGES};
 use crate::cdf::RunCdf;
-use crate::error::{Error, Result, invalid_number, js_number, non_negative, whole_number};
+use crate::error::{Error, Result, invalid_number, js_number, non_negative, quoted, whole_number};
+use crate::select;
 use crate::tokens::{
-    Boundaries, END, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, text_ids, visit_tokens,
+    Boundaries, END, FxHashMap, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, text_ids,
+    visit_tokens,
 };
 
 /// The largest vocabulary for which [`NgramModel::probabilities`] and [`NgramModel::counts`] build a dense
@@ -59,7 +60,7 @@ impl TokenizerKind {
             "bpe" => Ok(TokenizerKind::Bpe),
             _ => Err(Error::InvalidParameter {
                 name: "tokenizer",
-                value: format!("{name:?}"),
+                value: quoted(name),
                 allowed: "one of \"word\", \"char\", \"bpe\"".into(),
             }),
         }
@@ -73,7 +74,7 @@ pub fn parse_boundaries(name: &str) -> Result<Boundaries> {
         "stream" => Ok(Boundaries::Stream),
         _ => Err(Error::InvalidParameter {
             name: "boundaries",
-            value: format!("{name:?}"),
+            value: quoted(name),
             allowed: "one of \"lines\", \"stream\"".into(),
         }),
     }
@@ -168,19 +169,37 @@ fn id_bits(v: usize) -> usize {
     (usize::BITS - v.saturating_sub(1).leading_zeros()).max(1) as usize
 }
 
-/// Sorts keys whose values fit in `bits` bits: LSD radix sort, 16 bits a pass (a comparison sort when few).
-fn radix_sort(keys: &mut Vec<u64>, bits: usize) {
+/// A packed n-gram key: 64 bits when the ids fit, 128 otherwise.
+trait Key: Copy + Ord + Default {
+    /// The 16-bit digit at `shift`.
+    fn digit(self, shift: usize) -> usize;
+}
+
+impl Key for u64 {
+    fn digit(self, shift: usize) -> usize {
+        ((self >> shift) & 0xffff) as usize
+    }
+}
+
+impl Key for u128 {
+    fn digit(self, shift: usize) -> usize {
+        ((self >> shift) & 0xffff) as usize
+    }
+}
+
+/// Sorts keys whose values fit in `bits` bits: LSD radix sort, 16 bits a pass (a heap sort when few).
+fn radix_sort<K: Key>(keys: &mut Vec<K>, bits: usize) {
     if keys.len() < 1 << 12 {
-        keys.sort_unstable();
+        select::sort_by(keys, |a, b| a < b);
         return;
     }
-    let mut buffer = vec![0u64; keys.len()];
+    let mut buffer = vec![K::default(); keys.len()];
     let mut counts = vec![0usize; 1 << 16];
     for shift in (0..bits).step_by(16) {
         // count each digit, turn counts into starting offsets, then scatter stably
         counts.fill(0);
         for &k in keys.iter() {
-            counts[((k >> shift) & 0xffff) as usize] += 1;
+            counts[k.digit(shift)] += 1;
         }
         let mut offset = 0;
         for c in counts.iter_mut() {
@@ -189,7 +208,7 @@ fn radix_sort(keys: &mut Vec<u64>, bits: usize) {
             offset += n;
         }
         for &k in keys.iter() {
-            let digit = ((k >> shift) & 0xffff) as usize;
+            let digit = k.digit(shift);
             buffer[counts[digit]] = k;
             counts[digit] += 1;
         }
@@ -263,7 +282,7 @@ pub const CDF_CACHE_RUNS: usize = 1 << 19;
 /// Running sums of rows already summed, by row (`u64::MAX`: the shared row of contexts never counted).
 #[derive(Debug, Default)]
 struct CdfCache {
-    rows: HashMap<u64, Rc<RunCdf>>,
+    rows: FxHashMap<u64, Rc<RunCdf>>,
     runs: usize,
 }
 
@@ -365,7 +384,7 @@ impl NgramModel {
                     sequence.windows(order).map(|w| w.iter().fold(0u128, |k, &id| (k << bits) | u128::from(id))),
                 );
             }
-            keys.sort_unstable();
+            radix_sort(&mut keys, order * bits);
             Rows::from_sorted(&keys, |k| (k >> bits, (k & ((1 << bits) - 1)) as u32))
         };
         drop(sequences);
@@ -599,12 +618,15 @@ impl NgramModel {
 
     /// The `limit` contexts that made the most predictions, most first (ties: in key order), with their totals.
     pub fn top_contexts(&self, limit: usize) -> Vec<(Vec<u32>, u64)> {
-        let mut rows: Vec<usize> = (0..self.counts.rows.contexts.len()).collect();
-        rows.sort_by(|&a, &b| self.counts.rows.row_totals[b].cmp(&self.counts.rows.row_totals[a]).then(a.cmp(&b)));
-        rows.truncate(limit);
+        let totals = &self.counts.rows.row_totals;
+        let mut rows: Vec<usize> = (0..totals.len()).collect();
+        // "larger" is more predictions, then the earlier key
+        select::largest_last(&mut rows, limit, |&a, &b| totals[a] < totals[b] || (totals[a] == totals[b] && a > b));
         let c = self.counts.order - 1;
-        rows.into_iter()
-            .map(|r| {
+        rows[rows.len() - limit.min(rows.len())..]
+            .iter()
+            .rev()
+            .map(|&r| {
                 let key = self.counts.rows.contexts[r];
                 let bits = self.counts.bits;
                 let ids = (0..c).map(|i| ((key >> (bits * (c - 1 - i))) & ((1 << bits) - 1)) as u32).collect();

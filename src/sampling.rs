@@ -6,7 +6,8 @@ use std::convert::Infallible;
 use rand::{Rng, SeedableRng, TryRng};
 
 use crate::LanguageModel;
-use crate::error::{Error, Result, invalid_number, whole_number};
+use crate::error::{Error, Result, invalid_number, quoted, whole_number};
+use crate::select;
 
 /// The Mersenne Twister MT19937, seeded the way `np.random.seed(s)` seeds numpy's legacy `RandomState`.
 #[derive(Clone)]
@@ -145,7 +146,7 @@ impl SampleMode {
             "fast" => Ok(SampleMode::Fast),
             _ => Err(Error::InvalidParameter {
                 name: "mode",
-                value: format!("{name:?}"),
+                value: quoted(name),
                 allowed: "one of \"exact\", \"fast\"".into(),
             }),
         }
@@ -230,9 +231,10 @@ pub fn reshape(probs: &mut [f64], temperature: f64, top_k: usize) {
     if top_k > 0 && top_k < probs.len() {
         // order ids by probability (ties: lower id first) and zero everything after the k-th
         let mut order: Vec<u32> = (0..probs.len() as u32).collect();
-        let by_rank = |a: &u32, b: &u32| probs[*b as usize].total_cmp(&probs[*a as usize]).then(a.cmp(b));
-        order.select_nth_unstable_by(top_k - 1, by_rank);
-        for &id in &order[top_k..] {
+        // "larger" is the more probable, then the lower id
+        let less = |&a: &u32, &b: &u32| probs[a as usize].total_cmp(&probs[b as usize]).then(b.cmp(&a)).is_lt();
+        select::largest_last(&mut order, top_k, less);
+        for &id in &order[..probs.len() - top_k] {
             probs[id as usize] = 0.0;
         }
     }

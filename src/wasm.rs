@@ -1,11 +1,10 @@
 //! The one binding to JavaScript: converts values and errors, and holds no logic of its own.
 
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::encode::{self, TASKS, TaskInput};
-use crate::error::{Error, whole_number};
+use crate::error::{Error, quoted, whole_number};
 use crate::sampling::{self, SampleOptions};
 use crate::{LanguageModel, loss, ngram};
 
@@ -70,12 +69,18 @@ fn start() {
     }));
 }
 
+/// JavaScript's text for a number (`Number.prototype.toString`), for the core's messages.
+pub(crate) fn number_text(x: f64) -> String {
+    js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "a number".into())
+}
+
 /// Describes a JavaScript value for an error message.
+#[inline(never)]
 fn describe(value: &JsValue) -> String {
     if let Some(s) = value.as_string() {
         let short: String = s.chars().take(40).collect();
         let more = if short.len() < s.len() { "…" } else { "" };
-        format!("{short:?}{more} (a string)")
+        format!("{}{more} (a string)", quoted(&short))
     } else if let Some(x) = value.as_f64() {
         crate::error::js_number(x)
     } else if value.is_null() {
@@ -87,6 +92,7 @@ fn describe(value: &JsValue) -> String {
     }
 }
 
+#[inline(never)]
 fn wrong_type(name: &'static str, value: &JsValue, allowed: &str) -> Error {
     Error::InvalidParameter { name, value: describe(value), allowed: allowed.into() }
 }
@@ -110,12 +116,14 @@ fn string(name: &'static str, value: &JsValue) -> Result<String, Error> {
 }
 
 /// The message of a value JavaScript threw.
+#[inline(never)]
 fn thrown(value: &JsValue) -> String {
     value.dyn_ref::<js_sys::Error>().map_or_else(|| describe(value), |e| String::from(e.message()))
 }
 
 /// The items of an array, each read with a catch, so a hostile array (a Proxy, a throwing getter) gives an Error
 /// instead of unwinding through the module.
+#[inline(never)]
 fn array_items(name: &'static str, value: &JsValue, allowed: &str) -> Result<Vec<JsValue>, Error> {
     if !Array::is_array(value) {
         return Err(wrong_type(name, value, allowed));
@@ -135,6 +143,13 @@ fn array_items(name: &'static str, value: &JsValue, allowed: &str) -> Result<Vec
 /// never passes silently), and each value is read with a catch, so getters and proxies cannot throw through the
 /// module. Returns the values in the order of `allowed` (`undefined` where absent).
 fn fields<const N: usize>(name: &'static str, value: &JsValue, allowed: [&str; N]) -> Result<[JsValue; N], Error> {
+    let values = read_fields(name, value, &allowed)?;
+    Ok(values.try_into().unwrap_or_else(|_| unreachable!("one value per allowed field")))
+}
+
+/// [`fields`] for any number of fields: one copy in the module instead of one per object shape.
+#[inline(never)]
+fn read_fields(name: &'static str, value: &JsValue, allowed: &[&str]) -> Result<Vec<JsValue>, Error> {
     let bad = |problem: String| Error::InvalidParameter {
         name,
         value: problem,
@@ -144,13 +159,14 @@ fn fields<const N: usize>(name: &'static str, value: &JsValue, allowed: [&str; N
         return Err(bad(describe(value)));
     }
     let keys = Reflect::own_keys(value).map_err(|e| bad(format!("an object whose keys threw {}", thrown(&e))))?;
-    let mut out: [JsValue; N] = std::array::from_fn(|_| JsValue::UNDEFINED);
+    let mut out = vec![JsValue::UNDEFINED; allowed.len()];
     for key in keys.iter() {
         let Some(field) = key.as_string() else { return Err(bad("an object with a symbol key".into())) };
         let Some(at) = allowed.iter().position(|&a| a == field) else {
-            return Err(bad(format!("an unknown field {field:?}")));
+            return Err(bad(format!("an unknown field {}", quoted(&field))));
         };
-        out[at] = Reflect::get(value, &key).map_err(|e| bad(format!("a field {field:?} that threw {}", thrown(&e))))?;
+        out[at] = Reflect::get(value, &key)
+            .map_err(|e| bad(format!("a field {} that threw {}", quoted(&field), thrown(&e))))?;
     }
     Ok(out)
 }
@@ -165,13 +181,14 @@ fn option_fields<const N: usize>(value: &JsValue, allowed: [&str; N]) -> Result<
 }
 
 /// A required string field of an input object.
+#[inline(never)]
 fn field_string(name: &'static str, field: &str, value: &JsValue, allowed: &[&str]) -> Result<String, Error> {
     value.as_string().ok_or_else(|| Error::InvalidParameter {
         name,
         value: if value.is_undefined() {
-            format!("missing field {field:?}")
+            format!("missing field {}", quoted(field))
         } else {
-            format!("{} for field {field:?}", describe(value))
+            format!("{} for field {}", describe(value), quoted(field))
         },
         allowed: format!("an object like {{ {} }} with strings", allowed.join(", ")),
     })
@@ -546,12 +563,6 @@ impl Sampler {
     }
 }
 
-#[derive(Serialize)]
-struct EncodedJs {
-    tokens: Vec<String>,
-    ids: Vec<u32>,
-}
-
 /// Turns a task's input into GPT-1's token sequences (similarity: both orders; multiple choice: one per answer).
 #[wasm_bindgen(unchecked_return_type = "EncodedSequence[]")]
 pub fn encode(
@@ -595,9 +606,14 @@ pub fn encode(
             return Err(wrong_type("task", &task, &allowed).into());
         }
     };
-    let encoded = encode::encode(&model.inner, &input)?;
-    let out: Vec<EncodedJs> = encoded.into_iter().map(|e| EncodedJs { tokens: e.tokens, ids: e.ids }).collect();
-    Ok(serde_wasm_bindgen::to_value(&out)?)
+    // plain objects of plain arrays, built directly (a serializer would cost the module ~8 KB for this one result)
+    let sequences = encode::encode(&model.inner, &input)?.into_iter().map(|e| {
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"tokens".into(), &e.tokens.into_iter().map(JsValue::from).collect::<Array>());
+        let _ = Reflect::set(&out, &"ids".into(), &e.ids.into_iter().map(JsValue::from).collect::<Array>());
+        out
+    });
+    Ok(sequences.collect::<Array>().into())
 }
 
 /// Reads probabilities from a `Float64Array`, a `Float32Array` or an array of numbers.

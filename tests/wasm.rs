@@ -177,6 +177,15 @@ fn bad_generate_options_throw_errors() {
         ("{ mode: 1 }", "mode must be a string"),
         ("[6]", "options must be an object like { seed, maxLen, temperature, topK, mode }; got an array"),
         ("'fast'", "got \"fast\" (a string)"),
+        // numbers read as JavaScript prints them (the module asks JavaScript), negative zero keeps its sign
+        ("{ seed: 1e21 }", "got 1e+21"),
+        ("{ seed: 1e-7 }", "got 1e-7"),
+        ("{ seed: 0.1 + 0.2 }", "got 0.30000000000000004"),
+        ("{ temperature: -0 }", "got -0"),
+        // quoted texts show what would not: quotes, backslashes, control and invisible characters
+        ("{ mode: 'a\"b\\\\c' }", "got \"a\\\"b\\\\c\""),
+        ("{ mode: 'x\\n\\u0007\\u200b\\u202e' }", "got \"x\\n\\u{7}\\u{200b}\\u{202e}\""),
+        ("{ 'max\\u200bLen': 1 }", "unknown field \"max\\u{200b}Len\""),
     ];
     for (options, expected) in cases {
         let message = rust_error(wasm::generate(&model, object(options)));
