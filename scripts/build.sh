@@ -4,18 +4,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build --release --target wasm32-unknown-unknown
-wasm-bindgen --target web --out-dir www/pkg target/wasm32-unknown-unknown/release/gpt1_playground.wasm
+# The page's modules are built with the standard library recompiled for size (-Z build-std, from the rust-src
+# component) and panic=immediate-abort: a panic is a bare trap, with none of std's message formatting and location
+# strings (about 7 KB of the 60 KB gzipped budget). The page already recovers from a trap (www/core.js), and the
+# tests' wasm builds keep the ordinary std, whose panic hook names the failure. These are unstable flags, so the
+# stable toolchain is told to accept them (RUSTC_BOOTSTRAP); each build has its own target directory, so the other
+# builds (tests, clippy) keep their caches.
+page_build() { # $1: target directory, then extra cargo arguments
+  local dir=$1; shift
+  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$dir RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort" \
+    cargo build --release --target wasm32-unknown-unknown -Z build-std=std,panic_abort "$@"
+}
+
+page_build target/page
+wasm-bindgen --target web --out-dir www/pkg target/page/wasm32-unknown-unknown/release/gpt1_playground.wasm
 # binaryen from npm: Debian's wasm-opt 108 silently corrupts wasm-bindgen's output
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-reference-types --enable-multivalue \
   www/pkg/gpt1_playground_bg.wasm -o www/pkg/gpt1_playground_bg.wasm
 
-# the second module, loaded on demand: the same core plus the trainable transformer (feature gpt), with wasm SIMD;
-# its own target directory keeps both builds cached
-CARGO_TARGET_DIR=target/gpt RUSTFLAGS="-C target-feature=+simd128" \
-  cargo build --release --target wasm32-unknown-unknown --features gpt
+# the second module, loaded on demand: the same core plus the trainable transformer (feature gpt), with wasm SIMD
+RUSTFLAGS="-C target-feature=+simd128" page_build target/gpt --features gpt
 wasm-bindgen --target web --out-dir www/pkg --out-name gpt1_playground_gpt \
   target/gpt/wasm32-unknown-unknown/release/gpt1_playground.wasm
 node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers --enable-simd \

@@ -16,6 +16,11 @@ if command -v rustup >/dev/null; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  # the page's build recompiles the standard library for size (scripts/build.sh)
+  if ! rustup component list --installed | grep -q "^rust-src"; then
+    say "adding the rust-src component"
+    rustup component add rust-src
+  fi
   if [ "$mode" = test ]; then
     for component in rustfmt clippy; do
       if ! rustup component list --installed | grep -q "^$component"; then
@@ -27,6 +32,8 @@ if command -v rustup >/dev/null; then
 else
   rustc --print target-libdir --target wasm32-unknown-unknown >/dev/null 2>&1 \
     || fail "the wasm32-unknown-unknown target is missing and there is no rustup to add it."
+  [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] \
+    || fail "the standard library's source (rust-src) is missing and there is no rustup to add it."
 fi
 
 # --- wasm-bindgen CLI, exactly the version of the wasm-bindgen crate in Cargo.lock --------------
