@@ -29,6 +29,12 @@ export function createEvalPanel(store, { apply, engine }) {
 
   /** Computes the grid in the evaluation worker; a newer request stops a running one (a new worker takes over). */
   function compute() {
+    // while the model above is still being counted, wait for it: two counts of a book at once on a two-core
+    // laptop slow down the one the person is watching
+    if ($('model-status').dataset.state === 'busy') {
+      timer = setTimeout(compute, WAIT_MS);
+      return;
+    }
     const id = ++run;
     const { state } = store;
     const counting = countingOptions(state);

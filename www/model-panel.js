@@ -82,7 +82,8 @@ export function createModelPanel(store, engine) {
       setStatus(false, '');
       return;
     }
-    const key = JSON.stringify([state.corpus, counting.options]);
+    // what this count is of; a cheap string (JSON.stringify would scan and copy a book's megabytes every keystroke)
+    const key = `${JSON.stringify(counting.options)}\u0000${state.corpus}`;
     const id = ++seq;
     if (state.corpus.length >= WORKER_ABOVE) {
       queued = { seq: id, key, corpus: state.corpus, options: { ...counting.options, smoothing: k.value }, k: k.value };
