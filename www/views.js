@@ -36,9 +36,9 @@ export function summary(model) {
 /**
  * The most frequent rows (contexts) and columns (next tokens), up to `limit` each, most frequent first, with each
  * cell's probability and count and each row's total and Σ over all V columns. Only the drawn rows are fetched.
+ * `vocab`: the model's, when the caller already has it (a book's vocabulary takes milliseconds to cross from wasm).
  */
-export function matrixView(model, limit = CANVAS_MAX) {
-  const vocab = model.vocab;
+export function matrixView(model, limit = CANVAS_MAX, vocab = model.vocab) {
   const V = vocab.length;
   const bigram = model.order === 2;
   let rows;

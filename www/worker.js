@@ -10,7 +10,9 @@ let nextId = 1;
 function keep(model, corpus, started) {
   const id = nextId++;
   models.set(id, { model, corpus, session: null });
-  return { modelId: id, summary: views.summary(model), matrix: views.matrixView(model), ms: performance.now() - started };
+  const summary = views.summary(model);
+  return { modelId: id, summary, matrix: views.matrixView(model, views.CANVAS_MAX, summary.vocab),
+    ms: performance.now() - started };
 }
 
 function entry(id) {
