@@ -13,7 +13,8 @@ api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_b
 
 const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
 mkdirSync(SHOTS, { recursive: true });
-const TRANSFORMER = /gpt1_playground_gpt|gpt-api\.js|gpt-worker\.js/;
+// Part D's files: its panel and chart, its worker, the API module and the transformer's wasm
+const TRANSFORMER = /gpt1_playground_gpt|gpt-api\.js|gpt-worker\.js|gpt-panel\.js|gpt-chart\.js/;
 const SPECIAL = new Set(['[START]', '[END]']);
 
 let env;
@@ -64,6 +65,7 @@ test('the first load does not fetch the transformer; opened, it trains below the
   assert.equal(await page.locator('#gpt-lab').getAttribute('open'), null);
 
   await openLab(page, requests);
+  assert.ok(requests.some((u) => /gpt-panel\.js/.test(u)), 'the panel is fetched when the lab opens');
   await page.getByLabel('Stop after').fill('20000'); // long enough to pause it while it runs
   await page.locator('#part-d').getByRole('button', { name: 'Train', exact: true }).click();
   // the worker imports the API module over its own wasm
