@@ -66,6 +66,7 @@ function main() {
   }
   const rssAfterBuild = rssKib();
   const wasmAfterBuild = wasmKib();
+  const heapAfterBuild = model.heapBytes; // the model alone: its counts, rows and vocabulary
 
   // throughput from generateIds (no strings made); one generateMany call checks the strings agree with numpy
   const prompt = model.boundaries === 'lines' ? Math.max(1, model.order - 1) : model.order - 1;
@@ -99,7 +100,9 @@ function main() {
       impl: 'wasm',
       vocab: model.vocab.length,
       distinct_pairs: model.distinctPairs,
-      heap_bytes: model.heapBytes,
+      heap_bytes: heapAfterBuild,
+      // with the exact sampler's cache of row cdfs, filled by the generation above (bounded: 2^19 runs)
+      heap_bytes_after_sampling: model.heapBytes,
       ids_agree_with_strings: idsAgree,
       build_ms: buildMs,
       gen_exact_tps: genExact,
