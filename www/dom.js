@@ -25,7 +25,31 @@ export function svg(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** The page's element with this id. Panels use the lookups of their root instead (`lookups`). */
 export const $ = (id) => document.getElementById(id);
+
+/**
+ * Element lookups for a panel: in the page's document, or in a widget's shadow root and the fragment that holds its
+ * sections not shown (`roots` are searched in order; ids are unique within a widget). The first root is the one
+ * that has the focus.
+ */
+export function lookups(...roots) {
+  const [shown] = roots;
+  const find = (id) => {
+    for (const root of roots) {
+      const found = root.getElementById(id);
+      if (found) return found;
+    }
+    return null;
+  };
+  return {
+    $: find,
+    all: (selector) => roots.flatMap((root) => [...root.querySelectorAll(selector)]),
+    /** The focused element inside the first root (null, or the body of a page, when none is). */
+    focused: () => shown.activeElement,
+    setError: (id, message) => showError(find(id), find(`${id}-error`), message),
+  };
+}
 
 export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]']);
 
@@ -46,10 +70,11 @@ export function fillChips(list, tokens, ids) {
   list.replaceChildren(...tokens.map((t, i) => chip(t, ids ? ids[i] : undefined)));
 }
 
-/** Shows (or clears, with a falsy message) the inline error of the control with this id. */
-export function setError(id, message) {
-  const control = $(id);
-  const slot = $(`${id}-error`);
+/** Shows (or clears, with a falsy message) the inline error of the page's control with this id. */
+export const setError = (id, message) => showError($(id), $(`${id}-error`), message);
+
+/** Shows (or clears) an error in `slot` and marks `control` invalid (either may be null). */
+function showError(control, slot, message) {
   if (slot) {
     slot.textContent = message || '';
     slot.hidden = !message;

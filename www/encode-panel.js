@@ -1,5 +1,5 @@
 // Part B, GPT-1's input transformations: each task's input rewritten as token sequences with ids.
-import { $, el, fillChips, setError, shown } from './dom.js';
+import { el, fillChips, shown } from './dom.js';
 import { compute, settle } from './engine.js';
 import { TASKS } from './state.js';
 
@@ -25,7 +25,8 @@ const SPEC = {
 
 const answerLines = (text) => text.split('\n').map((a) => a.trim()).filter(Boolean);
 
-export function createEncodePanel(store) {
+export function createEncodePanel(ui, store) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   let asked = 0;
 
   /** Marks, under a field, each token the model does not know, with the BPE hint. */
@@ -77,12 +78,13 @@ export function createEncodePanel(store) {
     }));
   }
 
+  const radios = ui.all('input[name="task"]');
   function showTask(task) {
     for (const t of TASKS) $(`task-${t}`).hidden = t !== task;
-    for (const radio of document.querySelectorAll('input[name="task"]')) radio.checked = radio.value === task;
+    for (const radio of radios) radio.checked = radio.value === task;
   }
 
-  for (const radio of document.querySelectorAll('input[name="task"]')) {
+  for (const radio of radios) {
     radio.addEventListener('change', () => { if (radio.checked) store.set({ task: radio.value }); });
   }
   for (const spec of Object.values(SPEC)) {

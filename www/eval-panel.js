@@ -1,5 +1,5 @@
 // Part A, evaluation: training vs validation loss over every order and a few smoothing values — the overfitting lesson.
-import { $, el, setError, messageOf } from './dom.js';
+import { el, messageOf } from './dom.js';
 import { four, short } from './numbers.js';
 import { countingOptions } from './model-panel.js';
 import { corpusTooLarge, guardPaste } from './limits.js';
@@ -16,7 +16,8 @@ const GRID_KEYS = ['corpus', 'tok', 'bounds', 'merges', 'val'];
 /** "as confused as choosing among N equally likely tokens", with N printed briefly. */
 export const confusion = (perplexity) => `as confused as choosing among ${short(perplexity, 2)} equally likely tokens`;
 
-export function createEvalPanel(store, { apply, engine }) {
+export function createEvalPanel(ui, store, { apply, engine }) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const textarea = $('val');
   const file = $('val-file');
   const plot = $('eval-chart');

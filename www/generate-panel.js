@@ -1,7 +1,7 @@
 // Part A, generation: seed, max length, temperature and top-k; one sample, or five from the same seed.
 import { core } from './core.js';
 import { compute, settle, WorkerGone } from './engine.js';
-import { $, el, fillChips, setError, messageOf } from './dom.js';
+import { el, fillChips, messageOf } from './dom.js';
 import { parseSeed, parseMaxLen, parseTemperature, parseTopK } from './numbers.js';
 
 const FIELDS = { seed: parseSeed, len: parseMaxLen, t: parseTemperature, topk: parseTopK };
@@ -17,7 +17,8 @@ export function generationOptions(state) {
   return { errors, options: { seed: seed.value, maxLen: len.value, temperature: t.value, topK: topk.value } };
 }
 
-export function createGeneratePanel(store) {
+export function createGeneratePanel(ui, store) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const generated = $('generated');
   const samples = $('samples');
 

@@ -1,6 +1,6 @@
 // Part C, GPT-1's fine-tuning loss: L = L_task + λ·L_lm, with the numbers filled in and −ln p drawn.
 import { core } from './core.js';
-import { $, svg, setError, messageOf } from './dom.js';
+import { svg, messageOf } from './dom.js';
 import { parseLambda, parseLmLoss, parseProbability, four, short } from './numbers.js';
 
 // the plot's frame: p from 0 to 1 across, loss from 0 to Y_MAX up
@@ -27,7 +27,8 @@ function drawAxes(plot) {
   );
 }
 
-export function createLossPanel(store) {
+export function createLossPanel(ui, store) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const plot = $('loss-plot');
   drawAxes(plot);
   const point = svg('circle', { r: 6, class: 'point' });
@@ -75,7 +76,8 @@ export function createLossPanel(store) {
   for (const [key, id] of Object.entries(inputs)) {
     $(id).addEventListener('input', () => store.set({ [key]: $(id).value }));
   }
-  for (const radio of document.querySelectorAll('input[name="label"], input[name="lmmode"]')) {
+  const radios = ui.all('input[name="label"], input[name="lmmode"]');
+  for (const radio of radios) {
     radio.addEventListener('change', () => { if (radio.checked) store.set({ [radio.name]: radio.value }); });
   }
   const keys = new Set(['model', 'label', 'lmmode', ...Object.keys(inputs)]);
@@ -84,7 +86,7 @@ export function createLossPanel(store) {
   return {
     fill(state) {
       for (const [key, id] of Object.entries(inputs)) $(id).value = state[key];
-      for (const radio of document.querySelectorAll('input[name="label"], input[name="lmmode"]')) {
+      for (const radio of radios) {
         radio.checked = radio.value === state[radio.name];
       }
     },

@@ -15,7 +15,7 @@ import { createEvalPanel } from './eval-panel.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
-import { setError, messageOf } from './dom.js';
+import { lookups, setError, messageOf } from './dom.js';
 
 // compiled once, shared with the workers: a new worker starts without fetching or compiling again
 const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url)));
@@ -24,16 +24,17 @@ keepModule(module); // a trap on this thread is survived by a fresh instance of 
 
 const opened = load();
 const store = createStore(opened.state);
+const ui = lookups(document);
 let modelPanel = null;
 let evalPanel = null;
 const engine = new Engine(module, { onCrash: (reason, givingUp) => modelPanel?.recover(reason, givingUp) });
 const evalEngine = new Engine(module, { onCrash: (reason, givingUp) => evalPanel?.recover(reason, givingUp) });
-modelPanel = createModelPanel(store, engine);
-const matrix = createMatrix(store);
-evalPanel = createEvalPanel(store, { apply: modelPanel.apply, engine: evalEngine });
-const panels = [modelPanel, createTokenizerPanel(store), createGeneratePanel(store), evalPanel,
-  createEncodePanel(store), createLossPanel(store)];
-const stepper = createStepper(store, matrix);
+modelPanel = createModelPanel(ui, store, engine);
+const matrix = createMatrix(ui, store);
+evalPanel = createEvalPanel(ui, store, { apply: modelPanel.apply, engine: evalEngine });
+const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store), evalPanel,
+  createEncodePanel(ui, store), createLossPanel(ui, store)];
+const stepper = createStepper(ui, store, matrix);
 openGptLab(); // Part D: its panel's module, and from there the transformer's, loads only when the lab is opened
 onTrap((error) => modelPanel.recoverTrap(error));
 onStorageProblem((message) => {

@@ -1,7 +1,7 @@
 // Part A, the smoothed matrix: rows = contexts (the previous token for a bigram), columns = next token. A small model
 // is an accessible heatmap table; a large one is a canvas of its most frequent rows and columns (one pixel block per
 // cell, drawn in one go, so it stays quick at any vocabulary) with the top of it as a table beside for screen readers.
-import { $, el, shown } from './dom.js';
+import { el, shown } from './dom.js';
 import { cellColours, gradient, position, rgbFor } from './colour.js';
 import { short } from './numbers.js';
 import { TABLE_MAX } from './views.js';
@@ -14,7 +14,8 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** How a context is printed: its tokens, or a mark for the unigram's empty context. */
 export const contextLabel = (context) => (context.length ? context.map(shown).join(' ') : '(no context)');
 
-export function createMatrix(store) {
+export function createMatrix(ui, store) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const wrap = $('matrix');
   const explain = $('cell-explain');
   let view = null; // what is drawn: the matrix view, the table's rows and columns (indices into it), the canvas
@@ -197,8 +198,9 @@ export function createMatrix(store) {
     const big = V > TABLE_MAX || data.contexts > TABLE_MAX;
     const { table, rows, cols } = buildTable(data, vocab);
     focused = { r: Math.min(focused.r, rows.length - 1), c: Math.min(focused.c, cols.length - 1) };
-    const hadFocus = wrap.contains(document.activeElement);
-    const canvasFocus = hadFocus && document.activeElement.tagName === 'CANVAS';
+    const active = ui.focused();
+    const hadFocus = wrap.contains(active);
+    const canvasFocus = hadFocus && active.tagName === 'CANVAS';
     view = { data, vocab, rows, cols, table, canvas: null };
     if (big) {
       Object.assign(view, buildCanvas(data));

@@ -1,7 +1,7 @@
 // Part A, first half: the corpus, smoothing, order and tokenizer controls own the model; the vocabulary and its statistics.
 import { core, current, release, isTrap, renewCore, renewingCore, trapPoint } from './core.js';
 import { corpusTooLarge, guardPaste } from './limits.js';
-import { $, fillChips, setError, messageOf } from './dom.js';
+import { fillChips, messageOf } from './dom.js';
 import { parseSmoothing, parseMerges, short, four } from './numbers.js';
 import { RemoteModel, WorkerGone } from './engine.js';
 import { matrixView } from './views.js';
@@ -27,7 +27,8 @@ const params = new URLSearchParams(location.search);
 export const WORKER_ABOVE = params.has('test') && params.has('worker-above') ? Number(params.get('worker-above')) : 20000;
 const CANCEL_MS = 1500; // a worker busy this long with a stale build is stopped and replaced: true cancellation
 
-export function createModelPanel(store, engine) {
+export function createModelPanel(ui, store, engine) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const corpus = $('corpus');
   const smoothing = $('smoothing');
   const smoothingValue = $('smoothing-value');

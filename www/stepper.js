@@ -1,5 +1,5 @@
 // Part A, step-through sampling: one token at a time, showing how np.random.choice turns a uniform draw into a token.
-import { $, el, fillChips, setError, messageOf, shown } from './dom.js';
+import { el, fillChips, messageOf, shown } from './dom.js';
 import { short, four } from './numbers.js';
 import { generationOptions, GENERATION_KEYS } from './generate-panel.js';
 import { contextLabel } from './matrix.js';
@@ -27,7 +27,8 @@ function cumulative(probabilities) {
   return cdf.map((c) => c / sum);
 }
 
-export function createStepper(store, matrix) {
+export function createStepper(ui, store, matrix) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const stepButton = $('step');
   const tokensList = $('step-tokens');
   const view = $('step-view');

@@ -1,10 +1,11 @@
 // Part A, tokens: a text split by the model's tokenizer, with ids; for BPE the merges in order and a rare word's pieces.
-import { $, el, chip, shown } from './dom.js';
+import { el, chip, shown } from './dom.js';
 import { compute, settle } from './engine.js';
 
 const MAX_MERGES_SHOWN = 2000; // a list longer than this is cut (the scroll box would hold tens of thousands)
 
-export function createTokenizerPanel(store) {
+export function createTokenizerPanel(ui, store) {
+  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const input = $('segment-text');
   const list = $('segment-tokens');
 
