@@ -55,7 +55,11 @@ export function trapPoint(site) {
   throw new WebAssembly.RuntimeError(`unreachable (a trap simulated by the page test at ${site})`);
 }
 
-let trapHandler = () => {};
-/** `fn(error)` is told of every trap caught on this thread (the model panel renews the core and counts again). */
-export function onTrap(fn) { trapHandler = fn; }
-export function reportTrap(error) { trapHandler(error); }
+const trapHandlers = [];
+/**
+ * `fn(error)` is told of every trap caught on this thread (a model panel renews the core and counts again). Every
+ * model panel on the thread listens: the page's one, or each web component widget's, whose models all lived in the
+ * instance being replaced.
+ */
+export function onTrap(fn) { trapHandlers.push(fn); }
+export function reportTrap(error) { for (const fn of trapHandlers) fn(error); }

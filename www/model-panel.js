@@ -186,7 +186,12 @@ export function createModelPanel(ui, store, engine) {
    * page waits for the next edit. The text and settings are never touched.
    */
   async function recoverTrap(error) {
-    if (renewingCore()) return; // one renewal at a time; it counts again when done
+    // one renewal at a time: the panel that started it counts again when it is done, and any other panel (another
+    // widget's: its model was in the same instance) counts again after it
+    if (renewingCore()) {
+      renewCore().then(rebuild, () => {});
+      return;
+    }
     traps += 1;
     const again = traps > 1;
     const say = (text) => {
