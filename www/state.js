@@ -238,8 +238,12 @@ export function flush() {
 }
 globalThis.addEventListener?.('pagehide', flush); // (absent when the tests import DEFAULTS in Node)
 
-/** The shared store: state strings, the current model, and listeners told which keys changed. */
-export function createStore(initial) {
+/**
+ * The shared store: state strings, the current model, and listeners told which keys changed. `keep(state)` saves
+ * each edit: the page's goes into the URL hash and localStorage; a web component's widget passes one that keeps
+ * nothing, so widgets never share or overwrite the page's saved state.
+ */
+export function createStore(initial, keep = save) {
   const listeners = [];
   const store = {
     state: { ...initial },
@@ -248,7 +252,7 @@ export function createStore(initial) {
     /** Applies a patch, saves it, and tells every listener which keys changed. */
     set(patch) {
       Object.assign(store.state, patch);
-      save(store.state);
+      keep(store.state);
       store.notify(new Set(Object.keys(patch)));
     },
     notify(changed) { for (const fn of listeners) fn(changed); },
