@@ -6,11 +6,13 @@
 //   shortened across modules. Part D's panel (gpt-panel.js, imported when its lab opens) is a bundle of its own
 //   with its own copy of the small helpers it shares with the page (dom.js, numbers.js, colour.js: no state): a
 //   chunk shared with it would be two more first-load files and ~0.6 KB more.
+// - The web component (component.js) is a bundle of its own too, under its own name (other sites link to it), with
+//   its own copy of the panels: the page's first load stays as it is. It starts the same model worker, and fetches
+//   the page (for its markup) and the hashed stylesheet.
 // - The modules outside those graphs keep their names and are minified one by one: Part D's worker (gpt-worker.js,
-//   gpt-api.js and its glue), the web component, and the core's glue (core.js imports it again for a fresh instance
-//   after a trap, the component imports it).
-// - Content-hashed names (cache them forever) for the wasm modules, the stylesheet and the three bundles; esbuild
-//   names its chunk by content itself. Every reference is rewritten, and every relative reference left in dist/ must
+//   gpt-api.js and its glue), and the core's glue (core.js imports it again for a fresh instance after a trap).
+// - Content-hashed names (cache them forever) for the wasm modules, the stylesheet and the three page bundles;
+//   esbuild names its chunk by content itself. Every reference is rewritten, and every relative reference left in dist/ must
 //   name a file there.
 // Then dist/gpt1-playground.html, the page as one file (scripts/single.mjs, from www/ as written).
 // Run after scripts/build.sh (www/pkg/). `node scripts/dist.mjs DIR` writes DIR.
@@ -54,7 +56,8 @@ for (const name of ['gpt1_playground_bg.wasm', 'gpt1_playground_gpt_bg.wasm']) {
   writeFileSync(to(`www/pkg/${target}`), bytes);
   renames.push([name, target]);
 }
-const mustName = { 'www/main.js': 'gpt1_playground_bg.wasm', 'www/gpt-panel.js': 'gpt1_playground_gpt_bg.wasm' };
+const mustName = { 'www/main.js': 'gpt1_playground_bg.wasm', 'www/gpt-panel.js': 'gpt1_playground_gpt_bg.wasm',
+  'www/component.js': 'gpt1_playground_bg.wasm' };
 /** A module's source (`file` relative to the checkout) with the wasm modules' hashed names. */
 function source(file) {
   let text = readFileSync(from(file), 'utf8');
@@ -105,12 +108,18 @@ function once(text, file, pattern, replace) {
   return out;
 }
 
+// the stylesheet: minified, a hashed name
+const { code: css } = await transform(readFileSync(from('www/style.css'), 'utf8'), { loader: 'css', minify: true });
+const cssName = hashed('style.css', css);
+writeFileSync(to(`www/${cssName}`), css);
+
 // the first load: the page's bundle and the model worker's, with what they share in a chunk; esbuild names its
-// chunks by content. Part D's panel: a bundle of its own. Then the bundles' hashed names, the page's last (it names
-// the other two).
+// chunks by content. Part D's panel and the web component: bundles of their own. Then the bundles' hashed names,
+// the page's last (it names the other two).
 const first = await bundle(['www/main.js', 'www/worker.js'], true);
 const panel = await bundle(['www/gpt-panel.js'], false);
-const out = new Map([...first.out, ...panel.out]);
+const component = await bundle(['www/component.js'], false);
+const out = new Map([...first.out, ...panel.out, ...component.out]);
 const take = (file) => {
   const text = out.get(file);
   out.delete(file);
@@ -122,15 +131,19 @@ out.set(`www/${worker}`, workerText);
 const panelText = take('www/gpt-panel.js');
 const panelName = hashed('gpt-panel.js', panelText);
 out.set(`www/${panelName}`, panelText);
-let main = take('www/main.js');
-main = once(main, 'www/main.js', /(new Worker\(new URL\((['"]))\.\/worker\.js\2/g,
+/** `text` (a bundle of `file`) pointed at the hashed model worker. */
+const startsWorker = (text, file) => once(text, file, /(new Worker\(new URL\((['"]))\.\/worker\.js\2/g,
   (_, lead, quote) => `${lead}./${worker}${quote}`);
+let main = take('www/main.js');
+main = startsWorker(main, 'www/main.js');
 main = once(main, 'www/main.js', /(\bimport\((['"]))\.\/gpt-panel\.js\2/g,
   (_, lead, quote) => `${lead}./${panelName}${quote}`);
 const mainName = hashed('main.js', main);
 out.set(`www/${mainName}`, main);
+out.set('www/component.js', once(startsWorker(out.get('www/component.js'), 'www/component.js'), 'www/component.js',
+  /(new URL\((['"]))\.\/style\.css\2/g, (_, lead, quote) => `${lead}./${cssName}${quote}`));
 for (const [file, text] of out) writeFileSync(to(file), text);
-const bundled = new Set([...first.inputs, ...panel.inputs]);
+const bundled = new Set([...first.inputs, ...panel.inputs, ...component.inputs]);
 
 // every other module: its name kept, minified on its own (the glue also stays: see the top)
 const modules = [...readdirSync(from('www/')).filter((f) => f.endsWith('.js')).map((f) => `www/${f}`),
@@ -139,11 +152,6 @@ for (const file of modules.filter((f) => !bundled.has(f) || f === 'www/pkg/gpt1_
   const { code } = await transform(source(file), { minify: true, format: 'esm', sourcefile: file });
   writeFileSync(to(file), code);
 }
-
-// the stylesheet: minified, a hashed name
-const { code: css } = await transform(readFileSync(from('www/style.css'), 'utf8'), { loader: 'css', minify: true });
-const cssName = hashed('style.css', css);
-writeFileSync(to(`www/${cssName}`), css);
 
 // the page: comments and indentation dropped (line breaks kept: between inline elements they are spaces; no <pre>
 // or <textarea> of the page has content), pointed at the hashed stylesheet and bundle

@@ -1,136 +1,223 @@
-// <gpt1-playground>: a smaller playground for other pages, inside a shadow root. One script tag (or an import of
-// 'gpt1-playground/component') defines it; the wasm core is loaded once for every widget on the page.
-//   <gpt1-playground corpus="…" seed="42" smoothing="1" max-len="6" sections="model,generate,encode,loss">
-// Sections: model (the vocabulary and the smoothed bigram matrix), generate (one seeded generation), encode (the
-// classification input of the corpus's first line) and loss (the model's loss on its corpus and GPT-1's combined
-// loss with λ = 0.5). It is not the full page: no step-through, no evaluation, no Part D. Styled by the custom
-// properties --gpt1-fg, --gpt1-bg, --gpt1-accent, --gpt1-accent-fg, --gpt1-line, --gpt1-font.
-import init, { NgramModel, generate, encode, loss, combinedLoss } from './pkg/gpt1_playground.js';
+// <gpt1-playground>: Parts A–C of the playground inside a shadow root — the page's own panels on the page's own
+// markup. One script tag (or an import of 'gpt1-playground/component') defines it:
+//   <gpt1-playground corpus="…" seed="42" smoothing="1" max-len="6" sections="model,matrix,generate">
+// - The markup is index.html's, fetched once beside this module: each of its `data-section` elements is a section
+//   a widget can show (SECTIONS). Sections not shown wait in a fragment of the widget, so every panel always finds
+//   its elements, and a `sections` change only moves them.
+// - The stylesheet is the page's, adopted into every shadow root; the host page's --gpt1-fg, --gpt1-bg,
+//   --gpt1-accent, --gpt1-accent-fg, --gpt1-line and --gpt1-font set its colours and font (www/style.css).
+// - Each widget has its own store, which saves nothing (no URL hash, no localStorage), and its own model. Its
+//   background workers (the page's: one counts a corpus of 20,000 characters or more, one computes the evaluation
+//   grid) start only when first asked. The core wasm is fetched and compiled once for the page; the widgets'
+//   workers get the compiled module. A browser starts no worker from another origin's script: a widget loaded from
+//   another site shows why beside the corpus or the grid when it needs one, and works otherwise.
+// Left out: Part D (the tiny GPT), the page's toolbar (link, embed code, presentation) and its R/S/P keys.
+import init from './pkg/gpt1_playground.js';
+import { keepModule, onTrap } from './core.js';
+import { Engine } from './engine.js';
+import { DEFAULTS, createStore } from './state.js';
+import { lookups, messageOf } from './dom.js';
+import { createModelPanel } from './model-panel.js';
+import { createTokenizerPanel } from './tokenizer-panel.js';
+import { createMatrix } from './matrix.js';
+import { createGeneratePanel } from './generate-panel.js';
+import { createStepper } from './stepper.js';
+import { createEvalPanel } from './eval-panel.js';
+import { createEncodePanel } from './encode-panel.js';
+import { createLossPanel } from './loss-panel.js';
 
-const ready = init(); // once per page, shared by every widget (the default path: the .wasm next to the glue)
-const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
-export const SECTIONS = ['model', 'generate', 'encode', 'loss'];
+/** The sections a widget can show, in the order it shows them (the page's). */
+export const SECTIONS = Object.freeze(['model', 'tokenizer', 'matrix', 'generate', 'step', 'eval', 'encode', 'loss']);
+/** Each attribute, and the key of the page's state it sets (absent: the page's default). */
+const ATTRIBUTES = { corpus: 'corpus', seed: 'seed', smoothing: 'k', 'max-len': 'len' };
 
-const CSS = `
-:host { display: block; color: var(--gpt1-fg, #1b1b1f); background: var(--gpt1-bg, transparent);
-  font-family: var(--gpt1-font, system-ui, sans-serif); }
+const PAGE = new URL('../index.html', import.meta.url);
+const STYLE = new URL('./style.css', import.meta.url);
+const WASM = new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url);
+// what the page's body gives its parts; sized to its content
+const HOST_CSS = `:host { display: block; color: var(--fg); background: var(--gpt1-bg, transparent); }
 :host([hidden]) { display: none; }
-section { margin: 0 0 1rem; }
-h3 { font-size: 1rem; margin: 0 0 0.4rem; }
-.chips { display: flex; flex-wrap: wrap; gap: 0.3rem; list-style: none; margin: 0; padding: 0; }
-.chip { border: 1px solid var(--gpt1-line, #c8c8d0); border-radius: 6px; padding: 0.1rem 0.4rem;
-  font-family: ui-monospace, monospace; }
-.special { background: var(--gpt1-accent, #3344cc); color: var(--gpt1-accent-fg, #fff); border-color: transparent; }
-table { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 0.85rem; }
-th, td { border: 1px solid var(--gpt1-line, #c8c8d0); padding: 0.15rem 0.35rem; text-align: right; }
-.error { color: #b3261e; }
-`;
-let sheet = null; // one constructed stylesheet for all widgets (no inline <style>: it works under a strict CSP)
-function styles() {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  return sheet;
+.part:last-child { margin-bottom: 0; }`;
+
+async function fetched(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.href} could not be loaded (HTTP ${response.status})`);
+  return response;
 }
 
-const make = (tag, text, className) => {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-};
-const chips = (tokens, label) => {
-  const list = make('ol', undefined, 'chips');
-  list.setAttribute('aria-label', label);
-  for (const token of tokens) list.append(make('li', token, /^\[[A-Z]+\]$/.test(token) ? 'chip special' : 'chip'));
-  return list;
-};
-const section = (title, ...children) => {
-  const node = make('section');
-  node.setAttribute('aria-label', title);
-  node.append(make('h3', title), ...children);
-  return node;
-};
+/** The core, compiled once (compileStreaming needs the application/wasm type; a host sending another is slower). */
+async function compile() {
+  const response = await fetched(WASM);
+  return /^application\/wasm\b/.test(response.headers.get('content-type') ?? '')
+    ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
+}
+
+let shared = null;
+/** What every widget of the page shares, loaded once: the compiled core, the page's markup and its stylesheets. */
+function load() {
+  shared ??= (async () => {
+    const [module, html, css] = await Promise.all([compile(), fetched(PAGE).then((r) => r.text()),
+      fetched(STYLE).then((r) => r.text())]);
+    await init({ module_or_path: module });
+    keepModule(module); // a trap is survived by a fresh instance of it
+    const page = new CSSStyleSheet(); // constructed, not a <style>: it works under a CSP without 'unsafe-inline'
+    await page.replace(css);
+    const host = new CSSStyleSheet();
+    host.replaceSync(HOST_CSS);
+    // the page's own file, parsed inertly (no script runs); widgets copy their sections from it
+    return { module, markup: new DOMParser().parseFromString(html, 'text/html'), sheets: [page, host] };
+  })();
+  shared.catch(() => { shared = null; }); // the next widget tries again
+  return shared;
+}
+
+/**
+ * The interface of an Engine (engine.js) over one that is made at the first request: a widget whose corpus is small
+ * and whose evaluation is not shown never starts a worker. A worker that cannot start rejects the request.
+ */
+function lazyEngine(module, onCrash) {
+  let engine = null;
+  const started = () => (engine ??= new Engine(module, { onCrash }));
+  return {
+    get generation() { return engine?.generation ?? 0; },
+    request(type, payload) {
+      try {
+        return started().request(type, payload);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    post(type, payload) { this.request(type, payload).catch(() => {}); },
+    restart(reason) { engine?.restart(reason); },
+    busySince() { return engine?.busySince() ?? null; },
+  };
+}
+
+/** The known names in `sections` (comma-separated, any case), or every section when none is known. */
+function chosenSections(value) {
+  const names = (value ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => SECTIONS.includes(s));
+  return new Set(names.length ? names : SECTIONS);
+}
+
+/**
+ * The widget's own copy of every section of `markup`: name → { node, card }, where `card` is the copy of the part
+ * it sits in (Part A's card with its heading), or null when the section is a whole part (Parts B and C).
+ */
+function copySections(markup) {
+  const cards = new Map();
+  const sections = new Map();
+  for (const name of SECTIONS) {
+    const source = markup.querySelector(`[data-section="${name}"]`);
+    if (!source) throw new Error(`the page (index.html) has no section “${name}”`);
+    const part = source.closest('.part');
+    if (part !== source && !cards.has(part)) {
+      const card = document.importNode(part, false);
+      card.append(...[...part.children].filter((c) => !c.hasAttribute('data-section')).map((c) => document.importNode(c, true)));
+      cards.set(part, card);
+    }
+    sections.set(name, { node: document.importNode(source, true), card: cards.get(part) ?? null });
+  }
+  return sections;
+}
 
 export class Gpt1Playground extends HTMLElement {
-  static observedAttributes = ['corpus', 'seed', 'smoothing', 'max-len', 'sections'];
+  static observedAttributes = ['sections', ...Object.keys(ATTRIBUTES)];
+
+  #ready = null; // the build, once started
+  #widget = null; // once built: { store, panels, sections, offstage, ui, module, modelPanel, evalPanel }
 
   constructor() {
     super();
-    this.attachShadow({ mode: 'open' }).adoptedStyleSheets = [styles()];
-    this.rendering = null;
+    this.attachShadow({ mode: 'open' });
   }
 
-  connectedCallback() { this.update(); }
-  attributeChangedCallback() { if (this.isConnected) this.update(); }
+  connectedCallback() {
+    if (!this.#ready) this.update().catch(() => {}); // a failure is shown in the widget
+  }
 
-  /** Draws again after the attributes changed (several changes in one task draw once). */
+  attributeChangedCallback(name, before, after) {
+    if (!this.#widget || before === after) return; // before the build, update() reads them all
+    if (name === 'sections') this.#show();
+    else this.#set({ [ATTRIBUTES[name]]: after ?? DEFAULTS[ATTRIBUTES[name]] });
+  }
+
+  /** Applies every attribute again (replacing what was typed in those fields); resolves once applied. */
   update() {
-    this.rendering ??= ready.then(() => {
-      this.rendering = null;
-      this.render();
-      this.dispatchEvent(new Event('gpt1-render'));
+    this.#ready ??= load().then((shared) => this.#build(shared)).catch((error) => {
+      this.#ready = null;
+      const message = document.createElement('p');
+      message.setAttribute('role', 'alert');
+      message.textContent = `The playground could not be loaded: ${messageOf(error)}`;
+      this.shadowRoot.replaceChildren(message);
+      throw error;
     });
-    return this.rendering;
+    return this.#ready.then(() => {
+      const state = {};
+      for (const [name, key] of Object.entries(ATTRIBUTES)) state[key] = this.getAttribute(name) ?? DEFAULTS[key];
+      this.#show();
+      this.#set(state, Object.keys(this.#widget.store.state));
+    });
   }
 
-  number(name, fallback) {
-    const value = this.getAttribute(name);
-    return value === null || value.trim() === '' ? fallback : Number(value);
+  /** Makes the widget: its copy of the sections, its store and worker, and its panels but two (see #show). */
+  #build({ module, markup, sheets }) {
+    this.shadowRoot.adoptedStyleSheets = sheets;
+    const offstage = document.createDocumentFragment(); // the sections not shown
+    const sections = copySections(markup);
+    for (const { node } of sections.values()) offstage.append(node);
+    const ui = lookups(this.shadowRoot, offstage);
+    const store = createStore(DEFAULTS, () => {}); // saves nothing: the page's link and storage stay the page's
+    let modelPanel = null;
+    const engine = lazyEngine(module, (reason, givingUp) => modelPanel.recover(reason, givingUp));
+    modelPanel = createModelPanel(ui, store, engine);
+    onTrap((error) => modelPanel.recoverTrap(error));
+    const matrix = createMatrix(ui, store);
+    const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store),
+      createEncodePanel(ui, store), createLossPanel(ui, store)];
+    store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
+    this.#widget = { module, store, panels, sections, offstage, ui, modelPanel, matrix, stepper: null, evalPanel: null };
   }
 
-  render() {
-    const corpus = this.getAttribute('corpus') ?? LESSON;
-    const names = (this.getAttribute('sections') ?? '').split(',').map((s) => s.trim()).filter((s) => SECTIONS.includes(s));
-    const shown = names.length ? names : SECTIONS;
-    let model;
-    try {
-      model = new NgramModel(corpus, { smoothing: this.number('smoothing', 1) });
-      const parts = shown.map((name) => this[name](model, corpus));
-      this.shadowRoot.replaceChildren(...parts);
-    } catch (error) {
-      this.shadowRoot.replaceChildren(make('p', error.message, 'error'));
-    } finally {
-      model?.free();
+  /** Puts `patch` into the widget's state and its fields, then redraws what depends on `changed`. */
+  #set(patch, changed = Object.keys(patch)) {
+    const { store, panels } = this.#widget;
+    Object.assign(store.state, patch);
+    for (const panel of panels) panel.fill(store.state);
+    store.notify(new Set(changed));
+  }
+
+  /** Shows the chosen sections, in the page's order, and moves the others out of the shadow root. */
+  #show() {
+    const widget = this.#widget;
+    const chosen = chosenSections(this.getAttribute('sections'));
+    if (chosen.has('step') && !widget.stepper) {
+      // made when first shown: until then no row of the matrix is outlined for a sampling nobody sees
+      widget.stepper = createStepper(widget.ui, widget.store, widget.matrix);
+      widget.stepper.reset();
     }
-  }
-
-  model(model) {
-    const vocab = model.vocab;
-    const table = make('table');
-    table.setAttribute('aria-label', 'Smoothed bigram matrix');
-    const head = make('tr');
-    head.append(make('th', 'prev ↓ next →'), ...vocab.map((t) => make('th', t)));
-    table.append(head);
-    for (const prev of vocab) {
-      if (prev === '[END]') continue;
-      let probs;
-      try { probs = model.row([prev]); } catch { continue; }
-      const tr = make('tr');
-      tr.append(make('th', prev), ...Array.from(probs, (p) => make('td', String(Number(p.toFixed(3))))));
-      table.append(tr);
+    if (chosen.has('eval') && !widget.evalPanel) this.#startEval();
+    const shown = [];
+    for (const name of SECTIONS) {
+      const { node, card } = widget.sections.get(name);
+      if (!chosen.has(name)) {
+        widget.offstage.append(node);
+        continue;
+      }
+      if (card && !shown.includes(card)) shown.push(card);
+      if (card) card.append(node);
+      else shown.push(node);
     }
-    return section('Model', chips(vocab, 'Vocabulary'), table);
+    this.shadowRoot.replaceChildren(...shown);
   }
 
-  generate(model) {
-    const tokens = generate(model, { seed: this.number('seed', 42), maxLen: this.number('max-len', 6) });
-    return section('Generated', chips(tokens, 'Generated'));
-  }
-
-  encode(model, corpus) {
-    const text = corpus.split('\n')[0];
-    const [sequence] = encode(model, 'classification', { text });
-    return section('Classification input', chips(sequence.tokens, 'Classification input'));
-  }
-
-  loss(model) {
-    const lm = model.loss();
-    const task = loss([0.72, 0.28], 0);
-    return section('Combined loss',
-      make('p', `L_lm = ${lm.toFixed(4)} (the model on its corpus), L_task = −ln 0.72 = ${task.toFixed(4)}`),
-      make('p', `L = L_task + 0.5 · L_lm = ${combinedLoss(task, lm, 0.5).toFixed(4)}`));
+  /** The evaluation panel, made when its section is first shown: its grid runs in a worker of its own. */
+  #startEval() {
+    const widget = this.#widget;
+    const engine = lazyEngine(widget.module, () => widget.evalPanel.recover());
+    widget.evalPanel = createEvalPanel(widget.ui, widget.store, { apply: widget.modelPanel.apply, engine });
+    widget.panels.push(widget.evalPanel);
+    widget.evalPanel.fill(widget.store.state);
+    widget.evalPanel.recover(); // computes its grid now (later edits do it as on the page)
   }
 }
 

@@ -1,109 +1,217 @@
-// Issue 5, the web component: one <script type="module"> and two <gpt1-playground> widgets on a page served under
-// a strict CSP (no inline script or style). Each renders its sections in a shadow root with its own corpus and seed,
-// an attribute change redraws only that widget, the host page styles them through CSS custom properties, and the
-// wasm is fetched once for both. Expected numbers come from the same wasm module run in Node.
+// Issue 5, the web component: one <script type="module"> and two <gpt1-playground> widgets on a page of another
+// site's making, served under the page's strict CSP (no inline script or style), from www/ as written and from the
+// built site (dist/, where the component is a bundle of its own and the stylesheet has a hashed name). Each widget renders the page's real panels
+// (Parts A–C, the chosen sections) in its shadow root, with state of its own: typing in one leaves the other, and
+// the page's link and storage, alone. An attribute change redraws only that widget, the host page styles them
+// through CSS custom properties, the keyboard works as on the page, and the wasm, the page's markup and its
+// stylesheet are fetched once for both. Expected tokens come from the same wasm module run in Node.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, eventually } from '../e2e/browser.mjs';
+import { CSP } from '../../scripts/serve.mjs';
 import { initSync, NgramModel, generate, encode } from '../../www/pkg/gpt1_playground.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 initSync({ module: readFileSync(join(ROOT, 'www/pkg/gpt1_playground_bg.wasm')) });
 
+const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
 const OTHER = 'the cat sat\nthe dog sat\nthe cat ran';
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src data:; object-src 'none'";
-const HOST = `<!doctype html><html><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
-<link rel="stylesheet" href="/host.css"><script type="module" src="/www/component.js"></script></head><body>
-<gpt1-playground id="one" seed="42" smoothing="1" sections="model,generate,encode,loss"></gpt1-playground>
-<gpt1-playground id="two" corpus="${OTHER.replace(/\n/g, '&#10;')}" seed="7" sections="generate,encode"></gpt1-playground>
+// 60 different words: more columns than the accessible table holds, so the matrix is drawn as a canvas
+const WIDE = Array.from({ length: 6 }, (_, line) => Array.from({ length: 10 }, (_, i) => `w${line * 10 + i}`).join(' ')).join('\n');
+const attribute = (text) => text.replace(/\n/g, '&#10;');
+const HOST = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A course page</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/host.css">
+<script type="module" src="/www/component.js"></script></head><body>
+<h1>A course page</h1>
+<gpt1-playground id="one" seed="42" smoothing="1"></gpt1-playground>
+<gpt1-playground id="two" corpus="${attribute(OTHER)}" seed="7" max-len="8" sections="model,matrix,generate,encode"></gpt1-playground>
 </body></html>`;
 const HOST_CSS = 'body { margin: 0 } #two { --gpt1-accent: rgb(200, 0, 100); }';
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.html': 'text/html' };
 
-/** What the core gives in Node: the expected generation and classification tokens. */
-function expected(corpus, seed) {
+/** What the core gives in Node: the vocabulary, a generation, and the classification input of the page's text. */
+function expected(corpus, seed, maxLen = 6) {
   const model = new NgramModel(corpus, { smoothing: 1 });
+  let encoded;
   try {
-    return { generated: generate(model, { seed, maxLen: 6 }),
-      encoded: encode(model, 'classification', { text: corpus.split('\n')[0] })[0].tokens };
+    encoded = encode(model, 'classification', { text: 'chai bahut garam hai' })[0].tokens;
+  } catch (error) {
+    encoded = error.message; // the text's words are not in the corpus
+  }
+  try {
+    return { vocab: model.vocab, generated: generate(model, { seed, maxLen }), encoded };
   } finally {
     model.free();
   }
 }
 
-let server;
-let url;
+const OUT = mkdtempSync(join(tmpdir(), 'gpt1-component-')); // the built site (not dist/: other tests build too)
+let servers;
 let browser;
-before(async () => {
-  server = createServer((req, res) => {
+
+/**
+ * Serves the host page `host` under the policy `csp`, and index.html and www/ from `root` (to any origin with
+ * `cors`); resolves to its URL.
+ */
+async function site(root, { host = HOST, csp = CSP, cors = false } = {}) {
+  const server = createServer((req, res) => {
     const path = decodeURIComponent(req.url.split('?')[0]);
-    const headers = { 'content-security-policy': CSP };
-    if (path === '/') return res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end(HOST);
+    const headers = { 'content-security-policy': csp, ...(cors ? { 'access-control-allow-origin': '*' } : {}) };
+    if (path === '/') return res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end(host);
     if (path === '/host.css') return res.writeHead(200, { ...headers, 'content-type': 'text/css' }).end(HOST_CSS);
-    const file = normalize(join(ROOT, path));
-    if (!file.startsWith(join(ROOT, 'www') + sep)) return res.writeHead(404).end();
+    const file = normalize(join(root, path));
+    if (file !== join(root, 'index.html') && !file.startsWith(join(root, 'www') + sep)) return res.writeHead(404).end();
     let body;
     try { body = readFileSync(file); } catch { return res.writeHead(404).end(); }
     return res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'text/plain' }).end(body);
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  url = `http://127.0.0.1:${server.address().port}/`;
+  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+}
+
+before(async () => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/dist.mjs'), OUT], { stdio: 'inherit' });
+  servers = { www: await site(ROOT), dist: await site(OUT) };
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
 });
 after(async () => {
   await browser?.close();
-  if (server) await new Promise((done) => server.close(done));
+  for (const { server } of Object.values(servers ?? {})) await new Promise((done) => server.close(done));
+  rmSync(OUT, { recursive: true, force: true });
 });
 
-/** The token texts of the list labelled `label` inside widget `id`'s shadow root. */
-const chipsOf = (page, id, label) => page.locator(`#${id}`).getByRole('list', { name: label, exact: true })
-  .locator('li').allTextContents();
-
-test('two widgets render their own sections, update live, take custom properties, and share one wasm load', async () => {
-  const page = await browser.newPage();
+/**
+ * Opens the host page at `url`; records console errors and warnings, page errors, failed requests and requests to
+ * anywhere but `url` and `elsewhere`.
+ */
+async function openHost(url, elsewhere = url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(10000);
   const problems = [];
-  const wasm = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+  page.on('request', (r) => {
+    requests.push(r.url());
+    if (![url, elsewhere].some((u) => r.url().startsWith(u)) && !/^(data|blob):/.test(r.url())) problems.push(`request elsewhere: ${r.url()}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`); });
   await page.goto(url);
-  const lesson = expected('chai bahut garam hai\nchai acha\nchai bahut acha hai', 42);
+  return { page, problems, requests };
+}
+
+const widget = (page, id) => page.locator(`#${id}`);
+/** The token texts of the chips in the list or region named `name` inside a widget. */
+const chips = (scope, role, name) => scope.getByRole(role, { name, exact: true }).locator('.chip .tok').allTextContents();
+const generated = (scope) => chips(scope, 'region', 'Generated');
+const vocabulary = (scope) => chips(scope, 'list', 'Vocabulary');
+
+for (const build of ['www', 'dist']) test(`${build}: two widgets render the real panels, keep their own state, update live, and share one load`, async () => {
+  const { page, problems, requests } = await openHost(servers[build].url);
+  const [one, two] = [widget(page, 'one'), widget(page, 'two')];
+  const lesson = expected(LESSON, 42);
+  const other = expected(OTHER, 7, 8);
   assert.deepEqual(lesson.generated, ['[START]', 'chai', '[END]']);
-  await eventually(async () => assert.deepEqual(await chipsOf(page, 'one', 'Generated'), lesson.generated));
-  assert.deepEqual(await chipsOf(page, 'one', 'Classification input'), lesson.encoded);
-  // the lesson's matrix: P(bahut | chai) = (2 + 1) / (3 + 7) = 0.3
-  const matrix = page.locator('#one').getByRole('table', { name: 'Smoothed bigram matrix' });
-  assert.equal(await matrix.locator('tr').count(), 7); // a header and six contexts ([END] starts nothing)
-  assert.match(await page.locator('#one').getByRole('region', { name: 'Combined loss' }).textContent(), /L_task = −ln 0\.72 = 0\.3285/);
-  // the second widget: its own corpus, seed and sections
-  const other = expected(OTHER, 7);
-  await eventually(async () => assert.deepEqual(await chipsOf(page, 'two', 'Generated'), other.generated));
-  assert.deepEqual(await chipsOf(page, 'two', 'Classification input'), other.encoded);
-  assert.equal(await page.locator('#two').getByRole('table').count(), 0, 'no model section in the second');
-  // inside shadow roots: the page's own queries do not reach the chips
-  assert.equal(await page.evaluate(() => document.querySelectorAll('li').length), 0);
+  await eventually(async () => assert.deepEqual(await generated(one), lesson.generated), 10000);
+  await eventually(async () => assert.deepEqual(await generated(two), other.generated), 10000);
+
+  // the first widget: every section of Parts A–C, the page's own controls and outputs with their names
+  assert.equal(await one.getByLabel('Corpus', { exact: true }).inputValue(), LESSON);
+  assert.equal(await one.getByLabel('Seed', { exact: true }).inputValue(), '42');
+  assert.deepEqual(await vocabulary(one), lesson.vocab);
+  const matrix = one.getByRole('table', { name: 'Smoothed bigram matrix' });
+  assert.equal(await matrix.getByRole('rowheader').count(), 7);
+  // P(bahut | chai) = (2 + 1) / (3 + 7) = 0.3
+  assert.equal(await matrix.getByRole('cell', { name: 'P(bahut | chai) = 0.3' }).textContent(), '0.3');
+  assert.deepEqual(await chips(one, 'region', 'Tokens of the text'), ['chaiwala (unknown)', 'chai', 'garam', 'hai']);
+  assert.deepEqual(await chips(one, 'region', 'Classification input'), lesson.encoded);
+  assert.equal(await one.getByLabel('Combined loss', { exact: true }).textContent(), '1.0785');
+  await eventually(async () => assert.equal(await one.getByRole('region', { name: /^Loss table/ }).getByRole('row').count(), 8), 10000);
+  // the step-through: Step draws the first token and outlines its row in the matrix
+  await one.getByRole('button', { name: 'Step', exact: true }).click();
+  await eventually(async () => assert.deepEqual(await chips(one, 'list', 'Sampled so far'), ['[START]', 'chai']));
+  assert.equal(await matrix.locator('tr.sampling th').textContent(), '[START]');
+  // the keyboard: from a focused matrix cell the arrow keys move, and the explanation follows
+  await matrix.getByRole('cell', { name: 'P(bahut | chai) = 0.3' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.match(await one.locator('#cell-explain').textContent(), /^P\(garam \| chai\) = 0\.1/);
+  // Part B's task picker is the widget's own radio group
+  await one.getByRole('radio', { name: 'Entailment' }).check();
+  assert.ok(await one.getByRole('region', { name: 'Entailment input' }).isVisible());
+
+  // the second widget: its corpus, seed and max length, and only its four sections
+  assert.deepEqual(await vocabulary(two), other.vocab);
+  assert.match(other.encoded, /^unknown word "chai"/);
+  assert.equal(await two.getByRole('region', { name: 'Classification input' }).getByRole('alert').textContent(), other.encoded);
+  for (const name of ['Step', 'Apply best']) assert.equal(await two.getByRole('button', { name, exact: true }).count(), 0, name);
+  assert.equal(await two.getByLabel('Combined loss', { exact: true }).count(), 0);
+  assert.equal(await two.getByRole('radio', { name: 'Classification' }).isChecked(), true, 'a radio group of its own');
+  // everything is inside the shadow roots: the page's own lookups find none of it
+  assert.equal(await page.evaluate(() => document.getElementById('corpus') ?? document.querySelectorAll('li').length), 0);
+
+  // independent: typing in the first widget's corpus changes its model only, and nothing is saved for the page
+  await one.getByLabel('Corpus', { exact: true }).fill('chai paani\nchai garam');
+  await eventually(async () => assert.ok((await vocabulary(one)).includes('paani')));
+  assert.deepEqual(await vocabulary(two), other.vocab);
+  assert.deepEqual(await generated(two), other.generated);
+  assert.deepEqual(await page.evaluate(() => [location.hash, localStorage.length]), ['', 0]);
+
+  // live attributes: the seed, then the corpus of the second widget (60 words: the matrix becomes a canvas)
+  const before = await generated(one);
+  await two.evaluate((el) => el.setAttribute('seed', '3'));
+  await eventually(async () => assert.deepEqual(await generated(two), expected(OTHER, 3, 8).generated));
+  assert.equal(await two.getByLabel('Seed', { exact: true }).inputValue(), '3');
+  await two.evaluate((el, corpus) => el.setAttribute('corpus', corpus), WIDE);
+  await eventually(async () => assert.equal(await two.getByRole('img', { name: /^Heatmap of the 62 most frequent previous tokens by the 62/ }).count(), 1));
+  assert.equal(await two.getByLabel('Corpus', { exact: true }).inputValue(), WIDE);
+  assert.deepEqual(await generated(one), before, 'the other widget is untouched');
+  // live sections: down to Part C alone, sized to its content
+  await one.evaluate((el) => el.setAttribute('sections', 'loss'));
+  await eventually(async () => assert.equal(await one.getByLabel('Corpus', { exact: true }).count(), 0));
+  assert.equal(await one.getByLabel('Combined loss', { exact: true }).textContent(), '1.0785');
+  const height = await one.evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok(height > 200 && height < 1500, `height ${height}`);
+
   // styled from outside by custom properties only
-  const accent = (id) => page.locator(`#${id}`).locator('li.special').first()
-    .evaluate((li) => getComputedStyle(li).backgroundColor);
-  assert.equal(await accent('two'), 'rgb(200, 0, 100)');
-  assert.notEqual(await accent('one'), 'rgb(200, 0, 100)');
-  // a live attribute change redraws that widget only
-  const changed = expected(OTHER, 3);
-  const before = await chipsOf(page, 'one', 'Generated');
-  await page.locator('#two').evaluate((el) => { el.setAttribute('seed', '3'); });
-  await eventually(async () => assert.deepEqual(await chipsOf(page, 'two', 'Generated'), changed.generated));
-  assert.deepEqual(await chipsOf(page, 'one', 'Generated'), before);
-  await page.locator('#one').evaluate((el) => { el.setAttribute('sections', 'loss'); });
-  await eventually(async () => assert.equal(await page.locator('#one').getByRole('region').count(), 1));
-  // sized to its content: the first widget shrank to one section
-  const height = await page.locator('#one').evaluate((el) => el.getBoundingClientRect().height);
-  assert.ok(height > 20 && height < 200, `height ${height}`);
-  assert.equal(wasm.length, 1, `the wasm is fetched once: ${wasm.join(', ')}`);
+  const accent = (scope) => scope.getByRole('button', { name: 'Resample' }).evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.equal(await accent(two), 'rgb(200, 0, 100)');
+  await one.evaluate((el) => el.setAttribute('sections', 'generate'));
+  assert.notEqual(await accent(one), 'rgb(200, 0, 100)');
+
+  // one load for the page: the wasm, the page's markup and its stylesheet
+  for (const file of [/\.wasm$/, /\/index\.html$/, /\/style(\.[0-9a-f]{10})?\.css$/]) {
+    assert.equal(requests.filter((u) => file.test(u)).length, 1, `${file}: ${requests.join(', ')}`);
+  }
   await page.close();
   assert.deepEqual(problems, []);
+});
+
+test('from another origin: the widget works, and says why where it would need a worker', async () => {
+  const component = await site(ROOT, { cors: true });
+  const from = component.url.replace(/\/$/, '');
+  // what the host page's policy needs: the component's origin for its script and its fetches
+  const csp = CSP.replace("script-src 'self'", `script-src 'self' ${from}`).replace("connect-src 'self'", `connect-src 'self' ${from}`);
+  const host = await site(ROOT, { csp, host: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Elsewhere</title>
+<link rel="icon" href="data:,"><script type="module" src="${from}/www/component.js"></script></head><body>
+<gpt1-playground sections="model,generate,eval"></gpt1-playground></body></html>` });
+  try {
+    const { page, problems } = await openHost(host.url, component.url);
+    const one = page.locator('gpt1-playground');
+    await eventually(async () => assert.deepEqual(await generated(one), ['[START]', 'chai', '[END]']), 10000);
+    assert.deepEqual(await vocabulary(one), expected(LESSON, 42).vocab);
+    // the evaluation grid runs in a worker, which a browser starts only from the page's own origin
+    await eventually(async () => assert.match(await one.locator('#eval-status').textContent(),
+      /^The evaluation failed: .*Worker/), 10000);
+    await page.close();
+    assert.deepEqual(problems, []);
+  } finally {
+    for (const { server } of [component, host]) await new Promise((done) => server.close(done));
+  }
 });

@@ -1,5 +1,6 @@
-// Issue 5, the npm package: `npm pack` holds only the JS API (glue, wasm, type declarations) and the web component,
-// and a fresh project that installs the tarball can use both three ways — with Vite 7 (a build of a tiny app, opened in Chromium), as plain
+// Issue 5, the npm package: `npm pack` holds only the JS API (glue, wasm, type declarations) and the web component
+// with exactly the files it loads (its modules, the page's panels and model worker, index.html for the markup, the
+// stylesheet), and a fresh project that installs the tarball can use both three ways — with Vite 7 (a build of a tiny app, opened in Chromium), as plain
 // ES modules in the browser (an import map, no build) and in Node — and TypeScript sees its declarations through
 // `exports`. Vite and TypeScript are installed into the temporary project only.
 import { test, before, after } from 'node:test';
@@ -8,14 +9,26 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, posix, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../e2e/browser.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXPECTED = ['README.md', 'package.json', 'www/component.d.ts', 'www/component.js', 'www/pkg/gpt1_playground.d.ts', 'www/pkg/gpt1_playground.js',
-  'www/pkg/gpt1_playground_bg.wasm', 'www/pkg/gpt1_playground_bg.wasm.d.ts'];
+
+/** `file` (a path in the checkout) and every file it loads: static imports, and `new URL('…', import.meta.url)`. */
+function loads(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  if (!file.endsWith('.js')) return seen;
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const specs = [...text.matchAll(/\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?(['"])(\.{1,2}\/[^'"]+)\1/g),
+    ...text.matchAll(/new URL\((['"])(\.{1,2}\/[^'"]+)\1, import\.meta\.url\)/g)].map(([, , spec]) => spec);
+  for (const spec of specs) loads(posix.normalize(posix.join(dirname(file), spec)), seen);
+  return seen;
+}
+const EXPECTED = [...loads('www/component.js'), 'README.md', 'package.json', 'www/component.d.ts',
+  'www/pkg/gpt1_playground.d.ts', 'www/pkg/gpt1_playground_bg.wasm.d.ts'].sort();
 const LESSON = 'chai bahut garam hai\\nchai acha\\nchai bahut acha hai';
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
@@ -23,7 +36,7 @@ let app; // the temporary consumer project
 before(() => { app = mkdtempSync(join(tmpdir(), 'gpt1-consumer-')); });
 after(() => rmSync(app, { recursive: true, force: true }));
 
-test('npm pack lists only the JS API (glue, wasm), the web component and their declarations', () => {
+test('npm pack lists only the JS API (glue, wasm), the web component with what it loads, and their declarations', () => {
   const [{ files }] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT));
   assert.deepEqual(files.map((f) => f.path).sort(), EXPECTED);
 });
@@ -110,8 +123,10 @@ console.log(generate(new NgramModel('${LESSON}', { smoothing: 1 }), { seed: 42, 
       await page.waitForFunction(() => document.getElementById('out')?.textContent.includes('[END]'), null,
         { timeout: 10000 }).catch((error) => { throw new Error(`${path}: ${error.message} ${problems.join('; ')}`); });
       assert.equal(await page.textContent('#out'), '[START] chai [END]', path);
-      assert.deepEqual(await page.locator('gpt1-playground').getByRole('list', { name: 'Generated' }).locator('li')
-        .allTextContents(), ['[START]', 'chai', '[END]'], `${path}: the web component`);
+      // the web component: the page's generation panel, once the widget has loaded the page's markup
+      const chips = page.locator('gpt1-playground').getByRole('region', { name: 'Generated' }).locator('li');
+      await chips.first().waitFor({ timeout: 10000 });
+      assert.deepEqual(await chips.allTextContents(), ['[START]', 'chai', '[END]'], `${path}: the web component`);
       assert.deepEqual(problems, [], path);
       await page.close();
     }
