@@ -131,9 +131,12 @@ out.set(`www/${worker}`, workerText);
 const panelText = take('www/gpt-panel.js');
 const panelName = hashed('gpt-panel.js', panelText);
 out.set(`www/${panelName}`, panelText);
-/** `text` (a bundle of `file`) pointed at the hashed model worker. */
-const startsWorker = (text, file) => once(text, file, /(new Worker\(new URL\((['"]))\.\/worker\.js\2/g,
-  (_, lead, quote) => `${lead}./${worker}${quote}`);
+/** `text` (a bundle of `file`) pointed at the hashed model worker (engine.js names it twice: see startWorker). */
+const startsWorker = (text, file) => {
+  const pointed = once(text, file, /(new Worker\(new URL\((['"]))\.\/worker\.js\2/g,
+    (_, lead, quote) => `${lead}./${worker}${quote}`);
+  return once(pointed, file, /(new URL\((['"]))\.\/worker\.js\2/g, (_, lead, quote) => `${lead}./${worker}${quote}`);
+};
 let main = take('www/main.js');
 main = startsWorker(main, 'www/main.js');
 main = once(main, 'www/main.js', /(\bimport\((['"]))\.\/gpt-panel\.js\2/g,

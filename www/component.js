@@ -9,8 +9,9 @@
 // - Each widget has its own store, which saves nothing (no URL hash, no localStorage), and its own model. Its
 //   background workers (the page's: one counts a corpus of 20,000 characters or more, one computes the evaluation
 //   grid) start only when first asked. The core wasm is fetched and compiled once for the page; the widgets'
-//   workers get the compiled module. A browser starts no worker from another origin's script: a widget loaded from
-//   another site shows why beside the corpus or the grid when it needs one, and works otherwise.
+//   workers get the compiled module. A browser starts no worker from another origin's URL: a widget loaded from
+//   another site starts a blob: worker that imports it (engine.js), which the host's CSP must allow in worker-src;
+//   where it does not, the widget shows why beside the corpus or the grid, and works otherwise.
 // Left out: Part D (the tiny GPT), the page's toolbar (link, embed code, presentation) and its R/S/P keys.
 import init from './pkg/gpt1_playground.js';
 import { keepModule, onTrap } from './core.js';
@@ -213,7 +214,7 @@ export class Gpt1Playground extends HTMLElement {
   /** The evaluation panel, made when its section is first shown: its grid runs in a worker of its own. */
   #startEval() {
     const widget = this.#widget;
-    const engine = lazyEngine(widget.module, () => widget.evalPanel.recover());
+    const engine = lazyEngine(widget.module, (reason, givingUp) => widget.evalPanel.recover(reason, givingUp));
     widget.evalPanel = createEvalPanel(widget.ui, widget.store, { apply: widget.modelPanel.apply, engine });
     widget.panels.push(widget.evalPanel);
     widget.evalPanel.fill(widget.store.state);

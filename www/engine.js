@@ -6,6 +6,22 @@ import { current, isTrap, renewingCore, reportTrap, trapPoint } from './core.js'
 /** Thrown into pending requests when their worker is gone (crashed, or terminated to cancel). */
 export class WorkerGone extends Error {}
 
+/**
+ * The model worker, started from this module's directory. A browser starts no worker from another origin's URL, so
+ * a script loaded from elsewhere (a widget on someone's blog, served from the playground's host) starts a blob:
+ * worker of the page's origin that imports it: that takes the script's host allowing cross-origin module loads
+ * (CORS) and the page's policy allowing blob: workers.
+ */
+function startWorker() {
+  const url = new URL('./worker.js', import.meta.url);
+  // (the single file names its modules by blob: URLs, whose origin reads differently from a file:// page's)
+  if (!/^https?:$/.test(url.protocol) || url.origin === globalThis.location?.origin) {
+    return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  }
+  const source = new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(source), { type: 'module' });
+}
+
 export class Engine {
   /** `module`: the compiled WebAssembly.Module, shared so a new worker starts in milliseconds. */
   constructor(module, { onCrash = () => {} } = {}) {
@@ -20,7 +36,7 @@ export class Engine {
 
   spawn() {
     this.generation += 1;
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const worker = startWorker();
     worker.addEventListener('message', ({ data }) => {
       const job = this.pending.get(data.id);
       if (!job) return;

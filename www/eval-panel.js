@@ -179,6 +179,12 @@ export function createEvalPanel(ui, store, { apply, engine }) {
   return {
     fill(state) { textarea.value = state.val; },
     /** The evaluation worker failed and was replaced: compute the grid again. */
-    recover() { schedule(); },
+    recover(reason, givingUp = false) {
+      if (!givingUp) return schedule();
+      // three failures in ten seconds: retrying would only start worker after worker
+      results.setAttribute('aria-busy', 'false');
+      $('eval-status').textContent = `The evaluation worker keeps failing (${reason}); edit the corpus or the `
+        + 'validation text to try again.';
+    },
   };
 }
