@@ -19,8 +19,9 @@ pub struct Bpe {
     /// Every symbol seen while learning (characters, then merged tokens), by id, and the reverse.
     symbol_ids: FxHashMap<String, u32>,
     symbols: Vec<String>,
-    /// `(left id, right id)` → (rank, id of the merged symbol).
-    ranks: FxHashMap<(u32, u32), (usize, u32)>,
+    /// `(left id, right id)` → rank << 32 | id of the merged symbol (one u64: the same map type as the pair counts,
+    /// so the page's module carries one copy of its code).
+    ranks: FxHashMap<(u32, u32), u64>,
 }
 
 /// Cuts a piece of text into the chunks that merges never cross.
@@ -56,14 +57,15 @@ impl Bpe {
     pub fn learn<'t>(pieces: impl Iterator<Item = &'t str>, merges: usize) -> Bpe {
         let mut bpe = Bpe::default();
         // distinct chunks with their counts, in order of first appearance
-        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        // (String keys, as the vocabulary's: one map type fewer in the module)
+        let mut index: FxHashMap<String, u32> = FxHashMap::default();
         let mut words: Vec<Word> = Vec::new();
         for piece in pieces {
             for chunk in chunks(piece) {
                 match index.get(chunk) {
-                    Some(&i) => words[i].count += 1,
+                    Some(&i) => words[i as usize].count += 1,
                     None => {
-                        index.insert(chunk, words.len());
+                        index.insert(chunk.to_string(), words.len() as u32);
                         let symbols = crate::tokens::chars(chunk).map(|c| bpe.intern(c)).collect();
                         words.push(Word { symbols, count: 1 });
                     }
@@ -95,7 +97,7 @@ impl Bpe {
             let (left_name, right_name) = (names[left as usize].clone(), names[right as usize].clone());
             let merged_name = format!("{left_name}{right_name}");
             let merged = bpe.intern(&merged_name);
-            bpe.ranks.insert((left, right), (bpe.merges.len(), merged));
+            bpe.ranks.insert((left, right), ((bpe.merges.len() as u64) << 32) | u64::from(merged));
             bpe.merges.push((left_name, right_name));
             // re-count only the words that hold the pair
             let mut affected = holders.remove(&(left, right)).unwrap_or_default();
@@ -147,9 +149,9 @@ impl Bpe {
                     .windows(2)
                     .enumerate()
                     .filter_map(|(i, w)| Some((i, *self.ranks.get(&(w[0].2?, w[1].2?))?)))
-                    .min_by_key(|(_, (rank, _))| *rank);
-                let Some((i, (_, merged))) = best else { break };
-                symbols[i] = (symbols[i].0, symbols[i + 1].1, Some(merged));
+                    .min_by_key(|&(_, ranked)| ranked); // the rank is in the high bits
+                let Some((i, ranked)) = best else { break };
+                symbols[i] = (symbols[i].0, symbols[i + 1].1, Some(ranked as u32));
                 symbols.remove(i + 1);
             }
             out.extend(symbols.iter().map(|&(start, end, _)| &chunk[start..end]));

@@ -588,6 +588,29 @@ impl NgramModel {
         out
     }
 
+    /// The cells of a matrix view: for each context, `P(col | context)` for each of `cols` (row-major, one row per
+    /// context), and the sum of the context's whole row of V probabilities, added in id order. What a picture of
+    /// the top rows and columns needs, without handing over V numbers a row. `cols` must be token ids.
+    pub fn cells(&self, contexts: &[Vec<u32>], cols: &[u32]) -> Result<(Vec<f64>, Vec<f64>)> {
+        let v = self.counts.vocab.len();
+        if let Some(&bad) = cols.iter().find(|&&c| c as usize >= v) {
+            return Err(Error::InvalidParameter {
+                name: "columns",
+                value: format!("the id {bad}"),
+                allowed: format!("token ids from 0 to {}", v - 1),
+            });
+        }
+        let mut row = vec![0.0; v];
+        let mut probabilities = Vec::with_capacity(contexts.len() * cols.len());
+        let mut sums = Vec::with_capacity(contexts.len());
+        for context in contexts {
+            self.fill_row(context, &mut row);
+            probabilities.extend(cols.iter().map(|&c| row[c as usize]));
+            sums.push(row.iter().sum());
+        }
+        Ok((probabilities, sums))
+    }
+
     /// `P(· | prev)` for a bigram model, after checking that `prev` is a token id.
     pub fn row(&self, prev: f64) -> Result<Vec<f64>> {
         Ok(self.row_of_context(&self.prev_context(prev)?))

@@ -332,6 +332,7 @@ impl NgramModelJs {
     }
 
     /// Reads a context: a token id (order 2) or a list of order−1 token strings.
+    #[inline(never)] // one copy for the several exports that take a context
     fn context(&self, context: &JsValue) -> Result<Vec<u32>, Error> {
         if Array::is_array(context) {
             let tokens = array_items("context", context, "a token id or a list of token strings")?
@@ -357,6 +358,29 @@ impl NgramModelJs {
         #[wasm_bindgen(unchecked_param_type = "number | string[]")] context: JsValue,
     ) -> Result<Vec<f64>, JsError> {
         Ok(self.inner.row_of_context(&self.context(&context)?))
+    }
+
+    /// A matrix view's cells: `P(col | context)` for every context and column (row-major), and each context's row
+    /// sum over all V tokens. `contexts` as for `row`; `columns`: token ids.
+    #[wasm_bindgen(unchecked_return_type = "{ probabilities: Float64Array; sums: Float64Array }")]
+    pub fn cells(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Array<number | string[]>")] contexts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ArrayLike<number>")] columns: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let mut rows = Vec::new();
+        for context in array_items("contexts", &contexts, "a list of contexts (token ids or lists of tokens)")? {
+            rows.push(self.context(&context)?);
+        }
+        let mut ids = Vec::new();
+        for id in array_items("columns", &columns, "a list of token ids")? {
+            ids.push(whole_number("columns", number("columns", &id)?, 0, u64::from(u32::MAX))? as u32);
+        }
+        let (probabilities, sums) = self.inner.cells(&rows, &ids)?;
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"probabilities".into(), &Float64Array::from(probabilities.as_slice()));
+        let _ = Reflect::set(&out, &"sums".into(), &Float64Array::from(sums.as_slice()));
+        Ok(out.into())
     }
 
     /// The raw counts after `context` (no smoothing): a row of V numbers.

@@ -43,6 +43,33 @@ fn trigram_by_hand() {
 }
 
 #[test]
+fn matrix_cells_are_the_rows_own_numbers() {
+    let s = |t: &[&str]| t.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    for (order, contexts) in
+        [(2, vec![s(&["a"]), s(&["[START]"]), s(&["[END]"])]), (3, vec![s(&["a", "b"]), s(&["a", "a"])])]
+    {
+        let model = NgramModel::with_options(
+            "a b a\na b b c\nc a",
+            &options(order, TokenizerKind::Word, Boundaries::Lines, 0.3),
+        )
+        .unwrap();
+        let ids: Vec<Vec<u32>> = contexts.iter().map(|c| model.context_of(c).unwrap()).collect();
+        let cols = [3, 0, 2];
+        let (cells, sums) = model.cells(&ids, &cols).unwrap();
+        assert_eq!(cells.len(), ids.len() * cols.len());
+        for (r, context) in contexts.iter().enumerate() {
+            let row = model.row_for(context).unwrap();
+            let picked: Vec<f64> = cols.iter().map(|&c| row[c as usize]).collect();
+            assert_eq!(cells[r * cols.len()..(r + 1) * cols.len()], picked, "order {order}, {context:?}");
+            // added one after another in id order, as a loop over the row would
+            assert_eq!(sums[r].to_bits(), row.iter().fold(0.0, |a, b| a + b).to_bits());
+        }
+        let v = model.vocab().len() as u32;
+        assert!(matches!(model.cells(&ids, &[v]), Err(Error::InvalidParameter { name: "columns", .. })));
+    }
+}
+
+#[test]
 fn stream_chars_by_hand() {
     // "ab\nab" → a b ↵ a b; V = 3; pairs a→b ×2, b→↵, ↵→a
     let model =

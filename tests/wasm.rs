@@ -463,6 +463,19 @@ fn bad_model_options_and_contexts_throw_errors() {
 #[wasm_bindgen_test]
 fn counts_for_explaining_cells_and_peeking_at_the_next_draw() {
     let model = construct(&[LESSON.into()]).unwrap();
+    // a matrix view's cells are the rows' own numbers
+    let cells = call(&model, "cells", &[js("[0, 2]"), js("[1, 0]")]).unwrap();
+    let picked = Float64Array::from(get(&cells, "probabilities")).to_vec();
+    let rows: Vec<Vec<f64>> = [0, 2]
+        .map(|id| call(&model, "row", &[JsValue::from(id)]).unwrap().dyn_into::<Float64Array>().unwrap().to_vec())
+        .into();
+    assert_eq!(picked, [rows[0][1], rows[0][0], rows[1][1], rows[1][0]]);
+    assert_eq!(
+        Float64Array::from(get(&cells, "sums")).to_vec(),
+        rows.iter().map(|r| r.iter().sum::<f64>()).collect::<Vec<_>>()
+    );
+    assert!(error_message(call(&model, "cells", &[js("[0]"), js("[99]")]).unwrap_err()).contains("columns must be"));
+    assert!(error_message(call(&model, "cells", &[js("[0]"), js("[1.5]")]).unwrap_err()).contains("got 1.5"));
     let counts = call(&model, "countsRow", &[js("0")]).unwrap().dyn_into::<Float64Array>().unwrap();
     assert_eq!(counts.to_vec(), [0., 2., 0., 0., 1., 0., 0.], "chai → bahut ×2, acha ×1");
     assert_eq!(call(&model, "contextTotal", &[js("['[START]']")]).unwrap().as_f64(), Some(3.0));
@@ -559,6 +572,8 @@ fn every_export_answers_hostile_values_with_results_or_errors() {
         });
         answers(&format!("row({h})"), || model.row(v()));
         answers(&format!("countsRow({h})"), || model.counts_row(v()));
+        answers(&format!("cells({h}, [0])"), || model.cells(v(), js("[0]")));
+        answers(&format!("cells([0], {h})"), || model.cells(js("[0]"), v()));
         answers(&format!("contextTotal({h})"), || model.context_total(v()));
         answers(&format!("topContexts({h})"), || model.top_contexts(v()));
         answers(&format!("loss({h})"), || model.loss(v()));

@@ -53,20 +53,14 @@ export function matrixView(model, limit = CANVAS_MAX, vocab = model.vocab) {
   const R = rows.length;
   const C = cols.length;
   const k = model.smoothing;
-  const probs = new Float64Array(R * C);
+  // only the drawn cells cross from wasm, with each row's sum over all V (not V numbers a row)
+  const { probabilities: probs, sums } = model.cells(rows.map((row) => row.cue), cols);
   const counts = new Float64Array(R * C);
-  const sums = new Float64Array(R);
   rows.forEach((row, r) => {
-    const p = model.row(row.cue);
-    let sum = 0;
-    for (let i = 0; i < p.length; i++) sum += p[i];
-    sums[r] = sum;
     const denominator = row.total + k * V;
     for (let c = 0; c < C; c++) {
-      const q = p[cols[c]];
-      probs[r * C + c] = q;
       // the count behind the probability: p·(total + k·V) − k, an integer
-      counts[r * C + c] = denominator > 0 ? Math.max(0, Math.round(q * denominator - k)) : 0;
+      counts[r * C + c] = denominator > 0 ? Math.max(0, Math.round(probs[r * C + c] * denominator - k)) : 0;
     }
   });
   return { V, k, order: model.order, bigram, contexts, rows, cols, probs, counts, sums };
