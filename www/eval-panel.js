@@ -173,7 +173,9 @@ export function createEvalPanel(ui, store, { apply, engine }) {
   });
   store.subscribe((changed) => {
     if (GRID_KEYS.some((key) => changed.has(key))) schedule();
-    else if (changed.has('model')) show(); // order or k moved: the grid stands, the marker and the line move
+    // order or k moved: the grid stands, the marker and the line move (unless a new grid is on its way anyway: the
+    // corpus changed, so the one shown is stale)
+    else if (changed.has('model') && results.getAttribute('aria-busy') !== 'true') show();
   });
 
   return {

@@ -17,6 +17,10 @@ export const contextLabel = (context) => (context.length ? context.map(shown).jo
 export function createMatrix(ui, store) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const wrap = $('matrix');
+  // the room the picture may take, kept by an observer: reading clientWidth while drawing forced a layout of the
+  // whole page (~10 ms with a book in the corpus box) on every count
+  let room = 0;
+  new ResizeObserver(() => { room = wrap.parentElement.clientWidth; }).observe(wrap.parentElement);
   const explain = $('cell-explain');
   let view = null; // what is drawn: the matrix view, the table's rows and columns (indices into it), the canvas
   let highlight = { context: null, col: null };
@@ -99,6 +103,7 @@ export function createMatrix(ui, store) {
     const head = el('tr', {}, el('td', { class: 'corner', text: bigram ? 'prev ↓ next →' : 'context ↓ next →' }),
       cols.map((vc) => el('th', { scope: 'col', text: shown(vocab[data.cols[vc]]), title: shown(vocab[data.cols[vc]]) })),
       el('th', { scope: 'col', class: 'sum', text: 'Σ row' }));
+    const colours = new Map(); // p → its cell colours: a row's unseen cells share one value
     const body = rows.map((vr, r) => {
       const label = contextLabel(data.rows[vr].context);
       return el('tr', {},
@@ -110,7 +115,7 @@ export function createMatrix(ui, store) {
             'aria-label': `P(${shown(vocab[data.cols[vc]])} | ${label}) = ${short(p, 4)}`,
             'data-r': r, 'data-c': c, text: numbers ? short(p) : '',
           });
-          if (Number.isFinite(p)) Object.assign(td.style, cellColours(p));
+          if (Number.isFinite(p)) Object.assign(td.style, colours.get(p) ?? colours.set(p, cellColours(p)).get(p));
           else td.classList.add('undefined-cell');
           return td;
         }),
@@ -154,14 +159,25 @@ export function createMatrix(ui, store) {
     image.width = C;
     image.height = R;
     const pixels = new ImageData(C, R);
+    const px = pixels.data;
+    // a smoothed row repeats one value in all its unseen cells: each distinct value's colour is worked out once
+    const colours = new Map();
     for (let i = 0; i < R * C; i++) {
       const p = data.probs[i];
-      const [red, green, blue] = Number.isFinite(p) ? rgbFor(p) : [128, 128, 128];
-      pixels.data.set([red, green, blue, 255], i * 4);
+      let rgb = colours.get(p);
+      if (rgb === undefined) {
+        rgb = Number.isFinite(p) ? rgbFor(p) : [128, 128, 128];
+        colours.set(p, rgb);
+      }
+      px[4 * i] = rgb[0];
+      px[4 * i + 1] = rgb[1];
+      px[4 * i + 2] = rgb[2];
+      px[4 * i + 3] = 255;
     }
     image.getContext('2d').putImageData(pixels, 0, 0);
-    const room = Math.max(200, Math.min(wrap.parentElement.clientWidth - 24, 900));
-    const size = Math.max(3, Math.min(12, Math.floor(room / C)));
+    room ||= wrap.parentElement.clientWidth; // before the observer's first report
+    const width = Math.max(200, Math.min(room - 24, 900));
+    const size = Math.max(3, Math.min(12, Math.floor(width / C)));
     const canvas = el('canvas', {
       class: 'heatmap-canvas', tabindex: 0, role: 'img', 'aria-describedby': 'matrix-help',
       'aria-label': `Heatmap of the ${R} most frequent ${data.bigram ? 'previous tokens' : 'contexts'} by the ${C} most `
