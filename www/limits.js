@@ -30,12 +30,13 @@ const surelyFits = (length) => length <= CORPUS_MAX_BYTES / 3;
 /**
  * The message for pasting (or dropping) `pasted` over the selection of a text field, when the result would be
  * above the limit; '' otherwise. A browser takes tens of seconds to lay out a text field holding 50 MB, so such a
- * paste is refused before it reaches the field (the field keeps the text it had).
+ * paste is refused before it reaches the field (the field keeps the text it had). `outside` is the rest of the
+ * text when the field shows only a window of it (the corpus box: www/corpus-box.js).
  */
-export function pasteTooLarge(field, pasted, what = 'the corpus') {
+export function pasteTooLarge(field, pasted, what = 'the corpus', outside = '') {
   const { value, selectionStart: start, selectionEnd: end } = field;
-  const size = measure(value.length - (end - start) + pasted.length,
-    () => utf8Bytes(value.slice(0, start)) + utf8Bytes(pasted) + utf8Bytes(value.slice(end)));
+  const size = measure(outside.length + value.length - (end - start) + pasted.length, () => utf8Bytes(outside)
+    + utf8Bytes(value.slice(0, start)) + utf8Bytes(pasted) + utf8Bytes(value.slice(end)));
   return size ? `That paste would make ${what} ${size}, above the limit of ${LIMIT_TEXT}, so it was not pasted: `
     + 'the box keeps your text as it was.' : '';
 }
@@ -54,10 +55,10 @@ function measure(length, bytes) {
   return exact > CORPUS_MAX_BYTES ? `${grouped(exact)} bytes of UTF-8` : '';
 }
 
-/** Refuses, with `say(message)`, any paste or drop that would take `field` past the limit. */
-export function guardPaste(field, say, what) {
+/** Refuses, with `say(message)`, any paste or drop that would take `field` (with the text `outside()`) past the limit. */
+export function guardPaste(field, say, what, outside = () => '') {
   const refuse = (event, text) => {
-    const message = pasteTooLarge(field, text, what);
+    const message = pasteTooLarge(field, text, what, outside());
     if (!message) return;
     event.preventDefault();
     say(message);

@@ -76,12 +76,7 @@ function show(state) {
   store.notify(new Set(Object.keys(store.state)));
 }
 
-/** Takes the link's corpus after the user chose it (the controls first, then the model). */
-function useCorpus(corpus) {
-  document.getElementById('corpus').value = corpus;
-  store.set({ corpus });
-}
-const linkBox = createLinkBox({ use: useCorpus });
+const linkBox = createLinkBox({ use: modelPanel.useCorpus }); // the link's corpus, once the user chose it
 
 show(store.state);
 linkBox.report(opened);
@@ -105,6 +100,8 @@ if (new URLSearchParams(location.search).has('test')) {
     /** The next `count` wasm calls at `site` ('build': counting on the page, 'compute': a panel's question) trap. */
     trap: (site = 'build', count = 1) => simulateTraps(site, count),
     coreGeneration: () => coreGeneration,
+    /** The whole corpus the page counts (the corpus box may show only a window of it). */
+    corpus: () => store.state.corpus,
   };
 }
 document.documentElement.dataset.ready = 'true';

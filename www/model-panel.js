@@ -1,6 +1,7 @@
 // Part A, first half: the corpus, smoothing, order and tokenizer controls own the model; the vocabulary and its statistics.
 import { core, current, release, isTrap, renewCore, renewingCore, trapPoint } from './core.js';
 import { corpusTooLarge, guardPaste } from './limits.js';
+import { createCorpusBox } from './corpus-box.js';
 import { fillChips, messageOf } from './dom.js';
 import { parseSmoothing, parseMerges, short, four } from './numbers.js';
 import { RemoteModel, WorkerGone } from './engine.js';
@@ -30,6 +31,7 @@ const CANCEL_MS = 1500; // a worker busy this long with a stale build is stopped
 export function createModelPanel(ui, store, engine) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const corpus = $('corpus');
+  const box = createCorpusBox(ui); // a long corpus shows a window of its lines in the box
   const smoothing = $('smoothing');
   const smoothingValue = $('smoothing-value');
   const selects = { order: $('order'), tok: $('tokenizer'), bounds: $('boundaries') };
@@ -249,12 +251,12 @@ export function createModelPanel(ui, store, engine) {
   }
 
   // a paste or drop past the limit never reaches the box (laying out 50 MB freezes a browser for many seconds)
-  guardPaste(corpus, (message) => setError('corpus', message));
+  guardPaste(corpus, (message) => setError('corpus', message), undefined, box.outside);
   corpus.addEventListener('input', () => {
     editStart = performance.now();
     performance.mark('edit');
     $('worker-error').hidden = true;
-    store.set({ corpus: corpus.value });
+    store.set({ corpus: box.edited() });
   });
   smoothing.addEventListener('input', () => store.set({ k: smoothing.value }));
   for (const [key, select] of Object.entries(selects)) {
@@ -269,7 +271,7 @@ export function createModelPanel(ui, store, engine) {
 
   /** Puts the state's text into the controls (on load, when a new link is opened, or when a setting is applied). */
   function fill(state) {
-    corpus.value = state.corpus;
+    box.fill(state.corpus);
     smoothing.value = state.k;
     smoothingValue.textContent = `k = ${state.k}`;
     for (const [key, select] of Object.entries(selects)) select.value = state[key];
@@ -282,6 +284,11 @@ export function createModelPanel(ui, store, engine) {
     rebuild,
     recover,
     recoverTrap,
+    /** Takes a corpus from elsewhere (a link's, once the user chose it): the box first, then the model. */
+    useCorpus(text) {
+      box.fill(text);
+      store.set({ corpus: text });
+    },
     /** Sets order and k from elsewhere (the evaluation panel's "Apply best"): controls first, then the model. */
     apply({ order, k }) {
       selects.order.value = order;
