@@ -252,8 +252,13 @@ export function createModelPanel(ui, store, engine) {
 
   // a paste or drop past the limit never reaches the box (laying out 50 MB freezes a browser for many seconds)
   guardPaste(corpus, (message) => setError('corpus', message), undefined, box.outside);
+  // the measure starts at the key press, so it includes the browser's own handling of the keystroke in the box (for
+  // a long text, what the windowed box saves); an edit with no key (a drop, a script) starts at its input event
+  let keyAt = null;
+  corpus.addEventListener('keydown', (event) => { keyAt = event.timeStamp; });
+  corpus.addEventListener('keyup', () => { keyAt = null; });
   corpus.addEventListener('input', () => {
-    editStart = performance.now();
+    editStart = keyAt ?? performance.now();
     performance.mark('edit');
     $('worker-error').hidden = true;
     store.set({ corpus: box.edited() });

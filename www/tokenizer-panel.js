@@ -2,6 +2,7 @@
 import { el, chip, shown } from './dom.js';
 import { compute, settle } from './engine.js';
 
+const SETTLE_MS = 250; // see the subscription below
 const MAX_MERGES_SHOWN = 2000; // a list longer than this is cut (the scroll box would hold tens of thousands)
 
 export function createTokenizerPanel(ui, store) {
@@ -71,7 +72,15 @@ export function createTokenizerPanel(ui, store) {
   }
 
   input.addEventListener('input', () => store.set({ seg: input.value }));
-  store.subscribe((changed) => { if (changed.has('model') || changed.has('seg')) render(); });
+  // a model counted in the worker (a long corpus) is asked after typing pauses: its question walks every word of
+  // the text (tens of milliseconds for a book) and would otherwise sit in the worker ahead of the next keystroke's count
+  let timer = 0;
+  store.subscribe((changed) => {
+    if (!changed.has('model') && !changed.has('seg')) return;
+    clearTimeout(timer);
+    if (changed.has('model') && store.model?.remote) timer = setTimeout(render, SETTLE_MS);
+    else render();
+  });
 
   return {
     fill(state) { input.value = state.seg; },
