@@ -17,12 +17,14 @@ function scale(max) {
 
 /**
  * Draws `grid` into the <svg> `plot`: grid = { orders, ks, train[o][k], val[o][k] | null, best: {o, k} | null,
- * current: order | null }, with indices into orders and ks. Returns nothing; the SVG's children are replaced.
+ * current: order | null }, with indices into orders and ks, `shownWidth` pixels wide. Returns nothing; the SVG's
+ * children are replaced.
  */
-export function drawLossChart(plot, grid) {
+export function drawLossChart(plot, grid, shownWidth = plot.parentElement?.clientWidth) {
   const { orders, ks, train, val, best, current } = grid;
-  // drawn at the size it is shown, so its text stays readable on a phone
-  const W = Math.round(Math.max(300, Math.min(640, plot.parentElement?.clientWidth || 560)));
+  // drawn at the size it is shown, so its text stays readable on a phone (the caller may know that width: reading
+  // it here forces a layout of the whole page)
+  const W = Math.round(Math.max(300, Math.min(640, shownWidth || 560)));
   const narrow = W < NARROW;
   const RIGHT = narrow ? 14 : 128; // room for the legend
   const PLOT_H = 300;

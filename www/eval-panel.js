@@ -9,6 +9,10 @@ import { drawLossChart } from './chart.js';
 
 export { ORDERS, KS };
 const WAIT_MS = 150; // after the last keystroke, before the grid is computed again
+// a grid over a corpus this long takes a core for a second or more (six counts): it waits for a real pause, so that
+// it does not start, compete with the next keystroke's count on a two-core laptop, and be stopped, at every key
+const LONG = 1000000;
+const LONG_WAIT_MS = 1000;
 const MAX_FILE_CHARS = 500000;
 const GRID_KEYS = ['corpus', 'tok', 'bounds', 'merges', 'val'];
 
@@ -69,7 +73,8 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     const { train, val, valError, skipped, ms } = grid;
     const best = bestOf(val);
     const current = ORDERS.indexOf(Number(store.state.order));
-    drawLossChart(plot, { orders: ORDERS, ks: KS, train, val, best, current: current >= 0 ? current : null });
+    drawLossChart(plot, { orders: ORDERS, ks: KS, train, val, best, current: current >= 0 ? current : null },
+      shownWidth || undefined);
     showTable(train, val, best);
     // the validation text's problems go beside it; an unknown token gets the two ways out
     let message = valError || '';
@@ -134,8 +139,10 @@ export function createEvalPanel(ui, store, { apply, engine }) {
 
   function schedule() {
     results.setAttribute('aria-busy', 'true'); // what is shown is about to be replaced
+    // a grid still running is stale now: stopped at once, so it does not take a core from this edit's count
+    if (engine.busySince() !== null) engine.restart('superseded');
     clearTimeout(timer);
-    timer = setTimeout(compute, WAIT_MS);
+    timer = setTimeout(compute, store.state.corpus.length > LONG ? LONG_WAIT_MS : WAIT_MS);
   }
 
   // the chart is drawn at its shown width: draw it again when that changes

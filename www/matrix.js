@@ -21,6 +21,16 @@ export function createMatrix(ui, store) {
   // whole page (~10 ms with a book in the corpus box) on every count
   let room = 0;
   new ResizeObserver(() => { room = wrap.parentElement.clientWidth; }).observe(wrap.parentElement);
+  // the theme's focus colour for the canvas outline, read in an animation frame (when the styles are worked out
+  // anyway) rather than while drawing, where reading it forced a style recalculation of the page
+  let focusColour = null;
+  const readFocusColour = () => requestAnimationFrame(() => {
+    const colour = getComputedStyle(wrap).getPropertyValue('--focus').trim() || null;
+    if (colour !== focusColour) {
+      focusColour = colour;
+      if (view?.canvas) paintCanvas();
+    }
+  });
   const explain = $('cell-explain');
   let view = null; // what is drawn: the matrix view, the table's rows and columns (indices into it), the canvas
   let highlight = { context: null, col: null };
@@ -135,7 +145,7 @@ export function createMatrix(ui, store) {
     context.clearRect(0, 0, canvas.width, canvas.height);
     context.drawImage(image, 0, 0, canvas.width, canvas.height);
     context.setTransform(scale, 0, 0, scale, 0, 0);
-    const mark = getComputedStyle(wrap).getPropertyValue('--focus').trim() || '#c2410c';
+    const mark = focusColour ?? '#c2410c';
     const { r, c } = highlighted();
     context.lineWidth = 2 / scale;
     if (r >= 0) {
@@ -155,9 +165,8 @@ export function createMatrix(ui, store) {
   function buildCanvas(data) {
     const R = data.rows.length;
     const C = data.cols.length;
-    const image = document.createElement('canvas');
-    image.width = C;
-    image.height = R;
+    // an OffscreenCanvas: drawing a detached <canvas> element made the browser work out the page's styles first
+    const image = new OffscreenCanvas(C, R);
     const pixels = new ImageData(C, R);
     const px = pixels.data;
     // a smoothed row repeats one value in all its unseen cells: each distinct value's colour is worked out once
@@ -223,8 +232,9 @@ export function createMatrix(ui, store) {
       cursor = { r: Math.min(cursor.r, data.rows.length - 1), c: Math.min(cursor.c, data.cols.length - 1) };
       const tableBox = el('div', { class: 'matrix-table-alt' },
         el('p', { class: 'hint', text: `The top ${rows.length} × ${cols.length} of the picture, as a table.` }), table);
+      paintCanvas(); // before it is in the page: drawing on an attached canvas made the browser work out styles first
       wrap.replaceChildren(el('div', { class: 'canvas-scroll' }, view.canvas), tableBox);
-      paintCanvas();
+      readFocusColour(); // (the theme may have changed since the last picture)
     } else {
       wrap.replaceChildren(table);
     }
