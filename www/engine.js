@@ -13,6 +13,7 @@ export class WorkerGone extends Error {}
  * (CORS) and the page's policy allowing blob: workers.
  */
 function startWorker() {
+  // (the URL is written out in full at each use: scripts/dist.mjs and scripts/single.mjs rewrite these literals)
   const url = new URL('./worker.js', import.meta.url);
   // (the single file names its modules by blob: URLs, whose origin reads differently from a file:// page's)
   if (!/^https?:$/.test(url.protocol) || url.origin === globalThis.location?.origin) {

@@ -32,7 +32,7 @@ export function createEvalPanel(ui, store, { apply, engine }) {
   let timer = 0;
   let grid = null; // the last finished grid
 
-  /** Computes the grid in the evaluation worker; a newer request stops a running one (a new worker takes over). */
+  /** Computes the grid in the evaluation worker (schedule() has stopped a stale one: a new worker takes over). */
   function compute() {
     // while the model above is still being counted, wait for it: two counts of a book at once on a two-core
     // laptop slow down the one the person is watching
@@ -47,7 +47,6 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     $('eval-status').textContent = counting.error ? 'Fix Merges above to compare settings.'
       : tooLarge ? 'The corpus is above the size limit (see the message under it): nothing to compare.' : '';
     if (counting.error || tooLarge) return; // a corpus the core would refuse is not sent to the worker
-    if (engine.busySince() !== null) engine.restart('superseded'); // its answer would be stale anyway
     engine.request('grid', { corpus: state.corpus, options: counting.options, val: state.val }).then((answer) => {
       if (id !== run) return; // the settings changed meanwhile: a newer run is on its way
       grid = answer;
@@ -139,7 +138,8 @@ export function createEvalPanel(ui, store, { apply, engine }) {
 
   function schedule() {
     results.setAttribute('aria-busy', 'true'); // what is shown is about to be replaced
-    // a grid still running is stale now: stopped at once, so it does not take a core from this edit's count
+    // a grid still running is stale now: stopped at once, so it does not take a core from this edit's count (every
+    // grid is asked for by compute(), which runs only from this timer: no other place needs to stop one)
     if (engine.busySince() !== null) engine.restart('superseded');
     clearTimeout(timer);
     timer = setTimeout(compute, store.state.corpus.length > LONG ? LONG_WAIT_MS : WAIT_MS);
