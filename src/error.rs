@@ -9,8 +9,8 @@ pub enum Error {
     InvalidParameter {
         /// The parameter's name as the caller spells it (`seed`, `maxLen`, …).
         name: &'static str,
-        /// The rejected value, written the way JavaScript would print it.
-        value: String,
+        /// The rejected value, numbers kept as numbers.
+        value: Given,
         /// What would have been accepted.
         allowed: String,
     },
@@ -52,40 +52,86 @@ pub enum Error {
     NoRandomness(String),
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// What a caller gave, as a message shows it. Numbers stay numbers, so whoever writes the message chooses how:
+/// natively Rust's digits, in the browser JavaScript's own (the binding asks it, and the module carries no float
+/// formatter).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    /// A number: `got 1.5`.
+    Number(f64),
+    /// The number at a position of a list: `got -0.5 at index 0`.
+    Item {
+        /// The number found there.
+        number: f64,
+        /// Its index in the list.
+        index: usize,
+    },
+    /// A list of numbers, shown by its sum: `got a list summing to 0.9`.
+    Sum(f64),
+    /// A description: `got "quick"`, `got an empty list`, `got 7 tokens`.
+    Text(String),
+}
+
+impl Given {
+    /// The value as the message shows it, each number written by `number`.
+    pub fn text(&self, number: &dyn Fn(f64) -> String) -> String {
+        match self {
+            Given::Number(x) => number(*x),
+            Given::Item { number: x, index } => format!("{} at index {index}", number(*x)),
+            Given::Sum(x) => format!("a list summing to {}", number(*x)),
+            Given::Text(text) => text.clone(),
+        }
+    }
+}
+
+impl From<String> for Given {
+    fn from(text: String) -> Self {
+        Given::Text(text)
+    }
+}
+
+impl From<&str> for Given {
+    fn from(text: &str) -> Self {
+        Given::Text(text.into())
+    }
+}
+
+impl Error {
+    /// The message, every number in it written by `number`: the JavaScript binding passes JavaScript's own
+    /// `Number#toString`, [`Display`](fmt::Display) passes [`number_text`].
+    pub fn message(&self, number: &dyn Fn(f64) -> String) -> String {
         match self {
             Error::InvalidParameter { name, value, allowed } => {
-                write!(f, "{name} must be {allowed}; got {value}")
+                format!("{name} must be {allowed}; got {}", value.text(number))
             }
-            Error::EmptyCorpus => write!(
-                f,
-                "the corpus has no words: write at least one sentence (one per line, words separated by spaces)"
-            ),
-            Error::ReservedToken { token, place } => write!(
-                f,
+            Error::EmptyCorpus => {
+                "the corpus has no words: write at least one sentence (one per line, words separated by spaces)".into()
+            }
+            Error::ReservedToken { token, place } => format!(
                 "{place} contains the special token {token}: special tokens are added by the model, \
                  so they cannot be typed as words"
             ),
-            Error::UnknownWord { word, field } => write!(
-                f,
+            Error::UnknownWord { word, field } => format!(
                 "unknown word \"{word}\" in {field}: it is not in the model's vocabulary \
                  (only words that appear in the corpus can be encoded)"
             ),
             Error::TooLarge { what, size, limit } => {
-                write!(f, "{what} is {}, above the limit of {}", group(*size), group(*limit))
+                format!("{what} is {}, above the limit of {}", group(*size), group(*limit))
             }
-            Error::UnknownToken { token, place } => write!(
-                f,
+            Error::UnknownToken { token, place } => format!(
                 "unknown token {} in {place}: the model never saw it in its corpus, so it has no probability \
                  for it (use text made of the corpus's tokens)",
                 quoted(token)
             ),
-            Error::Unsupported(what) => write!(f, "{what}"),
-            Error::NoRandomness(why) => {
-                write!(f, "no random seed could be drawn ({why}); pass a seed explicitly")
-            }
+            Error::Unsupported(what) => what.clone(),
+            Error::NoRandomness(why) => format!("no random seed could be drawn ({why}); pass a seed explicitly"),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(&number_text))
     }
 }
 
@@ -107,25 +153,12 @@ fn group(n: usize) -> String {
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Writes a number the way JavaScript prints it, so messages read naturally on the page (`-0` keeps its sign).
-pub fn js_number(x: f64) -> String {
+/// A number as native messages write it: Rust's shortest round-trip digits, spelled as JavaScript spells the
+/// numbers messages show in practice (`-0` keeps its sign, `NaN`, `Infinity`, whole numbers without `.0`).
+pub fn number_text(x: f64) -> String {
     if x == 0.0 && x.is_sign_negative() {
-        return "-0".into();
-    }
-    number_text(x)
-}
-
-/// In wasm, JavaScript's own text for the number (the binding asks it): exactly what the page would show, and no
-/// float formatter in the module.
-#[cfg(target_arch = "wasm32")]
-fn number_text(x: f64) -> String {
-    crate::wasm::number_text(x)
-}
-
-/// Natively, the same text for every number a message shows in practice (Rust's shortest round-trip digits).
-#[cfg(not(target_arch = "wasm32"))]
-fn number_text(x: f64) -> String {
-    if x.is_nan() {
+        "-0".into()
+    } else if x.is_nan() {
         "NaN".into()
     } else if x.is_infinite() {
         if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
@@ -165,7 +198,7 @@ fn invisible(c: char) -> bool {
 
 /// Builds an [`Error::InvalidParameter`] for a number.
 pub fn invalid_number(name: &'static str, value: f64, allowed: impl Into<String>) -> Error {
-    Error::InvalidParameter { name, value: js_number(value), allowed: allowed.into() }
+    Error::InvalidParameter { name, value: Given::Number(value), allowed: allowed.into() }
 }
 
 /// Checks that `value` is a whole number in `min..=max` and returns it.

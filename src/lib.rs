@@ -9,7 +9,7 @@
 //!   multiple-choice input into GPT-1's flat token sequences.
 //! - **Part C, the combined loss** — [`loss`] has the cross-entropy and `L_task + λ·L_lm`.
 //!
-//! The core is plain Rust with no WebAssembly types; `wasm.rs` is the one thin binding to JavaScript.
+//! The core is plain Rust with no WebAssembly types; `wasm` (a folder, wasm32 only) is the one thin binding to JavaScript.
 
 pub mod bpe;
 pub mod cdf;

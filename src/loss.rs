@@ -1,6 +1,6 @@
 //! Part C: the cross-entropy of one prediction and GPT-1's combined fine-tuning loss.
 
-use crate::error::{Error, Result, invalid_number, js_number, non_negative};
+use crate::error::{Error, Given, Result, invalid_number, non_negative};
 
 /// Added inside the logarithm so that a probability of 0 gives a large but finite loss, as in the lesson.
 pub const EPSILON: f64 = 1e-9;
@@ -8,6 +8,8 @@ pub const EPSILON: f64 = 1e-9;
 pub const LAMBDA: f64 = 0.5;
 /// How far from 1 the probabilities given to [`cross_entropy`] may sum.
 pub const SUM_TOLERANCE: f64 = 1e-6;
+/// [`SUM_TOLERANCE`] as messages write it (a test checks that the two agree).
+pub const SUM_TOLERANCE_TEXT: &str = "0.000001";
 
 /// `−ln(probs[target] + 1e-9)`: the loss of predicting `probs` when the truth is `target`.
 pub fn cross_entropy(probs: &[f64], target: usize) -> Result<f64> {
@@ -21,7 +23,7 @@ pub fn cross_entropy(probs: &[f64], target: usize) -> Result<f64> {
     if let Some((i, &p)) = probs.iter().enumerate().find(|(_, p)| !(0.0..=1.0).contains(*p)) {
         return Err(Error::InvalidParameter {
             name: "probs",
-            value: format!("{} at index {i}", js_number(p)),
+            value: Given::Item { number: p, index: i },
             allowed: "probabilities from 0 to 1".into(),
         });
     }
@@ -29,8 +31,8 @@ pub fn cross_entropy(probs: &[f64], target: usize) -> Result<f64> {
     if (sum - 1.0).abs() > SUM_TOLERANCE {
         return Err(Error::InvalidParameter {
             name: "probs",
-            value: format!("a list summing to {}", js_number(sum)),
-            allowed: format!("probabilities that sum to 1 (within {})", js_number(SUM_TOLERANCE)),
+            value: Given::Sum(sum),
+            allowed: format!("probabilities that sum to 1 (within {SUM_TOLERANCE_TEXT})"),
         });
     }
     if target >= probs.len() {

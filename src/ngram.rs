@@ -11,7 +11,7 @@ use std::rc::Rc;
 use crate::LanguageModel;
 use crate::bpe::{Bpe, MAX_MERGES};
 use crate::cdf::RunCdf;
-use crate::error::{Error, Result, invalid_number, js_number, non_negative, quoted, whole_number};
+use crate::error::{Error, Given, Result, invalid_number, non_negative, number_text, quoted, whole_number};
 use crate::select;
 use crate::tokens::{
     Boundaries, END, FxHashMap, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, text_ids,
@@ -60,7 +60,7 @@ impl TokenizerKind {
             "bpe" => Ok(TokenizerKind::Bpe),
             _ => Err(Error::InvalidParameter {
                 name: "tokenizer",
-                value: quoted(name),
+                value: quoted(name).into(),
                 allowed: "one of \"word\", \"char\", \"bpe\"".into(),
             }),
         }
@@ -74,7 +74,7 @@ pub fn parse_boundaries(name: &str) -> Result<Boundaries> {
         "stream" => Ok(Boundaries::Stream),
         _ => Err(Error::InvalidParameter {
             name: "boundaries",
-            value: quoted(name),
+            value: quoted(name).into(),
             allowed: "one of \"lines\", \"stream\"".into(),
         }),
     }
@@ -353,7 +353,7 @@ impl NgramModel {
                 if ids.len() <= context_len {
                     return Err(Error::InvalidParameter {
                         name: "order",
-                        value: order.to_string(),
+                        value: Given::Number(order as f64),
                         allowed: format!(
                             "at most the number of tokens in a stream corpus minus 1 (the corpus has {} tokens)",
                             ids.len()
@@ -569,7 +569,7 @@ impl NgramModel {
         if context.len() != c {
             return Err(Error::InvalidParameter {
                 name: "context",
-                value: format!("{} tokens", context.len()),
+                value: format!("{} tokens", context.len()).into(),
                 allowed: format!("a list of exactly {c} tokens (order {} − 1)", self.counts.order),
             });
         }
@@ -596,7 +596,7 @@ impl NgramModel {
         if let Some(&bad) = cols.iter().find(|&&c| c as usize >= v) {
             return Err(Error::InvalidParameter {
                 name: "columns",
-                value: format!("the id {bad}"),
+                value: format!("the id {bad}").into(),
                 allowed: format!("token ids from 0 to {}", v - 1),
             });
         }
@@ -798,7 +798,7 @@ impl NgramModel {
             self.counts.order,
             self.counts.tokenizer.name(),
             self.counts.boundaries.name(),
-            js_number(self.smoothing)
+            number_text(self.smoothing)
         )
     }
 }

@@ -146,7 +146,7 @@ impl SampleMode {
             "fast" => Ok(SampleMode::Fast),
             _ => Err(Error::InvalidParameter {
                 name: "mode",
-                value: quoted(name),
+                value: quoted(name).into(),
                 allowed: "one of \"exact\", \"fast\"".into(),
             }),
         }

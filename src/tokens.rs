@@ -52,6 +52,22 @@ impl Tokenizer {
             Tokenizer::Bpe(_) => "bpe",
         }
     }
+
+    /// The tokens of one line of `text` (no `[START]`/`[END]`), after checking its size.
+    pub fn segment<'t>(&self, text: &'t str) -> Result<Vec<&'t str>> {
+        check_text_size("the text (in UTF-8 bytes)", text)?;
+        let mut tokens = Vec::new();
+        tokenize_piece(text, self, &mut tokens);
+        Ok(tokens)
+    }
+
+    /// The BPE merges in the order they were learned; none for the other tokenizers.
+    pub fn merges(&self) -> &[(String, String)] {
+        match self {
+            Tokenizer::Bpe(bpe) => bpe.merges(),
+            _ => &[],
+        }
+    }
 }
 
 /// Where sequences begin and end.

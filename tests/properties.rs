@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use gpt1_playground::encode::{TaskInput, encode};
-use gpt1_playground::loss::{combined_loss, cross_entropy};
+use gpt1_playground::error::number_text;
+use gpt1_playground::loss::{SUM_TOLERANCE, combined_loss, cross_entropy};
 use gpt1_playground::sampling::{Mt19937, SampleOptions, Sampler, generate, generate_many, random_sample, reshape};
 use gpt1_playground::{Error, LanguageModel, NgramModel};
 use rand::Rng;
@@ -276,6 +277,27 @@ fn bad_numbers_are_errors_not_panics() {
     assert!(cross_entropy(&[0.5, 0.4], 0).is_err(), "must sum to 1");
     assert!(cross_entropy(&[], 0).is_err());
     assert!(cross_entropy(&[0.5, 0.5], 2).is_err());
+}
+
+/// Errors keep their numbers raw; the caller decides how they are written, and Display writes them as JavaScript
+/// would for the numbers messages show.
+#[test]
+fn messages_write_numbers_the_way_they_are_asked() {
+    let error = cross_entropy(&[0.25, -0.5, 1.25], 0).unwrap_err();
+    assert_eq!(error.to_string(), "probs must be probabilities from 0 to 1; got -0.5 at index 1");
+    assert_eq!(
+        error.message(&|x| format!("<{x:e}>")),
+        "probs must be probabilities from 0 to 1; got <-5e-1> at index 1"
+    );
+    let error = cross_entropy(&[0.5, 0.25], 0).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("probs must be probabilities that sum to 1 (within {}); got a list summing to 0.75", SUM_TOLERANCE)
+    );
+    let error = combined_loss(1.0, 1.0, -2.5).unwrap_err();
+    assert_eq!(error.message(&|x| format!("[{x}]")), "lambda must be a finite number ≥ 0; got [-2.5]");
+    let written = [-0.0, f64::NAN, f64::NEG_INFINITY, 4_294_967_296.0, 0.1 + 0.2, 1e-7].map(number_text);
+    assert_eq!(written, ["-0", "NaN", "-Infinity", "4294967296", "0.30000000000000004", "1e-7"]);
 }
 
 #[test]

@@ -25,10 +25,10 @@ fn error_message(thrown: JsValue) -> String {
     String::from(error.message())
 }
 
-fn rust_error<T>(result: Result<T, wasm_bindgen::JsError>) -> String {
+fn rust_error<T>(result: Result<T, JsValue>) -> String {
     match result {
         Ok(_) => panic!("expected an error"),
-        Err(e) => error_message(JsValue::from(e)),
+        Err(e) => error_message(e),
     }
 }
 
@@ -551,9 +551,9 @@ const HOSTILE: [&str; 30] = [
 ];
 
 /// Calls `f`; an Ok or a JS Error are both answers, and afterwards the module must still work.
-fn answers<T>(label: &str, f: impl FnOnce() -> Result<T, wasm_bindgen::JsError>) {
+fn answers<T>(label: &str, f: impl FnOnce() -> Result<T, JsValue>) {
     if let Err(e) = f() {
-        let message = error_message(JsValue::from(e));
+        let message = error_message(e);
         assert!(!message.is_empty(), "{label}: an empty message");
     }
     let check = NgramModelJs::new(LESSON.into(), None).unwrap();

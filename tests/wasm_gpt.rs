@@ -2,7 +2,7 @@
 //! natively after a few steps, the look-inside views, fine-tuning, generation, and clear errors.
 #![cfg(all(target_arch = "wasm32", feature = "gpt"))]
 
-use gpt1_playground::wasm::tiny::TinyGpt;
+use gpt1_playground::wasm::gpt::TinyGpt;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -20,10 +20,10 @@ fn object(expression: &str) -> Option<Object> {
     Some(js(expression).unchecked_into())
 }
 
-fn message<T>(result: Result<T, wasm_bindgen::JsError>) -> String {
+fn message<T>(result: Result<T, JsValue>) -> String {
     match result {
         Ok(_) => panic!("expected an error"),
-        Err(e) => String::from(JsValue::from(e).dyn_into::<js_sys::Error>().expect("a JS Error").message()),
+        Err(e) => String::from(e.dyn_into::<js_sys::Error>().expect("a JS Error").message()),
     }
 }
 

@@ -206,7 +206,7 @@ impl TinyGpt {
         if ids.is_empty() || (self.corpus.start.is_some() && ids.len() < 2) {
             return Err(Error::InvalidParameter {
                 name: "text",
-                value: format!("{text:?}"),
+                value: format!("{text:?}").into(),
                 allowed: "a text with at least one token".into(),
             });
         }

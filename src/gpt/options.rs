@@ -2,7 +2,7 @@
 //! what is allowed.
 
 use crate::bpe::MAX_MERGES;
-use crate::error::{Error, Result, invalid_number, whole_number};
+use crate::error::{Error, Given, Result, invalid_number, whole_number};
 use crate::ngram::{TokenizerKind, parse_boundaries};
 use crate::tokens::Boundaries;
 
@@ -149,7 +149,7 @@ impl GptOptions {
         if self.d_model % self.heads != 0 {
             return Err(Error::InvalidParameter {
                 name: "heads",
-                value: self.heads.to_string(),
+                value: Given::Number(self.heads as f64),
                 allowed: format!("a divisor of dModel = {} (each head gets dModel / heads dimensions)", self.d_model),
             });
         }

@@ -1,0 +1,235 @@
+//! The transformer exports (feature `gpt`), built into the second module that the page loads on demand.
+
+use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::ngram::{generate_many_tokens, generate_tokens};
+use super::read::{
+    array_of, fields, number, option_fields, optional_number, optional_string, string, task_input, whole,
+};
+use crate::error::{Error, whole_number};
+use crate::gpt::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput, LabelledInput};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `new TinyGpt(corpus, options)`. */
+export interface GptOptions {
+  tokenizer?: "word" | "char" | "bpe"; merges?: number; boundaries?: "lines" | "stream";
+  /** Width of the states, 16 … 128 (divisible by heads); default 32. */
+  dModel?: number;
+  /** Transformer blocks, 1 … 4; default 2. */
+  layers?: number;
+  /** Attention heads, 1 … 8; default 4. */
+  heads?: number;
+  /** Tokens of context, 1 … 64; default 16. */
+  context?: number;
+  seed?: number; learningRate?: number; batchSize?: number;
+}
+/** Options of `TinyGpt.fineTune`. */
+export interface FineTuneOptions { lambda?: number; steps?: number; learningRate?: number; batchSize?: number; seed?: number }
+/** A labelled example in one of Part B's formats. */
+export type LabelledExample =
+  | { task: "classification"; input: { text: string }; label: number }
+  | { task: "entailment"; input: { premise: string; hypothesis: string }; label: number };
+"#;
+
+/// The tasks the classifier is trained on (one sequence per example).
+const CLASSIFIER_TASKS: [&str; 2] = ["classification", "entailment"];
+
+/// How an error names [`CLASSIFIER_TASKS`].
+fn classifier_tasks() -> String {
+    "\"classification\" or \"entailment\" (the formats the classifier is trained on)".into()
+}
+
+/// Labelled examples: `[{ task, input, label }]`.
+fn examples(value: &JsValue) -> Result<Vec<LabelledInput>, Error> {
+    array_of("examples", value, "an array of { task, input, label }", |item, _| {
+        let [task, input, label] = fields("examples", item, ["task", "input", "label"])?;
+        let label = whole("label", &label, 0, 1_000)? as usize;
+        Ok(LabelledInput { input: task_input(&task, &input, &CLASSIFIER_TASKS, &classifier_tasks)?, label })
+    })
+}
+
+/// A tiny decoder-only transformer trained on a corpus in the page: token and position embeddings, pre-LayerNorm
+/// blocks of causal multi-head self-attention and a GELU MLP, then a linear head.
+#[wasm_bindgen]
+pub struct TinyGpt {
+    inner: crate::gpt::TinyGpt,
+}
+
+#[wasm_bindgen]
+impl TinyGpt {
+    /// A freshly initialised model of `corpus`, cut by the same tokenizer and boundary rules as `NgramModel`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] corpus: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GptOptions")] options: Option<Object>,
+    ) -> Result<TinyGpt, JsValue> {
+        let corpus = string("corpus", &corpus)?;
+        let names = [
+            "tokenizer",
+            "merges",
+            "boundaries",
+            "dModel",
+            "layers",
+            "heads",
+            "context",
+            "seed",
+            "learningRate",
+            "batchSize",
+        ];
+        let [tokenizer, merges, boundaries, d_model, layers, heads, context, seed, learning_rate, batch_size] =
+            option_fields(&options.into(), names)?;
+        let input = GptOptionsInput {
+            tokenizer: optional_string("tokenizer", &tokenizer)?,
+            merges: optional_number("merges", &merges)?,
+            boundaries: optional_string("boundaries", &boundaries)?,
+            d_model: optional_number("dModel", &d_model)?,
+            layers: optional_number("layers", &layers)?,
+            heads: optional_number("heads", &heads)?,
+            context: optional_number("context", &context)?,
+            seed: optional_number("seed", &seed)?,
+            learning_rate: optional_number("learningRate", &learning_rate)?,
+            batch_size: optional_number("batchSize", &batch_size)?,
+        };
+        Ok(TinyGpt { inner: crate::gpt::TinyGpt::new(&corpus, &GptOptions::from_js(&input)?)? })
+    }
+
+    /// How many weights the model has.
+    #[wasm_bindgen(getter)]
+    pub fn parameters(&self) -> u32 {
+        self.inner.parameters() as u32
+    }
+
+    /// The tokens in id order.
+    #[wasm_bindgen(getter)]
+    pub fn vocab(&self) -> Vec<String> {
+        self.inner.vocab().tokens().to_vec()
+    }
+
+    /// Optimisation steps taken since the last (re)start of the optimiser.
+    #[wasm_bindgen(getter, js_name = stepsTaken)]
+    pub fn steps_taken(&self) -> u32 {
+        self.inner.steps_taken()
+    }
+
+    /// The classifier's number of classes (0 before fine-tuning).
+    #[wasm_bindgen(getter)]
+    pub fn classes(&self) -> u32 {
+        self.inner.classes() as u32
+    }
+
+    /// `n` optimisation steps (default 1); returns the mean training loss of the last batch.
+    pub fn step(
+        &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] n: JsValue,
+    ) -> Result<f64, JsValue> {
+        let n = optional_number("n", &n)?.map_or(Ok(1), |n| whole_number("n", n, 1, 100_000))? as usize;
+        Ok(self.inner.step(n)?)
+    }
+
+    /// Mean `−ln P` over predicted tokens of the corpus, or of `text`, by the same rules as `NgramModel.loss`.
+    pub fn loss(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] text: JsValue,
+    ) -> Result<f64, JsValue> {
+        let text = optional_string("text", &text)?;
+        Ok(self.inner.loss(text.as_deref())?)
+    }
+
+    /// The tokens the model sees for `line` (`[START]` first in lines mode), at most its context.
+    pub fn tokens(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+    ) -> Result<Vec<String>, JsValue> {
+        Ok(self.inner.view_tokens(&string("line", &line)?)?)
+    }
+
+    /// `P(next | tokens[..=i])` for each position i of `line`: a T×V row-major array (T = `tokens(line).length`).
+    pub fn distributions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+    ) -> Result<Vec<f64>, JsValue> {
+        Ok(self.inner.next_distributions(&string("line", &line)?)?.probabilities)
+    }
+
+    /// The attention weights of one head for `line`: T×T row-major, causal (the upper triangle is 0).
+    pub fn attention(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] layer: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] head: JsValue,
+    ) -> Result<Float32Array, JsValue> {
+        let weights =
+            self.inner.attention(&string("line", &line)?, number("layer", &layer)?, number("head", &head)?)?;
+        Ok(Float32Array::from(weights.as_slice()))
+    }
+
+    /// An independent copy (same weights), e.g. to fine-tune twice from one pre-trained model.
+    #[wasm_bindgen(js_name = clone)]
+    pub fn duplicate(&self) -> TinyGpt {
+        TinyGpt { inner: self.inner.clone() }
+    }
+
+    /// Fine-tunes on labelled examples with `L_task + λ·L_lm` (λ default 0.5); returns both losses per step.
+    #[wasm_bindgen(js_name = fineTune, unchecked_return_type = "{ taskLoss: Float64Array; lmLoss: Float64Array }")]
+    pub fn fine_tune(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "LabelledExample[]")] examples: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] classes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FineTuneOptions")] options: Option<Object>,
+    ) -> Result<Object, JsValue> {
+        let examples = self::examples(&examples)?;
+        let classes = whole("classes", &classes, 2, 16)? as usize;
+        let [lambda, steps, learning_rate, batch_size, seed] =
+            option_fields(&options.into(), ["lambda", "steps", "learningRate", "batchSize", "seed"])?;
+        let input = FineTuneOptionsInput {
+            lambda: optional_number("lambda", &lambda)?,
+            steps: optional_number("steps", &steps)?,
+            learning_rate: optional_number("learningRate", &learning_rate)?,
+            batch_size: optional_number("batchSize", &batch_size)?,
+            seed: optional_number("seed", &seed)?,
+        };
+        let losses = self.inner.fine_tune(&examples, classes, &FineTuneOptions::from_js(&input)?)?;
+        let (task, lm): (Vec<f64>, Vec<f64>) = losses.into_iter().unzip();
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"taskLoss".into(), &Float64Array::from(task.as_slice()));
+        let _ = Reflect::set(&out, &"lmLoss".into(), &Float64Array::from(lm.as_slice()));
+        Ok(out)
+    }
+
+    /// `P(y | x)` for one input: the classifier's softmax over the classes.
+    pub fn classify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"classification\" | \"entailment\"")] task: JsValue,
+        input: JsValue,
+    ) -> Result<Vec<f64>, JsValue> {
+        Ok(self.inner.classify(&task_input(&task, &input, &CLASSIFIER_TASKS, &classifier_tasks)?)?)
+    }
+
+    /// The share of examples whose most likely class is their label.
+    pub fn accuracy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LabelledExample[]")] examples: JsValue,
+    ) -> Result<f64, JsValue> {
+        Ok(self.inner.accuracy(&self::examples(&examples)?)?)
+    }
+
+    /// Samples like `generate(model, options)` for an n-gram model: same seed stream, same options.
+    pub fn generate(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+    ) -> Result<Vec<String>, JsValue> {
+        Ok(generate_tokens(&self.inner, options)?)
+    }
+
+    /// `count` successive samples from one seeded stream, like `generateMany` for an n-gram model.
+    #[wasm_bindgen(js_name = generateMany, unchecked_return_type = "string[][]")]
+    pub fn generate_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
+    ) -> Result<Array, JsValue> {
+        Ok(generate_many_tokens(&self.inner, &count, options)?)
+    }
+}
