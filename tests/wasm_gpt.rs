@@ -108,3 +108,55 @@ fn bad_input_is_a_clear_error() {
     assert!(message(model.fine_tune(bad, js("2"), None)).contains("classification"));
     assert!(model.step(js("1")).is_ok(), "still works");
 }
+
+/// Options and examples are read as records (serde-wasm-bindgen maps the fields by name) after the shape check:
+/// an unknown key is refused, a wrong type names its field, a getter runs once and a throwing one is an Error.
+#[wasm_bindgen_test]
+fn records_are_read_safely_and_by_name() {
+    let cases = [
+        (
+            "{ dModel: 16, dmodel: 32 }",
+            "options must be an object like { tokenizer, merges, boundaries, dModel, layers, heads, context, seed, \
+             learningRate, batchSize }; got an unknown field \"dmodel\"",
+        ),
+        ("{ dModel: '32' }", "dModel must be a number; got \"32\" (a string)"),
+        ("{ tokenizer: 5 }", "tokenizer must be a string; got 5"),
+        ("{ get heads() { throw new Error('no heads') } }", "got a field \"heads\" that threw no heads"),
+        ("new Proxy({}, { ownKeys() { throw new Error('no keys') } })", "got an object whose keys threw no keys"),
+        ("[16]", "got an array"),
+        ("{ dModel: -0 }", "dModel must be a whole number from 16 to 128; got -0"),
+    ];
+    for (options, expected) in cases {
+        let error = message(TinyGpt::new(LESSON.into(), object(options)));
+        assert!(error.contains(expected), "{options}: {error}");
+    }
+    let [seen, counted]: [JsValue; 2] = js_sys::Array::from(&js("(() => { const seen = { reads: 0 }; \
+         return [seen, { get dModel() { seen.reads += 1; return 16; }, layers: 1, heads: 2, context: 8 }]; })()"))
+    .to_vec()
+    .try_into()
+    .unwrap();
+    assert!(TinyGpt::new(LESSON.into(), Some(counted.unchecked_into())).is_ok());
+    assert_eq!(Reflect::get(&seen, &"reads".into()).unwrap().as_f64(), Some(1.0), "the getter ran once");
+
+    let mut model = small();
+    let fine_tune = |model: &mut TinyGpt, examples: &str, options: &str| {
+        message(model.fine_tune(js(examples), js("2"), object(options)))
+    };
+    let cases = [
+        ("[{ task: 'classification', input: { text: 'chai' }, labl: 1 }]", "{}", "got an unknown field \"labl\""),
+        ("[{ task: 'classification', input: { text: 'chai' }, label: '1' }]", "{}", "label must be a number"),
+        ("[{ task: 'classification', input: { text: 5 }, label: 1 }]", "{}", "got 5 for field \"text\""),
+        ("[{ task: 'classification', get input() { throw 7 }, label: 1 }]", "{}", "a field \"input\" that threw 7"),
+        ("[{ task: 'classification', input: { text: 'chai' }, label: 1 }]", "{ step: 3 }", "an unknown field \"step\""),
+        (
+            "[{ task: 'classification', input: { text: 'chai' }, label: 1 }]",
+            "{ lambda: -0.5 }",
+            "lambda must be a number from 0 to 100; got -0.5",
+        ),
+    ];
+    for (examples, options, expected) in cases {
+        let error = fine_tune(&mut model, examples, options);
+        assert!(error.contains(expected), "{examples} {options}: {error}");
+    }
+    assert!(model.step(js("1")).is_ok(), "still works");
+}

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use super::ngram::{generate_many_tokens, generate_tokens};
 use super::read::{
-    array_of, fields, number, option_fields, optional_number, optional_string, string, task_input, whole,
+    Raw, array_of, number, option_record, optional_number, optional_string, record, string, task_input, whole,
 };
 use crate::error::{Error, whole_number};
 use crate::gpt::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput, LabelledInput};
@@ -41,12 +41,78 @@ fn classifier_tasks() -> String {
     "\"classification\" or \"entailment\" (the formats the classifier is trained on)".into()
 }
 
+/// `GptOptions` as JavaScript spells them (serde maps the fields by name; each value is checked below).
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct GptOptionsJs {
+    tokenizer: Raw,
+    merges: Raw,
+    boundaries: Raw,
+    d_model: Raw,
+    layers: Raw,
+    heads: Raw,
+    context: Raw,
+    seed: Raw,
+    learning_rate: Raw,
+    batch_size: Raw,
+}
+
+impl GptOptionsJs {
+    /// Checks each option's type; the core checks the values.
+    fn read(&self) -> Result<GptOptionsInput, Error> {
+        Ok(GptOptionsInput {
+            tokenizer: optional_string("tokenizer", &self.tokenizer.0)?,
+            merges: optional_number("merges", &self.merges.0)?,
+            boundaries: optional_string("boundaries", &self.boundaries.0)?,
+            d_model: optional_number("dModel", &self.d_model.0)?,
+            layers: optional_number("layers", &self.layers.0)?,
+            heads: optional_number("heads", &self.heads.0)?,
+            context: optional_number("context", &self.context.0)?,
+            seed: optional_number("seed", &self.seed.0)?,
+            learning_rate: optional_number("learningRate", &self.learning_rate.0)?,
+            batch_size: optional_number("batchSize", &self.batch_size.0)?,
+        })
+    }
+}
+
+/// `FineTuneOptions` as JavaScript spells them.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct FineTuneOptionsJs {
+    lambda: Raw,
+    steps: Raw,
+    learning_rate: Raw,
+    batch_size: Raw,
+    seed: Raw,
+}
+
+impl FineTuneOptionsJs {
+    /// Checks each option's type; the core checks the values.
+    fn read(&self) -> Result<FineTuneOptionsInput, Error> {
+        Ok(FineTuneOptionsInput {
+            lambda: optional_number("lambda", &self.lambda.0)?,
+            steps: optional_number("steps", &self.steps.0)?,
+            learning_rate: optional_number("learningRate", &self.learning_rate.0)?,
+            batch_size: optional_number("batchSize", &self.batch_size.0)?,
+            seed: optional_number("seed", &self.seed.0)?,
+        })
+    }
+}
+
+/// One `LabelledExample`.
+#[derive(serde::Deserialize)]
+struct ExampleJs {
+    task: Raw,
+    input: Raw,
+    label: Raw,
+}
+
 /// Labelled examples: `[{ task, input, label }]`.
 fn examples(value: &JsValue) -> Result<Vec<LabelledInput>, Error> {
     array_of("examples", value, "an array of { task, input, label }", |item, _| {
-        let [task, input, label] = fields("examples", item, ["task", "input", "label"])?;
-        let label = whole("label", &label, 0, 1_000)? as usize;
-        Ok(LabelledInput { input: task_input(&task, &input, &CLASSIFIER_TASKS, &classifier_tasks)?, label })
+        let ExampleJs { task, input, label } = record("examples", item)?;
+        let label = whole("label", &label.0, 0, 1_000)? as usize;
+        Ok(LabelledInput { input: task_input(&task.0, &input.0, &CLASSIFIER_TASKS, &classifier_tasks)?, label })
     })
 }
 
@@ -66,32 +132,7 @@ impl TinyGpt {
         #[wasm_bindgen(unchecked_optional_param_type = "GptOptions")] options: Option<Object>,
     ) -> Result<TinyGpt, JsValue> {
         let corpus = string("corpus", &corpus)?;
-        let names = [
-            "tokenizer",
-            "merges",
-            "boundaries",
-            "dModel",
-            "layers",
-            "heads",
-            "context",
-            "seed",
-            "learningRate",
-            "batchSize",
-        ];
-        let [tokenizer, merges, boundaries, d_model, layers, heads, context, seed, learning_rate, batch_size] =
-            option_fields(&options.into(), names)?;
-        let input = GptOptionsInput {
-            tokenizer: optional_string("tokenizer", &tokenizer)?,
-            merges: optional_number("merges", &merges)?,
-            boundaries: optional_string("boundaries", &boundaries)?,
-            d_model: optional_number("dModel", &d_model)?,
-            layers: optional_number("layers", &layers)?,
-            heads: optional_number("heads", &heads)?,
-            context: optional_number("context", &context)?,
-            seed: optional_number("seed", &seed)?,
-            learning_rate: optional_number("learningRate", &learning_rate)?,
-            batch_size: optional_number("batchSize", &batch_size)?,
-        };
+        let input = option_record::<GptOptionsJs>(&options.into())?.read()?;
         Ok(TinyGpt { inner: crate::gpt::TinyGpt::new(&corpus, &GptOptions::from_js(&input)?)? })
     }
 
@@ -181,15 +222,7 @@ impl TinyGpt {
     ) -> Result<Object, JsValue> {
         let examples = self::examples(&examples)?;
         let classes = whole("classes", &classes, 2, 16)? as usize;
-        let [lambda, steps, learning_rate, batch_size, seed] =
-            option_fields(&options.into(), ["lambda", "steps", "learningRate", "batchSize", "seed"])?;
-        let input = FineTuneOptionsInput {
-            lambda: optional_number("lambda", &lambda)?,
-            steps: optional_number("steps", &steps)?,
-            learning_rate: optional_number("learningRate", &learning_rate)?,
-            batch_size: optional_number("batchSize", &batch_size)?,
-            seed: optional_number("seed", &seed)?,
-        };
+        let input = option_record::<FineTuneOptionsJs>(&options.into())?.read()?;
         let losses = self.inner.fine_tune(&examples, classes, &FineTuneOptions::from_js(&input)?)?;
         let (task, lm): (Vec<f64>, Vec<f64>) = losses.into_iter().unzip();
         let out = Object::new();

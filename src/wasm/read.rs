@@ -292,3 +292,107 @@ pub(super) fn task_input(
         }
     })
 }
+
+/// Records read with serde-wasm-bindgen (feature `gpt`: the module loaded on demand can afford it).
+#[cfg(feature = "gpt")]
+mod record {
+    use std::cell::Cell;
+    use std::fmt;
+
+    use js_sys::{Object, Reflect};
+    use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+    use wasm_bindgen::JsValue;
+
+    use super::{read_fields, thrown};
+    use crate::error::Error;
+
+    /// A field's value exactly as JavaScript gave it (`undefined` when absent), for the readers above to check, so
+    /// that a message names the field.
+    #[derive(Default)]
+    pub struct Raw(pub JsValue);
+
+    impl<'de> de::Deserialize<'de> for Raw {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            serde_wasm_bindgen::preserve::deserialize(deserializer).map(Raw)
+        }
+    }
+
+    /// A JavaScript object read into `T`, whose fields serde maps by name. serde-wasm-bindgen looks up only the
+    /// fields `T` declares, and without a catch; so the object is first checked like [`super::fields`] (a plain
+    /// object, no unknown key, each value read once with a catch), and serde reads a plain copy of it.
+    pub fn record<T: DeserializeOwned>(name: &'static str, value: &JsValue) -> Result<T, Error> {
+        let declared = declared_fields::<T>();
+        let copy = Object::new();
+        for (field, value) in declared.iter().zip(read_fields(name, value, declared)?) {
+            if !value.is_undefined() {
+                // setting a data property on a fresh plain object cannot throw
+                let _ = Reflect::set(&copy, &(*field).into(), &value);
+            }
+        }
+        serde_wasm_bindgen::from_value(copy.into()).map_err(|e| Error::InvalidParameter {
+            name,
+            value: thrown(&e.into()).into(),
+            allowed: format!("an object like {{ {} }}", declared.join(", ")),
+        })
+    }
+
+    /// [`record`] for an options object: `undefined` or `null` means every option takes its default.
+    pub fn option_record<T: DeserializeOwned + Default>(value: &JsValue) -> Result<T, Error> {
+        if value.is_undefined() || value.is_null() { Ok(T::default()) } else { record("options", value) }
+    }
+
+    /// The field names `T` declares to serde (camelCase as JavaScript spells them), asked of `T` itself, so that
+    /// no second list can disagree with the struct.
+    fn declared_fields<T: DeserializeOwned>() -> &'static [&'static str] {
+        let names = Cell::new(&[][..]);
+        let _ = T::deserialize(FieldNames(&names));
+        names.get()
+    }
+
+    /// A deserializer that only notes the fields a struct asks for, then stops.
+    struct FieldNames<'a>(&'a Cell<&'static [&'static str]>);
+
+    /// Why [`FieldNames`] stops: it has no values to give.
+    #[derive(Debug)]
+    struct Stop;
+
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("only the field names were asked for")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<M: fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+
+    impl<'de> Deserializer<'de> for FieldNames<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0.set(fields);
+            Err(Stop)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+}
+
+#[cfg(feature = "gpt")]
+pub(super) use record::{Raw, option_record, record};
