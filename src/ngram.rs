@@ -505,6 +505,11 @@ impl NgramModel {
         self.context_total(&[prev])
     }
 
+    /// [`NgramModel::row_total`] of every token, in id order: the row totals of the V×V counts.
+    pub fn row_totals(&self) -> Vec<f64> {
+        (0..self.counts.vocab.len() as u32).map(|prev| self.row_total(prev) as f64).collect()
+    }
+
     /// How often `next` follows `context` in the corpus.
     pub fn count(&self, context: &[u32], next: u32) -> u32 {
         self.row_of(context).map_or(0, |row| self.count_in_row(row, next))

@@ -39,6 +39,8 @@ fn counts_are_the_adjacent_pairs() {
         0., 0., 0., 0., 0., 0., 0., // [END] is never followed
     ];
     assert_eq!(counts, expected);
+    // each row's sum: how many pairs start with that token
+    assert_eq!(model.row_totals(), [3., 2., 1., 2., 2., 3., 0.]);
     assert_eq!(model.pair_total(), 13);
     assert_eq!(model.distinct_pairs(), 9);
 }

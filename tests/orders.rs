@@ -126,6 +126,16 @@ fn bpe_merges_by_hand() {
     let tie = Bpe::learn(["ba ab"].into_iter(), 1);
     assert_eq!(tie.merges(), [(" ".to_string(), "a".to_string())]);
     assert_eq!(chunks("  hi\tthere  you ").collect::<Vec<_>>(), [" ", " hi", "\t", "there", " ", " you", " "]);
+
+    // what the binding's segment() and merges() answer, by each tokenizer
+    let tokenizer = Tokenizer::Bpe(bpe);
+    assert_eq!(tokenizer.segment("abc ab x").unwrap(), ["ab", "c", " ab", " ", "x"]);
+    assert_eq!(tokenizer.merges().len(), 3);
+    assert_eq!(Tokenizer::Word.segment(" chai  acha ").unwrap(), ["chai", "acha"]);
+    assert_eq!(Tokenizer::Char.segment("hé").unwrap(), ["h", "é"]);
+    assert!(Tokenizer::Char.merges().is_empty());
+    let huge = " ".repeat(gpt1_playground::tokens::MAX_TEXT_BYTES + 1);
+    assert!(matches!(Tokenizer::Word.segment(&huge), Err(Error::TooLarge { .. })));
 }
 
 /// Applies merges the slow, obvious way: for each merge in order, join every adjacent occurrence left to right.

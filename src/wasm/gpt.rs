@@ -235,7 +235,7 @@ impl TinyGpt {
     pub fn classify(
         &self,
         #[wasm_bindgen(unchecked_param_type = "\"classification\" | \"entailment\"")] task: JsValue,
-        input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LabelledExample[\"input\"]")] input: JsValue,
     ) -> Result<Vec<f64>, JsValue> {
         Ok(self.inner.classify(&task_input(&task, &input, &CLASSIFIER_TASKS, &classifier_tasks)?)?)
     }

@@ -1,12 +1,12 @@
 //! The one binding to JavaScript: converts values and errors, and holds no logic of its own.
 //!
-//! - [`read`] reads JavaScript values (numbers, strings, arrays, options objects, task inputs), each once;
+//! - `read` reads JavaScript values (numbers, strings, arrays, options objects, task inputs), each once;
 //! - [`ngram`] exports the n-gram model, sampling, Part B's `encode` and Part C's losses: the page's first module;
 //! - [`gpt`] (feature `gpt`) exports the tiny transformer: the second module, loaded on demand.
 //!
 //! Every export returns `Result<T, JsValue>`: a core [`Error`] becomes a thrown JavaScript `Error` here, its
 //! numbers written by JavaScript itself (`Number#toString`), so messages read as the page would print the number
-//! and the module carries no float formatter.
+//! and the core module carries no float formatter.
 
 use wasm_bindgen::prelude::*;
 

@@ -118,7 +118,7 @@ impl NgramModelJs {
     /// How many pairs start with each token (order 2: the row totals before smoothing).
     #[wasm_bindgen(js_name = rowTotals)]
     pub fn row_totals(&self) -> Vec<f64> {
-        (0..self.inner.vocab().len() as u32).map(|prev| self.inner.row_total(prev) as f64).collect()
+        self.inner.row_totals()
     }
 
     /// The smoothed V×V matrix of a bigram model, row-major `[prev * V + next]`: the lesson's `lm`.
