@@ -5,6 +5,7 @@ import { el, shown } from './dom.js';
 import { cellColours, gradient, position, rgbFor } from './colour.js';
 import { short } from './numbers.js';
 import { TABLE_MAX } from './views.js';
+import { clamp, explainCells } from './heatmap.js';
 
 const NUMBERS_UP_TO = 12; // print probabilities in the cells only while they fit
 
@@ -70,14 +71,6 @@ export function createMatrix(ui, store) {
 
   function cell(r, c) {
     return view?.table.tBodies[0].rows[r]?.cells[c + 1];
-  }
-
-  function moveFocus(r, c) {
-    const next = cell(Math.max(0, Math.min(view.rows.length - 1, r)), Math.max(0, Math.min(view.cols.length - 1, c)));
-    if (!next) return;
-    cell(focused.r, focused.c)?.setAttribute('tabindex', '-1');
-    next.setAttribute('tabindex', '0');
-    next.focus();
   }
 
   /** The view row being sampled, and the view column of the chosen token (-1 when not drawn). */
@@ -209,7 +202,7 @@ export function createMatrix(ui, store) {
   }
 
   function moveCursor(r, c) {
-    cursor = { r: Math.max(0, Math.min(view.data.rows.length - 1, r)), c: Math.max(0, Math.min(view.data.cols.length - 1, c)) };
+    cursor = { r: clamp(r, 0, view.data.rows.length - 1), c: clamp(c, 0, view.data.cols.length - 1) };
     describe(cursor.r, cursor.c);
     paintCanvas();
   }
@@ -269,10 +262,16 @@ export function createMatrix(ui, store) {
     $('matrix-note').textContent = notes.join(' ');
   }
 
-  // hover and keyboard focus both explain a cell, in the table and on the canvas
-  wrap.addEventListener('mouseover', (e) => {
-    const td = e.target.closest?.('td[data-r]');
-    if (td) describe(view.rows[Number(td.dataset.r)], view.cols[Number(td.dataset.c)]);
+  // hover and keyboard focus both explain a cell, in the table (heatmap.js) and on the canvas
+  explainCells(wrap, {
+    cells: 'td[data-r]',
+    explain(td, how) {
+      const at = { r: Number(td.dataset.r), c: Number(td.dataset.c) };
+      if (how === 'focus') focused = at;
+      describe(view.rows[at.r], view.cols[at.c]);
+    },
+    neighbour: (td, [down, right]) => cell(clamp(Number(td.dataset.r) + down, 0, view.rows.length - 1),
+      clamp(Number(td.dataset.c) + right, 0, view.cols.length - 1)),
   });
   wrap.addEventListener('mousemove', (e) => {
     if (!view?.canvas || e.target !== view.canvas) return;
@@ -286,25 +285,19 @@ export function createMatrix(ui, store) {
     if (at) moveCursor(at.r, at.c);
   });
   wrap.addEventListener('focusin', (e) => {
-    if (view?.canvas && e.target === view.canvas) return describe(cursor.r, cursor.c);
-    const td = e.target.closest?.('td[data-r]');
-    if (!td) return;
-    focused = { r: Number(td.dataset.r), c: Number(td.dataset.c) };
-    describe(view.rows[focused.r], view.cols[focused.c]);
+    if (view?.canvas && e.target === view.canvas) describe(cursor.r, cursor.c);
   });
+  // the canvas: the arrow keys move its cursor
   wrap.addEventListener('keydown', (e) => {
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    if (!view) return;
-    const onCanvas = view.canvas && e.target === view.canvas;
-    const at = onCanvas ? cursor : focused;
+    if (!view?.canvas || e.target !== view.canvas) return;
     let target = null;
-    if (moves[e.key]) target = [at.r + moves[e.key][0], at.c + moves[e.key][1]];
-    else if (e.key === 'Home') target = [at.r, 0];
-    else if (e.key === 'End') target = [at.r, Infinity];
+    if (moves[e.key]) target = [cursor.r + moves[e.key][0], cursor.c + moves[e.key][1]];
+    else if (e.key === 'Home') target = [cursor.r, 0];
+    else if (e.key === 'End') target = [cursor.r, Infinity];
     if (!target) return;
     e.preventDefault();
-    if (onCanvas) moveCursor(...target);
-    else moveFocus(...target);
+    moveCursor(...target);
   });
 
   $('legend-bar').style.background = gradient();

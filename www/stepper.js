@@ -3,7 +3,7 @@ import { el, fillChips, messageOf, shown } from './dom.js';
 import { short, four } from './numbers.js';
 import { generationOptions, GENERATION_KEYS } from './generate-panel.js';
 import { contextLabel } from './matrix.js';
-import { compute, settle, WorkerGone } from './engine.js';
+import { newest } from './engine.js';
 
 const ALL_ROWS_UP_TO = 24; // beyond this, rows far from the chosen token are merged into one slice
 
@@ -34,7 +34,7 @@ export function createStepper(ui, store, matrix) {
   const view = $('step-view');
   const status = $('step-status');
   let session = null; // the last answer: { tokens, done, context, seen }, or null when stepping is impossible
-  let asked = 0; // the latest request; an older answer is ignored
+  const ask = newest(); // an older answer is ignored
   let busy = false; // a step is on its way (from the worker): another press waits for it
 
   // aria-disabled rather than disabled: a focused button keeps focus when sampling ends
@@ -58,9 +58,7 @@ export function createStepper(ui, store, matrix) {
       enable(false);
       return;
     }
-    const id = ++asked;
-    settle(() => compute(store, 'stepReset', options), (state) => {
-      if (id !== asked) return;
+    ask(model.ask('stepReset', options)).then((state) => {
       setError('step', '');
       session = state;
       fillChips(tokensList, state.tokens);
@@ -71,7 +69,6 @@ export function createStepper(ui, store, matrix) {
       // before the first draw: the distribution it will use, without u
       if (state.peek) draw({ probabilities: state.peek, cdf: cumulative(state.peek) }, state.context);
     }, (error) => {
-      if (id !== asked || error instanceof WorkerGone) return;
       setError('step', messageOf(error));
       enable(false);
     });
@@ -125,11 +122,9 @@ export function createStepper(ui, store, matrix) {
   function step() {
     if (!session || session.done || busy) return;
     const context = session.context;
-    const id = asked;
     busy = true;
-    settle(() => compute(store, 'stepNext'), (state) => {
-      if (id !== asked) return;
-      busy = false;
+    const done = () => { busy = false; };
+    ask(store.model.ask('stepNext')).finally(done).then((state) => {
       session = state;
       const result = state.result;
       if (!result) return;
@@ -144,10 +139,7 @@ export function createStepper(ui, store, matrix) {
       } else {
         status.textContent = `Drew ${token}. Next, Step samples from ${rowName(state.context, state.seen)}.`;
       }
-    }, (error) => {
-      busy = false;
-      if (id === asked && !(error instanceof WorkerGone)) setError('step', messageOf(error));
-    });
+    }, (error) => setError('step', messageOf(error)));
   }
 
   stepButton.addEventListener('click', step);
