@@ -12,45 +12,56 @@ export class WorkerGone extends Error {}
 
 /** One lane: its transport (made at the first request), its pending requests, its crashes. */
 class Lane {
+  #engine;
+  #name;
+  #spec;
+  #pending = new Map(); // request id → { resolve, reject, started }
+  #answered = true; // whether a request was answered since the last crash
+  transport = null;
+  generation = 0; // how many transports were started
+
   constructor(engine, name, spec) {
-    this.engine = engine;
-    this.name = name;
-    this.spec = spec;
-    this.transport = null;
-    this.pending = new Map(); // request id → { resolve, reject, started }
-    this.generation = 0; // how many transports were started
-    this.answered = true; // whether a request was answered since the last crash
+    this.#engine = engine;
+    this.#name = name;
+    this.#spec = spec;
   }
 
   /** The lane's transport, started now if it has none: a worker where the lane has one and workers may start. */
   start() {
     if (this.transport) return this.transport;
     const events = {
-      reply: (data) => this.settle(data),
-      crash: (reason) => this.crash(reason, transport),
-      intercept: (message) => this.engine.interceptor(this.name, message),
+      reply: (data) => this.#settle(data),
+      crash: (reason) => this.#crash(reason, transport),
+      intercept: (message) => this.#engine.interceptor(this.#name, message),
     };
-    const transport = this.spec.worker && WORKERS ? new WorkerTransport(this.spec, events)
-      : new ThreadTransport(this.spec, events, this.generation);
+    const transport = this.#spec.worker && WORKERS ? new WorkerTransport(this.#spec, events)
+      : new ThreadTransport(this.#spec, events, this.generation);
     this.generation += 1;
     this.transport = transport;
     return transport;
   }
 
   request(type, payload) {
-    const id = this.engine.nextId++;
+    const id = this.#engine.nextId++;
     return new Promise((resolve, reject) => {
       const transport = this.start(); // (may throw: the Promise rejects)
-      this.pending.set(id, { resolve, reject, started: performance.now() });
+      this.#pending.set(id, { resolve, reject, started: performance.now() });
       transport.send({ id, type, ...payload });
     });
   }
 
-  settle({ id, ok, value, error }) {
-    const job = this.pending.get(id);
+  /** When the oldest unanswered request was sent, or null when the lane is idle. */
+  busySince() {
+    let oldest = null;
+    for (const job of this.#pending.values()) oldest = Math.min(oldest ?? Infinity, job.started);
+    return oldest;
+  }
+
+  #settle({ id, ok, value, error }) {
+    const job = this.#pending.get(id);
     if (!job) return;
-    this.pending.delete(id);
-    this.answered = true;
+    this.#pending.delete(id);
+    this.#answered = true;
     if (ok) job.resolve(value);
     else job.reject(new Error(error));
   }
@@ -59,8 +70,8 @@ class Lane {
   restart(reason) {
     this.transport?.stop();
     this.transport = null;
-    const jobs = [...this.pending.values()];
-    this.pending.clear();
+    const jobs = [...this.#pending.values()];
+    this.#pending.clear();
     let fresh = null;
     try {
       fresh = this.start();
@@ -72,31 +83,33 @@ class Lane {
   }
 
   /** A worker failed or a wasm call trapped: a fresh transport, then the lane's listeners are told. */
-  crash(reason, transport) {
+  #crash(reason, transport) {
     if (transport !== this.transport) return; // an old transport's last words
-    const report = { lane: this.name, where: transport.where, reason, givingUp: !this.answered };
-    this.answered = false;
+    const report = { lane: this.#name, where: transport.where, reason, givingUp: !this.#answered };
+    this.#answered = false;
     const fresh = this.restart(reason);
     // on the page thread the listeners hear once the fresh instance is ready (or could not be made)
     Promise.resolve(fresh?.ready).then(() => null, (error) => error)
-      .then((failed) => this.engine.report({ ...report, failed }));
+      .then((failed) => this.#engine.report({ ...report, failed }));
   }
 }
 
 export class Engine {
+  #lanes;
+  #listeners = [];
+  nextId = 1;
+  interceptor = () => {};
+
   /**
    * `lanes`: name → { module (the compiled WebAssembly.Module), requests(glue) (the kind's table), glue(n) (its glue,
    * for the page thread), worker() (optional: starts the kind's worker) }.
    */
   constructor(lanes) {
-    this.nextId = 1;
-    this.lanes = new Map(Object.entries(lanes).map(([name, spec]) => [name, new Lane(this, name, spec)]));
-    this.listeners = [];
-    this.interceptor = () => {};
+    this.#lanes = new Map(Object.entries(lanes).map(([name, spec]) => [name, new Lane(this, name, spec)]));
   }
 
   lane(name) {
-    const lane = this.lanes.get(name);
+    const lane = this.#lanes.get(name);
     if (!lane) throw new Error(`the engine has no lane ${name}`);
     return lane;
   }
@@ -129,19 +142,15 @@ export class Engine {
   restart(lane, reason = 'cancelled') { this.lane(lane).restart(reason); }
 
   /** When a lane's oldest unanswered request was sent, or null when it is idle. */
-  busySince(lane) {
-    let oldest = null;
-    for (const job of this.lane(lane).pending.values()) oldest = Math.min(oldest ?? Infinity, job.started);
-    return oldest;
-  }
+  busySince(lane) { return this.lane(lane).busySince(); }
 
   /** How many transports a lane has started (a crash or a restart starts one more). */
   generation(lane) { return this.lane(lane).generation; }
 
   /** `fn({ lane, where, reason, givingUp, failed })` hears of every crash, once the lane is running again. */
-  onCrash(fn) { this.listeners.push(fn); }
+  onCrash(fn) { this.#listeners.push(fn); }
 
-  report(crash) { for (const fn of this.listeners) fn(crash); }
+  report(crash) { for (const fn of this.#listeners) fn(crash); }
 
   /** `fn(lane, message)` sees each request answered on the page thread before it runs (what it throws, it throws). */
   intercept(fn) { this.interceptor = fn; }

@@ -8,7 +8,6 @@ import { readLink, applyLink } from './link.js';
 import { load, save, onStorageProblem } from './saving.js';
 import { Engine } from './engine.js';
 import { ngramLanes } from './ngram-kind.js';
-import { createLinkBox } from './link-box.js';
 import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
@@ -76,10 +75,19 @@ function show(state) {
   store.notify(new Set(Object.keys(store.state)));
 }
 
-const linkBox = createLinkBox({ use: modelPanel.useCorpus }); // the link's corpus, once the user chose it
+let linkBox = null;
+/**
+ * Says what a link left out and asks before its corpus replaces the saved one (link-box.js: loaded only once a
+ * link has something to say, which most visits never have).
+ */
+async function report(applied) {
+  if (!linkBox && !applied.problems.length && applied.question === null) return;
+  linkBox ??= import('./link-box.js').then(({ createLinkBox }) => createLinkBox({ ui, use: modelPanel.useCorpus }));
+  (await linkBox).report(applied);
+}
 
 show(store.state);
-linkBox.report(opened);
+report(opened);
 // a link pasted into this tab's address bar changes only the hash: show its state (asking before its corpus
 // replaces the one on the page)
 window.addEventListener('hashchange', () => {
@@ -87,7 +95,7 @@ window.addEventListener('hashchange', () => {
   if (!link) return; // an in-page anchor, not a state
   const applied = applyLink(store.state, link, true);
   show(applied.state);
-  linkBox.report(applied);
+  report(applied);
 });
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
 // a lesson-sized corpus is drawn by now (its requests answer on this thread, within the task's microtasks): the
