@@ -20,6 +20,35 @@ const GRID_KEYS = ['corpus', 'tokenizer', 'boundaries', 'merges', 'validation'];
 /** "as confused as choosing among N equally likely tokens", with N printed briefly. */
 export const confusion = (perplexity) => `as confused as choosing among ${short(perplexity, 2)} equally likely tokens`;
 
+/** The setting with the lowest validation loss: indices into ORDERS and KS (the first one on ties). */
+function bestOf(val) {
+  let best = null;
+  val?.forEach((row, o) => row.forEach((v, k) => {
+    if (Number.isFinite(v) && (!best || v < val[best.o][best.k])) best = { o, k };
+  }));
+  return best;
+}
+
+/** The number table behind the chart: one row per order, training and validation loss for each k. */
+function lossTable(train, val, best) {
+  const table = el('table', { class: 'loss-table' }, el('caption', { text: 'Loss by order and smoothing' }));
+  const groupRow = el('tr', {}, el('td'), KS.map((k) => el('th', { scope: 'colgroup', colSpan: 2, text: `k = ${short(k, 4)}` })));
+  const kindRow = el('tr', {}, el('th', { scope: 'col', text: 'order' }),
+    KS.map(() => [el('th', { scope: 'col', text: 'training' }), el('th', { scope: 'col', text: 'validation' })]));
+  const body = ORDERS.map((order, o) => el('tr', {}, el('th', { scope: 'row', text: String(order) }),
+    KS.map((k, j) => {
+      const isBest = best && best.o === o && best.k === j;
+      const v = val ? val[o][j] : NaN;
+      return [
+        el('td', { text: four(train[o][j]), 'data-order': order, 'data-k': k, 'data-kind': 'training' }),
+        el('td', { class: isBest ? 'best' : '', 'data-order': order, 'data-k': k, 'data-kind': 'validation' },
+          four(v), isBest ? el('span', { class: 'visually-hidden', text: ' (best)' }) : null),
+      ];
+    })));
+  table.append(el('thead', {}, groupRow, kindRow), el('tbody', {}, body));
+  return table;
+}
+
 export function createEvalPanel(ui, store, { apply, engine }) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const textarea = $('val');
@@ -58,15 +87,6 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     });
   }
 
-  /** The setting with the lowest validation loss: indices into ORDERS and KS (the first one on ties). */
-  function bestOf(val) {
-    let best = null;
-    val?.forEach((row, o) => row.forEach((v, k) => {
-      if (Number.isFinite(v) && (!best || v < val[best.o][best.k])) best = { o, k };
-    }));
-    return best;
-  }
-
   function show() {
     if (!grid) return;
     const { train, val, valError, skipped, ms } = grid;
@@ -74,7 +94,7 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     const current = ORDERS.indexOf(Number(store.state.order));
     drawLossChart(plot, { orders: ORDERS, ks: KS, train, val, best, current: current >= 0 ? current : null },
       shownWidth || undefined);
-    showTable(train, val, best);
+    $('eval-table').replaceChildren(lossTable(train, val, best));
     // the validation text's problems go beside it; an unknown token gets the two ways out
     let message = valError || '';
     if (/unknown token/.test(message)) {
@@ -97,26 +117,6 @@ export function createEvalPanel(ui, store, { apply, engine }) {
       $('eval-chart-desc').textContent = 'Training loss by order, one line per smoothing k.';
     }
     showCurrent();
-  }
-
-  /** The number table behind the chart: one row per order, training and validation loss for each k. */
-  function showTable(train, val, best) {
-    const table = el('table', { class: 'loss-table' }, el('caption', { text: 'Loss by order and smoothing' }));
-    const groupRow = el('tr', {}, el('td'), KS.map((k) => el('th', { scope: 'colgroup', colSpan: 2, text: `k = ${short(k, 4)}` })));
-    const kindRow = el('tr', {}, el('th', { scope: 'col', text: 'order' }),
-      KS.map(() => [el('th', { scope: 'col', text: 'training' }), el('th', { scope: 'col', text: 'validation' })]));
-    const body = ORDERS.map((order, o) => el('tr', {}, el('th', { scope: 'row', text: String(order) }),
-      KS.map((k, j) => {
-        const isBest = best && best.o === o && best.k === j;
-        const v = val ? val[o][j] : NaN;
-        return [
-          el('td', { text: four(train[o][j]), 'data-order': order, 'data-k': k, 'data-kind': 'training' }),
-          el('td', { class: isBest ? 'best' : '', 'data-order': order, 'data-k': k, 'data-kind': 'validation' },
-            four(v), isBest ? el('span', { class: 'visually-hidden', text: ' (best)' }) : null),
-        ];
-      })));
-    table.append(el('thead', {}, groupRow, kindRow), el('tbody', {}, body));
-    $('eval-table').replaceChildren(table);
   }
 
   /** The model above on the validation text: its loss and perplexity, in words (asked of the worker if it has it). */

@@ -2,7 +2,7 @@
 import { el, fillChips, messageOf, shown } from './dom.js';
 import { short, four } from './numbers.js';
 import { generationOptions, GENERATION_KEYS } from './generate-panel.js';
-import { contextLabel } from './matrix.js';
+import { contextLabel } from './matrix-parts.js';
 import { newest } from './engine.js';
 
 const ALL_ROWS_UP_TO = 24; // beyond this, rows far from the chosen token are merged into one slice
