@@ -2,6 +2,9 @@
 // { id, type, …payload } is looked up in a model kind's table of requests and answered { id, ok, value | error }.
 // A trap (WebAssembly.RuntimeError) is not answered: it is thrown, and the transport replaces the wasm instance.
 
+/** Whether an error is a wasm trap (unreachable, out of bounds, stack overflow …), not one of the core's Errors. */
+export const isTrap = (error) => error instanceof WebAssembly.RuntimeError;
+
 /** Answers one request from `requests` (name → fn(payload)); a trap is thrown, any other error is an answer. */
 export function answer(requests, { id, type, ...payload }) {
   try {
@@ -9,7 +12,7 @@ export function answer(requests, { id, type, ...payload }) {
     if (!handler) throw new Error(`unknown request ${type}`);
     return { id, ok: true, value: handler(payload) };
   } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) throw error;
+    if (isTrap(error)) throw error;
     return { id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -10,7 +10,7 @@ import { cellExplanation, helpText, matrixCanvas, matrixTable, notesText } from 
 const keyOf = (context) => context.join('\u0000');
 
 export function createMatrix(ui, store) {
-  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
+  const { $ } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const wrap = $('matrix');
   // the room the picture may take, kept by an observer: reading clientWidth while drawing forced a layout of the
   // whole page (~10 ms with a book in the corpus box) on every count

@@ -27,6 +27,47 @@ function cumulative(probabilities) {
   return cdf.map((c) => c / sum);
 }
 
+/**
+ * The distribution as slices of [0, 1): each token of `vocab` owns [cdf before it, its cdf); u (when drawn) picks
+ * the slice, and a sentence says which. Before a draw there is no u and no chosen token.
+ */
+function slices({ probabilities, cdf, uniform, id }, context, vocab) {
+  const drawn = uniform !== undefined;
+  const around = drawn ? id : probabilities.reduce((best, p, i) => (p > probabilities[best] ? i : best), 0);
+  const strip = el('th', { scope: 'col', class: 'strip-head' }, el('span', { text: '0' }));
+  if (drawn) {
+    strip.append(el('span', { class: 'u-label', text: `u = ${short(uniform, 4)}`, style: { left: `${uniform * 100}%` } }));
+  }
+  strip.append(el('span', { text: '1' }));
+  const caption = drawn ? `Row ${contextLabel(context)} after temperature and top-k; u = ${four(uniform)}`
+    : `Row ${contextLabel(context)} after temperature and top-k: the next draw's distribution`;
+  const table = el('table', { class: 'slices' }, el('caption', { text: caption }),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: 'next' }), el('th', { scope: 'col', text: 'P' }),
+      el('th', { scope: 'col', text: 'cumulative' }), strip)));
+  const body = el('tbody');
+  for (const [a, b] of groups(vocab.length, around)) {
+    const start = a === 0 ? 0 : cdf[a - 1];
+    const end = cdf[b];
+    let p = 0;
+    for (let i = a; i <= b; i++) p += probabilities[i];
+    const name = a === b ? shown(vocab[a]) : `${shown(vocab[a])} … ${shown(vocab[b])} (${b - a + 1} tokens)`;
+    const chosen = drawn && a <= id && id <= b && a === b;
+    const cellStrip = el('td', { class: 'strip' },
+      el('span', { class: 'slice', style: { left: `${start * 100}%`, width: `${(end - start) * 100}%` } }));
+    if (drawn) cellStrip.append(el('span', { class: 'u-line', style: { left: `${uniform * 100}%` } }));
+    body.append(el('tr', { class: chosen ? 'chosen' : '' },
+      el('th', { scope: 'row', text: name }), el('td', { text: short(p, 4) }),
+      el('td', { text: short(end, 4) }), cellStrip));
+  }
+  table.append(body);
+  if (!drawn) return [table, el('p', { class: 'hint', text: 'Step draws u and picks the slice it falls in.' })];
+  const start = id === 0 ? 0 : cdf[id - 1];
+  const token = shown(vocab[id]);
+  return [table, el('p', { class: 'step-explain', text: `u = ${short(uniform, 4)} falls in `
+    + `[${short(start, 4)}, ${short(cdf[id], 4)}), the slice of “${token}”, so the next token is ${token}.` })];
+}
+
 export function createStepper(ui, store, matrix) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const stepButton = $('step');
@@ -45,6 +86,9 @@ export function createStepper(ui, store, matrix) {
     if (store.model.order === 1) return 'the single unigram row';
     return `the ${contextLabel(context)} row${seen ? '' : ' (a context the corpus never has: its row is uniform)'}`;
   }
+
+  /** The row's slices, and where u fell (once drawn). */
+  const draw = (row, context) => view.replaceChildren(...slices(row, context, store.model.vocab));
 
   function reset() {
     session = null;
@@ -72,51 +116,6 @@ export function createStepper(ui, store, matrix) {
       setError('step', messageOf(error));
       enable(false);
     });
-  }
-
-  /**
-   * Draws the distribution as slices of [0, 1): each token owns [cdf before it, its cdf); u (when drawn) picks the
-   * slice. Before a draw there is no u and no chosen token.
-   */
-  function draw({ probabilities, cdf, uniform, id }, context) {
-    const vocab = store.model.vocab;
-    const drawn = uniform !== undefined;
-    const around = drawn ? id : probabilities.reduce((best, p, i) => (p > probabilities[best] ? i : best), 0);
-    const strip = el('th', { scope: 'col', class: 'strip-head' }, el('span', { text: '0' }));
-    if (drawn) {
-      strip.append(el('span', { class: 'u-label', text: `u = ${short(uniform, 4)}`, style: { left: `${uniform * 100}%` } }));
-    }
-    strip.append(el('span', { text: '1' }));
-    const caption = drawn ? `Row ${contextLabel(context)} after temperature and top-k; u = ${four(uniform)}`
-      : `Row ${contextLabel(context)} after temperature and top-k: the next draw's distribution`;
-    const table = el('table', { class: 'slices' }, el('caption', { text: caption }),
-      el('thead', {}, el('tr', {},
-        el('th', { scope: 'col', text: 'next' }), el('th', { scope: 'col', text: 'P' }),
-        el('th', { scope: 'col', text: 'cumulative' }), strip)));
-    const body = el('tbody');
-    for (const [a, b] of groups(vocab.length, around)) {
-      const start = a === 0 ? 0 : cdf[a - 1];
-      const end = cdf[b];
-      let p = 0;
-      for (let i = a; i <= b; i++) p += probabilities[i];
-      const name = a === b ? shown(vocab[a]) : `${shown(vocab[a])} … ${shown(vocab[b])} (${b - a + 1} tokens)`;
-      const chosen = drawn && a <= id && id <= b && a === b;
-      const cellStrip = el('td', { class: 'strip' },
-        el('span', { class: 'slice', style: { left: `${start * 100}%`, width: `${(end - start) * 100}%` } }));
-      if (drawn) cellStrip.append(el('span', { class: 'u-line', style: { left: `${uniform * 100}%` } }));
-      body.append(el('tr', { class: chosen ? 'chosen' : '' },
-        el('th', { scope: 'row', text: name }), el('td', { text: short(p, 4) }),
-        el('td', { text: short(end, 4) }), cellStrip));
-    }
-    table.append(body);
-    if (!drawn) {
-      view.replaceChildren(table, el('p', { class: 'hint', text: 'Step draws u and picks the slice it falls in.' }));
-      return;
-    }
-    const start = id === 0 ? 0 : cdf[id - 1];
-    const token = shown(vocab[id]);
-    view.replaceChildren(table, el('p', { class: 'step-explain', text: `u = ${short(uniform, 4)} falls in `
-      + `[${short(start, 4)}, ${short(cdf[id], 4)}), the slice of “${token}”, so the next token is ${token}.` }));
   }
 
   function step() {

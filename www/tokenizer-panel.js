@@ -6,7 +6,7 @@ const SETTLE_MS = 250; // see the subscription below
 const MAX_MERGES_SHOWN = 2000; // a list longer than this is cut (the scroll box would hold tens of thousands)
 
 export function createTokenizerPanel(ui, store) {
-  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
+  const { $ } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const input = $('segment-text');
   const list = $('segment-tokens');
 

@@ -1,8 +1,7 @@
 // How a lane of the engine (engine.js) reaches its model kind's requests: in a Web Worker, or on the page thread. Both
 // speak host.js's protocol and report the same two events to their lane: an answer, and a crash (a worker's error
 // event; a trap on the page thread). The lane cannot tell them apart otherwise.
-import { answer } from './host.js';
-import { isTrap } from './views.js';
+import { answer, isTrap } from './host.js';
 
 /** The requests run in a worker; `spec.worker()` starts it (it may throw: a CSP without worker-src, for example). */
 export class WorkerTransport {

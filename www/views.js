@@ -2,9 +2,7 @@
 // functions answer the n-gram requests (ngram-requests.js) on the page thread for a small corpus and inside the worker
 // for a large one, so both agree. `core` is the wasm glue of the instance the model lives in.
 // A trap (WebAssembly.RuntimeError) is never turned into a message here: it goes up, so the instance is replaced.
-
-/** Whether an error is a wasm trap (unreachable, out of bounds, stack overflow …), not one of the core's Errors. */
-export const isTrap = (error) => error instanceof WebAssembly.RuntimeError;
+import { isTrap } from './host.js';
 
 export const TABLE_MAX = 40; // rows/columns the accessible table holds
 export const CANVAS_MAX = 200; // rows/columns the canvas heatmap draws
