@@ -24,6 +24,22 @@ export function countingOptions(state) {
   return { options: { ...options, merges: merges.value } };
 }
 
+/** What the page says when a lane of the model crashed (the text and settings are always kept). */
+function crashMessage({ where, reason, givingUp, failed }) {
+  if (where === 'worker') {
+    return givingUp
+      ? `The background worker keeps failing (${reason}). Your text and settings are kept; reload the page to try again.`
+      : `The background worker stopped (${reason}) and was restarted. Your text and settings are kept.`;
+  }
+  if (failed) {
+    return `The WebAssembly core stopped (${reason}) and could not be restarted (${messageOf(failed)}). `
+      + 'Your text and settings are kept; reload the page to try again.';
+  }
+  return givingUp ? `The WebAssembly core stopped again (${reason}) while counting this corpus, and was `
+    + 'restarted. Your text and settings are kept; edit the corpus or reload the page to try again.'
+    : `The WebAssembly core stopped (${reason}) and was restarted. Your text and settings are kept.`;
+}
+
 /** `show` draws what the panel says: status(busy, text, last, ms), error(field, message), alert(text), accept(model, …). */
 export function createCounting(store, engine, show) {
   let counted = null; // what the current model counted: corpus and counting options
@@ -111,18 +127,7 @@ export function createCounting(store, engine, show) {
   /** A lane of the model crashed and runs again: count the current text again (nothing typed is lost), once. */
   function recover({ lane, where, reason, givingUp, failed }) {
     if (lane === 'counter') inflight = null;
-    if (where === 'worker') {
-      show.alert(givingUp
-        ? `The background worker keeps failing (${reason}). Your text and settings are kept; reload the page to try again.`
-        : `The background worker stopped (${reason}) and was restarted. Your text and settings are kept.`);
-    } else if (failed) {
-      show.alert(`The WebAssembly core stopped (${reason}) and could not be restarted (${messageOf(failed)}). `
-        + 'Your text and settings are kept; reload the page to try again.');
-    } else {
-      show.alert(givingUp ? `The WebAssembly core stopped again (${reason}) while counting this corpus, and was `
-        + 'restarted. Your text and settings are kept; edit the corpus or reload the page to try again.'
-        : `The WebAssembly core stopped (${reason}) and was restarted. Your text and settings are kept.`);
-    }
+    show.alert(crashMessage({ where, reason, givingUp, failed }));
     if (givingUp || failed) return;
     if (store.model?.lane === lane) counted = null; // nothing the old worker or instance made is reused
     if (lane === 'page' || store.model?.lane === lane || queued || store.state.corpus.length >= WORKER_ABOVE) rebuild();

@@ -17,6 +17,40 @@ function usable(probe, lines) {
   return { kept, dropped };
 }
 
+/** The `top` most likely next tokens at each position of `line`, with their probabilities. */
+function nextTokens(gpt, line, top) {
+  const all = gpt.distributions(line);
+  const vocab = gpt.vocab;
+  const V = vocab.length;
+  return gpt.tokens(line).map((_, i) => {
+    const row = all.subarray(i * V, (i + 1) * V);
+    const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, top);
+    return order.map((j) => ({ token: vocab[j], p: row[j] }));
+  });
+}
+
+const strip = (list) => list.map(({ task, input, label }) => ({ task, input, label }));
+
+/** Fine-tunes a copy of `gpt` with `lambda`: its accuracies, its LM loss on `val` after, and its two loss curves. */
+function fineTuneCopy(gpt, { train, test, val, options, lambda }) {
+  const copy = gpt.clone();
+  try {
+    const started = performance.now();
+    const curves = copy.fineTune(strip(train), 2, { ...options, lambda });
+    return {
+      lambda,
+      accuracy: copy.accuracy(strip(test)),
+      trainAccuracy: copy.accuracy(strip(train)),
+      lm: copy.loss(val),
+      taskLoss: curves.taskLoss,
+      lmLoss: curves.lmLoss,
+      ms: performance.now() - started,
+    };
+  } finally {
+    copy.free();
+  }
+}
+
 /** The table of requests over `api` (the transformer module's glue: TinyGpt and NgramModel). */
 export function gptRequests({ TinyGpt, NgramModel }) {
   let model = null;
@@ -88,17 +122,7 @@ export function gptRequests({ TinyGpt, NgramModel }) {
     /** What the model sees for `line`, one head's attention weights, and the top next tokens at each position. */
     inspect({ line, layer, head, top }) {
       const gpt = need();
-      const tokens = gpt.tokens(line);
-      const attention = gpt.attention(line, layer, head);
-      const all = gpt.distributions(line);
-      const vocab = gpt.vocab;
-      const V = vocab.length;
-      const next = tokens.map((_, i) => {
-        const row = all.subarray(i * V, (i + 1) * V);
-        const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, top);
-        return order.map((j) => ({ token: vocab[j], p: row[j] }));
-      });
-      return { tokens, attention, next };
+      return { tokens: gpt.tokens(line), attention: gpt.attention(line, layer, head), next: nextTokens(gpt, line, top) };
     },
 
     /** Each example's text must be made of the model's tokens: says which line is not. */
@@ -120,27 +144,7 @@ export function gptRequests({ TinyGpt, NgramModel }) {
     /** Fine-tunes two copies of the pre-trained model, one per λ, with the same seed and steps. */
     fineTune({ train, test, lambdas, options }) {
       const gpt = need();
-      const strip = (list) => list.map(({ task, input, label }) => ({ task, input, label }));
-      const before = gpt.loss(val);
-      const runs = lambdas.map((lambda) => {
-        const copy = gpt.clone();
-        try {
-          const started = performance.now();
-          const curves = copy.fineTune(strip(train), 2, { ...options, lambda });
-          return {
-            lambda,
-            accuracy: copy.accuracy(strip(test)),
-            trainAccuracy: copy.accuracy(strip(train)),
-            lm: copy.loss(val),
-            taskLoss: curves.taskLoss,
-            lmLoss: curves.lmLoss,
-            ms: performance.now() - started,
-          };
-        } finally {
-          copy.free();
-        }
-      });
-      return { before, runs };
+      return { before: gpt.loss(val), runs: lambdas.map((lambda) => fineTuneCopy(gpt, { train, test, val, options, lambda })) };
     },
   };
 }

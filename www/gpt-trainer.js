@@ -22,6 +22,38 @@ function partA(store) {
   return { corpus: s.corpus, tokenizer: s.tokenizer, boundaries: s.boundaries, merges: Number(s.merges) || 0 };
 }
 
+/** What a model made now would be made from: compared with the current model's to say Reset is needed. */
+function recipeKey(store, values) {
+  const a = partA(store);
+  const corpus = values.source === 'part-a' ? a.corpus : 'builtin';
+  return JSON.stringify([values.size, values.seed, values.source, corpus.length, corpus.slice(0, 2000), a.tokenizer, a.boundaries, a.merges]);
+}
+
+/** Where the training text comes from and how it is cut, in words. */
+function sourceHint(store, values) {
+  const a = partA(store);
+  const cut = `${a.tokenizer} tokens${a.tokenizer === 'bpe' ? ` (${a.merges} merges)` : ''}, ${a.boundaries}`;
+  const lines = a.corpus.split('\n').filter((l) => l.trim()).length;
+  return `Cut by Part A's settings: ${cut}. ${values.source === 'part-a'
+    ? `Part A's corpus has ${lines.toLocaleString('en-US')} non-empty line${lines === 1 ? '' : 's'}.`
+    : 'The built-in corpus is www/data/chai-corpus.txt.'}`;
+}
+
+/** The create request for a model of the chosen size and seed: its options and split, and what the section keeps. */
+function recipe(store, values, builtin, seed) {
+  const a = partA(store);
+  const size = SIZES[values.size];
+  const parts = split(values.source === 'part-a' ? a.corpus : builtin.corpus);
+  const context = a.tokenizer === 'word' ? 16 : 64;
+  const options = { ...size, context, seed, batchSize: 16, tokenizer: a.tokenizer, boundaries: a.boundaries,
+    ...(a.tokenizer === 'bpe' ? { merges: a.merges } : {}) }; // merges are refused with other tokenizers
+  return {
+    request: { train: parts.train, held: parts.held, options },
+    kept: { key: recipeKey(store, values), layers: size.layers, heads: size.heads, context,
+      trainLines: parts.lines - parts.held.length },
+  };
+}
+
 /** Part D's trainer: `lab` = { store, settings, session, inside } (the look-inside parts it refreshes). */
 export function createTrainer({ store, settings, session, inside }) {
   const { values } = settings;
@@ -33,26 +65,14 @@ export function createTrainer({ store, settings, session, inside }) {
   const say = (text) => { ui.status.textContent = text; };
   const maxSteps = () => settings.read('maxSteps');
 
-  /** What a model made now would be made from: compared with the current model's to say Reset is needed. */
-  function recipeKey() {
-    const a = partA(store);
-    const corpus = values.source === 'part-a' ? a.corpus : 'builtin';
-    return JSON.stringify([values.size, values.seed, values.source, corpus.length, corpus.slice(0, 2000), a.tokenizer, a.boundaries, a.merges]);
-  }
-
   function showPending() {
-    const differs = session.made !== null && session.made.key !== recipeKey();
+    const differs = session.made !== null && session.made.key !== recipeKey(store, values);
     ui.pending.hidden = !differs;
     ui.pending.textContent = differs ? 'The settings changed since this model was made: they apply after Reset.' : '';
   }
 
   function showSource() {
-    const a = partA(store);
-    const cut = `${a.tokenizer} tokens${a.tokenizer === 'bpe' ? ` (${a.merges} merges)` : ''}, ${a.boundaries}`;
-    const lines = a.corpus.split('\n').filter((l) => l.trim()).length;
-    ui.sourceHint.textContent = `Cut by Part A's settings: ${cut}. ${values.source === 'part-a'
-      ? `Part A's corpus has ${lines.toLocaleString('en-US')} non-empty line${lines === 1 ? '' : 's'}.`
-      : 'The built-in corpus is www/data/chai-corpus.txt.'}`;
+    ui.sourceHint.textContent = sourceHint(store, values);
     showPending();
   }
 
@@ -73,17 +93,11 @@ export function createTrainer({ store, settings, session, inside }) {
 
   /** A fresh model, the n-gram baselines on the same split, and the loss before any step. */
   async function create() {
-    const a = partA(store);
-    const size = SIZES[values.size];
     const seed = settings.read('seed');
     if (seed === undefined) throw new Error('Fix the weights seed first.');
-    const parts = split(values.source === 'part-a' ? a.corpus : session.builtin.corpus);
-    const context = a.tokenizer === 'word' ? 16 : 64;
-    const key = recipeKey();
-    const options = { ...size, context, seed, batchSize: 16, tokenizer: a.tokenizer, boundaries: a.boundaries,
-      ...(a.tokenizer === 'bpe' ? { merges: a.merges } : {}) }; // merges are refused with other tokenizers
-    const value = await session.request('create', { train: parts.train, held: parts.held, options });
-    session.made = { ...value, key, layers: size.layers, heads: size.heads, context, trainLines: parts.lines - parts.held.length };
+    await session.ready(); // (the built-in corpus comes with the transformer)
+    const { request, kept } = recipe(store, values, session.builtin, seed);
+    session.made = { ...(await session.request('create', request)), ...kept };
     session.history = { step: [], train: [], val: [] };
     inside.fillPickers();
     showBaselines(session);

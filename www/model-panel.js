@@ -12,6 +12,27 @@ const BIG_CORPUS = 5000; // characters; above this, rebuild (or ask the worker) 
 const MAX_CHIPS = 200;
 const KEYS = ['corpus', 'smoothing', 'order', 'tokenizer', 'boundaries', 'merges'];
 
+/** The model's vocabulary as chips (ids beside), its size, and its statistics in words, into `ui`'s elements. */
+function showVocab({ $ }, model) {
+  const vocab = model.vocab;
+  const lines = model.boundaries === 'lines';
+  // a long vocabulary shows its first tokens (and the special ones): thousands of chips help nobody
+  let shown = [...vocab.keys()];
+  if (vocab.length > MAX_CHIPS) {
+    shown = lines ? [...Array(MAX_CHIPS - 2).keys(), vocab.length - 2, vocab.length - 1] : shown.slice(0, MAX_CHIPS);
+  }
+  fillChips($('vocab'), shown.map((i) => vocab[i]), shown);
+  $('vocab-more').textContent = vocab.length <= MAX_CHIPS ? ''
+    : lines ? `Showing the first ${MAX_CHIPS - 2} tokens and the two special tokens of ${vocab.length}.`
+      : `Showing the first ${MAX_CHIPS} tokens of ${vocab.length}.`;
+  $('vocab-size').textContent = `V = ${vocab.length}`;
+  const what = model.order === 2 && lines ? 'pairs' : 'predictions (context → next token)';
+  $('stats').textContent = `${model.pairTotal} ${what} counted, ${model.distinctPairs} distinct. `
+    + `Mean loss on its own corpus ${four(model.loss())} (perplexity ${short(model.perplexity(), 2)}). `
+    + `The model keeps ${short(model.heapBytes / 1024, 0)} KiB of memory, `
+    + `${short(model.heapBytes / Math.max(1, model.distinctPairs), 0)} bytes per distinct n-gram.`;
+}
+
 export function createModelPanel(ui, store, engine) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const corpus = $('corpus');
@@ -43,7 +64,7 @@ export function createModelPanel(ui, store, engine) {
   function accept(model, text, matrix) {
     setError('corpus', '');
     store.setModel(model, matrix);
-    showVocab();
+    showVocab(ui, model);
     // the Performance API figure the bench reads: from the keystroke to the matrix drawn for it
     if (editStart !== null && text === store.state.corpus) {
       performance.measure('edit→matrix', { start: editStart, end: performance.now() });
@@ -56,26 +77,7 @@ export function createModelPanel(ui, store, engine) {
     counting.rebuild();
   }
 
-  function showVocab() {
-    const model = store.model;
-    const vocab = model.vocab;
-    const lines = model.boundaries === 'lines';
-    // a long vocabulary shows its first tokens (and the special ones): thousands of chips help nobody
-    let shown = [...vocab.keys()];
-    if (vocab.length > MAX_CHIPS) {
-      shown = lines ? [...Array(MAX_CHIPS - 2).keys(), vocab.length - 2, vocab.length - 1] : shown.slice(0, MAX_CHIPS);
-    }
-    fillChips($('vocab'), shown.map((i) => vocab[i]), shown);
-    $('vocab-more').textContent = vocab.length <= MAX_CHIPS ? ''
-      : lines ? `Showing the first ${MAX_CHIPS - 2} tokens and the two special tokens of ${vocab.length}.`
-        : `Showing the first ${MAX_CHIPS} tokens of ${vocab.length}.`;
-    $('vocab-size').textContent = `V = ${vocab.length}`;
-    const what = model.order === 2 && lines ? 'pairs' : 'predictions (context → next token)';
-    $('stats').textContent = `${model.pairTotal} ${what} counted, ${model.distinctPairs} distinct. `
-      + `Mean loss on its own corpus ${four(model.loss())} (perplexity ${short(model.perplexity(), 2)}). `
-      + `The model keeps ${short(model.heapBytes / 1024, 0)} KiB of memory, `
-      + `${short(model.heapBytes / Math.max(1, model.distinctPairs), 0)} bytes per distinct n-gram.`;
-  }
+
 
   function schedule() {
     if (store.state.corpus.length <= BIG_CORPUS) return rebuild();
