@@ -1,19 +1,13 @@
-// A small line chart in inline SVG (no library): loss against order, one colour per smoothing k,
-// training dashed and validation solid, the best point ringed.
+// The evaluation's line chart: loss against order, one colour per smoothing k, training dashed and validation solid,
+// the best point ringed, in the frame every chart of the page has (line-chart.js).
 import { svg } from './dom.js';
 import { short } from './numbers.js';
+import { frame, replacePlot } from './line-chart.js';
 
 const LEFT = 46;
 const TOP = 14;
 const BOTTOM = 44;
 const NARROW = 480; // below this many pixels the legend goes under the plot
-
-/** A round upper bound for the y axis and its tick step. */
-function scale(max) {
-  const top = Math.max(0.5, max);
-  const step = top <= 1 ? 0.25 : top <= 3 ? 0.5 : top <= 6 ? 1 : Math.ceil(top / 6);
-  return { top: Math.ceil(top / step) * step, step };
-}
 
 /**
  * Draws `grid` into the <svg> `plot`: grid = { orders, ks, train[o][k], val[o][k] | null, best: {o, k} | null,
@@ -31,24 +25,14 @@ export function drawLossChart(plot, grid, shownWidth = plot.parentElement?.clien
   const H = narrow ? PLOT_H + 70 : PLOT_H;
   plot.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const values = [...train.flat(), ...(val ? val.flat() : [])].filter(Number.isFinite);
-  const { top, step } = scale(values.length ? Math.max(...values) : 1);
   const x = (i) => LEFT + (orders.length === 1 ? 0 : (i / (orders.length - 1)) * (W - LEFT - RIGHT));
-  const y = (v) => PLOT_H - BOTTOM - (v / top) * (PLOT_H - TOP - BOTTOM);
-  const parts = [];
-
   // axes, horizontal grid lines and their labels
-  for (let v = 0; v <= top + 1e-9; v += step) {
-    parts.push(svg('path', { d: `M${LEFT},${y(v)}H${W - RIGHT}`, class: v === 0 ? 'axis' : 'gridline' }),
-      svg('text', { x: LEFT - 6, y: y(v) + 4, 'text-anchor': 'end' }, short(v, 2)));
-  }
+  const { y, parts } = frame({ left: LEFT, right: W - RIGHT, top: TOP, bottom: PLOT_H - BOTTOM,
+    max: values.length ? Math.max(...values) : 1, xLabel: 'order n (tokens seen: n − 1)', yLabel: 'mean loss (nats)',
+    height: PLOT_H });
   orders.forEach((order, i) => {
     parts.push(svg('text', { x: x(i), y: PLOT_H - BOTTOM + 16, 'text-anchor': 'middle' }, String(order)));
   });
-  parts.push(
-    svg('text', { x: (LEFT + W - RIGHT) / 2, y: PLOT_H - 6, 'text-anchor': 'middle' }, 'order n (tokens seen: n − 1)'),
-    svg('text', { x: 12, y: (TOP + PLOT_H - BOTTOM) / 2, 'text-anchor': 'middle',
-      transform: `rotate(-90 12 ${(TOP + PLOT_H - BOTTOM) / 2})` }, 'mean loss (nats)'),
-  );
   if (current !== null && current !== undefined) {
     parts.push(svg('path', { d: `M${x(current)},${TOP}V${PLOT_H - BOTTOM}`, class: 'current' }),
       svg('text', { x: x(current) + 4, y: TOP + 10, class: 'current-label' }, 'model above'));
@@ -98,6 +82,5 @@ export function drawLossChart(plot, grid, shownWidth = plot.parentElement?.clien
     const ly = narrow ? PLOT_H + 8 + Math.floor(i / 3) * 22 : TOP + 10 + i * 20 + gap;
     parts.push(svg('path', { d: `M${lx},${ly}h22`, class: cls }), svg('text', { x: lx + 28, y: ly + 4 }, text));
   });
-  const [title, desc] = [plot.querySelector('title'), plot.querySelector('desc')];
-  plot.replaceChildren(...[title, desc].filter(Boolean), ...parts);
+  replacePlot(plot, parts);
 }

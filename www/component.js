@@ -6,17 +6,17 @@
 //   its elements, and a `sections` change only moves them.
 // - The stylesheet is the page's, adopted into every shadow root; the host page's --gpt1-fg, --gpt1-bg,
 //   --gpt1-accent, --gpt1-accent-fg, --gpt1-line and --gpt1-font set its colours and font (www/style.css).
-// - Each widget has its own store, which saves nothing (no URL hash, no localStorage), and its own model. Its
+// - Each widget has its own store, which saves nothing (no URL hash, no localStorage), and its own engine. Its
 //   background workers (the page's: one counts a corpus of 20,000 characters or more, one computes the evaluation
 //   grid) start only when first asked. The core wasm is fetched and compiled once for the page; the widgets'
 //   workers get the compiled module. A browser starts no worker from another origin's URL: a widget loaded from
-//   another site starts a blob: worker that imports it (engine.js), which the host's CSP must allow in worker-src;
+//   another site starts a blob: worker that imports it (transport.js), which the host's CSP must allow in worker-src;
 //   where it does not, the widget shows why beside the corpus or the grid, and works otherwise.
 // Left out: Part D (the tiny GPT), the page's toolbar (link, embed code, presentation) and its R/S/P keys.
-import init from './pkg/gpt1_playground.js';
-import { keepModule, onTrap } from './core.js';
+import { CORE_WASM, PAGE, STYLE } from './assets.js';
 import { Engine } from './engine.js';
-import { DEFAULTS, createStore } from './state.js';
+import { ngramLanes } from './ngram-kind.js';
+import { DEFAULTS, createStore } from './store.js';
 import { lookups, messageOf } from './dom.js';
 import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
@@ -30,11 +30,8 @@ import { createLossPanel } from './loss-panel.js';
 /** The sections a widget can show, in the order it shows them (the page's). */
 export const SECTIONS = Object.freeze(['model', 'tokenizer', 'matrix', 'generate', 'step', 'eval', 'encode', 'loss']);
 /** Each attribute, and the key of the page's state it sets (absent: the page's default). */
-const ATTRIBUTES = { corpus: 'corpus', seed: 'seed', smoothing: 'k', 'max-len': 'len' };
+const ATTRIBUTES = { corpus: 'corpus', seed: 'seed', smoothing: 'smoothing', 'max-len': 'maxLen' };
 
-const PAGE = new URL('../index.html', import.meta.url);
-const STYLE = new URL('./style.css', import.meta.url);
-const WASM = new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url);
 // what the page's body gives its parts; sized to its content
 const HOST_CSS = `:host { display: block; color: var(--fg); background: var(--gpt1-bg, transparent); }
 :host([hidden]) { display: none; }
@@ -48,7 +45,7 @@ async function fetched(url) {
 
 /** The core, compiled once (compileStreaming needs the application/wasm type; a host sending another is slower). */
 async function compile() {
-  const response = await fetched(WASM);
+  const response = await fetched(CORE_WASM);
   return /^application\/wasm\b/.test(response.headers.get('content-type') ?? '')
     ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
@@ -59,8 +56,6 @@ function load() {
   shared ??= (async () => {
     const [module, html, css] = await Promise.all([compile(), fetched(PAGE).then((r) => r.text()),
       fetched(STYLE).then((r) => r.text())]);
-    await init({ module_or_path: module });
-    keepModule(module); // a trap is survived by a fresh instance of it
     const page = new CSSStyleSheet(); // constructed, not a <style>: it works under a CSP without 'unsafe-inline'
     await page.replace(css);
     const host = new CSSStyleSheet();
@@ -70,28 +65,6 @@ function load() {
   })();
   shared.catch(() => { shared = null; }); // the next widget tries again
   return shared;
-}
-
-/**
- * The interface of an Engine (engine.js) over one that is made at the first request: a widget whose corpus is small
- * and whose evaluation is not shown never starts a worker. A worker that cannot start rejects the request.
- */
-function lazyEngine(module, onCrash) {
-  let engine = null;
-  const started = () => (engine ??= new Engine(module, { onCrash }));
-  return {
-    get generation() { return engine?.generation ?? 0; },
-    request(type, payload) {
-      try {
-        return started().request(type, payload);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    post(type, payload) { this.request(type, payload).catch(() => {}); },
-    restart(reason) { engine?.restart(reason); },
-    busySince() { return engine?.busySince() ?? null; },
-  };
 }
 
 /** The known names in `sections` (comma-separated, any case), or every section when none is known. */
@@ -142,7 +115,10 @@ export class Gpt1Playground extends HTMLElement {
     else this.#set({ [ATTRIBUTES[name]]: after ?? DEFAULTS[ATTRIBUTES[name]] });
   }
 
-  /** Applies every attribute again (replacing what was typed in those fields); resolves once applied. */
+  /**
+   * Applies every attribute again (replacing what was typed in those fields); resolves once applied and, for a
+   * corpus counted on the page thread, drawn (its requests answer within the task's microtasks).
+   */
   update() {
     this.#ready ??= load().then((shared) => this.#build(shared)).catch((error) => {
       this.#ready = null;
@@ -157,26 +133,28 @@ export class Gpt1Playground extends HTMLElement {
       for (const [name, key] of Object.entries(ATTRIBUTES)) state[key] = this.getAttribute(name) ?? DEFAULTS[key];
       this.#show();
       this.#set(state, Object.keys(this.#widget.store.state));
+      return new Promise((done) => { setTimeout(done); });
     });
   }
 
-  /** Makes the widget: its copy of the sections, its store and worker, and its panels but two (see #show). */
-  #build({ module, markup, sheets }) {
+  /** Makes the widget: its copy of the sections, its store and engine, and its panels but two (see #show). */
+  async #build({ module, markup, sheets }) {
     this.shadowRoot.adoptedStyleSheets = sheets;
     const offstage = document.createDocumentFragment(); // the sections not shown
     const sections = copySections(markup);
     for (const { node } of sections.values()) offstage.append(node);
     const ui = lookups(this.shadowRoot, offstage);
     const store = createStore(DEFAULTS, () => {}); // saves nothing: the page's link and storage stay the page's
-    let modelPanel = null;
-    const engine = lazyEngine(module, (reason, givingUp) => modelPanel.recover(reason, givingUp));
-    modelPanel = createModelPanel(ui, store, engine);
-    onTrap((error) => modelPanel.recoverTrap(error));
+    // lanes start at their first request: a widget whose corpus is small and whose evaluation is not shown never
+    // starts a worker (one that cannot start rejects the request, and the panel says why)
+    const engine = new Engine(ngramLanes(module));
+    await engine.ready('page');
+    const modelPanel = createModelPanel(ui, store, engine);
     const matrix = createMatrix(ui, store);
-    const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store),
-      createEncodePanel(ui, store), createLossPanel(ui, store)];
+    const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store, engine),
+      createEncodePanel(ui, store), createLossPanel(ui, store, engine)];
     store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
-    this.#widget = { module, store, panels, sections, offstage, ui, modelPanel, matrix, stepper: null, evalPanel: null };
+    this.#widget = { engine, store, panels, sections, offstage, ui, modelPanel, matrix, stepper: null, evalPanel: null };
   }
 
   /** Puts `patch` into the widget's state and its fields, then redraws what depends on `changed`. */
@@ -214,8 +192,7 @@ export class Gpt1Playground extends HTMLElement {
   /** The evaluation panel, made when its section is first shown: its grid runs in a worker of its own. */
   #startEval() {
     const widget = this.#widget;
-    const engine = lazyEngine(widget.module, (reason, givingUp) => widget.evalPanel.recover(reason, givingUp));
-    widget.evalPanel = createEvalPanel(widget.ui, widget.store, { apply: widget.modelPanel.apply, engine });
+    widget.evalPanel = createEvalPanel(widget.ui, widget.store, { apply: widget.modelPanel.apply, engine: widget.engine });
     widget.panels.push(widget.evalPanel);
     widget.evalPanel.fill(widget.store.state);
     widget.evalPanel.recover(); // computes its grid now (later edits do it as on the page)

@@ -56,6 +56,9 @@ export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]']);
 /** A token as the page prints it: the newline token as ↵ and spaces as ␣, so char and BPE pieces stay visible. */
 export const shown = (token) => token.replace(/\n/g, '↵').replace(/ /g, '␣');
 
+/** A token as a word of running text (a sample's): special tokens look different. */
+export const tokenText = (token) => el('span', { class: SPECIAL.has(token) ? 'tok special' : 'tok', text: shown(token) });
+
 /** A token chip: the word, and its id when given; special tokens look different. */
 export function chip(token, id) {
   const li = el('li', { class: SPECIAL.has(token) ? 'chip special' : 'chip' }, el('span', { class: 'tok', text: shown(token) }));

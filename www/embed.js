@@ -36,23 +36,6 @@ function embed() {
   report();
 }
 
-/** The HTML to paste into another page: the iframe and the few lines that size it from its height messages. */
-export function embedCode(pageUrl, sections = DEFAULT_SECTIONS) {
-  const url = new URL(pageUrl);
-  url.search = `?embed&sections=${sections.join(',')}`;
-  const src = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  return `<iframe src="${src}" title="gpt1-playground" style="width: 100%; height: 40rem; border: 0" loading="lazy"></iframe>
-<script>
-  // sizes every gpt1-playground iframe on this page to its content
-  addEventListener('message', (event) => {
-    if (!event.data || event.data.type !== '${HEIGHT_MESSAGE}') return;
-    for (const frame of document.querySelectorAll('iframe')) {
-      if (frame.contentWindow === event.source) frame.style.height = event.data.height + 'px';
-    }
-  });
-</script>`;
-}
-
 /**
  * The toolbar's Copy embed code: shows the code in a read-only field and copies it. `flush()` first writes the latest
  * edit into the address (whose hash the code keeps); `copy(text)` resolves to whether the copy worked.
@@ -64,7 +47,9 @@ export function setupEmbedButton({ flush, copy }) {
   const status = document.getElementById('embed-status');
   button.addEventListener('click', async () => {
     flush();
-    code.value = embedCode(location.href); // the current state travels in the hash
+    // the code's template (embed-code.js) loads at the first press: most visits never ask for it
+    const { embedCode } = await import('./embed-code.js');
+    code.value = embedCode(location.href, DEFAULT_SECTIONS, HEIGHT_MESSAGE); // the current state travels in the hash
     box.hidden = false;
     code.select();
     status.textContent = (await copy(code.value)) ? 'Copied.' : 'Select the code above and copy it.';

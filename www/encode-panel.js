@@ -1,7 +1,7 @@
 // Part B, GPT-1's input transformations: each task's input rewritten as token sequences with ids.
 import { el, fillChips, shown } from './dom.js';
-import { compute, settle } from './engine.js';
-import { TASKS } from './state.js';
+import { newest } from './engine.js';
+import { TASKS } from './store.js';
 
 // For each task: its state keys (and the input ids showing them), and how to build encode()'s input.
 const SPEC = {
@@ -12,14 +12,14 @@ const SPEC = {
     labels: () => ['One sequence: premise, then hypothesis'],
   },
   similarity: {
-    fields: { a: 'sim-a', b: 'sim-b' },
-    input: (s) => ({ a: s.a, b: s.b }),
+    fields: { similarityA: 'sim-a', similarityB: 'sim-b' },
+    input: (s) => ({ a: s.similarityA, b: s.similarityB }),
     labels: () => ['Order 1: text 1 first', 'Order 2: text 2 first'],
   },
   multipleChoice: {
-    fields: { context: 'mc-context', answers: 'mc-answers' },
-    input: (s) => ({ context: s.context, answers: answerLines(s.answers) }),
-    labels: (s) => answerLines(s.answers).map((a, i) => `Choice ${i + 1}: ${a}`),
+    fields: { choiceContext: 'mc-context', choiceAnswers: 'mc-answers' },
+    input: (s) => ({ context: s.choiceContext, answers: answerLines(s.choiceAnswers) }),
+    labels: (s) => answerLines(s.choiceAnswers).map((a, i) => `Choice ${i + 1}: ${a}`),
   },
 };
 
@@ -27,7 +27,7 @@ const answerLines = (text) => text.split('\n').map((a) => a.trim()).filter(Boole
 
 export function createEncodePanel(ui, store) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
-  let asked = 0;
+  const ask = newest();
 
   /** Marks, under a field, each token the model does not know, with the BPE hint. */
   function checkWords(id, words, tokenizer) {
@@ -53,11 +53,8 @@ export function createEncodePanel(ui, store) {
     const task = state.task;
     const spec = SPEC[task];
     const fields = Object.fromEntries(Object.entries(spec.fields).map(([key, id]) => [id, state[key]]));
-    const id = ++asked;
-    settle(() => compute(store, 'encodeView', task, spec.input(state), fields), (answer) => {
-      if (id !== asked) return;
-      draw(model, task, spec, answer);
-    });
+    ask(model.ask('encodeView', task, spec.input(state), fields)).then((answer) => draw(model, task, spec, answer),
+      () => {});
   }
 
   function draw(model, task, spec, { checks, sequences, error }) {

@@ -1,172 +1,202 @@
-// The page's side of the background worker: numbered requests, replies matched to them, and a fresh worker when the
-// old one fails (an error event or a wasm trap) or when a job must be cancelled for real.
-import * as views from './views.js';
-import { current, isTrap, renewingCore, reportTrap, trapPoint } from './core.js';
+// The one way the page computes anything. A panel asks the engine (request), and gets a Promise, whatever answers:
+// every request goes to a lane, and each lane is one model kind's requests (host.js's protocol) behind a transport —
+// a Web Worker, or the page thread where a worker is not wanted (a small corpus) or cannot start (the single file).
+// Here, once for every lane: numbered requests and their answers, stopping a lane to cancel what it runs, a fresh
+// worker or wasm instance after a crash or a trap, and when to give up: a lane that crashes again before it answered
+// anything since its last crash (the retry failed too) tells its listeners to stop retrying until the next edit.
+import { WORKERS } from './assets.js';
+import { ThreadTransport, WorkerTransport } from './transport.js';
 
-/** Thrown into pending requests when their worker is gone (crashed, or terminated to cancel). */
+/** Thrown into pending requests when their lane's worker or instance is gone (crashed, or stopped to cancel). */
 export class WorkerGone extends Error {}
 
-/**
- * The model worker, started from this module's directory. A browser starts no worker from another origin's URL, so
- * a script loaded from elsewhere (a widget on someone's blog, served from the playground's host) starts a blob:
- * worker of the page's origin that imports it: that takes the script's host allowing cross-origin module loads
- * (CORS) and the page's policy allowing blob: workers.
- */
-function startWorker() {
-  // (the URL is written out in full at each use: scripts/dist.mjs and scripts/single.mjs rewrite these literals)
-  const url = new URL('./worker.js', import.meta.url);
-  // (the single file names its modules by blob: URLs, whose origin reads differently from a file:// page's)
-  if (!/^https?:$/.test(url.protocol) || url.origin === globalThis.location?.origin) {
-    return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  }
-  const source = new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' });
-  return new Worker(URL.createObjectURL(source), { type: 'module' });
-}
+/** One lane: its transport (made at the first request), its pending requests, its crashes. */
+class Lane {
+  #engine;
+  #name;
+  #spec;
+  #pending = new Map(); // request id → { resolve, reject, started }
+  #answered = true; // whether a request was answered since the last crash
+  transport = null;
+  generation = 0; // how many transports were started
 
-export class Engine {
-  /** `module`: the compiled WebAssembly.Module, shared so a new worker starts in milliseconds. */
-  constructor(module, { onCrash = () => {} } = {}) {
-    this.module = module;
-    this.onCrash = onCrash;
-    this.pending = new Map(); // request id → { resolve, reject, started }
-    this.nextId = 1;
-    this.generation = 0;
-    this.crashes = [];
-    this.spawn();
+  constructor(engine, name, spec) {
+    this.#engine = engine;
+    this.#name = name;
+    this.#spec = spec;
   }
 
-  spawn() {
+  /** The lane's transport, started now if it has none: a worker where the lane has one and workers may start. */
+  start() {
+    if (this.transport) return this.transport;
+    const events = {
+      reply: (data) => this.#settle(data),
+      crash: (reason) => this.#crash(reason, transport),
+      intercept: (message) => this.#engine.interceptor(this.#name, message),
+    };
+    const transport = this.#spec.worker && WORKERS ? new WorkerTransport(this.#spec, events)
+      : new ThreadTransport(this.#spec, events, this.generation);
     this.generation += 1;
-    const worker = startWorker();
-    worker.addEventListener('message', ({ data }) => {
-      const job = this.pending.get(data.id);
-      if (!job) return;
-      this.pending.delete(data.id);
-      if (data.ok) job.resolve(data.value);
-      else job.reject(new Error(data.error));
-    });
-    worker.addEventListener('error', (event) => {
-      event.preventDefault(); // reported on the page, not as an uncaught error
-      this.crash(event.message || 'the worker failed');
-    });
-    worker.addEventListener('messageerror', () => this.crash('a message could not be read'));
-    this.worker = worker;
-    worker.postMessage({ id: 0, type: 'init', module: this.module }); // first in the worker's queue; not waited for
+    this.transport = transport;
+    return transport;
   }
 
-  /** Sends a request; resolves with the worker's answer. */
-  request(type, payload = {}) {
-    const id = this.nextId++;
+  request(type, payload) {
+    const id = this.#engine.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, started: performance.now() });
-      this.worker.postMessage({ id, type, ...payload });
+      const transport = this.start(); // (may throw: the Promise rejects)
+      this.#pending.set(id, { resolve, reject, started: performance.now() });
+      transport.send({ id, type, ...payload });
     });
   }
 
-  /** A request whose answer nobody waits for. */
-  post(type, payload = {}) {
-    this.request(type, payload).catch(() => {});
-  }
-
-  /** When the oldest unanswered request was sent, or null when the worker is idle. */
+  /** When the oldest unanswered request was sent, or null when the lane is idle. */
   busySince() {
     let oldest = null;
-    for (const job of this.pending.values()) oldest = oldest === null ? job.started : Math.min(oldest, job.started);
+    for (const job of this.#pending.values()) oldest = Math.min(oldest ?? Infinity, job.started);
     return oldest;
   }
 
-  /** Stops the worker now (true cancellation) and starts a new one; pending requests fail with WorkerGone. */
-  restart(reason = 'cancelled') {
-    this.worker.terminate();
-    const jobs = [...this.pending.values()];
-    this.pending.clear();
-    this.spawn();
-    for (const job of jobs) job.reject(new WorkerGone(reason));
+  #settle({ id, ok, value, error }) {
+    const job = this.#pending.get(id);
+    if (!job) return;
+    this.#pending.delete(id);
+    this.#answered = true;
+    if (ok) job.resolve(value);
+    else job.reject(new Error(error));
   }
 
-  crash(reason) {
-    const now = performance.now();
-    this.crashes = this.crashes.filter((t) => now - t < 10000).concat(now);
-    this.restart(reason);
-    // three failures in ten seconds: something is wrong with the worker itself, keep the page as it is
-    this.onCrash(reason, this.crashes.length >= 3);
+  /** Stops the transport now (true cancellation) and starts a new one; pending requests fail with WorkerGone. */
+  restart(reason) {
+    this.transport?.stop();
+    this.transport = null;
+    const jobs = [...this.#pending.values()];
+    this.#pending.clear();
+    let fresh = null;
+    try {
+      fresh = this.start();
+    } catch {
+      // a worker that cannot start: the next request says why
+    }
+    for (const job of jobs) job.reject(new WorkerGone(reason));
+    return fresh;
+  }
+
+  /** A worker failed or a wasm call trapped: a fresh transport, then the lane's listeners are told. */
+  #crash(reason, transport) {
+    if (transport !== this.transport) return; // an old transport's last words
+    const report = { lane: this.#name, where: transport.where, reason, givingUp: !this.#answered };
+    this.#answered = false;
+    const fresh = this.restart(reason);
+    // on the page thread the listeners hear once the fresh instance is ready (or could not be made)
+    Promise.resolve(fresh?.ready).then(() => null, (error) => error)
+      .then((failed) => this.#engine.report({ ...report, failed }));
   }
 }
 
-/** A model that lives in the worker: what every panel reads synchronously, from the build's summary. */
-export class RemoteModel {
-  constructor(engine, { modelId, summary }) {
-    this.remote = true;
+export class Engine {
+  #lanes;
+  #listeners = [];
+  nextId = 1;
+  interceptor = () => {};
+
+  /**
+   * `lanes`: name → { module (the compiled WebAssembly.Module), requests(glue) (the kind's table), glue(n) (its glue,
+   * for the page thread), worker() (optional: starts the kind's worker) }.
+   */
+  constructor(lanes) {
+    this.#lanes = new Map(Object.entries(lanes).map(([name, spec]) => [name, new Lane(this, name, spec)]));
+  }
+
+  lane(name) {
+    const lane = this.#lanes.get(name);
+    if (!lane) throw new Error(`the engine has no lane ${name}`);
+    return lane;
+  }
+
+  /** Asks lane `lane` for `type`; resolves with the answer, rejects with its error (WorkerGone: the lane restarted). */
+  request(lane, type, payload = {}) {
+    return this.lane(lane).request(type, payload);
+  }
+
+  /** A request whose answer nobody waits for. */
+  post(lane, type, payload = {}) {
+    this.request(lane, type, payload).catch(() => {});
+  }
+
+  /** Starts a lane's worker (or instance) now rather than at its first request. */
+  start(lane) {
+    try {
+      this.lane(lane).start();
+    } catch {
+      // the first request reports it
+    }
+  }
+
+  /** Resolves once a lane can answer (its instance made, on the page thread; at once for a worker). */
+  ready(lane) {
+    return Promise.resolve(this.lane(lane).start().ready);
+  }
+
+  /** Stops what a lane is running (true cancellation) and starts it afresh. */
+  restart(lane, reason = 'cancelled') { this.lane(lane).restart(reason); }
+
+  /** When a lane's oldest unanswered request was sent, or null when it is idle. */
+  busySince(lane) { return this.lane(lane).busySince(); }
+
+  /** How many transports a lane has started (a crash or a restart starts one more). */
+  generation(lane) { return this.lane(lane).generation; }
+
+  /** `fn({ lane, where, reason, givingUp, failed })` hears of every crash, once the lane is running again. */
+  onCrash(fn) { this.#listeners.push(fn); }
+
+  report(crash) { for (const fn of this.#listeners) fn(crash); }
+
+  /** `fn(lane, message)` sees each request answered on the page thread before it runs (what it throws, it throws). */
+  intercept(fn) { this.interceptor = fn; }
+}
+
+/**
+ * A caller's stream of requests of which only the newest answer counts: `ask(promise)` settles only while no newer
+ * request was asked since, and never with WorkerGone (the lane's recovery asks again).
+ */
+export function newest() {
+  let last = 0;
+  return (promise) => {
+    const id = ++last;
+    return new Promise((resolve, reject) => {
+      promise.then((value) => { if (id === last) resolve(value); },
+        (error) => { if (id === last && !(error instanceof WorkerGone)) reject(error); });
+    });
+  };
+}
+
+/** A model the engine keeps on one lane: the numbers every panel reads at once, and the questions it answers. */
+export class ModelHandle {
+  constructor(engine, lane, { modelId, summary }) {
     this.engine = engine;
-    this.generation = engine.generation;
+    this.lane = lane;
+    this.generation = engine.generation(lane);
     this.id = modelId;
     this.info = summary;
     for (const key of ['vocab', 'order', 'boundaries', 'tokenizer', 'smoothing', 'pairTotal', 'distinctPairs',
       'contextCount', 'heapBytes']) this[key] = summary[key];
   }
 
-  /** The loss on its own corpus (a held-out text is a question for the worker: currentView). */
+  /** The loss on its own corpus (a held-out text is a question: currentView). */
   loss() { return this.info.loss; }
   perplexity() { return Math.exp(this.info.loss); }
   merges() { return this.info.merges; }
-  get alive() { return this.generation === this.engine.generation; }
+  /** Whether the lane still runs the worker or instance that made it. */
+  get alive() { return this.generation === this.engine.generation(this.lane); }
 
-  /** A panel's question, answered by the worker. */
-  call(name, args) {
-    if (!this.alive) return Promise.reject(new WorkerGone('the worker was restarted'));
-    return this.engine.request('compute', { modelId: this.id, name, args });
+  /** A panel's question (views.js), answered where the model lives. */
+  ask(name, ...args) {
+    if (!this.alive) return Promise.reject(new WorkerGone('the model\'s worker or instance was restarted'));
+    return this.engine.request(this.lane, 'ask', { modelId: this.id, name, args });
   }
 
   free() {
-    if (this.alive) this.engine.post('release', { ids: [this.id] });
+    if (this.alive) this.engine.post(this.lane, 'release', { ids: [this.id] });
   }
-}
-
-/** A local model's step session (the remote one lives in the worker). */
-const sessions = new WeakMap();
-
-/**
- * Asks the current model a question: at once (a value) for a model on this page, as a Promise for one in the worker.
- * `corpus` is what a local model was counted from.
- */
-export function compute(store, name, ...args) {
-  const model = store.model;
-  if (model.remote) return model.call(name, args);
-  // a model of a replaced (or being replaced) instance answers nothing: the panels draw again for the new model
-  if (renewingCore() || !current(model)) throw new WorkerGone('the WebAssembly core is being restarted');
-  try {
-    trapPoint('compute');
-    return computeHere(store, model, name, args);
-  } catch (error) {
-    if (!isTrap(error)) throw error;
-    reportTrap(error); // the model panel renews the core and counts again; the text and settings stay
-    throw new WorkerGone('the WebAssembly core was restarted');
-  }
-}
-
-function computeHere(store, model, name, args) {
-  switch (name) {
-    case 'tokenizerView': return views.tokenizerView(model, store.counted ?? store.state.corpus, ...args);
-    case 'stepReset': {
-      sessions.get(model)?.free();
-      const session = new views.StepSession(model, ...args);
-      sessions.set(model, session);
-      return session.state();
-    }
-    case 'stepNext': return sessions.get(model).step();
-    default: return views[name](model, ...args);
-  }
-}
-
-/** Runs `ask` and hands its answer to `ok` (at once when it is a value, later when a Promise), errors to `fail`. */
-export function settle(ask, ok, fail = () => {}) {
-  let answer;
-  try {
-    answer = ask();
-  } catch (error) {
-    fail(error);
-    return;
-  }
-  if (answer && typeof answer.then === 'function') answer.then(ok, fail);
-  else ok(answer);
 }

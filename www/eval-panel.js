@@ -1,9 +1,9 @@
 // Part A, evaluation: training vs validation loss over every order and a few smoothing values — the overfitting lesson.
 import { el, messageOf } from './dom.js';
 import { four, short } from './numbers.js';
-import { countingOptions } from './model-panel.js';
+import { countingOptions } from './counting.js';
 import { corpusTooLarge, guardPaste } from './limits.js';
-import { compute as ask, settle, WorkerGone } from './engine.js';
+import { newest, WorkerGone } from './engine.js';
 import { ORDERS, KS } from './views.js';
 import { drawLossChart } from './chart.js';
 
@@ -14,11 +14,40 @@ const WAIT_MS = 150; // after the last keystroke, before the grid is computed ag
 const LONG = 1000000;
 const LONG_WAIT_MS = 1000;
 const MAX_FILE_CHARS = 500000;
-const GRID_KEYS = ['corpus', 'tok', 'bounds', 'merges', 'val'];
+const GRID_KEYS = ['corpus', 'tokenizer', 'boundaries', 'merges', 'validation'];
 
 
 /** "as confused as choosing among N equally likely tokens", with N printed briefly. */
 export const confusion = (perplexity) => `as confused as choosing among ${short(perplexity, 2)} equally likely tokens`;
+
+/** The setting with the lowest validation loss: indices into ORDERS and KS (the first one on ties). */
+function bestOf(val) {
+  let best = null;
+  val?.forEach((row, o) => row.forEach((v, k) => {
+    if (Number.isFinite(v) && (!best || v < val[best.o][best.k])) best = { o, k };
+  }));
+  return best;
+}
+
+/** The number table behind the chart: one row per order, training and validation loss for each k. */
+function lossTable(train, val, best) {
+  const table = el('table', { class: 'loss-table' }, el('caption', { text: 'Loss by order and smoothing' }));
+  const groupRow = el('tr', {}, el('td'), KS.map((k) => el('th', { scope: 'colgroup', colSpan: 2, text: `k = ${short(k, 4)}` })));
+  const kindRow = el('tr', {}, el('th', { scope: 'col', text: 'order' }),
+    KS.map(() => [el('th', { scope: 'col', text: 'training' }), el('th', { scope: 'col', text: 'validation' })]));
+  const body = ORDERS.map((order, o) => el('tr', {}, el('th', { scope: 'row', text: String(order) }),
+    KS.map((k, j) => {
+      const isBest = best && best.o === o && best.k === j;
+      const v = val ? val[o][j] : NaN;
+      return [
+        el('td', { text: four(train[o][j]), 'data-order': order, 'data-k': k, 'data-kind': 'training' }),
+        el('td', { class: isBest ? 'best' : '', 'data-order': order, 'data-k': k, 'data-kind': 'validation' },
+          four(v), isBest ? el('span', { class: 'visually-hidden', text: ' (best)' }) : null),
+      ];
+    })));
+  table.append(el('thead', {}, groupRow, kindRow), el('tbody', {}, body));
+  return table;
+}
 
 export function createEvalPanel(ui, store, { apply, engine }) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
@@ -28,7 +57,7 @@ export function createEvalPanel(ui, store, { apply, engine }) {
   const applyButton = $('apply-best');
   const results = $('eval-results');
   let run = 0; // the latest computation; an older answer is ignored
-  let asked = 0; // the latest question about the model above
+  const ask = newest(); // the latest question about the model above
   let timer = 0;
   let grid = null; // the last finished grid
 
@@ -47,7 +76,7 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     $('eval-status').textContent = counting.error ? 'Fix Merges above to compare settings.'
       : tooLarge ? 'The corpus is above the size limit (see the message under it): nothing to compare.' : '';
     if (counting.error || tooLarge) return; // a corpus the core would refuse is not sent to the worker
-    engine.request('grid', { corpus: state.corpus, options: counting.options, val: state.val }).then((answer) => {
+    engine.request('eval', 'grid', { corpus: state.corpus, options: counting.options, val: state.validation }).then((answer) => {
       if (id !== run) return; // the settings changed meanwhile: a newer run is on its way
       grid = answer;
       show();
@@ -58,15 +87,6 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     });
   }
 
-  /** The setting with the lowest validation loss: indices into ORDERS and KS (the first one on ties). */
-  function bestOf(val) {
-    let best = null;
-    val?.forEach((row, o) => row.forEach((v, k) => {
-      if (Number.isFinite(v) && (!best || v < val[best.o][best.k])) best = { o, k };
-    }));
-    return best;
-  }
-
   function show() {
     if (!grid) return;
     const { train, val, valError, skipped, ms } = grid;
@@ -74,7 +94,7 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     const current = ORDERS.indexOf(Number(store.state.order));
     drawLossChart(plot, { orders: ORDERS, ks: KS, train, val, best, current: current >= 0 ? current : null },
       shownWidth || undefined);
-    showTable(train, val, best);
+    $('eval-table').replaceChildren(lossTable(train, val, best));
     // the validation text's problems go beside it; an unknown token gets the two ways out
     let message = valError || '';
     if (/unknown token/.test(message)) {
@@ -99,48 +119,37 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     showCurrent();
   }
 
-  /** The number table behind the chart: one row per order, training and validation loss for each k. */
-  function showTable(train, val, best) {
-    const table = el('table', { class: 'loss-table' }, el('caption', { text: 'Loss by order and smoothing' }));
-    const groupRow = el('tr', {}, el('td'), KS.map((k) => el('th', { scope: 'colgroup', colSpan: 2, text: `k = ${short(k, 4)}` })));
-    const kindRow = el('tr', {}, el('th', { scope: 'col', text: 'order' }),
-      KS.map(() => [el('th', { scope: 'col', text: 'training' }), el('th', { scope: 'col', text: 'validation' })]));
-    const body = ORDERS.map((order, o) => el('tr', {}, el('th', { scope: 'row', text: String(order) }),
-      KS.map((k, j) => {
-        const isBest = best && best.o === o && best.k === j;
-        const v = val ? val[o][j] : NaN;
-        return [
-          el('td', { text: four(train[o][j]), 'data-order': order, 'data-k': k, 'data-kind': 'training' }),
-          el('td', { class: isBest ? 'best' : '', 'data-order': order, 'data-k': k, 'data-kind': 'validation' },
-            four(v), isBest ? el('span', { class: 'visually-hidden', text: ' (best)' }) : null),
-        ];
-      })));
-    table.append(el('thead', {}, groupRow, kindRow), el('tbody', {}, body));
-    $('eval-table').replaceChildren(table);
-  }
-
   /** The model above on the validation text: its loss and perplexity, in words (asked of the worker if it has it). */
   function showCurrent() {
     const model = store.model;
     const slot = $('eval-current');
-    if (!model || !store.state.val.trim()) return slot.replaceChildren();
-    const id = ++asked;
+    if (!model || !store.state.validation.trim()) return slot.replaceChildren();
     const setting = `The model above (order ${model.order}, k = ${short(model.smoothing, 4)})`;
-    settle(() => ask(store, 'currentView', store.state.val), (answer) => {
-      if (id !== asked) return;
+    ask(model.ask('currentView', store.state.validation)).then((answer) => {
       if (answer.error) return slot.replaceChildren(`${setting} cannot score the validation text: see the message beside it.`);
       const perplexity = Math.exp(answer.val);
       slot.replaceChildren(`${setting}: training loss ${four(answer.train)}, validation loss ${four(answer.val)}. `,
         el('strong', { text: `Perplexity ${short(perplexity, 2)}` }),
         ` = e^${four(answer.val)}: on text it never saw, it is ${confusion(perplexity)} at every step.`);
-    });
+    }, () => {});
+  }
+
+  engine.onCrash(({ lane, reason, givingUp }) => { if (lane === 'eval') recover(reason, givingUp); });
+
+  /** The evaluation worker failed and was replaced: compute the grid again (unless it keeps failing). */
+  function recover(reason, givingUp = false) {
+    if (!givingUp) return schedule();
+    // it failed again before answering: retrying would only start worker after worker
+    results.setAttribute('aria-busy', 'false');
+    $('eval-status').textContent = `The evaluation worker keeps failing (${reason}); edit the corpus or the `
+      + 'validation text to try again.';
   }
 
   function schedule() {
     results.setAttribute('aria-busy', 'true'); // what is shown is about to be replaced
     // a grid still running is stale now: stopped at once, so it does not take a core from this edit's count (every
     // grid is asked for by compute(), which runs only from this timer: no other place needs to stop one)
-    if (engine.busySince() !== null) engine.restart('superseded');
+    if (engine.busySince('eval') !== null) engine.restart('eval', 'superseded');
     clearTimeout(timer);
     timer = setTimeout(compute, store.state.corpus.length > LONG ? LONG_WAIT_MS : WAIT_MS);
   }
@@ -155,7 +164,7 @@ export function createEvalPanel(ui, store, { apply, engine }) {
   }).observe(plot.parentElement);
 
   guardPaste(textarea, (message) => setError('val', message), 'the validation text');
-  textarea.addEventListener('input', () => store.set({ val: textarea.value }));
+  textarea.addEventListener('input', () => store.set({ validation: textarea.value }));
   // a local file, read in the browser: nothing is uploaded
   file.addEventListener('change', () => {
     const chosen = file.files?.[0];
@@ -169,14 +178,14 @@ export function createEvalPanel(ui, store, { apply, engine }) {
       }
       setError('val-file', '');
       textarea.value = text;
-      store.set({ val: text });
+      store.set({ validation: text });
     });
     reader.addEventListener('error', () => setError('val-file', `Could not read ${chosen.name}: ${reader.error?.message ?? 'unknown error'}.`));
     reader.readAsText(chosen);
   });
   applyButton.addEventListener('click', () => {
     const best = bestOf(grid?.val);
-    if (best) apply({ order: String(ORDERS[best.o]), k: String(KS[best.k]) });
+    if (best) apply({ order: String(ORDERS[best.o]), smoothing: String(KS[best.k]) });
   });
   store.subscribe((changed) => {
     if (GRID_KEYS.some((key) => changed.has(key))) schedule();
@@ -186,14 +195,8 @@ export function createEvalPanel(ui, store, { apply, engine }) {
   });
 
   return {
-    fill(state) { textarea.value = state.val; },
-    /** The evaluation worker failed and was replaced: compute the grid again. */
-    recover(reason, givingUp = false) {
-      if (!givingUp) return schedule();
-      // three failures in ten seconds: retrying would only start worker after worker
-      results.setAttribute('aria-busy', 'false');
-      $('eval-status').textContent = `The evaluation worker keeps failing (${reason}); edit the corpus or the `
-        + 'validation text to try again.';
-    },
+    fill(state) { textarea.value = state.validation; },
+    /** Computes the grid now (a widget's panel, made when its section is first shown). */
+    recover,
   };
 }

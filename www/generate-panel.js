@@ -1,11 +1,10 @@
 // Part A, generation: seed, max length, temperature and top-k; one sample, or five from the same seed.
-import { core } from './core.js';
-import { compute, settle, WorkerGone } from './engine.js';
+import { newest } from './engine.js';
 import { el, fillChips, messageOf } from './dom.js';
 import { parseSeed, parseMaxLen, parseTemperature, parseTopK } from './numbers.js';
 
-const FIELDS = { seed: parseSeed, len: parseMaxLen, t: parseTemperature, topk: parseTopK };
-const IDS = { seed: 'seed', len: 'max-len', t: 'temperature', topk: 'top-k' };
+const FIELDS = { seed: parseSeed, maxLen: parseMaxLen, temperature: parseTemperature, topK: parseTopK };
+const IDS = { seed: 'seed', maxLen: 'max-len', temperature: 'temperature', topK: 'top-k' };
 export const GENERATION_KEYS = Object.keys(FIELDS);
 
 /** The options for generate()/Sampler from the typed text, or the errors per field. */
@@ -13,16 +12,16 @@ export function generationOptions(state) {
   const parsed = Object.fromEntries(GENERATION_KEYS.map((key) => [key, FIELDS[key](state[key])]));
   const errors = Object.fromEntries(GENERATION_KEYS.map((key) => [key, parsed[key].error]));
   if (Object.values(errors).some(Boolean)) return { errors };
-  const { seed, len, t, topk } = parsed;
-  return { errors, options: { seed: seed.value, maxLen: len.value, temperature: t.value, topK: topk.value } };
+  const { seed, maxLen, temperature, topK } = parsed;
+  return { errors, options: { seed: seed.value, maxLen: maxLen.value, temperature: temperature.value, topK: topK.value } };
 }
 
-export function createGeneratePanel(ui, store) {
+export function createGeneratePanel(ui, store, engine) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const generated = $('generated');
   const samples = $('samples');
 
-  let asked = 0; // the latest request; an older answer is ignored
+  const ask = newest(); // an older answer is ignored
 
   /** Temperature, top-k and the seed only resample: the model stays as it is. */
   function render() {
@@ -33,9 +32,7 @@ export function createGeneratePanel(ui, store) {
     // keep the last good output visible but marked stale while a field is invalid
     generated.classList.toggle('stale', !options);
     if (!options) return;
-    const id = ++asked;
-    settle(() => compute(store, 'generateView', options, $('samples-details').open), (answer) => {
-      if (id !== asked) return;
+    ask(model.ask('generateView', options, $('samples-details').open)).then((answer) => {
       fillChips(generated, answer.tokens);
       setError('generate', '');
       if (!answer.samples) return;
@@ -44,9 +41,7 @@ export function createGeneratePanel(ui, store) {
         fillChips(list, tokens);
         return el('li', {}, list);
       }));
-    }, (error) => {
-      if (id === asked && !(error instanceof WorkerGone)) setError('generate', messageOf(error));
-    });
+    }, (error) => setError('generate', messageOf(error)));
   }
 
   for (const key of GENERATION_KEYS) {
@@ -57,9 +52,11 @@ export function createGeneratePanel(ui, store) {
 
   /** Draws a fresh seed and shows it, so this sample can be reproduced later. */
   function resample() {
-    const seed = String(core.randomSeed());
-    $('seed').value = seed;
-    store.set({ seed });
+    engine.request('page', 'randomSeed').then((drawn) => {
+      const seed = String(drawn);
+      $('seed').value = seed;
+      store.set({ seed });
+    }, (error) => setError('generate', messageOf(error)));
   }
   $('resample').addEventListener('click', resample);
 

@@ -1,10 +1,10 @@
 // What the page says about the link it was opened with: the parts it ignored, and — when the link's corpus differs
 // from the one saved in this browser — a question, answered with one of two buttons, before anything is replaced.
-import { $ } from './dom.js';
+// (It imports nothing: main.js loads it on demand, and hands it the page's element lookups.)
 
 const PREVIEW = 240; // characters of the link's corpus shown beside the question
 
-export function createLinkBox({ use }) {
+export function createLinkBox({ ui: { $ }, use }) {
   const box = $('link-box');
   const notice = $('link-notice');
   const question = $('link-question');

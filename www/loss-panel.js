@@ -1,6 +1,6 @@
 // Part C, GPT-1's fine-tuning loss: L = L_task + λ·L_lm, with the numbers filled in and −ln p drawn.
-import { core } from './core.js';
 import { svg, messageOf } from './dom.js';
+import { newest } from './engine.js';
 import { parseLambda, parseLmLoss, parseProbability, four, short } from './numbers.js';
 
 // the plot's frame: p from 0 to 1 across, loss from 0 to Y_MAX up
@@ -27,44 +27,43 @@ function drawAxes(plot) {
   );
 }
 
-export function createLossPanel(ui, store) {
+export function createLossPanel(ui, store, engine) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const plot = $('loss-plot');
   drawAxes(plot);
   const point = svg('circle', { r: 6, class: 'point' });
   const guide = svg('path', { class: 'guide' });
   plot.append(guide, point);
+  const ask = newest();
 
   function render() {
     const { state } = store;
-    const p = parseProbability(state.p);
+    const p = parseProbability(state.pPositive);
     const lambda = parseLambda(state.lambda);
-    const typed = parseLmLoss(state.lm);
-    const fromModel = state.lmmode === 'model';
+    const typed = parseLmLoss(state.lmLoss);
+    const fromModel = state.lmSource === 'model';
     setError('p-positive', p.error);
     setError('lambda', lambda.error);
     setError('lm-loss', fromModel ? '' : typed.error);
     $('lm-loss').disabled = fromModel;
-    $('p-value').textContent = p.error ? state.p : short(p.value, 2);
+    $('p-value').textContent = p.error ? state.pPositive : short(p.value, 2);
     const lm = fromModel ? store.model?.loss() : typed.value;
     $('lm-model-value').textContent = store.model ? four(store.model.loss()) : '—';
     if (p.error || lambda.error || lm === undefined || !Number.isFinite(lm)) return;
     // the classifier's probability for the true label: P(positive), or 1 − P(positive)
     const truth = state.label === 'positive' ? 0 : 1;
     const probs = [p.value, 1 - p.value];
-    let task;
-    let total;
-    try {
-      task = core.loss(probs, truth);
-      total = core.combinedLoss(task, lm, lambda.value);
-    } catch (error) {
-      setError('lambda', messageOf(error));
-      return;
-    }
+    ask(engine.request('page', 'losses', { probs, truth, lm, lambda: lambda.value }))
+      .then(({ task, total }) => draw({ state, probs, truth, lm, lambda: lambda.value, task, total }),
+        (error) => setError('lambda', messageOf(error)));
+  }
+
+  /** The two losses with their numbers filled in, and the point on −ln p. */
+  function draw({ state, probs, truth, lm, lambda, task, total }) {
     $('task-loss').textContent = four(task);
     $('combined-loss').textContent = four(total);
     $('task-equation').textContent = `L_task = −ln P(${state.label}) = −ln ${short(probs[truth], 4)} = ${four(task)}`;
-    $('combined-equation').textContent = `L = L_task + λ·L_lm = ${four(task)} + ${short(lambda.value, 4)} × ${short(lm, 4)} `
+    $('combined-equation').textContent = `L = L_task + λ·L_lm = ${four(task)} + ${short(lambda, 4)} × ${short(lm, 4)} `
       + `= ${four(total)}`;
     point.setAttribute('cx', x(probs[truth]));
     point.setAttribute('cy', y(task));
@@ -72,22 +71,23 @@ export function createLossPanel(ui, store) {
     $('loss-plot-desc').textContent = `The point is at p = ${short(probs[truth], 4)}, loss ${four(task)}.`;
   }
 
-  const inputs = { p: 'p-positive', lambda: 'lambda', lm: 'lm-loss' };
+  const inputs = { pPositive: 'p-positive', lambda: 'lambda', lmLoss: 'lm-loss' };
+  const RADIOS = { label: 'label', lmmode: 'lmSource' }; // each radio group's name, and its field
   for (const [key, id] of Object.entries(inputs)) {
     $(id).addEventListener('input', () => store.set({ [key]: $(id).value }));
   }
   const radios = ui.all('input[name="label"], input[name="lmmode"]');
   for (const radio of radios) {
-    radio.addEventListener('change', () => { if (radio.checked) store.set({ [radio.name]: radio.value }); });
+    radio.addEventListener('change', () => { if (radio.checked) store.set({ [RADIOS[radio.name]]: radio.value }); });
   }
-  const keys = new Set(['model', 'label', 'lmmode', ...Object.keys(inputs)]);
+  const keys = new Set(['model', ...Object.values(RADIOS), ...Object.keys(inputs)]);
   store.subscribe((changed) => { if ([...changed].some((k) => keys.has(k))) render(); });
 
   return {
     fill(state) {
       for (const [key, id] of Object.entries(inputs)) $(id).value = state[key];
       for (const radio of radios) {
-        radio.checked = radio.value === state[radio.name];
+        radio.checked = radio.value === state[RADIOS[radio.name]];
       }
     },
   };

@@ -1,11 +1,13 @@
-// Wires the panels to one store; the URL hash and localStorage follow every edit. Large corpora are counted by a
-// background worker (engine.js), the evaluation grid by a second one, so typing never waits for them.
+// Wires the panels to one store and one engine; the URL hash and localStorage follow every edit. Small corpora are
+// counted on the page thread, large ones by a background worker, the evaluation grid by a second one (ngram-kind.js),
+// so typing never waits for them.
 import './embed.js'; // first: in iframe mode the chrome and the unchosen sections hide before anything is drawn
-import init from './pkg/gpt1_playground.js';
-import { createStore, load, readLink, applyLink, save, onStorageProblem } from './state.js';
+import { CORE_WASM } from './assets.js';
+import { createStore } from './store.js';
+import { readLink, applyLink } from './link.js';
+import { load, save, onStorageProblem } from './saving.js';
 import { Engine } from './engine.js';
-import { keepModule, simulateTraps, coreGeneration, onTrap } from './core.js';
-import { createLinkBox } from './link-box.js';
+import { ngramLanes } from './ngram-kind.js';
 import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
@@ -17,26 +19,23 @@ import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
 import { lookups, setError, messageOf } from './dom.js';
 
-// compiled once, shared with the workers: a new worker starts without fetching or compiling again
-const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/gpt1_playground_bg.wasm', import.meta.url)));
-await init({ module_or_path: module });
-keepModule(module); // a trap on this thread is survived by a fresh instance of it
+// compiled once, shared with the workers and any fresh instance: none fetches or compiles it again
+const module = await WebAssembly.compileStreaming(fetch(CORE_WASM));
+/** The page's engine: what every panel asks (exported, with the store, for whatever drives the page: its tests). */
+export const engine = new Engine(ngramLanes(module));
+for (const lane of ['counter', 'eval']) engine.start(lane); // ready before the first long text arrives
+await engine.ready('page');
 
 const opened = load();
-const store = createStore(opened.state);
+export const store = createStore(opened.state, save);
 const ui = lookups(document);
-let modelPanel = null;
-let evalPanel = null;
-const engine = new Engine(module, { onCrash: (reason, givingUp) => modelPanel?.recover(reason, givingUp) });
-const evalEngine = new Engine(module, { onCrash: (reason, givingUp) => evalPanel?.recover(reason, givingUp) });
-modelPanel = createModelPanel(ui, store, engine);
+const modelPanel = createModelPanel(ui, store, engine);
 const matrix = createMatrix(ui, store);
-evalPanel = createEvalPanel(ui, store, { apply: modelPanel.apply, engine: evalEngine });
-const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store), evalPanel,
-  createEncodePanel(ui, store), createLossPanel(ui, store)];
+const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store, engine),
+  createEvalPanel(ui, store, { apply: modelPanel.apply, engine }), createEncodePanel(ui, store),
+  createLossPanel(ui, store, engine)];
 const stepper = createStepper(ui, store, matrix);
 openGptLab(); // Part D: its panel's module, and from there the transformer's, loads only when the lab is opened
-onTrap((error) => modelPanel.recoverTrap(error));
 onStorageProblem((message) => {
   const slot = document.getElementById('storage-notice');
   if (slot.textContent !== message) slot.textContent = message;
@@ -76,10 +75,19 @@ function show(state) {
   store.notify(new Set(Object.keys(store.state)));
 }
 
-const linkBox = createLinkBox({ use: modelPanel.useCorpus }); // the link's corpus, once the user chose it
+let linkBox = null;
+/**
+ * Says what a link left out and asks before its corpus replaces the saved one (link-box.js: loaded only once a
+ * link has something to say, which most visits never have).
+ */
+async function report(applied) {
+  if (!linkBox && !applied.problems.length && applied.question === null) return;
+  linkBox ??= import('./link-box.js').then(({ createLinkBox }) => createLinkBox({ ui, use: modelPanel.useCorpus }));
+  (await linkBox).report(applied);
+}
 
 show(store.state);
-linkBox.report(opened);
+report(opened);
 // a link pasted into this tab's address bar changes only the hash: show its state (asking before its corpus
 // replaces the one on the page)
 window.addEventListener('hashchange', () => {
@@ -87,21 +95,10 @@ window.addEventListener('hashchange', () => {
   if (!link) return; // an in-page anchor, not a state
   const applied = applyLink(store.state, link, true);
   show(applied.state);
-  linkBox.report(applied);
+  report(applied);
 });
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
-
-// hooks for the page tests, only with ?test in the address: make the model worker fail as a wasm trap would
-if (new URLSearchParams(location.search).has('test')) {
-  window.__gpt1Test = {
-    crashWorker: () => engine.post('crash'),
-    crashEvalWorker: () => evalEngine.post('crash'),
-    workerGeneration: () => engine.generation,
-    /** The next `count` wasm calls at `site` ('build': counting on the page, 'compute': a panel's question) trap. */
-    trap: (site = 'build', count = 1) => simulateTraps(site, count),
-    coreGeneration: () => coreGeneration,
-    /** The whole corpus the page counts (the corpus box may show only a window of it). */
-    corpus: () => store.state.corpus,
-  };
-}
+// a lesson-sized corpus is drawn by now (its requests answer on this thread, within the task's microtasks): the
+// page is ready once they are
+await new Promise((done) => { setTimeout(done); });
 document.documentElement.dataset.ready = 'true';

@@ -1,21 +1,16 @@
 // Part A, the smoothed matrix: rows = contexts (the previous token for a bigram), columns = next token. A small model
 // is an accessible heatmap table; a large one is a canvas of its most frequent rows and columns (one pixel block per
 // cell, drawn in one go, so it stays quick at any vocabulary) with the top of it as a table beside for screen readers.
-import { el, shown } from './dom.js';
-import { cellColours, gradient, position, rgbFor } from './colour.js';
-import { short } from './numbers.js';
+import { el } from './dom.js';
+import { gradient, position } from './colour.js';
 import { TABLE_MAX } from './views.js';
-
-const NUMBERS_UP_TO = 12; // print probabilities in the cells only while they fit
+import { clamp, explainCells } from './heatmap.js';
+import { cellExplanation, helpText, matrixCanvas, matrixTable, notesText } from './matrix-parts.js';
 
 const keyOf = (context) => context.join('\u0000');
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** How a context is printed: its tokens, or a mark for the unigram's empty context. */
-export const contextLabel = (context) => (context.length ? context.map(shown).join(' ') : '(no context)');
 
 export function createMatrix(ui, store) {
-  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
+  const { $ } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const wrap = $('matrix');
   // the room the picture may take, kept by an observer: reading clientWidth while drawing forced a layout of the
   // whole page (~10 ms with a book in the corpus box) on every count
@@ -37,47 +32,13 @@ export function createMatrix(ui, store) {
   let focused = { r: 0, c: 0 }; // table indices
   let cursor = { r: 0, c: 0 }; // canvas (view) indices
 
-  /** Puts the cell's arithmetic in words: the counts and (count + k) / (total + k·V) filled in. */
+  /** Puts the cell's arithmetic in words beside the matrix. */
   function describe(vr, vc) {
-    const { data, vocab } = view;
-    const { V, k, bigram } = data;
-    const C = data.cols.length;
-    const row = data.rows[vr];
-    const next = shown(vocab[data.cols[vc]]);
-    const context = contextLabel(row.context);
-    const p = data.probs[vr * C + vc];
-    const count = data.counts[vr * C + vc];
-    const total = row.total;
-    const denominator = total + k * V;
-    const what = bigram
-      ? `“${context} ${next}” occurs ${plural(count, 'time')} in the corpus; ${plural(total, 'pair')} start with ${context}`
-      : `${next} follows the context “${context}” ${plural(count, 'time')} in the corpus; the context makes `
-        + `${plural(total, 'prediction')} in all`;
-    const lines = [
-      el('p', { class: 'explain-title' }, el('strong', { text: `P(${next} | ${context}) = ${short(p, 4)}` })),
-      el('p', { text: `${what}; V = ${V}, k = ${short(k, 4)}.` }),
-    ];
-    if (denominator === 0) {
-      lines.push(el('p', { text: `With k = 0 this row is 0 / 0: the context ${context} never occurs, so it has no `
-        + 'distribution. Any k > 0 makes it uniform.' }));
-    } else {
-      const name = bigram ? 'row total' : 'context total';
-      lines.push(el('p', { class: 'formula', text: `(count + k) / (${name} + k·V) = (${count} + ${short(k, 4)}) / `
-        + `(${total} + ${short(k, 4)}·${V}) = ${short(count + k, 4)} / ${short(denominator, 4)} = ${short(p, 4)}` }));
-    }
-    explain.replaceChildren(...lines);
+    explain.replaceChildren(...cellExplanation(view.data, view.vocab, vr, vc));
   }
 
   function cell(r, c) {
     return view?.table.tBodies[0].rows[r]?.cells[c + 1];
-  }
-
-  function moveFocus(r, c) {
-    const next = cell(Math.max(0, Math.min(view.rows.length - 1, r)), Math.max(0, Math.min(view.cols.length - 1, c)));
-    if (!next) return;
-    cell(focused.r, focused.c)?.setAttribute('tabindex', '-1');
-    next.setAttribute('tabindex', '0');
-    next.focus();
   }
 
   /** The view row being sampled, and the view column of the chosen token (-1 when not drawn). */
@@ -98,41 +59,6 @@ export function createMatrix(ui, store) {
     tr.classList.add('sampling');
     const tc = view.cols.indexOf(c);
     if (c >= 0 && tc >= 0) tr.cells[tc + 1].classList.add('chosen');
-  }
-
-  /** The accessible table: up to TABLE_MAX rows and columns (a bigram's in id order, contexts most frequent first). */
-  function buildTable(data, vocab) {
-    const { bigram } = data;
-    const C = data.cols.length;
-    let rows = [...data.rows.keys()].slice(0, TABLE_MAX);
-    if (bigram) rows.sort((a, b) => data.rows[a].cue - data.rows[b].cue);
-    const cols = [...data.cols.keys()].slice(0, TABLE_MAX).sort((a, b) => data.cols[a] - data.cols[b]);
-    const numbers = rows.length <= NUMBERS_UP_TO && cols.length <= NUMBERS_UP_TO;
-    const table = el('table', { class: numbers ? 'heatmap' : 'heatmap compact', 'aria-describedby': 'matrix-help' },
-      el('caption', { text: bigram ? 'Smoothed bigram matrix' : 'Smoothed n-gram matrix' }));
-    const head = el('tr', {}, el('td', { class: 'corner', text: bigram ? 'prev ↓ next →' : 'context ↓ next →' }),
-      cols.map((vc) => el('th', { scope: 'col', text: shown(vocab[data.cols[vc]]), title: shown(vocab[data.cols[vc]]) })),
-      el('th', { scope: 'col', class: 'sum', text: 'Σ row' }));
-    const colours = new Map(); // p → its cell colours: a row's unseen cells share one value
-    const body = rows.map((vr, r) => {
-      const label = contextLabel(data.rows[vr].context);
-      return el('tr', {},
-        el('th', { scope: 'row', text: label }),
-        cols.map((vc, c) => {
-          const p = data.probs[vr * C + vc];
-          const td = el('td', {
-            tabindex: r === focused.r && c === focused.c ? 0 : -1,
-            'aria-label': `P(${shown(vocab[data.cols[vc]])} | ${label}) = ${short(p, 4)}`,
-            'data-r': r, 'data-c': c, text: numbers ? short(p) : '',
-          });
-          if (Number.isFinite(p)) Object.assign(td.style, colours.get(p) ?? colours.set(p, cellColours(p)).get(p));
-          else td.classList.add('undefined-cell');
-          return td;
-        }),
-        el('td', { class: 'sum', text: short(data.sums[vr]) }));
-    });
-    table.append(el('thead', {}, head), el('tbody', {}, body));
-    return { table, rows, cols };
   }
 
   /** Draws every cell as one pixel of a small image, scaled up without smoothing; then the cursor and highlight. */
@@ -161,45 +87,6 @@ export function createMatrix(ui, store) {
     context.strokeRect(cursor.c * size - 1, cursor.r * size - 1, size + 2, size + 2);
   }
 
-  /** The canvas heatmap of a large model: R × C cells of `size` CSS pixels. */
-  function buildCanvas(data) {
-    const R = data.rows.length;
-    const C = data.cols.length;
-    // an OffscreenCanvas: drawing a detached <canvas> element made the browser work out the page's styles first
-    const image = new OffscreenCanvas(C, R);
-    const pixels = new ImageData(C, R);
-    const px = pixels.data;
-    // a smoothed row repeats one value in all its unseen cells: each distinct value's colour is worked out once
-    const colours = new Map();
-    for (let i = 0; i < R * C; i++) {
-      const p = data.probs[i];
-      let rgb = colours.get(p);
-      if (rgb === undefined) {
-        rgb = Number.isFinite(p) ? rgbFor(p) : [128, 128, 128];
-        colours.set(p, rgb);
-      }
-      px[4 * i] = rgb[0];
-      px[4 * i + 1] = rgb[1];
-      px[4 * i + 2] = rgb[2];
-      px[4 * i + 3] = 255;
-    }
-    image.getContext('2d').putImageData(pixels, 0, 0);
-    room ||= wrap.parentElement.clientWidth; // before the observer's first report
-    const width = Math.max(200, Math.min(room - 24, 900));
-    const size = Math.max(3, Math.min(12, Math.floor(width / C)));
-    const canvas = el('canvas', {
-      class: 'heatmap-canvas', tabindex: 0, role: 'img', 'aria-describedby': 'matrix-help',
-      'aria-label': `Heatmap of the ${R} most frequent ${data.bigram ? 'previous tokens' : 'contexts'} by the ${C} most `
-        + 'frequent next tokens. Arrow keys move the outlined cell; its explanation follows.',
-    });
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.round(C * size * ratio);
-    canvas.height = Math.round(R * size * ratio);
-    canvas.style.width = `${C * size}px`;
-    canvas.style.height = `${R * size}px`;
-    return { canvas, image, size };
-  }
-
   function cellAt(event) {
     const box = view.canvas.getBoundingClientRect();
     const r = Math.floor((event.clientY - box.top) / view.size);
@@ -209,7 +96,7 @@ export function createMatrix(ui, store) {
   }
 
   function moveCursor(r, c) {
-    cursor = { r: Math.max(0, Math.min(view.data.rows.length - 1, r)), c: Math.max(0, Math.min(view.data.cols.length - 1, c)) };
+    cursor = { r: clamp(r, 0, view.data.rows.length - 1), c: clamp(c, 0, view.data.cols.length - 1) };
     describe(cursor.r, cursor.c);
     paintCanvas();
   }
@@ -219,16 +106,16 @@ export function createMatrix(ui, store) {
     const data = store.matrixView;
     if (!model || !data) return;
     const vocab = model.vocab;
-    const { V, bigram } = data;
-    const big = V > TABLE_MAX || data.contexts > TABLE_MAX;
-    const { table, rows, cols } = buildTable(data, vocab);
+    const big = data.V > TABLE_MAX || data.contexts > TABLE_MAX;
+    const { table, rows, cols } = matrixTable(data, vocab, focused);
     focused = { r: Math.min(focused.r, rows.length - 1), c: Math.min(focused.c, cols.length - 1) };
     const active = ui.focused();
     const hadFocus = wrap.contains(active);
     const canvasFocus = hadFocus && active.tagName === 'CANVAS';
     view = { data, vocab, rows, cols, table, canvas: null };
     if (big) {
-      Object.assign(view, buildCanvas(data));
+      room ||= wrap.parentElement.clientWidth; // before the observer's first report
+      Object.assign(view, matrixCanvas(data, room));
       cursor = { r: Math.min(cursor.r, data.rows.length - 1), c: Math.min(cursor.c, data.cols.length - 1) };
       const tableBox = el('div', { class: 'matrix-table-alt' },
         el('p', { class: 'hint', text: `The top ${rows.length} × ${cols.length} of the picture, as a table.` }), table);
@@ -245,34 +132,20 @@ export function createMatrix(ui, store) {
     else if (canvasFocus) describe(cursor.r, cursor.c);
     else describe(rows[focused.r], cols[focused.c]);
     applyHighlight();
-    $('matrix-help').textContent = `${bigram
-      ? 'Rows are the previous token, columns the next one'
-      : `Rows are contexts — the ${plural(data.order - 1, 'token')} before — most frequent first; columns are the `
-        + 'next token'}; each row is a probability distribution and sums to 1. Hover over a cell, or focus it (Tab `
-      + `into the ${big ? 'picture or the table' : 'table'}, then arrow keys), to see how its number was made.`;
-    const notes = [];
-    if (big) {
-      notes.push(`The picture shows the top ${data.rows.length} of ${data.contexts} ${bigram ? 'rows' : 'contexts'} `
-        + `and the top ${data.cols.length} of ${V} columns, by frequency (most frequent at the top left).`);
-    }
-    if (data.contexts > rows.length) {
-      notes.push(bigram ? `The table shows the ${rows.length} tokens that start the most pairs as rows.`
-        : `The table draws only the ${rows.length} most frequent contexts; every other context, seen or not, has its own row too.`);
-    }
-    if (V > TABLE_MAX) {
-      notes.push(`The vocabulary has ${V} tokens, too many to draw in full: the table's columns are the ${cols.length} `
-        + `predicted most often. Each Σ row still adds all ${V} columns.`);
-    }
-    if (rows.length > NUMBERS_UP_TO || cols.length > NUMBERS_UP_TO) {
-      notes.push('Too many cells to print every number: hover over or focus a cell to read it.');
-    }
-    $('matrix-note').textContent = notes.join(' ');
+    $('matrix-help').textContent = helpText(data, big);
+    $('matrix-note').textContent = notesText(data, rows, cols, big);
   }
 
-  // hover and keyboard focus both explain a cell, in the table and on the canvas
-  wrap.addEventListener('mouseover', (e) => {
-    const td = e.target.closest?.('td[data-r]');
-    if (td) describe(view.rows[Number(td.dataset.r)], view.cols[Number(td.dataset.c)]);
+  // hover and keyboard focus both explain a cell, in the table (heatmap.js) and on the canvas
+  explainCells(wrap, {
+    cells: 'td[data-r]',
+    explain(td, how) {
+      const at = { r: Number(td.dataset.r), c: Number(td.dataset.c) };
+      if (how === 'focus') focused = at;
+      describe(view.rows[at.r], view.cols[at.c]);
+    },
+    neighbour: (td, [down, right]) => cell(clamp(Number(td.dataset.r) + down, 0, view.rows.length - 1),
+      clamp(Number(td.dataset.c) + right, 0, view.cols.length - 1)),
   });
   wrap.addEventListener('mousemove', (e) => {
     if (!view?.canvas || e.target !== view.canvas) return;
@@ -286,25 +159,19 @@ export function createMatrix(ui, store) {
     if (at) moveCursor(at.r, at.c);
   });
   wrap.addEventListener('focusin', (e) => {
-    if (view?.canvas && e.target === view.canvas) return describe(cursor.r, cursor.c);
-    const td = e.target.closest?.('td[data-r]');
-    if (!td) return;
-    focused = { r: Number(td.dataset.r), c: Number(td.dataset.c) };
-    describe(view.rows[focused.r], view.cols[focused.c]);
+    if (view?.canvas && e.target === view.canvas) describe(cursor.r, cursor.c);
   });
+  // the canvas: the arrow keys move its cursor
   wrap.addEventListener('keydown', (e) => {
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    if (!view) return;
-    const onCanvas = view.canvas && e.target === view.canvas;
-    const at = onCanvas ? cursor : focused;
+    if (!view?.canvas || e.target !== view.canvas) return;
     let target = null;
-    if (moves[e.key]) target = [at.r + moves[e.key][0], at.c + moves[e.key][1]];
-    else if (e.key === 'Home') target = [at.r, 0];
-    else if (e.key === 'End') target = [at.r, Infinity];
+    if (moves[e.key]) target = [cursor.r + moves[e.key][0], cursor.c + moves[e.key][1]];
+    else if (e.key === 'Home') target = [cursor.r, 0];
+    else if (e.key === 'End') target = [cursor.r, Infinity];
     if (!target) return;
     e.preventDefault();
-    if (onCanvas) moveCursor(...target);
-    else moveFocus(...target);
+    moveCursor(...target);
   });
 
   $('legend-bar').style.background = gradient();

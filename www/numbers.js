@@ -1,10 +1,13 @@
 // Reading numbers typed into text fields (so an invalid value keeps its text) and printing them briefly.
 
-/** Result of a parse: either { value } or { error } in plain words. */
-function whole(text, name, min, max) {
+/**
+ * A whole number typed into the field `name`, in [min, max]: either { value } or { error } in plain words, with the
+ * bounds printed by `print` (Part D groups their digits).
+ */
+export function whole(text, name, min, max, print = String) {
   const t = String(text).trim();
   if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
-    return { error: `${name} must be a whole number from ${min} to ${max}; “${text}” is not.` };
+    return { error: `${name} must be a whole number from ${print(min)} to ${print(max)}; “${text}” is not.` };
   }
   return { value: Number(t) };
 }

@@ -2,8 +2,8 @@
 import { el, fillChips, messageOf, shown } from './dom.js';
 import { short, four } from './numbers.js';
 import { generationOptions, GENERATION_KEYS } from './generate-panel.js';
-import { contextLabel } from './matrix.js';
-import { compute, settle, WorkerGone } from './engine.js';
+import { contextLabel } from './matrix-parts.js';
+import { newest } from './engine.js';
 
 const ALL_ROWS_UP_TO = 24; // beyond this, rows far from the chosen token are merged into one slice
 
@@ -27,6 +27,47 @@ function cumulative(probabilities) {
   return cdf.map((c) => c / sum);
 }
 
+/**
+ * The distribution as slices of [0, 1): each token of `vocab` owns [cdf before it, its cdf); u (when drawn) picks
+ * the slice, and a sentence says which. Before a draw there is no u and no chosen token.
+ */
+function slices({ probabilities, cdf, uniform, id }, context, vocab) {
+  const drawn = uniform !== undefined;
+  const around = drawn ? id : probabilities.reduce((best, p, i) => (p > probabilities[best] ? i : best), 0);
+  const strip = el('th', { scope: 'col', class: 'strip-head' }, el('span', { text: '0' }));
+  if (drawn) {
+    strip.append(el('span', { class: 'u-label', text: `u = ${short(uniform, 4)}`, style: { left: `${uniform * 100}%` } }));
+  }
+  strip.append(el('span', { text: '1' }));
+  const caption = drawn ? `Row ${contextLabel(context)} after temperature and top-k; u = ${four(uniform)}`
+    : `Row ${contextLabel(context)} after temperature and top-k: the next draw's distribution`;
+  const table = el('table', { class: 'slices' }, el('caption', { text: caption }),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: 'next' }), el('th', { scope: 'col', text: 'P' }),
+      el('th', { scope: 'col', text: 'cumulative' }), strip)));
+  const body = el('tbody');
+  for (const [a, b] of groups(vocab.length, around)) {
+    const start = a === 0 ? 0 : cdf[a - 1];
+    const end = cdf[b];
+    let p = 0;
+    for (let i = a; i <= b; i++) p += probabilities[i];
+    const name = a === b ? shown(vocab[a]) : `${shown(vocab[a])} … ${shown(vocab[b])} (${b - a + 1} tokens)`;
+    const chosen = drawn && a <= id && id <= b && a === b;
+    const cellStrip = el('td', { class: 'strip' },
+      el('span', { class: 'slice', style: { left: `${start * 100}%`, width: `${(end - start) * 100}%` } }));
+    if (drawn) cellStrip.append(el('span', { class: 'u-line', style: { left: `${uniform * 100}%` } }));
+    body.append(el('tr', { class: chosen ? 'chosen' : '' },
+      el('th', { scope: 'row', text: name }), el('td', { text: short(p, 4) }),
+      el('td', { text: short(end, 4) }), cellStrip));
+  }
+  table.append(body);
+  if (!drawn) return [table, el('p', { class: 'hint', text: 'Step draws u and picks the slice it falls in.' })];
+  const start = id === 0 ? 0 : cdf[id - 1];
+  const token = shown(vocab[id]);
+  return [table, el('p', { class: 'step-explain', text: `u = ${short(uniform, 4)} falls in `
+    + `[${short(start, 4)}, ${short(cdf[id], 4)}), the slice of “${token}”, so the next token is ${token}.` })];
+}
+
 export function createStepper(ui, store, matrix) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const stepButton = $('step');
@@ -34,7 +75,7 @@ export function createStepper(ui, store, matrix) {
   const view = $('step-view');
   const status = $('step-status');
   let session = null; // the last answer: { tokens, done, context, seen }, or null when stepping is impossible
-  let asked = 0; // the latest request; an older answer is ignored
+  const ask = newest(); // an older answer is ignored
   let busy = false; // a step is on its way (from the worker): another press waits for it
 
   // aria-disabled rather than disabled: a focused button keeps focus when sampling ends
@@ -45,6 +86,9 @@ export function createStepper(ui, store, matrix) {
     if (store.model.order === 1) return 'the single unigram row';
     return `the ${contextLabel(context)} row${seen ? '' : ' (a context the corpus never has: its row is uniform)'}`;
   }
+
+  /** The row's slices, and where u fell (once drawn). */
+  const draw = (row, context) => view.replaceChildren(...slices(row, context, store.model.vocab));
 
   function reset() {
     session = null;
@@ -58,9 +102,7 @@ export function createStepper(ui, store, matrix) {
       enable(false);
       return;
     }
-    const id = ++asked;
-    settle(() => compute(store, 'stepReset', options), (state) => {
-      if (id !== asked) return;
+    ask(model.ask('stepReset', options)).then((state) => {
       setError('step', '');
       session = state;
       fillChips(tokensList, state.tokens);
@@ -71,65 +113,17 @@ export function createStepper(ui, store, matrix) {
       // before the first draw: the distribution it will use, without u
       if (state.peek) draw({ probabilities: state.peek, cdf: cumulative(state.peek) }, state.context);
     }, (error) => {
-      if (id !== asked || error instanceof WorkerGone) return;
       setError('step', messageOf(error));
       enable(false);
     });
   }
 
-  /**
-   * Draws the distribution as slices of [0, 1): each token owns [cdf before it, its cdf); u (when drawn) picks the
-   * slice. Before a draw there is no u and no chosen token.
-   */
-  function draw({ probabilities, cdf, uniform, id }, context) {
-    const vocab = store.model.vocab;
-    const drawn = uniform !== undefined;
-    const around = drawn ? id : probabilities.reduce((best, p, i) => (p > probabilities[best] ? i : best), 0);
-    const strip = el('th', { scope: 'col', class: 'strip-head' }, el('span', { text: '0' }));
-    if (drawn) {
-      strip.append(el('span', { class: 'u-label', text: `u = ${short(uniform, 4)}`, style: { left: `${uniform * 100}%` } }));
-    }
-    strip.append(el('span', { text: '1' }));
-    const caption = drawn ? `Row ${contextLabel(context)} after temperature and top-k; u = ${four(uniform)}`
-      : `Row ${contextLabel(context)} after temperature and top-k: the next draw's distribution`;
-    const table = el('table', { class: 'slices' }, el('caption', { text: caption }),
-      el('thead', {}, el('tr', {},
-        el('th', { scope: 'col', text: 'next' }), el('th', { scope: 'col', text: 'P' }),
-        el('th', { scope: 'col', text: 'cumulative' }), strip)));
-    const body = el('tbody');
-    for (const [a, b] of groups(vocab.length, around)) {
-      const start = a === 0 ? 0 : cdf[a - 1];
-      const end = cdf[b];
-      let p = 0;
-      for (let i = a; i <= b; i++) p += probabilities[i];
-      const name = a === b ? shown(vocab[a]) : `${shown(vocab[a])} … ${shown(vocab[b])} (${b - a + 1} tokens)`;
-      const chosen = drawn && a <= id && id <= b && a === b;
-      const cellStrip = el('td', { class: 'strip' },
-        el('span', { class: 'slice', style: { left: `${start * 100}%`, width: `${(end - start) * 100}%` } }));
-      if (drawn) cellStrip.append(el('span', { class: 'u-line', style: { left: `${uniform * 100}%` } }));
-      body.append(el('tr', { class: chosen ? 'chosen' : '' },
-        el('th', { scope: 'row', text: name }), el('td', { text: short(p, 4) }),
-        el('td', { text: short(end, 4) }), cellStrip));
-    }
-    table.append(body);
-    if (!drawn) {
-      view.replaceChildren(table, el('p', { class: 'hint', text: 'Step draws u and picks the slice it falls in.' }));
-      return;
-    }
-    const start = id === 0 ? 0 : cdf[id - 1];
-    const token = shown(vocab[id]);
-    view.replaceChildren(table, el('p', { class: 'step-explain', text: `u = ${short(uniform, 4)} falls in `
-      + `[${short(start, 4)}, ${short(cdf[id], 4)}), the slice of “${token}”, so the next token is ${token}.` }));
-  }
-
   function step() {
     if (!session || session.done || busy) return;
     const context = session.context;
-    const id = asked;
     busy = true;
-    settle(() => compute(store, 'stepNext'), (state) => {
-      if (id !== asked) return;
-      busy = false;
+    const done = () => { busy = false; };
+    ask(store.model.ask('stepNext')).finally(done).then((state) => {
       session = state;
       const result = state.result;
       if (!result) return;
@@ -144,10 +138,7 @@ export function createStepper(ui, store, matrix) {
       } else {
         status.textContent = `Drew ${token}. Next, Step samples from ${rowName(state.context, state.seen)}.`;
       }
-    }, (error) => {
-      busy = false;
-      if (id === asked && !(error instanceof WorkerGone)) setError('step', messageOf(error));
-    });
+    }, (error) => setError('step', messageOf(error)));
   }
 
   stepButton.addEventListener('click', step);

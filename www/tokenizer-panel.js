@@ -1,25 +1,23 @@
 // Part A, tokens: a text split by the model's tokenizer, with ids; for BPE the merges in order and a rare word's pieces.
 import { el, chip, shown } from './dom.js';
-import { compute, settle } from './engine.js';
+import { newest } from './engine.js';
 
 const SETTLE_MS = 250; // see the subscription below
 const MAX_MERGES_SHOWN = 2000; // a list longer than this is cut (the scroll box would hold tens of thousands)
 
 export function createTokenizerPanel(ui, store) {
-  const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
+  const { $ } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const input = $('segment-text');
   const list = $('segment-tokens');
 
-  let asked = 0;
+  const ask = newest();
 
   function render() {
     const model = store.model;
     if (!model) return;
-    const id = ++asked;
-    settle(() => compute(store, 'tokenizerView', store.state.seg), (answer) => {
-      if (id !== asked || store.model !== model) return;
-      draw(model, answer);
-    });
+    ask(model.ask('tokenizerView', store.state.segmentText)).then((answer) => {
+      if (store.model === model) draw(model, answer);
+    }, () => {});
   }
 
   function draw(model, { tokens, rare }) {
@@ -71,18 +69,18 @@ export function createTokenizerPanel(ui, store) {
       el('code', { class: 'merged', text: shown(left + right) }))));
   }
 
-  input.addEventListener('input', () => store.set({ seg: input.value }));
+  input.addEventListener('input', () => store.set({ segmentText: input.value }));
   // a model counted in the worker (a long corpus) is asked after typing pauses: its question walks every word of
   // the text (tens of milliseconds for a book) and would otherwise sit in the worker ahead of the next keystroke's count
   let timer = 0;
   store.subscribe((changed) => {
-    if (!changed.has('model') && !changed.has('seg')) return;
+    if (!changed.has('model') && !changed.has('segmentText')) return;
     clearTimeout(timer);
-    if (changed.has('model') && store.model?.remote) timer = setTimeout(render, SETTLE_MS);
+    if (changed.has('model') && store.model?.lane === 'counter') timer = setTimeout(render, SETTLE_MS);
     else render();
   });
 
   return {
-    fill(state) { input.value = state.seg; },
+    fill(state) { input.value = state.segmentText; },
   };
 }

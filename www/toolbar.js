@@ -1,6 +1,6 @@
 // Page-wide controls: copy link, copy embed code, presentation mode and the keyboard shortcuts.
 import { $ } from './dom.js';
-import { flush } from './state.js';
+import { flush } from './saving.js';
 import { setupEmbedButton } from './embed.js';
 
 const PRESENTATION_KEY = 'gpt1-playground/presentation';

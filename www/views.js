@@ -1,7 +1,8 @@
 // What the panels show, computed from a model as plain data (arrays, typed arrays, strings): no DOM here. The same
-// functions run on the main thread for a small corpus and inside the worker for a large one, so both paths agree.
+// functions answer the n-gram requests (ngram-requests.js) on the page thread for a small corpus and inside the worker
+// for a large one, so both agree. `core` is the wasm glue of the instance the model lives in.
 // A trap (WebAssembly.RuntimeError) is never turned into a message here: it goes up, so the instance is replaced.
-import { core, isTrap } from './core.js';
+import { isTrap } from './host.js';
 
 export const TABLE_MAX = 40; // rows/columns the accessible table holds
 export const CANVAS_MAX = 200; // rows/columns the canvas heatmap draws
@@ -88,7 +89,7 @@ export function tokenizerView(model, corpus, seg) {
 }
 
 /** GPT-1's input for a task, and each field's tokens with the ones the model lacks. */
-export function encodeView(model, task, input, fields) {
+export function encodeView(core, model, task, input, fields) {
   const known = new Set(model.vocab);
   const checks = {};
   for (const [id, text] of Object.entries(fields)) {
@@ -104,7 +105,7 @@ export function encodeView(model, task, input, fields) {
 }
 
 /** One sample (and, when asked, five from the same seed). */
-export function generateView(model, options, samples) {
+export function generateView(core, model, options, samples) {
   return { tokens: core.generate(model, options), samples: samples ? core.generateMany(model, 5, options) : null };
 }
 
@@ -129,7 +130,7 @@ export function nextContext(model, tokens) {
 
 /** Step-through sampling as plain data: where the sampler is, and what the next draw uses. */
 export class StepSession {
-  constructor(model, options) {
+  constructor(core, model, options) {
     this.model = model;
     this.sampler = new core.Sampler(model, options);
   }
@@ -162,7 +163,7 @@ export class StepSession {
  * The evaluation grid: each order counted once, each k from `losses` (the validation text cut once for all k) and
  * the training loss from `withSmoothing` (nothing recounted). Returns losses and the milliseconds spent.
  */
-export function grid(corpus, options, val) {
+export function grid(core, corpus, options, val) {
   const start = performance.now();
   const hasText = val.trim() !== '';
   const train = [];

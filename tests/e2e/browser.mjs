@@ -83,3 +83,34 @@ export async function finish({ context, problems }, what = 'no console errors an
   await context.close();
   assert.deepEqual(problems, [], what);
 }
+
+/**
+ * What the page tests inject into an open page, through the page's own module (www/main.js exports its engine and
+ * store): the page ships no test hooks of its own.
+ */
+export const inject = {
+  /** The whole corpus the page counts (the corpus box may show only a window of it). */
+  corpus: (page) => page.evaluate(async () => (await import('/www/main.js')).store.state.corpus),
+  /** How many fresh wasm instances the page thread's lane has had to make (0 before any trap). */
+  renewals: (page) => page.evaluate(async () => (await import('/www/main.js')).engine.generation('page') - 1),
+  /** How many workers the counting lane has started. */
+  workerGeneration: (page) => page.evaluate(async () => (await import('/www/main.js')).engine.generation('counter')),
+  /** Makes a lane's worker fail as a crashed worker does: the error event its transport listens to. */
+  crashWorker: (page, lane = 'counter') => page.evaluate(async (name) => {
+    const { engine } = await import('/www/main.js');
+    engine.lane(name).transport.worker.dispatchEvent(new ErrorEvent('error', { message: 'test crash', cancelable: true }));
+  }, lane),
+  /**
+   * The next `count` requests answered on the page thread at `site` ('build': counting, or re-smoothing; 'ask': a
+   * panel's question) fail as a wasm trap would.
+   */
+  trap: (page, site = 'build', count = 1) => page.evaluate(async ([at, left]) => {
+    const { engine } = await import('/www/main.js');
+    const types = at === 'build' ? ['build', 'smooth'] : ['ask'];
+    engine.intercept((lane, message) => {
+      if (lane !== 'page' || !types.includes(message.type) || left <= 0) return;
+      left -= 1;
+      throw new WebAssembly.RuntimeError(`unreachable (a trap simulated by the page test at ${at})`);
+    });
+  }, [site, count]),
+};

@@ -2,10 +2,10 @@
 // work on a keystroke grows with the box's text), and the page keeps the rest. Every edit in the window reaches
 // the whole corpus — the model, storage and the other panels see it all — moving the window changes nothing, the
 // keyboard moves it, the paste limit counts the lines outside it, and a short text is the plain box it always was.
-// The whole corpus is read through the page's ?test hook and compared exactly with what the test expects.
+// The whole corpus is read through the page's store (injected: browser.mjs) and compared exactly with what the test expects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, eventually, openReady, finish, pasteInto } from './browser.mjs';
+import { start, eventually, openReady, finish, pasteInto, inject } from './browser.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -25,7 +25,7 @@ function sentences(count, seed = 1) {
 const load = (path = '/?test') => openReady(env, path, { timeout: 15000 });
 const box = (page) => page.getByLabel('Corpus', { exact: true });
 const status = (page) => page.locator('#corpus-window-status');
-const corpus = (page) => page.evaluate(() => window.__gpt1Test.corpus());
+const corpus = (page) => inject.corpus(page);
 const idle = (page) => page.locator('#model-status[data-state="idle"]').waitFor({ state: 'attached', timeout: 15000 });
 const focused = (page) => page.evaluate(() => document.activeElement?.id);
 /** "Lines 5–3,746 of 40,000": the first and last line shown, and how many there are. */

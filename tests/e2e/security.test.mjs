@@ -4,10 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { start, watch, eventually, tokens, openReady, finish as finishPage, pasteInto } from './browser.mjs';
+import { start, watch, eventually, tokens, openReady, finish as finishPage, pasteInto, inject } from './browser.mjs';
 import { CSP } from '../../scripts/serve.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
-import { DEFAULTS } from '../../www/state.js';
+import { DEFAULTS as FIELDS } from '../../www/store.js';
+import { encode } from '../../www/link.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
 
@@ -15,6 +16,7 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
+const DEFAULTS = encode(FIELDS); // under the link's keys
 const KEYS = Object.keys(DEFAULTS);
 const STORAGE_KEY = 'gpt1-playground/state';
 const LESSON_SAMPLE = ['[START]', 'chai', '[END]'];
@@ -382,10 +384,10 @@ test('a trap on the page\'s own path renews the wasm instance, counts again and 
 
   // one trap while counting: a fresh instance, the same text counted by it
   const one = 'chai bahut acha hai\nchai thanda hai\nchai garam hai';
-  await page.evaluate(() => window.__gpt1Test.trap('build'));
+  await inject.trap(page, 'build');
   await corpusField(page).fill(one);
   await eventually(async () => assert.match(await message.textContent(), /^The WebAssembly core stopped \(unreachable .*\) and was restarted\. Your text and settings are kept\.$/));
-  assert.equal(await page.evaluate(() => window.__gpt1Test.coreGeneration()), 1);
+  assert.equal(await inject.renewals(page), 1);
   const model3 = (corpus, seed) => {
     const model = new NgramModel(corpus, { order: 3 });
     try { return generate(model, { seed, maxLen: 6 }); } finally { model.free(); }
@@ -394,9 +396,9 @@ test('a trap on the page\'s own path renews the wasm instance, counts again and 
   assert.equal(await corpusField(page).inputValue(), one);
 
   // a trap in a panel's question (generation): the same recovery
-  await page.evaluate(() => window.__gpt1Test.trap('compute'));
+  await inject.trap(page, 'ask');
   await field(page, 'Temperature').fill('0.8');
-  await eventually(async () => assert.equal(await page.evaluate(() => window.__gpt1Test.coreGeneration()), 2));
+  await eventually(async () => assert.equal(await inject.renewals(page), 2));
   const tempered = (() => {
     const model = new NgramModel(one, { order: 3 });
     try { return generate(model, { seed: 7, maxLen: 6, temperature: 0.8 }); } finally { model.free(); }
@@ -405,7 +407,7 @@ test('a trap on the page\'s own path renews the wasm instance, counts again and 
 
   // the retry traps too: a plain message, the text kept, and the next edit works
   const two = `${one}\nchai meetha hai`;
-  await page.evaluate(() => window.__gpt1Test.trap('build', 2));
+  await inject.trap(page, 'build', 2);
   await corpusField(page).fill(two);
   await eventually(async () => assert.match(await message.textContent(), /stopped again .* Your text and settings are kept; edit the corpus or reload/));
   assert.equal(await corpusField(page).inputValue(), two);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually, tokens, openReady, finish, pasteInto } from './browser.mjs';
+import { start, eventually, tokens, openReady, finish, pasteInto, inject } from './browser.mjs';
 import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 
 initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
@@ -164,11 +164,11 @@ test('a worker that fails is replaced: a plain message, the text and settings ke
   await paste(page, corpus);
   await page.getByLabel('Seed', { exact: true }).fill('5');
   await idle(page);
-  const generation = await page.evaluate(() => window.__gpt1Test.workerGeneration());
-  await page.evaluate(() => window.__gpt1Test.crashWorker());
+  const generation = await inject.workerGeneration(page);
+  await inject.crashWorker(page);
   const alert = page.getByRole('alert').filter({ hasText: 'background worker stopped' });
   await eventually(async () => assert.match(await alert.textContent(), /was restarted\. Your text and settings are kept\./));
-  assert.equal(await page.evaluate(() => window.__gpt1Test.workerGeneration()), generation + 1);
+  assert.equal(await inject.workerGeneration(page), generation + 1);
   assert.equal(await corpusField(page).inputValue(), corpus);
   assert.equal(await page.getByLabel('Seed', { exact: true }).inputValue(), '5');
   await idle(page);
@@ -176,7 +176,7 @@ test('a worker that fails is replaced: a plain message, the text and settings ke
   await page.getByLabel('Seed', { exact: true }).fill('6');
   await eventually(async () => assert.deepEqual(await tokens(generated(page)), expected(corpus, { seed: 6 })));
   // the evaluation worker recovers too
-  await page.evaluate(() => window.__gpt1Test.crashEvalWorker());
+  await inject.crashWorker(page, 'eval');
   await page.locator('#eval-results[aria-busy="false"]').waitFor();
   // the hooks exist only for tests
   const plain = await load('/');

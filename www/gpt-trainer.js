@@ -1,0 +1,219 @@
+// Part D, pre-training: Train makes a model from the chosen corpus (cut by Part A's tokenizer settings) and trains it
+// a chunk of steps per request, so Pause is immediate between chunks and other questions interleave with them;
+// Reset forgets it. While it trains, the look-inside parts are asked again every few seconds.
+import { $, setError, messageOf } from './dom.js';
+import { CHUNK, SIZES } from './gpt-settings.js';
+import { drawChart, progressText, showBaselines, showReadout } from './gpt-progress.js';
+
+const SAMPLE_EVERY = 3000; // ms between samples (and attention refreshes) while training
+const ANNOUNCE_EVERY = 5000; // ms between training-progress announcements to screen readers
+
+/** The corpus cut into training and validation lines: the last tenth (at least one line) is held out. */
+function split(text) {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim());
+  if (lines.length < 2) throw new Error('The corpus needs at least two non-empty lines: one to train on and one to validate.');
+  const held = Math.max(1, Math.round(lines.length / 10));
+  return { train: lines.slice(0, -held).join('\n'), held: lines.slice(-held), lines: lines.length };
+}
+
+/** Part A's corpus and the settings that cut it into tokens. */
+function partA(store) {
+  const s = store.state;
+  return { corpus: s.corpus, tokenizer: s.tokenizer, boundaries: s.boundaries, merges: Number(s.merges) || 0 };
+}
+
+/** What a model made now would be made from: compared with the current model's to say Reset is needed. */
+function recipeKey(store, values) {
+  const a = partA(store);
+  const corpus = values.source === 'part-a' ? a.corpus : 'builtin';
+  return JSON.stringify([values.size, values.seed, values.source, corpus.length, corpus.slice(0, 2000), a.tokenizer, a.boundaries, a.merges]);
+}
+
+/** Where the training text comes from and how it is cut, in words. */
+function sourceHint(store, values) {
+  const a = partA(store);
+  const cut = `${a.tokenizer} tokens${a.tokenizer === 'bpe' ? ` (${a.merges} merges)` : ''}, ${a.boundaries}`;
+  const lines = a.corpus.split('\n').filter((l) => l.trim()).length;
+  return `Cut by Part A's settings: ${cut}. ${values.source === 'part-a'
+    ? `Part A's corpus has ${lines.toLocaleString('en-US')} non-empty line${lines === 1 ? '' : 's'}.`
+    : 'The built-in corpus is www/data/chai-corpus.txt.'}`;
+}
+
+/** The create request for a model of the chosen size and seed: its options and split, and what the section keeps. */
+function recipe(store, values, builtin, seed) {
+  const a = partA(store);
+  const size = SIZES[values.size];
+  const parts = split(values.source === 'part-a' ? a.corpus : builtin.corpus);
+  const context = a.tokenizer === 'word' ? 16 : 64;
+  const options = { ...size, context, seed, batchSize: 16, tokenizer: a.tokenizer, boundaries: a.boundaries,
+    ...(a.tokenizer === 'bpe' ? { merges: a.merges } : {}) }; // merges are refused with other tokenizers
+  return {
+    request: { train: parts.train, held: parts.held, options },
+    kept: { key: recipeKey(store, values), layers: size.layers, heads: size.heads, context,
+      trainLines: parts.lines - parts.held.length },
+  };
+}
+
+/** Part D's trainer: `lab` = { store, settings, session, inside } (the look-inside parts it refreshes). */
+export function createTrainer({ store, settings, session, inside }) {
+  const { values } = settings;
+  const ui = { lab: $('gpt-lab'), train: $('gpt-train'), pause: $('gpt-pause'), status: $('gpt-status'),
+    pending: $('gpt-pending'), sourceHint: $('gpt-source-hint'), finetune: $('gpt-finetune') };
+  let looping = false;
+  let lastAnnounce = 0;
+  let sampleTimer = null;
+  const say = (text) => { ui.status.textContent = text; };
+  const maxSteps = () => settings.read('maxSteps');
+
+  function showPending() {
+    const differs = session.made !== null && session.made.key !== recipeKey(store, values);
+    ui.pending.hidden = !differs;
+    ui.pending.textContent = differs ? 'The settings changed since this model was made: they apply after Reset.' : '';
+  }
+
+  function showSource() {
+    ui.sourceHint.textContent = sourceHint(store, values);
+    showPending();
+  }
+
+  function setButtons() {
+    const { phase } = session;
+    const running = phase === 'training' || phase === 'creating';
+    ui.train.disabled = running;
+    ui.train.textContent = (phase === 'paused' || phase === 'done') && session.history.step.length ? 'Resume' : 'Train';
+    ui.pause.disabled = !running;
+    ui.finetune.disabled = phase === 'creating' || session.made === null;
+    ui.lab.dataset.phase = phase;
+  }
+
+  function showProgress() {
+    showReadout(session);
+    drawChart(session, maxSteps);
+  }
+
+  /** A fresh model, the n-gram baselines on the same split, and the loss before any step. */
+  async function create() {
+    const seed = settings.read('seed');
+    if (seed === undefined) throw new Error('Fix the weights seed first.');
+    await session.ready(); // (the built-in corpus comes with the transformer)
+    const { request, kept } = recipe(store, values, session.builtin, seed);
+    session.made = { ...(await session.request('create', request)), ...kept };
+    session.history = { step: [], train: [], val: [] };
+    inside.fillPickers();
+    showBaselines(session);
+    showPending();
+    showProgress();
+  }
+
+  async function train() {
+    if (session.phase === 'training' || session.phase === 'creating') return;
+    setError('gpt', '');
+    const max = maxSteps();
+    if (max === undefined) return;
+    const mine = session.generation;
+    const fresh = session.made === null;
+    session.phase = fresh ? 'creating' : 'training';
+    setButtons();
+    say(fresh ? 'Loading the transformer and counting the n-gram models…' : 'Training…');
+    try {
+      if (fresh) await create();
+      else await session.ready();
+    } catch (error) {
+      if (mine !== session.generation) return;
+      session.phase = 'empty';
+      setButtons();
+      say('');
+      setError('gpt', messageOf(error));
+      return;
+    }
+    if ((session.history.step.at(-1) ?? 0) >= max) {
+      session.phase = 'done';
+      setButtons();
+      say(`${progressText(session)} Already at the “Stop after” limit: raise it to train on.`);
+      return;
+    }
+    session.phase = 'training';
+    setButtons();
+    say(`Training… ${progressText(session)}`);
+    lastAnnounce = performance.now();
+    inside.sample();
+    startSampling();
+    if (!looping) loop();
+  }
+
+  /** One chunk of steps; false when the limit is reached. */
+  async function chunk() {
+    const max = maxSteps() ?? Infinity;
+    const done = session.history.step.at(-1) ?? 0;
+    if (done >= max) return false;
+    const answer = await session.request('train', { count: Math.min(CHUNK, max - done) });
+    const { history } = session;
+    history.step.push(answer.step);
+    history.train.push(answer.train);
+    history.val.push(answer.val);
+    showProgress();
+    if (performance.now() - lastAnnounce > ANNOUNCE_EVERY) {
+      lastAnnounce = performance.now();
+      say(`Training… ${progressText(session)}`);
+    }
+    return true;
+  }
+
+  /** Asks for one chunk after another while training; Pause ends it after the chunk in flight. */
+  async function loop() {
+    looping = true;
+    const mine = session.generation;
+    try {
+      while (session.phase === 'training' && mine === session.generation) {
+        if (!(await chunk())) session.phase = 'done';
+      }
+    } catch (error) {
+      if (mine !== session.generation) return;
+      session.phase = session.made ? 'paused' : 'empty';
+      setError('gpt', messageOf(error));
+    } finally {
+      if (mine === session.generation) looping = false;
+    }
+    if (mine !== session.generation) return;
+    stopSampling();
+    setButtons();
+    if (session.phase === 'paused') say(`Paused at step ${session.history.step.at(-1) ?? 0}. ${progressText(session)}`);
+    if (session.phase === 'done') say(`Finished: ${progressText(session)}`);
+    inside.sample();
+    inside.inspect();
+  }
+
+  function pause() {
+    if (session.phase !== 'training') return;
+    session.phase = 'paused';
+    setButtons();
+    say('Pausing after the current steps…');
+  }
+
+  function startSampling() {
+    stopSampling();
+    sampleTimer = setInterval(() => { inside.sample(); inside.inspect(); }, SAMPLE_EVERY);
+  }
+
+  function stopSampling() {
+    clearInterval(sampleTimer);
+    sampleTimer = null;
+  }
+
+  ui.train.addEventListener('click', train);
+  ui.pause.addEventListener('click', pause);
+  $('gpt-reset').addEventListener('click', async () => {
+    await session.reset();
+    setError('gpt', '');
+    say('Reset: Train starts again from random weights.');
+  });
+  session.on('forget', () => {
+    looping = false;
+    stopSampling();
+    showBaselines(session);
+    showPending();
+    showProgress();
+    setButtons();
+  });
+  return { pause, setButtons, showSource, showPending, showProgress };
+}
