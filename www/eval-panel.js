@@ -49,6 +49,26 @@ function lossTable(train, val, best) {
   return table;
 }
 
+/** The validation text's problem, beside it; an unknown token gets the two ways out. */
+function validationMessage(valError) {
+  const message = valError || '';
+  return /unknown token/.test(message)
+    ? `${message}. Try Tokenizer char (or bpe, whose pieces cover new words), or a larger corpus that has it.` : message;
+}
+
+/** How the grid was computed, and how long it took. */
+const timing = (ms) => `${ORDERS.length * KS.length} settings computed in ${short(ms, 1)} ms in a background worker: `
+  + `${ORDERS.length} models counted once each, then re-smoothed for ${KS.length} values of k, the validation text cut `
+  + 'once for all of them (measured with performance.now).';
+
+/** The best setting in words (or why there is none). */
+function bestText(val, best) {
+  if (!best) return 'No best setting yet: the validation text has no loss to compare.';
+  const loss = val[best.o][best.k];
+  return `Best on the validation text: order ${ORDERS[best.o]}, k = ${short(KS[best.k], 4)}`
+    + ` — validation loss ${four(loss)}, perplexity ${short(Math.exp(loss), 2)} (${confusion(Math.exp(loss))}).`;
+}
+
 export function createEvalPanel(ui, store, { apply, engine }) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const textarea = $('val');
@@ -95,27 +115,14 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     drawLossChart(plot, { orders: ORDERS, ks: KS, train, val, best, current: current >= 0 ? current : null },
       shownWidth || undefined);
     $('eval-table').replaceChildren(lossTable(train, val, best));
-    // the validation text's problems go beside it; an unknown token gets the two ways out
-    let message = valError || '';
-    if (/unknown token/.test(message)) {
-      message += '. Try Tokenizer char (or bpe, whose pieces cover new words), or a larger corpus that has it.';
-    }
-    setError('val', message);
+    setError('val', validationMessage(valError));
     $('eval-empty').hidden = valError !== '';
     $('eval-skipped').textContent = skipped.length ? `Not computed — ${skipped.join('; ')}.` : '';
-    const settings = ORDERS.length * KS.length;
-    $('eval-time').textContent = `${settings} settings computed in ${short(ms, 1)} ms in a background worker: ${ORDERS.length} models `
-      + `counted once each, then re-smoothed for ${KS.length} values of k, the validation text cut once for all of them (measured with performance.now).`;
+    $('eval-time').textContent = timing(ms);
     applyButton.disabled = !best;
-    if (best) {
-      const loss = val[best.o][best.k];
-      $('eval-best').textContent = `Best on the validation text: order ${ORDERS[best.o]}, k = ${short(KS[best.k], 4)}`
-        + ` — validation loss ${four(loss)}, perplexity ${short(Math.exp(loss), 2)} (${confusion(Math.exp(loss))}).`;
-      $('eval-chart-desc').textContent = `${$('eval-best').textContent} Training loss falls as the order rises.`;
-    } else {
-      $('eval-best').textContent = 'No best setting yet: the validation text has no loss to compare.';
-      $('eval-chart-desc').textContent = 'Training loss by order, one line per smoothing k.';
-    }
+    $('eval-best').textContent = bestText(val, best);
+    $('eval-chart-desc').textContent = best ? `${$('eval-best').textContent} Training loss falls as the order rises.`
+      : 'Training loss by order, one line per smoothing k.';
     showCurrent();
   }
 

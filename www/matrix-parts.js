@@ -146,3 +146,31 @@ export function notesText(data, rows, cols, big) {
   
   return notes.join(' ');
 }
+
+/**
+ * Paints the canvas of `view` (matrixCanvas's, with its data): every cell as one pixel of its small image, scaled up
+ * without smoothing; then the sampled row and chosen cell `marked` (view indices, -1: none) and the `cursor`.
+ */
+export function paint({ canvas, image, size, data }, marked, cursor, focusColour) {
+  const context = canvas.getContext('2d');
+  const scale = canvas.width / (data.cols.length * size);
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.imageSmoothingEnabled = false;
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  const mark = focusColour ?? '#c2410c';
+  const { r, c } = marked;
+  context.lineWidth = 2 / scale;
+  if (r >= 0) {
+    context.strokeStyle = mark;
+    context.strokeRect(0, r * size, data.cols.length * size, size);
+    if (c >= 0) context.strokeRect(c * size - 1, r * size - 1, size + 2, size + 2);
+  }
+  context.strokeStyle = '#fff';
+  context.lineWidth = 3 / scale;
+  context.strokeRect(cursor.c * size - 1, cursor.r * size - 1, size + 2, size + 2);
+  context.strokeStyle = '#000';
+  context.lineWidth = 1.5 / scale;
+  context.strokeRect(cursor.c * size - 1, cursor.r * size - 1, size + 2, size + 2);
+}

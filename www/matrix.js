@@ -5,7 +5,7 @@ import { el } from './dom.js';
 import { gradient, position } from './colour.js';
 import { TABLE_MAX } from './views.js';
 import { clamp, explainCells } from './heatmap.js';
-import { cellExplanation, helpText, matrixCanvas, matrixTable, notesText } from './matrix-parts.js';
+import { cellExplanation, helpText, matrixCanvas, matrixTable, notesText, paint } from './matrix-parts.js';
 
 const keyOf = (context) => context.join('\u0000');
 
@@ -61,30 +61,9 @@ export function createMatrix(ui, store) {
     if (c >= 0 && tc >= 0) tr.cells[tc + 1].classList.add('chosen');
   }
 
-  /** Draws every cell as one pixel of a small image, scaled up without smoothing; then the cursor and highlight. */
+  /** The canvas again: its picture, the sampled row and chosen cell, the cursor. */
   function paintCanvas() {
-    const { canvas, image, size, data } = view;
-    const context = canvas.getContext('2d');
-    const scale = canvas.width / (data.cols.length * size);
-    context.setTransform(1, 0, 0, 1, 0, 0);
-    context.imageSmoothingEnabled = false;
-    context.clearRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    context.setTransform(scale, 0, 0, scale, 0, 0);
-    const mark = focusColour ?? '#c2410c';
-    const { r, c } = highlighted();
-    context.lineWidth = 2 / scale;
-    if (r >= 0) {
-      context.strokeStyle = mark;
-      context.strokeRect(0, r * size, data.cols.length * size, size);
-      if (c >= 0) context.strokeRect(c * size - 1, r * size - 1, size + 2, size + 2);
-    }
-    context.strokeStyle = '#fff';
-    context.lineWidth = 3 / scale;
-    context.strokeRect(cursor.c * size - 1, cursor.r * size - 1, size + 2, size + 2);
-    context.strokeStyle = '#000';
-    context.lineWidth = 1.5 / scale;
-    context.strokeRect(cursor.c * size - 1, cursor.r * size - 1, size + 2, size + 2);
+    paint(view, highlighted(), cursor, focusColour);
   }
 
   function cellAt(event) {

@@ -14,7 +14,7 @@ api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_b
 const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
 mkdirSync(SHOTS, { recursive: true });
 // Part D's files: its panel and chart, its worker, the API module and the transformer's wasm
-const TRANSFORMER = /gpt1_playground_gpt|gpt-api\.js|gpt-worker\.js|gpt-panel\.js|gpt-chart\.js/;
+const TRANSFORMER = /gpt1_playground_gpt|gpt-[\w-]+\.js/; // its glue and wasm, and every Part D module
 const SPECIAL = new Set(['[START]', '[END]']);
 
 let env;

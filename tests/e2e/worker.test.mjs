@@ -109,7 +109,7 @@ test('a corpus too long for a link stays out of the address but survives a reloa
   await paste(page, corpus);
   await page.getByLabel('Seed', { exact: true }).fill('9');
   await idle(page);
-  // a corpus this long is saved at most every 3.5 s (10 × SAVE_GAP in state.js): wait longer than that
+  // a corpus this long is saved at most every 3.5 s (10 × SAVE_GAP in saving.js): wait longer than that
   await eventually(() => assert.match(page.url(), /seed=9/), 8000);
   assert.doesNotMatch(page.url(), /corpus=/);
   await page.reload();
@@ -178,7 +178,7 @@ test('a worker that fails is replaced: a plain message, the text and settings ke
   // the evaluation worker recovers too
   await inject.crashWorker(page, 'eval');
   await page.locator('#eval-results[aria-busy="false"]').waitFor();
-  // the hooks exist only for tests
+  // the page ships no test hooks: tests inject what they need (browser.mjs)
   const plain = await load('/');
   assert.equal(await plain.page.evaluate(() => typeof window.__gpt1Test), 'undefined');
   await finish(plain);
