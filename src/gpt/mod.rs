@@ -25,4 +25,4 @@ pub use finetune::LabelledInput;
 pub use model::{Inside, TinyGpt};
 pub use net::{Batch, Losses, NO_TARGET, Net, Workspace};
 pub use options::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput};
-pub use params::{Config, Layout};
+pub use params::{Config, Layout, Norm};
