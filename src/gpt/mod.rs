@@ -20,6 +20,8 @@ pub mod model;
 pub mod net;
 pub mod options;
 pub mod params;
+pub mod safetensors;
+pub mod weights;
 
 pub use finetune::LabelledInput;
 pub use model::{Inside, TinyGpt};
