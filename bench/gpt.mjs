@@ -1,6 +1,7 @@
 // The tiny GPT of issue 8, natively and in wasm (SIMD, Node) side by side on the names (char tokens, one stream,
 // context 16, batch 32): steps per second and validation loss after 10, 30 and 60 s of training (also 180 s with
-// --long; 5 and 10 s with --quick), for d = 32 and d = 64, 2 layers, 4 heads.
+// --long; 5 and 10 s with --quick), for d = 32 and d = 64, 2 layers, 4 heads. GPT-1's post-LN (the default) and,
+// at d = 32, GPT-2's pre-LN beside it. `--d 32` runs one width only; `--norm post` (or `pre`) one arrangement.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const names = join(root, '..', 'shared', 'data', 'names');
 const quick = process.argv.includes('--quick');
 const marks = quick ? [5, 10] : process.argv.includes('--long') ? [10, 30, 60, 180] : [10, 30, 60];
+const flag = (name) => { const i = process.argv.indexOf(name); return i < 0 ? undefined : process.argv[i + 1]; };
+const widths = flag('--d') ? [Number(flag('--d'))] : [32, 64];
+const norms = flag('--norm') ? [flag('--norm')] : ['post', 'pre'];
 const say = (message) => console.error(`\x1b[1m[bench gpt]\x1b[0m ${message}`);
 const env = { ...process.env, CARGO_TARGET_DIR: join(root, 'target', 'gpt-native') };
 
@@ -32,33 +36,38 @@ for (let order = 2; order <= 6; order++) {
 }
 
 const rows = [];
-for (const d of [32, 64]) {
-  say(`d = ${d}: native, ${marks.join('/')} s of training`);
-  const args = ['--data', names, '--d', String(d), '--marks', marks.join(','), '--json'];
-  rows.push(lastJson(execFileSync(native, args, { cwd: root, encoding: 'utf8' })));
-  say(`d = ${d}: wasm (SIMD) in Node`);
-  rows.push(lastJson(execFileSync(process.execPath, [join(root, 'bench', 'gpt_child.mjs'), names, String(d), marks.join(',')], { encoding: 'utf8' })));
+for (const d of widths) {
+  // pre-LN only at d = 32: the lesson is the comparison, not another width
+  for (const norm of norms.filter((n) => n === 'post' || d === 32)) {
+    say(`d = ${d}, ${norm}-LN: native, ${marks.join('/')} s of training`);
+    const args = ['--data', names, '--d', String(d), '--norm', norm, '--marks', marks.join(','), '--json'];
+    rows.push({ ...lastJson(execFileSync(native, args, { cwd: root, encoding: 'utf8' })), norm });
+    say(`d = ${d}, ${norm}-LN: wasm (SIMD) in Node`);
+    const child = [join(root, 'bench', 'gpt_child.mjs'), names, String(d), marks.join(','), norm];
+    rows.push({ ...lastJson(execFileSync(process.execPath, child, { encoding: 'utf8' })), norm });
+  }
 }
 
 const fmt = (x, digits) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 console.log(`\ntiny GPT on the names (char, stream, context 16, batch 32, 2 layers, 4 heads); load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 console.log(`best n-gram: ${best.order}-gram, k = 0.1: validation loss ${fmt(best.loss, 4)}\n`);
-console.log(['d', 'impl', 'params', 'steps/s', ...marks.map((m) => `val @${m}s`)].map((h) => h.padStart(10)).join(''));
+console.log(['d', 'LN', 'impl', 'params', 'steps/s', ...marks.map((m) => `val @${m}s`)].map((h) => h.padStart(10)).join(''));
 for (const r of rows) {
-  console.log([r.d, r.impl, fmt(r.parameters, 0), fmt(r.steps_per_s, 1), ...r.curve.map((c) => fmt(c[2], 4))].map((c) => String(c).padStart(10)).join(''));
+  console.log([r.d, r.norm, r.impl, fmt(r.parameters, 0), fmt(r.steps_per_s, 1), ...r.curve.map((c) => fmt(c[2], 4))].map((c) => String(c).padStart(10)).join(''));
 }
 const at = (r, seconds) => r.curve.find((c) => c[0] >= seconds - 0.5)?.[2];
-console.log('\ntargets (d = 32, about 28K parameters)');
-const [n32, w32] = rows;
+console.log('\ntargets (d = 32, post-LN, about 27K parameters)');
 const check = (name, ok, measured) => console.log(`  ${name}: ${measured} ${ok == null ? 'n/a' : ok ? 'PASS' : 'MISS'}`);
-for (const r of [n32, w32]) {
+for (const r of rows.filter((r) => r.d === 32 && r.norm === 'post')) {
   const v30 = at(r, 30);
   const v60 = at(r, 60);
   check(`${r.impl}: below the ${best.order}-gram within 30 s`, v30 == null ? null : v30 < best.loss, v30 == null ? 'not run' : fmt(v30, 4));
   check(`${r.impl}: ≤ 2.06 within 60 s`, v60 == null ? null : v60 <= 2.06, v60 == null ? 'not run' : fmt(v60, 4));
   check(`${r.impl}: ≥ 150 steps/s`, r.steps_per_s >= 150, fmt(r.steps_per_s, 1));
 }
-for (const d of [32, 64]) {
-  const [n, w] = rows.filter((r) => r.d === d);
-  check(`d = ${d}: wasm within 1.5× of native`, n.steps_per_s / w.steps_per_s <= 1.5, `${fmt(n.steps_per_s / w.steps_per_s, 2)}×`);
+for (const d of widths) {
+  for (const norm of norms.filter((n) => n === 'post' || d === 32)) {
+    const [n, w] = rows.filter((r) => r.d === d && r.norm === norm);
+    check(`d = ${d}, ${norm}-LN: wasm within 1.5× of native`, n.steps_per_s / w.steps_per_s <= 1.5, `${fmt(n.steps_per_s / w.steps_per_s, 2)}×`);
+  }
 }

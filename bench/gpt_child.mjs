@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [names, d, marksArg] = process.argv.slice(2);
+const [names, d, marksArg, norm = 'post'] = process.argv.slice(2);
 const root = new URL('..', import.meta.url).pathname;
 const api = await import(join(root, 'www/gpt-api.js'));
 api.initSync({ module: readFileSync(join(root, 'www/pkg/gpt1_playground_gpt_bg.wasm')) });
 const train = readFileSync(join(names, 'train.txt'), 'utf8');
 const val = readFileSync(join(names, 'val.txt'), 'utf8');
-const model = new api.TinyGpt(train, { tokenizer: 'char', boundaries: 'stream', dModel: Number(d) });
+const model = new api.TinyGpt(train, { tokenizer: 'char', boundaries: 'stream', dModel: Number(d), norm });
 const curve = [];
 let trained = 0;
 let steps = 0;

@@ -2,7 +2,7 @@
 //! training, next to the best n-gram's validation loss on the same data (char tokens, stream mode).
 //!
 //! Run with: cargo run --release --features gpt --example gpt_bench [-- --quick | --steps N [--val] | --kernels]
-//! [--lr RATE] [--data DIR] [--d WIDTH] [--marks 10,30,60] [--json]
+//! [--lr RATE] [--warmup STEPS] [--norm post|pre] [--data DIR] [--d WIDTH] [--marks 10,30,60] [--json]
 //! (`--json` ends with one JSON line for bench/gpt.mjs, which runs the wasm build side by side.)
 //! (`DIR` holds `train.txt` and `val.txt`; the default is `../shared/data/names` beside the crate.)
 
@@ -56,18 +56,26 @@ fn main() {
     if let Some(lr) = args.iter().position(|a| a == "--lr").and_then(|i| args.get(i + 1)?.parse::<f32>().ok()) {
         options.learning_rate = lr;
     }
+    if let Some(w) = args.iter().position(|a| a == "--warmup").and_then(|i| args.get(i + 1)?.parse::<u32>().ok()) {
+        options.warmup = w;
+    }
+    if let Some(norm) = args.iter().position(|a| a == "--norm").and_then(|i| args.get(i + 1)) {
+        options.norm = gpt1_playground::gpt::options::parse_norm(norm).expect("--norm post|pre");
+    }
     if let Some(d) = args.iter().position(|a| a == "--d").and_then(|i| args.get(i + 1)?.parse::<usize>().ok()) {
         options.d_model = d;
     }
     let mut model = TinyGpt::new(&train, &options).expect("model");
     println!(
-        "tiny GPT: d = {}, {} layers, {} heads, context {}, batch {}, lr {}, {} parameters, vocab {}",
+        "tiny GPT ({}-LN): d = {}, {} layers, {} heads, context {}, batch {}, lr {}, warm-up {}, {} parameters, vocab {}",
+        options.norm.name(),
         options.d_model,
         options.layers,
         options.heads,
         options.context,
         options.batch_size,
         options.learning_rate,
+        options.warmup,
         model.parameters(),
         model.vocab().len()
     );

@@ -121,6 +121,20 @@ impl Bpe {
         bpe
     }
 
+    /// The tokenizer that applies `merges` in order (as [`Bpe::merges`] lists them): segments exactly as the
+    /// tokenizer that learned them. (A character in no merge stays alone either way.)
+    pub fn from_merges(merges: Vec<(String, String)>) -> Bpe {
+        let mut bpe = Bpe::default();
+        for (rank, (left, right)) in merges.iter().enumerate() {
+            let (l, r) = (bpe.intern(left), bpe.intern(right));
+            let merged = bpe.intern(&format!("{left}{right}"));
+            // a repeated pair keeps its first (lowest) rank, as learning would never have made it twice
+            bpe.ranks.entry((l, r)).or_insert(((rank as u64) << 32) | u64::from(merged));
+        }
+        bpe.merges = merges;
+        bpe
+    }
+
     /// The id of symbol `s`, adding it when new.
     fn intern(&mut self, s: &str) -> u32 {
         if let Some(&id) = self.symbol_ids.get(s) {

@@ -50,6 +50,13 @@ pub enum Error {
     Unsupported(String),
     /// The system could not supply a random seed.
     NoRandomness(String),
+    /// A weights file (safetensors) that cannot be read as a model.
+    BadWeights {
+        /// The tensor at fault, when one is.
+        tensor: Option<String>,
+        /// What was wrong and what was expected.
+        problem: String,
+    },
 }
 
 /// What a caller gave, as a message shows it. Numbers stay numbers, so whoever writes the message chooses how:
@@ -124,6 +131,10 @@ impl Error {
                 quoted(token)
             ),
             Error::Unsupported(what) => what.clone(),
+            Error::BadWeights { tensor: Some(tensor), problem } => {
+                format!("weights file: tensor {}: {problem}", quoted(tensor))
+            }
+            Error::BadWeights { tensor: None, problem } => format!("weights file: {problem}"),
             Error::NoRandomness(why) => format!("no random seed could be drawn ({why}); pass a seed explicitly"),
         }
     }

@@ -4,7 +4,8 @@
 
 use gpt1_playground::encode::TaskInput;
 use gpt1_playground::gpt::{
-    Batch, Config, FineTuneOptions, GptOptions, GptOptionsInput, LabelledInput, NO_TARGET, Net, TinyGpt, Workspace,
+    Batch, Config, FineTuneOptions, GptOptions, GptOptionsInput, LabelledInput, NO_TARGET, Net, Norm, TinyGpt,
+    Workspace,
 };
 use gpt1_playground::ngram::TokenizerKind;
 use gpt1_playground::sampling::{SampleOptions, generate_many};
@@ -14,8 +15,8 @@ use gpt1_playground::{Error, LanguageModel};
 const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
 
 /// A tiny network with every weight set to a varied, not-small value, so that every path carries gradient.
-fn gradient_net() -> (Net<f64>, Batch) {
-    let config = Config { vocab: 7, embeddings: 9, d_model: 8, layers: 2, heads: 2, context: 5, classes: 3 };
+fn gradient_net(norm: Norm) -> (Net<f64>, Batch) {
+    let config = Config { vocab: 7, embeddings: 9, d_model: 8, layers: 2, heads: 2, context: 5, classes: 3, norm };
     let mut net = Net::<f64>::new(config, 3);
     for (i, p) in net.params.iter_mut().enumerate() {
         *p = 0.4 * ((i as f64 * 12.9898).sin() * 43_758.545_3).fract();
@@ -40,16 +41,27 @@ fn total_loss(net: &Net<f64>, batch: &Batch, ws: &mut Workspace<f64>) -> f64 {
 }
 
 #[test]
-fn every_gradient_matches_central_differences() {
-    let (mut net, batch) = gradient_net();
+fn every_gradient_matches_central_differences_post_ln() {
+    check_gradients(Norm::Post, 2 + 12 * 2 + 1);
+}
+
+#[test]
+fn every_gradient_matches_central_differences_pre_ln() {
+    check_gradients(Norm::Pre, 2 + 12 * 2 + 2 + 1);
+}
+
+/// Every analytic gradient of a network with `tensors` tensors (the tied embedding, the blocks' LayerNorms, the
+/// classifier) against central differences.
+fn check_gradients(norm: Norm, tensors: usize) {
+    let (mut net, batch) = gradient_net(norm);
     let mut ws = Workspace::default();
     total_loss(&net, &batch, &mut ws);
     let mut grads = vec![0.0; net.params.len()];
     net.backward(&batch, &mut ws, &mut grads);
     let h = 1e-5;
-    let tensors = net.layout.tensors(&net.config);
-    assert_eq!(tensors.len(), 2 + 12 * 2 + 5, "every tensor is listed");
-    for (name, range, _, _) in tensors {
+    let all = net.layout.tensors(&net.config);
+    assert_eq!(all.len(), tensors, "every tensor is listed");
+    for (name, range, _, _) in all {
         let mut worst: f64 = 0.0;
         for i in range.clone() {
             // (L(θ + h) − L(θ − h)) / 2h
@@ -77,14 +89,21 @@ fn every_gradient_matches_central_differences() {
 
 #[test]
 fn the_gradient_ignores_padding_and_unused_rows() {
-    let (net, batch) = gradient_net();
+    let (net, batch) = gradient_net(Norm::Post);
     let mut ws = Workspace::default();
     total_loss(&net, &batch, &mut ws);
     let mut grads = vec![0.0; net.params.len()];
     net.backward(&batch, &mut ws, &mut grads);
-    // token 3 is never an input: its embedding row gets nothing
+    // the output layer is tied to the embedding: token 3 is never an input, yet its row gets the output's gradient
     let d = net.config.d_model;
-    assert!(grads[net.layout.wte.start + 3 * d..][..d].iter().all(|&g| g == 0.0));
+    assert!(grads[net.layout.wte.start + 3 * d..][..d].iter().all(|&g| g != 0.0));
+    // padding (row 1's last two positions: no target, after [EXTRACT]) changes no gradient, whatever its ids
+    let mut padded = batch.clone();
+    padded.inputs[8..].copy_from_slice(&[0, 1]);
+    let mut again = vec![0.0; net.params.len()];
+    total_loss(&net, &padded, &mut ws);
+    net.backward(&padded, &mut ws, &mut again);
+    assert_eq!(grads, again);
 }
 
 fn tiny(corpus: &str, seed: u32) -> TinyGpt {
@@ -106,7 +125,9 @@ fn a_tiny_model_memorises_the_lessons_corpus() {
     let mut model = tiny(LESSON, 1);
     assert_eq!(model.vocab().tokens(), ["chai", "bahut", "garam", "hai", "acha", "[START]", "[END]"]);
     let before = model.loss(None).unwrap();
-    assert!((before - 7f64.ln()).abs() < 0.05, "starts near uniform over 7 tokens: {before}");
+    // near uniform over 7 tokens; the tied output layer starts with a slight lean towards repeating the input
+    // token (its logit is h·its own embedding), so a little above ln 7
+    assert!((before - 7f64.ln()).abs() < 0.1, "starts near uniform over 7 tokens: {before}");
     model.step(300).unwrap();
     // the floor: chai → bahut (2/3) | acha (1/3) three times, chai bahut → garam | acha (½ each) twice, the other
     // eight predictions certain; 13 predictions in all
@@ -200,9 +221,9 @@ fn fine_tuning_learns_the_task_and_the_lm_loss_keeps_the_language_model() {
     let mut runs = Vec::new();
     for lambda in [0.0, 0.5] {
         let mut model = pre.clone();
-        let ft = FineTuneOptions { lambda, steps: 80, learning_rate: 5e-3, batch_size: 16, seed: 3 };
+        let ft = FineTuneOptions { lambda, steps: 150, learning_rate: 5e-3, batch_size: 16, seed: 3 };
         let curve = model.fine_tune(fit, 2, &ft).unwrap();
-        assert_eq!(curve.len(), 80);
+        assert_eq!(curve.len(), 150);
         let accuracy = (model.accuracy(fit).unwrap(), model.accuracy(test).unwrap());
         let lm = model.loss(Some(&held_out)).unwrap();
         eprintln!("λ = {lambda}: accuracy {accuracy:?}, held-out LM loss {lm:.4} (before {pre_loss:.4})");
@@ -386,8 +407,8 @@ fn stream_mode_and_long_texts_use_a_sliding_window() {
 
 /// The bits a small model's losses must have after five steps, here and in wasm (tests/wasm_gpt.rs checks the
 /// same constants in Node, Chromium and Firefox): training is deterministic across targets.
-pub const FIVE_STEP_LOSS_BITS: u64 = 0x3ffe_9d33_eae4_3e99;
-pub const FIVE_STEP_HELD_OUT_BITS: u64 = 0x3fff_c61f_fb43_6a3a;
+pub const FIVE_STEP_LOSS_BITS: u64 = 0x3fff_f172_6cf2_3882;
+pub const FIVE_STEP_HELD_OUT_BITS: u64 = 0x3fff_a057_1a13_d678;
 
 #[test]
 fn five_steps_give_the_same_bits_as_wasm() {

@@ -8,6 +8,7 @@ import { createSession } from './gpt-session.js';
 import { createLookInside } from './gpt-inspect.js';
 import { createTrainer } from './gpt-trainer.js';
 import { createFineTune } from './gpt-finetune.js';
+import { createWeights } from './gpt-weights.js';
 
 /** Sets up Part D. `store` is the page's: Part A's corpus, tokenizer, boundaries and merges are read from it. */
 export function createGptPanel(store) {
@@ -16,6 +17,7 @@ export function createGptPanel(store) {
   const inside = createLookInside({ settings, session });
   const trainer = createTrainer({ store, settings, session, inside });
   const fineTune = createFineTune({ settings, session, trainer });
+  const weights = createWeights({ store, settings, session, inside, trainer });
   const { values } = settings;
 
   // what each text field's edit changes beside its own value
@@ -35,7 +37,7 @@ export function createGptPanel(store) {
   }
   const size = $('gpt-size');
   size.value = values.size;
-  size.addEventListener('change', () => { settings.set('size', size.value); trainer.showPending(); });
+  size.addEventListener('change', () => { settings.set('size', size.value); trainer.showPending(); weights.draw(); });
   for (const radio of document.querySelectorAll('input[name="gpt-source"]')) {
     radio.checked = radio.value === values.source;
     radio.addEventListener('change', () => {
@@ -50,7 +52,8 @@ export function createGptPanel(store) {
   });
   session.on('loaded', trainer.showSource);
   const lab = $('gpt-lab');
-  const opened = () => { if (lab.open) session.ready().catch(() => {}); };
+  // once open: the transformer loads, and the weights saved last (downloaded or loaded) come back
+  const opened = () => { if (lab.open) session.ready().then(weights.restore, () => {}); };
   lab.addEventListener('toggle', opened);
 
   trainer.showSource();

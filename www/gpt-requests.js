@@ -99,6 +99,7 @@ export function gptRequests({ TinyGpt, NgramModel }) {
       model = new TinyGpt(train, options);
       return {
         parameters: model.parameters,
+        shape: model.shape,
         vocab: model.vocab.length,
         valLines: split.kept.length,
         dropped: split.dropped.slice(0, 3),
@@ -113,6 +114,21 @@ export function gptRequests({ TinyGpt, NgramModel }) {
       const train = need().step(count);
       steps += count;
       return { step: steps, train, val: model.loss(val) };
+    },
+
+    /** The model's weights as a safetensors file (Download weights). */
+    weights() {
+      return need().toSafetensors();
+    },
+
+    /** A model from a safetensors file (Load weights), in place of the current one; it has no corpus. */
+    load({ bytes }) {
+      const loaded = TinyGpt.fromSafetensors(bytes);
+      model?.free();
+      model = loaded;
+      steps = 0;
+      val = '';
+      return { parameters: model.parameters, shape: model.shape, hasVocabulary: model.hasVocabulary };
     },
 
     sample({ count, options }) {

@@ -13,7 +13,7 @@ const fetchText = (name) => fetch(DATA[name]).then((r) => {
 
 export function createSession() {
   let loading = null; // Promise of the engine, once the section was opened
-  const listeners = { forget: [], loaded: [] };
+  const listeners = { forget: [], loaded: [], made: [] };
   const session = {
     builtin: { corpus: null, sentiment: null, entailment: null }, // the built-in data files, once loaded
     generation: 0,
@@ -21,6 +21,8 @@ export function createSession() {
     made: null, // { key, layers, heads, baselines, … } of the current model
     history: { step: [], train: [], val: [] },
     on(event, fn) { listeners[event].push(fn); },
+    /** Tells the section a new model was made (trained or loaded from a file). */
+    announceMade() { for (const fn of listeners.made) fn(); },
 
     /** The engine, once the transformer's module and the data are loaded (a failure: a later call tries again). */
     ready() {

@@ -99,6 +99,7 @@ export function createTrainer({ store, settings, session, inside }) {
     const { request, kept } = recipe(store, values, session.builtin, seed);
     session.made = { ...(await session.request('create', request)), ...kept };
     session.history = { step: [], train: [], val: [] };
+    session.announceMade();
     inside.fillPickers();
     showBaselines(session);
     showPending();

@@ -1,14 +1,26 @@
 //! The backward pass, written by hand: the gradient of the batch's loss with respect to every weight.
 
+use std::ops::Range;
+
 use super::attention::attention_backward;
 use super::float::Float;
-use super::kernels::{gelu_backward, layer_norm_backward, linear_backward, matmul};
-use super::net::{Batch, NO_TARGET, Net, Workspace};
-use super::params::Config;
+use super::kernels::{gelu_backward, layer_norm_backward, linear_backward, matmul, matmul_at_b};
+use super::net::{Batch, BlockActivations, NO_TARGET, Net, Workspace, hidden};
+use super::params::{BlockTensors, Config, Norm};
 
 fn zeroed<F: Float>(v: &mut Vec<F>, len: usize) {
     v.clear();
     v.resize(len, F::ZERO);
+}
+
+/// Backward scratch buffers, borrowed apart from the activations.
+struct Scratch<'w, F> {
+    d_ln: &'w mut Vec<F>,
+    d_att: &'w mut Vec<F>,
+    d_qkv: &'w mut Vec<F>,
+    d_fc: &'w mut Vec<F>,
+    d_act: &'w mut Vec<F>,
+    scratch: &'w mut Vec<F>,
 }
 
 impl<F: Float> Net<F> {
@@ -16,7 +28,7 @@ impl<F: Float> Net<F> {
     /// parameters) the gradient of `L_lm` (no task) or `L_task + λ·L_lm` (with a task). Uses up the
     /// probabilities in `ws`.
     pub fn backward(&self, batch: &Batch, ws: &mut Workspace<F>, grads: &mut [F]) {
-        let Config { d_model: d, layers, heads, vocab, classes, .. } = self.config;
+        let Config { d_model: d, layers, embeddings, classes, norm, .. } = self.config;
         let (rows, len) = (batch.rows, batch.len);
         let n = rows * len;
         let p = &self.params;
@@ -27,7 +39,7 @@ impl<F: Float> Net<F> {
         let predicted = batch.targets.iter().filter(|&&t| t != NO_TARGET).count();
         let weight = if batch.extract.is_empty() { 1.0 } else { batch.lambda };
         let scale = F::of(if predicted > 0 { weight / predicted as f64 } else { 0.0 });
-        for (row, &target) in ws.logits.chunks_exact_mut(vocab).zip(&batch.targets) {
+        for (row, &target) in ws.logits.chunks_exact_mut(embeddings).zip(&batch.targets) {
             if target == NO_TARGET {
                 row.fill(F::ZERO);
             } else {
@@ -37,19 +49,10 @@ impl<F: Float> Net<F> {
                 }
             }
         }
-        // through the head: d W_head, d b_head, and d LN_f(x)
+        // through the tied output layer, logits = h·Wₑᵀ: d h = d logits·Wₑ, d Wₑ += d logitsᵀ·h
         zeroed(&mut ws.d_ln, n * d);
-        let (dw, db) = pair_mut(grads, &lay.w_head, &lay.b_head);
-        linear_backward(
-            &ws.lnf,
-            &ws.logits,
-            &p[lay.w_head.clone()],
-            (n, d, vocab),
-            dw,
-            Some(db),
-            Some(&mut ws.d_ln),
-            &mut ws.scratch,
-        );
+        matmul(&mut ws.d_ln, &ws.logits, &p[lay.wte.clone()], (n, embeddings, d), None, false);
+        matmul_at_b(&mut grads[lay.wte.clone()], &ws.logits, ws.hidden(norm), (embeddings, n, d));
         // the classifier: d z = (softmax − one-hot) / rows; d W_y += hᵀ·dz, d h += W_y·dz
         if !batch.extract.is_empty() {
             let w_cls = &p[lay.w_cls.clone()];
@@ -61,7 +64,7 @@ impl<F: Float> Net<F> {
                     *x *= inv_rows;
                 }
                 let position = (r * len + at) * d;
-                let h = &ws.lnf[position..][..d];
+                let h = &hidden(&ws.stream, &ws.lnf, norm)[position..][..d];
                 let dw = &mut grads[lay.w_cls.clone()];
                 matmul(dw, h, dz, (d, 1, classes), None, true);
                 let dh = &mut ws.d_ln[position..][..d];
@@ -72,90 +75,31 @@ impl<F: Float> Net<F> {
                 }
             }
         }
-        // through the final LayerNorm into the residual stream
+        // into the last block's output: directly (post-LN), or through the final LayerNorm (pre-LN)
         zeroed(&mut ws.d_stream, n * d);
-        let (dg, db) = pair_mut(grads, &lay.lnf_g, &lay.lnf_b);
-        layer_norm_backward(
-            &mut ws.d_stream,
-            dg,
-            db,
-            &ws.d_ln,
-            &ws.stream[layers],
-            &ws.lnf_stats,
-            &p[lay.lnf_g.clone()],
-            d,
-        );
+        match &lay.final_norm {
+            None => ws.d_stream.copy_from_slice(&ws.d_ln),
+            Some((g, b)) => {
+                let (dg, db) = pair_mut(grads, g, b);
+                let (x, stats) = (&ws.stream[layers], &ws.lnf_stats);
+                layer_norm_backward(&mut ws.d_stream, dg, db, &ws.d_ln, x, stats, &p[g.clone()], d);
+            }
+        }
 
+        let mut s = Scratch {
+            d_ln: &mut ws.d_ln,
+            d_att: &mut ws.d_att,
+            d_qkv: &mut ws.d_qkv,
+            d_fc: &mut ws.d_fc,
+            d_act: &mut ws.d_act,
+            scratch: &mut ws.scratch,
+        };
         for l in (0..layers).rev() {
-            let t = &lay.blocks[l];
-            let a = &ws.blocks[l];
-            // MLP: out = mid + W_out·GELU(fc); d_stream is d out, and becomes d mid (the residual passes through)
-            zeroed(&mut ws.d_act, n * 4 * d);
-            let (dw, db) = pair_mut(grads, &t.w_out, &t.b_out);
-            linear_backward(
-                &a.act,
-                &ws.d_stream,
-                &p[t.w_out.clone()],
-                (n, 4 * d, d),
-                dw,
-                Some(db),
-                Some(&mut ws.d_act),
-                &mut ws.scratch,
-            );
-            zeroed(&mut ws.d_fc, n * 4 * d);
-            gelu_backward(&mut ws.d_fc, &ws.d_act, &a.fc, &a.tanh);
-            zeroed(&mut ws.d_ln, n * d);
-            let (dw, db) = pair_mut(grads, &t.w_fc, &t.b_fc);
-            linear_backward(
-                &a.ln2,
-                &ws.d_fc,
-                &p[t.w_fc.clone()],
-                (n, d, 4 * d),
-                dw,
-                Some(db),
-                Some(&mut ws.d_ln),
-                &mut ws.scratch,
-            );
-            let (dg, db) = pair_mut(grads, &t.ln2_g, &t.ln2_b);
-            layer_norm_backward(&mut ws.d_stream, dg, db, &ws.d_ln, &a.mid, &a.ln2_stats, &p[t.ln2_g.clone()], d);
-            // attention: mid = x + W_proj·att; d_stream becomes d x
-            zeroed(&mut ws.d_att, n * d);
-            let (dw, db) = pair_mut(grads, &t.w_proj, &t.b_proj);
-            linear_backward(
-                &a.att,
-                &ws.d_stream,
-                &p[t.w_proj.clone()],
-                (n, d, d),
-                dw,
-                Some(db),
-                Some(&mut ws.d_att),
-                &mut ws.scratch,
-            );
-            zeroed(&mut ws.d_qkv, n * 3 * d);
-            attention_backward(&mut ws.d_qkv, &ws.d_att, &a.probs, &a.qkv, rows, len, d, heads);
-            zeroed(&mut ws.d_ln, n * d);
-            let (dw, db) = pair_mut(grads, &t.w_qkv, &t.b_qkv);
-            linear_backward(
-                &a.ln1,
-                &ws.d_qkv,
-                &p[t.w_qkv.clone()],
-                (n, d, 3 * d),
-                dw,
-                Some(db),
-                Some(&mut ws.d_ln),
-                &mut ws.scratch,
-            );
-            let (dg, db) = pair_mut(grads, &t.ln1_g, &t.ln1_b);
-            layer_norm_backward(
-                &mut ws.d_stream,
-                dg,
-                db,
-                &ws.d_ln,
-                &ws.stream[l],
-                &a.ln1_stats,
-                &p[t.ln1_g.clone()],
-                d,
-            );
+            let (t, a, x) = (&lay.blocks[l], &ws.blocks[l], &ws.stream[l]);
+            match norm {
+                Norm::Post => self.post_block_backward(t, a, x, &mut ws.d_stream, &mut s, grads, (rows, len)),
+                Norm::Pre => self.pre_block_backward(t, a, x, &mut ws.d_stream, &mut s, grads, (rows, len)),
+            }
         }
 
         // embeddings: each position's gradient goes to its token's row and its position's row
@@ -170,14 +114,119 @@ impl<F: Float> Net<F> {
             }
         }
     }
+
+    /// A post-LN block, `n = LN₁(x + attn(x))`, `h = LN₂(n + mlp(n))`: turns `d_stream` from d h into d x.
+    #[allow(clippy::too_many_arguments)]
+    fn post_block_backward(
+        &self,
+        t: &BlockTensors,
+        a: &BlockActivations<F>,
+        x: &[F],
+        d_stream: &mut Vec<F>,
+        s: &mut Scratch<'_, F>,
+        grads: &mut [F],
+        shape: (usize, usize),
+    ) {
+        let (d, p) = (self.config.d_model, &self.params);
+        // h = LN₂(sum): d_stream becomes d sum
+        zeroed(s.d_ln, d_stream.len());
+        let (dg, db) = pair_mut(grads, &t.ln2_g, &t.ln2_b);
+        layer_norm_backward(s.d_ln, dg, db, d_stream, &a.ln2, &a.ln2_stats, &p[t.ln2_g.clone()], d);
+        std::mem::swap(d_stream, s.d_ln);
+        // sum = n + mlp(n): d n = d sum + the MLP's gradient of its input
+        self.mlp_backward(t, a, &a.ln1, d_stream, s, grads, shape);
+        add(d_stream, s.d_ln);
+        // n = LN₁(mid): d_stream becomes d mid
+        zeroed(s.d_ln, d_stream.len());
+        let (dg, db) = pair_mut(grads, &t.ln1_g, &t.ln1_b);
+        layer_norm_backward(s.d_ln, dg, db, d_stream, &a.mid, &a.ln1_stats, &p[t.ln1_g.clone()], d);
+        std::mem::swap(d_stream, s.d_ln);
+        // mid = x + attn(x): d x = d mid + the attention's gradient of its input
+        self.attention_backward(t, a, x, d_stream, s, grads, shape);
+        add(d_stream, s.d_ln);
+    }
+
+    /// A pre-LN block, `m = x + attn(LN₁(x))`, `h = m + mlp(LN₂(m))`: turns `d_stream` from d h into d x.
+    #[allow(clippy::too_many_arguments)]
+    fn pre_block_backward(
+        &self,
+        t: &BlockTensors,
+        a: &BlockActivations<F>,
+        x: &[F],
+        d_stream: &mut [F],
+        s: &mut Scratch<'_, F>,
+        grads: &mut [F],
+        shape: (usize, usize),
+    ) {
+        let (d, p) = (self.config.d_model, &self.params);
+        // h = m + mlp(LN₂(m)): d m = d h (the residual) + LN₂'s backward of the MLP's input gradient
+        self.mlp_backward(t, a, &a.ln2, d_stream, s, grads, shape);
+        let (dg, db) = pair_mut(grads, &t.ln2_g, &t.ln2_b);
+        layer_norm_backward(d_stream, dg, db, s.d_ln, &a.mid, &a.ln2_stats, &p[t.ln2_g.clone()], d);
+        // m = x + attn(LN₁(x)): d x = d m + LN₁'s backward of the attention's input gradient
+        self.attention_backward(t, a, &a.ln1, d_stream, s, grads, shape);
+        let (dg, db) = pair_mut(grads, &t.ln1_g, &t.ln1_b);
+        layer_norm_backward(d_stream, dg, db, s.d_ln, x, &a.ln1_stats, &p[t.ln1_g.clone()], d);
+    }
+
+    /// The MLP `W_out·GELU(W_fc·input)` given `d_y`, the gradient of its output: adds its weights' gradients and
+    /// writes the gradient of its input into `s.d_ln`.
+    #[allow(clippy::too_many_arguments)]
+    fn mlp_backward(
+        &self,
+        t: &BlockTensors,
+        a: &BlockActivations<F>,
+        input: &[F],
+        d_y: &[F],
+        s: &mut Scratch<'_, F>,
+        grads: &mut [F],
+        (rows, len): (usize, usize),
+    ) {
+        let (d, p, n) = (self.config.d_model, &self.params, rows * len);
+        zeroed(s.d_act, n * 4 * d);
+        let (dw, db) = pair_mut(grads, &t.w_out, &t.b_out);
+        linear_backward(&a.act, d_y, &p[t.w_out.clone()], (n, 4 * d, d), dw, Some(db), Some(s.d_act), s.scratch);
+        zeroed(s.d_fc, n * 4 * d);
+        gelu_backward(s.d_fc, s.d_act, &a.fc, &a.tanh);
+        zeroed(s.d_ln, n * d);
+        let (dw, db) = pair_mut(grads, &t.w_fc, &t.b_fc);
+        linear_backward(input, s.d_fc, &p[t.w_fc.clone()], (n, d, 4 * d), dw, Some(db), Some(s.d_ln), s.scratch);
+    }
+
+    /// The attention sub-layer `W_proj·attention(W_qkv·input)` given `d_y`, the gradient of its output: adds its
+    /// weights' gradients and writes the gradient of its input into `s.d_ln`.
+    #[allow(clippy::too_many_arguments)]
+    fn attention_backward(
+        &self,
+        t: &BlockTensors,
+        a: &BlockActivations<F>,
+        input: &[F],
+        d_y: &[F],
+        s: &mut Scratch<'_, F>,
+        grads: &mut [F],
+        (rows, len): (usize, usize),
+    ) {
+        let (d, p, n) = (self.config.d_model, &self.params, rows * len);
+        zeroed(s.d_att, n * d);
+        let (dw, db) = pair_mut(grads, &t.w_proj, &t.b_proj);
+        linear_backward(&a.att, d_y, &p[t.w_proj.clone()], (n, d, d), dw, Some(db), Some(s.d_att), s.scratch);
+        zeroed(s.d_qkv, n * 3 * d);
+        attention_backward(s.d_qkv, s.d_att, &a.probs, &a.qkv, rows, len, d, self.config.heads);
+        zeroed(s.d_ln, n * d);
+        let (dw, db) = pair_mut(grads, &t.w_qkv, &t.b_qkv);
+        linear_backward(input, s.d_qkv, &p[t.w_qkv.clone()], (n, d, 3 * d), dw, Some(db), Some(s.d_ln), s.scratch);
+    }
+}
+
+/// `into += from`, element by element.
+fn add<F: Float>(into: &mut [F], from: &[F]) {
+    for (a, &b) in into.iter_mut().zip(from) {
+        *a += b;
+    }
 }
 
 /// Two disjoint tensors of the gradient at once (a weight and its bias, a LayerNorm's gain and bias; the first comes first).
-fn pair_mut<'g, F>(
-    grads: &'g mut [F],
-    g: &std::ops::Range<usize>,
-    b: &std::ops::Range<usize>,
-) -> (&'g mut [F], &'g mut [F]) {
+fn pair_mut<'g, F>(grads: &'g mut [F], g: &Range<usize>, b: &Range<usize>) -> (&'g mut [F], &'g mut [F]) {
     debug_assert!(g.end <= b.start);
     let (left, right) = grads.split_at_mut(b.start);
     (&mut left[g.clone()], &mut right[..b.len()])

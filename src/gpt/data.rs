@@ -64,6 +64,14 @@ impl Corpus {
         Ok(Corpus { vocab, tokenizer, boundaries, start, end, sequences })
     }
 
+    /// A corpus with no text, for a model loaded from a weights file: it reads text with `vocab` and `tokenizer`
+    /// (an empty vocabulary reads none) but has nothing to train on.
+    pub fn without_text(vocab: Vocab, tokenizer: Tokenizer, boundaries: Boundaries) -> Corpus {
+        let lines_mode = boundaries == Boundaries::Lines;
+        let (start, end) = if lines_mode { (vocab.id(START), vocab.id(END)) } else { (None, None) };
+        Corpus { vocab, tokenizer, boundaries, start, end, sequences: Vec::new() }
+    }
+
     /// Cuts `text` by the corpus's rules into id sequences (padded with `[START]`/`[END]` in lines mode); a
     /// token the corpus never had is an error that names it.
     pub fn token_ids(&self, text: &str) -> Result<Vec<Vec<u32>>> {

@@ -3,7 +3,7 @@
 //! is `L_task + λ·L_lm` with the language-model loss on the same sequences.
 
 use super::adam::AdamW;
-use super::model::{TinyGpt, decayed};
+use super::model::{TinyGpt, decayed, pretraining_optimiser};
 use super::net::{Batch, NO_TARGET};
 use super::options::{FineTuneOptions, MAX_CLASSES};
 use super::params::below;
@@ -39,6 +39,7 @@ impl TinyGpt {
     /// The ids of a task input: Part B's `[START] … [EXTRACT]` (`[EXTRACT]` = V, `[DELIM]` = V + 1, and `[START]`
     /// = V + 2 for a stream model), checked against the context.
     pub fn encode_task(&self, input: &TaskInput) -> Result<Vec<u32>> {
+        self.require_vocabulary()?;
         if matches!(input, TaskInput::Similarity { .. } | TaskInput::MultipleChoice { .. }) {
             return Err(Error::Unsupported(
                 "the tiny GPT fine-tunes on classification and entailment inputs (one sequence each); similarity \
@@ -138,14 +139,22 @@ impl TinyGpt {
             curve.push((losses.task, losses.lm));
         }
         // further pre-training starts a fresh optimiser of its own
-        self.optimiser = AdamW::new(self.net.params.len(), self.options.learning_rate, decayed(&self.net));
+        self.optimiser = pretraining_optimiser(&self.net, &self.options);
         Ok(curve)
     }
 
     /// `P(y | x)` for every class.
     pub fn classify(&self, input: &TaskInput) -> Result<Vec<f64>> {
         self.head_classes()?;
-        let example = (self.encode_task(input)?, 0);
+        self.classify_ids(&self.encode_task(input)?)
+    }
+
+    /// `P(y | x)` for every class, the classifier reading the final state at the last of `ids` (`[EXTRACT]` in an
+    /// encoded task input).
+    pub fn classify_ids(&self, ids: &[u32]) -> Result<Vec<f64>> {
+        self.head_classes()?;
+        self.check_ids(ids, 1)?;
+        let example = (ids.to_vec(), 0);
         let batch = self.task_batch(&[&example], 0.0);
         let mut ws = super::net::Workspace::default();
         self.net.forward(&batch, &mut ws);

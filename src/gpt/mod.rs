@@ -20,9 +20,11 @@ pub mod model;
 pub mod net;
 pub mod options;
 pub mod params;
+pub mod safetensors;
+pub mod weights;
 
 pub use finetune::LabelledInput;
 pub use model::{Inside, TinyGpt};
 pub use net::{Batch, Losses, NO_TARGET, Net, Workspace};
 pub use options::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput};
-pub use params::{Config, Layout};
+pub use params::{Config, Layout, Norm};

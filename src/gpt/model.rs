@@ -46,6 +46,13 @@ pub(crate) fn decayed(net: &Net<f32>) -> Vec<Range<usize>> {
     net.layout.tensors(&net.config).into_iter().filter(|t| t.3).map(|t| t.1).collect()
 }
 
+/// A fresh optimiser for pre-training `net` as `options` say (peak learning rate, warm-up).
+pub(crate) fn pretraining_optimiser(net: &Net<f32>, options: &GptOptions) -> AdamW {
+    let mut optimiser = AdamW::new(net.params.len(), options.learning_rate, decayed(net));
+    optimiser.warmup = options.warmup;
+    optimiser
+}
+
 impl TinyGpt {
     /// Tokenizes `corpus` by `options` and builds a randomly initialised model.
     pub fn new(corpus: &str, options: &GptOptions) -> Result<TinyGpt> {
@@ -63,9 +70,10 @@ impl TinyGpt {
             heads: options.heads,
             context: options.context,
             classes: 0,
+            norm: options.norm,
         };
         let net = Net::new(config, options.seed);
-        let optimiser = AdamW::new(net.params.len(), options.learning_rate, decayed(&net));
+        let optimiser = pretraining_optimiser(&net, options);
         Ok(TinyGpt {
             options: options.clone(),
             corpus: Rc::new(corpus),
@@ -129,16 +137,126 @@ impl TinyGpt {
     /// step's mean training loss (nats per predicted token).
     pub fn step(&mut self, steps: usize) -> Result<f64> {
         whole_number("steps", steps as f64, 1, MAX_STEPS as u64)?;
+        self.corpus_to_train_on()?;
         if self.grads.len() != self.net.params.len() {
             // the network grew (fine-tuning): a fresh optimiser for its new shape
             self.grads = vec![0.0; self.net.params.len()];
-            self.optimiser = AdamW::new(self.net.params.len(), self.options.learning_rate, decayed(&self.net));
+            self.optimiser = pretraining_optimiser(&self.net, &self.options);
         }
         for _ in 0..steps {
             let batch = self.corpus.sample(&mut self.rng, self.options.batch_size, self.options.context);
             self.last_loss = self.train_on(&batch).lm;
         }
         Ok(self.last_loss)
+    }
+
+    /// Whether the model has its corpus: a model loaded from a weights file has none to train on or to score.
+    fn corpus_to_train_on(&self) -> Result<()> {
+        if self.corpus.sequences.is_empty() {
+            return Err(Error::Unsupported(
+                "this model was loaded from a weights file, which holds no corpus: it cannot train, and its loss \
+                 needs a text (or token ids) to score"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the model reads text: a model loaded from a weights file without a vocabulary works on ids only.
+    pub fn has_vocabulary(&self) -> bool {
+        !self.corpus.vocab.is_empty()
+    }
+
+    /// An error saying why a model without a vocabulary cannot read or write text.
+    pub(crate) fn require_vocabulary(&self) -> Result<()> {
+        if !self.has_vocabulary() {
+            return Err(Error::Unsupported(format!(
+                "this model was loaded without a vocabulary (its weights file's metadata has none), so it cannot read \
+                 or write text: give token ids from 0 to {} instead",
+                self.net.config.embeddings - 1
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether [`crate::sampling::generate`] can run: it needs a vocabulary to write tokens and a first token to
+    /// start from (`[START]`, or the corpus's first token in stream mode).
+    pub fn can_generate(&self) -> Result<()> {
+        self.require_vocabulary()?;
+        if self.corpus.start.is_none() && self.corpus.sequences.is_empty() {
+            return Err(Error::Unsupported(
+                "this stream-mode model was loaded from a weights file without its corpus, so it has no first token \
+                 to start generating from: score or look inside token ids instead"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The ids of `text` by the corpus's rules, or an error saying why a model without a vocabulary cannot read it.
+    pub(crate) fn text_ids(&self, text: &str) -> Result<Vec<Vec<u32>>> {
+        self.require_vocabulary()?;
+        self.corpus.token_ids(text)
+    }
+
+    /// Checks ids for the id-based views: 1 to `context` ids, each a row of the token embedding.
+    pub fn check_ids(&self, ids: &[u32], least: usize) -> Result<()> {
+        let (rows, context) = (self.net.config.embeddings, self.net.config.context);
+        if ids.len() < least || ids.len() > context {
+            return Err(Error::InvalidParameter {
+                name: "ids",
+                value: format!("{} ids", ids.len()).into(),
+                allowed: format!("{least} to {context} token ids (the model's context)"),
+            });
+        }
+        if let Some(&id) = ids.iter().find(|&&id| id as usize >= rows) {
+            return Err(Error::InvalidParameter {
+                name: "ids",
+                value: id.to_string().into(),
+                allowed: format!("token ids from 0 to {} (the rows of the token embedding)", rows - 1),
+            });
+        }
+        Ok(())
+    }
+
+    /// The logits of every position of `ids` over every row of the token embedding (`T × rows`, row-major):
+    /// `h·Wₑᵀ`, as Hugging Face's `OpenAIGPTLMHeadModel` gives them.
+    pub fn logits(&self, ids: &[u32]) -> Result<Vec<f32>> {
+        self.check_ids(ids, 1)?;
+        let mut ws = Workspace::default();
+        self.net.forward(&single(ids), &mut ws);
+        Ok(std::mem::take(&mut ws.logits))
+    }
+
+    /// The attention weights of `head` in block `layer` on `ids`: `T × T`, row-major, row i = how much position i
+    /// attends to each position j (0 for j > i).
+    pub fn attention_of_ids(&self, ids: &[u32], layer: f64, head: f64) -> Result<Vec<f32>> {
+        let Config { layers, heads, .. } = self.net.config;
+        let layer = whole_number("layer", layer, 0, layers as u64 - 1)? as usize;
+        let head = whole_number("head", head, 0, heads as u64 - 1)? as usize;
+        self.check_ids(ids, 1)?;
+        let mut ws = Workspace::default();
+        self.net.forward(&single(ids), &mut ws);
+        Ok(ws.attention_weights(layer, 0, head, heads, ids.len()).to_vec())
+    }
+
+    /// Mean `−ln P(ids[i+1] | ids[..=i])` over a sequence of ids (at least 2, any length: windows of the context
+    /// slide along a long one), the softmax over every embedding row.
+    pub fn loss_of_ids(&self, ids: &[u32]) -> Result<f64> {
+        if ids.len() < 2 {
+            return Err(Error::InvalidParameter {
+                name: "ids",
+                value: format!("{} ids", ids.len()).into(),
+                allowed: "at least 2 token ids (one to read, one to predict)".into(),
+            });
+        }
+        for chunk in ids.chunks(self.net.config.context) {
+            self.check_ids(chunk, 1)?;
+        }
+        let mut windows = Vec::new();
+        scoring_windows(ids, self.net.config.context, &mut windows);
+        let (total, count) = self.score(&windows);
+        Ok(total / count as f64)
     }
 
     /// One forward, backward and AdamW update on `batch`; returns its losses.
@@ -161,9 +279,12 @@ impl TinyGpt {
     pub fn loss(&self, text: Option<&str>) -> Result<f64> {
         let owned;
         let sequences = match text {
-            None => &self.corpus.sequences,
+            None => {
+                self.corpus_to_train_on()?;
+                &self.corpus.sequences
+            }
             Some(text) => {
-                owned = self.corpus.token_ids(text)?;
+                owned = self.text_ids(text)?;
                 &owned
             }
         };
@@ -199,7 +320,7 @@ impl TinyGpt {
     /// The ids the "look inside" views run on: the first sequence of `text` (`[START]` first in lines mode,
     /// without `[END]`), cut to the context.
     pub fn view_ids(&self, text: &str) -> Result<Vec<u32>> {
-        let mut ids = self.corpus.token_ids(text)?.into_iter().next().unwrap_or_default();
+        let mut ids = self.text_ids(text)?.into_iter().next().unwrap_or_default();
         if self.corpus.end.is_some() {
             ids.pop();
         }
@@ -219,41 +340,48 @@ impl TinyGpt {
         Ok(self.view_ids(text)?.iter().map(|&id| self.corpus.vocab.token(id).to_string()).collect())
     }
 
-    /// Runs the model on one sequence and keeps its activations.
+    /// Runs the model on one sequence and keeps its activations, the logits turned into probabilities.
     fn run(&self, ids: &[u32]) -> Workspace<f32> {
-        let batch = Batch {
-            rows: 1,
-            len: ids.len(),
-            inputs: ids.to_vec(),
-            targets: vec![NO_TARGET; ids.len()],
-            ..Batch::default()
-        };
+        let batch = single(ids);
         let mut ws = Workspace::default();
         self.net.forward(&batch, &mut ws);
         self.net.losses(&batch, &mut ws);
         ws
     }
 
-    /// Every position's next-token distribution for the first line of `text`.
+    /// Every position's next-token distribution over the vocabulary for the first line of `text`.
     pub fn next_distributions(&self, text: &str) -> Result<Inside> {
         let ids = self.view_ids(text)?;
         let ws = self.run(&ids);
-        Ok(Inside {
-            tokens: ids.iter().map(|&id| self.corpus.vocab.token(id).to_string()).collect(),
-            probabilities: ws.logits.iter().map(|&p| f64::from(p)).collect(),
-        })
+        let mut probabilities = Vec::with_capacity(ids.len() * self.net.config.vocab);
+        for row in ws.logits.chunks_exact(self.net.config.embeddings) {
+            probabilities.extend(self.text_distribution(row));
+        }
+        Ok(Inside { tokens: ids.iter().map(|&id| self.corpus.vocab.token(id).to_string()).collect(), probabilities })
+    }
+
+    /// A distribution over every embedding row, cut to the text's tokens: the special tokens (rows after the
+    /// vocabulary, once fine-tuning added them) never come next in text, so the rest is renormalised.
+    fn text_distribution<'a>(&self, row: &'a [f32]) -> impl Iterator<Item = f64> + 'a {
+        let v = self.net.config.vocab;
+        let shown = &row[..v];
+        let total = if v < row.len() { shown.iter().map(|&p| f64::from(p)).sum() } else { 1.0 };
+        shown.iter().map(move |&p| f64::from(p) / total)
     }
 
     /// The attention weights of `head` in block `layer` on the first line of `text`: `T × T`, row-major, row i
     /// = how much position i attends to each position j (0 for j > i).
     pub fn attention(&self, text: &str, layer: f64, head: f64) -> Result<Vec<f32>> {
-        let layer = whole_number("layer", layer, 0, self.options.layers as u64 - 1)? as usize;
-        let head = whole_number("head", head, 0, self.options.heads as u64 - 1)? as usize;
-        let ids = self.view_ids(text)?;
-        let t = ids.len();
-        let ws = self.run(&ids);
-        Ok(ws.blocks[layer].probs[head * t * t..(head + 1) * t * t].to_vec())
+        let Config { layers, heads, .. } = self.net.config;
+        whole_number("layer", layer, 0, layers as u64 - 1)?;
+        whole_number("head", head, 0, heads as u64 - 1)?;
+        self.attention_of_ids(&self.view_ids(text)?, layer, head)
     }
+}
+
+/// A batch of one sequence with nothing to predict.
+fn single(ids: &[u32]) -> Batch {
+    Batch { rows: 1, len: ids.len(), inputs: ids.to_vec(), targets: vec![NO_TARGET; ids.len()], ..Batch::default() }
 }
 
 impl LanguageModel for TinyGpt {
@@ -267,16 +395,18 @@ impl LanguageModel for TinyGpt {
         let ids = if context.is_empty() { &prompt[..] } else { context };
         let ids = &ids[ids.len().saturating_sub(self.options.context)..];
         let ws = self.run(ids);
-        let v = self.corpus.vocab.len();
-        for (o, &p) in out.iter_mut().zip(&ws.logits[(ids.len() - 1) * v..]) {
-            *o = f64::from(p);
+        let rows = self.net.config.embeddings;
+        let last = &ws.logits[(ids.len() - 1) * rows..][..rows];
+        for (o, p) in out.iter_mut().zip(self.text_distribution(last)) {
+            *o = p;
         }
     }
 
     fn prompt(&self) -> Vec<u32> {
+        // (a loaded stream model has no corpus: it starts from id 0, though generate() refuses it first)
         match self.corpus.start {
             Some(start) => vec![start],
-            None => self.corpus.sequences[0][..1].to_vec(),
+            None => self.corpus.sequences.first().map_or(vec![0], |s| s[..1].to_vec()),
         }
     }
 

@@ -1,10 +1,12 @@
-//! The network and its forward pass: embeddings, pre-LayerNorm blocks (causal multi-head attention, GELU MLP,
-//! residuals), a final LayerNorm, the language-model head and the fine-tuning head.
+//! The network and its forward pass, GPT-1's: token + position embeddings, post-LayerNorm blocks (causal
+//! multi-head attention and a GELU MLP, each added to its input and then normalised), no final LayerNorm, the
+//! output layer tied to the token embedding (logits = h·Wₑᵀ), and the fine-tuning head at `[EXTRACT]`. GPT-2's
+//! pre-LayerNorm arrangement is the other [`Norm`].
 
 use super::attention::attention;
 use super::float::{Float, ln_f64};
-use super::kernels::{gelu, layer_norm, matmul};
-use super::params::{Config, Layout, initialise};
+use super::kernels::{gelu, layer_norm, matmul, matmul_bt};
+use super::params::{BlockTensors, Config, Layout, Norm, initialise};
 use crate::sampling::Mt19937;
 
 /// A target id meaning "nothing to predict here" (padding, or a special token the head cannot output).
@@ -42,16 +44,19 @@ pub struct Losses {
     pub predicted: usize,
 }
 
-/// What the forward pass keeps for the backward pass, for one block.
+/// What the forward pass keeps for the backward pass, for one block (x is the stream entering it).
 #[derive(Debug, Clone, Default)]
 pub struct BlockActivations<F> {
+    /// Pre-LN: `LN₁(x)`, the attention's input. Post-LN: `n = LN₁(x + attn(x))`, the MLP's input.
     pub(crate) ln1: Vec<F>,
     pub(crate) ln1_stats: Vec<F>,
     pub(crate) qkv: Vec<F>,
     /// Attention weights, `rows × heads × len × len`.
     pub(crate) probs: Vec<F>,
     pub(crate) att: Vec<F>,
+    /// `x + attn(…)`: the attention's residual sum.
     pub(crate) mid: Vec<F>,
+    /// Pre-LN: `LN₂(mid)`, the MLP's input. Post-LN: `n + mlp(n)`, the MLP's residual sum.
     pub(crate) ln2: Vec<F>,
     pub(crate) ln2_stats: Vec<F>,
     pub(crate) fc: Vec<F>,
@@ -66,9 +71,10 @@ pub struct Workspace<F> {
     /// The residual stream entering each block, then leaving the last (layers + 1 of `rows·len × d`).
     pub(crate) stream: Vec<Vec<F>>,
     pub(crate) blocks: Vec<BlockActivations<F>>,
+    /// Pre-LN only: the final LayerNorm of the last block's output.
     pub(crate) lnf: Vec<F>,
     pub(crate) lnf_stats: Vec<F>,
-    /// Logits, then (after [`Net::losses`]) probabilities, `rows·len × V`.
+    /// Logits, then (after [`Net::losses`]) probabilities, `rows·len × embeddings` (one per embedding row).
     pub(crate) logits: Vec<F>,
     /// Fine-tuning head: class probabilities, `rows × classes`.
     pub(crate) class_probs: Vec<F>,
@@ -80,6 +86,32 @@ pub struct Workspace<F> {
     pub(crate) d_fc: Vec<F>,
     pub(crate) d_act: Vec<F>,
     pub(crate) scratch: Vec<F>,
+}
+
+impl<F> Workspace<F> {
+    /// After a forward pass: the final states h that the output layer and the classifier read (`rows·len × d`).
+    pub(crate) fn hidden(&self, norm: Norm) -> &[F] {
+        hidden(&self.stream, &self.lnf, norm)
+    }
+
+    /// After a forward pass: the attention weights of `head` in block `layer` for sequence `row` of a batch of
+    /// `len` positions (`len × len`, row-major).
+    pub fn attention_weights(&self, layer: usize, row: usize, head: usize, heads: usize, len: usize) -> &[F] {
+        &self.blocks[layer].probs[(row * heads + head) * len * len..][..len * len]
+    }
+
+    /// After a forward pass (before [`Net::losses`]): the logits, `rows·len × embeddings`.
+    pub fn logits(&self) -> &[F] {
+        &self.logits
+    }
+}
+
+/// The final states h: the last block's output (post-LN), or its final LayerNorm (pre-LN).
+pub(crate) fn hidden<'a, F>(stream: &'a [Vec<F>], lnf: &'a [F], norm: Norm) -> &'a [F] {
+    match norm {
+        Norm::Post => stream.last().map_or(&[], Vec::as_slice),
+        Norm::Pre => lnf,
+    }
 }
 
 /// Gives a buffer `len` elements; the forward pass overwrites every one, so old values may stay.
@@ -128,7 +160,7 @@ impl<F: Float> Net<F> {
 
     /// Runs the network on `batch`: fills `ws` with every activation and the logits.
     pub fn forward(&self, batch: &Batch, ws: &mut Workspace<F>) {
-        let Config { d_model: d, layers, heads, vocab, .. } = self.config;
+        let Config { d_model: d, layers, embeddings, .. } = self.config;
         let (rows, len) = (batch.rows, batch.len);
         let n = rows * len;
         let p = &self.params;
@@ -148,48 +180,29 @@ impl<F: Float> Net<F> {
             }
         }
         for l in 0..layers {
-            let t = &lay.blocks[l];
             let (done, rest) = ws.stream.split_at_mut(l + 1);
-            let (x, out) = (&done[l], &mut rest[0]);
-            let a = &mut ws.blocks[l];
-            // attention sub-block: mid = x + proj(attention(LN(x)))
-            sized(&mut a.ln1, n * d);
-            sized(&mut a.ln1_stats, n * 2);
-            layer_norm(&mut a.ln1, &mut a.ln1_stats, x, &p[t.ln1_g.clone()], &p[t.ln1_b.clone()], d);
-            sized(&mut a.qkv, n * 3 * d);
-            matmul(&mut a.qkv, &a.ln1, &p[t.w_qkv.clone()], (n, d, 3 * d), Some(&p[t.b_qkv.clone()]), false);
-            sized(&mut a.probs, rows * heads * len * len);
-            sized(&mut a.att, n * d);
-            attention(&mut a.att, &mut a.probs, &a.qkv, rows, len, d, heads);
-            a.mid.clone_from(x);
-            matmul(&mut a.mid, &a.att, &p[t.w_proj.clone()], (n, d, d), Some(&p[t.b_proj.clone()]), true);
-            // MLP sub-block: out = mid + W_out·GELU(W_fc·LN(mid))
-            sized(&mut a.ln2, n * d);
-            sized(&mut a.ln2_stats, n * 2);
-            layer_norm(&mut a.ln2, &mut a.ln2_stats, &a.mid, &p[t.ln2_g.clone()], &p[t.ln2_b.clone()], d);
-            sized(&mut a.fc, n * 4 * d);
-            matmul(&mut a.fc, &a.ln2, &p[t.w_fc.clone()], (n, d, 4 * d), Some(&p[t.b_fc.clone()]), false);
-            sized(&mut a.act, n * 4 * d);
-            sized(&mut a.tanh, n * 4 * d);
-            gelu(&mut a.act, &mut a.tanh, &a.fc);
-            out.clone_from(&a.mid);
-            matmul(out, &a.act, &p[t.w_out.clone()], (n, 4 * d, d), Some(&p[t.b_out.clone()]), true);
+            block_forward(&lay.blocks[l], p, &self.config, (rows, len), &done[l], &mut ws.blocks[l], &mut rest[0]);
         }
-        // final LayerNorm, then logits = LN(x)·W_head + b_head
-        sized(&mut ws.lnf, n * d);
-        sized(&mut ws.lnf_stats, n * 2);
-        layer_norm(&mut ws.lnf, &mut ws.lnf_stats, &ws.stream[layers], &p[lay.lnf_g.clone()], &p[lay.lnf_b.clone()], d);
-        sized(&mut ws.logits, n * vocab);
-        matmul(&mut ws.logits, &ws.lnf, &p[lay.w_head.clone()], (n, d, vocab), Some(&p[lay.b_head.clone()]), false);
+        // pre-LN only: a final LayerNorm
+        if let Some((g, b)) = &lay.final_norm {
+            sized(&mut ws.lnf, n * d);
+            sized(&mut ws.lnf_stats, n * 2);
+            layer_norm(&mut ws.lnf, &mut ws.lnf_stats, &ws.stream[layers], &p[g.clone()], &p[b.clone()], d);
+        }
+        // the tied output layer: logits = h·Wₑᵀ, one per row of the token embedding
+        sized(&mut ws.logits, n * embeddings);
+        let h = hidden(&ws.stream, &ws.lnf, self.config.norm);
+        matmul_bt(&mut ws.logits, h, &p[lay.wte.clone()], (n, d, embeddings), &mut ws.scratch);
     }
 
     /// After [`Net::forward`]: the losses, with the logits turned into probabilities (and the classifier's
     /// probabilities computed when the batch has a task).
     pub fn losses(&self, batch: &Batch, ws: &mut Workspace<F>) -> Losses {
-        let Config { d_model: d, vocab, classes, .. } = self.config;
-        // language model: mean over predicted positions of −ln softmax(logits)[target]
+        let Config { d_model: d, embeddings, classes, norm, .. } = self.config;
+        // language model: mean over predicted positions of −ln softmax(logits)[target], the softmax over every
+        // embedding row
         let (mut lm_total, mut predicted) = (0.0, 0usize);
-        for (row, &target) in ws.logits.chunks_exact_mut(vocab).zip(&batch.targets) {
+        for (row, &target) in ws.logits.chunks_exact_mut(embeddings).zip(&batch.targets) {
             let logit = if target != NO_TARGET { row[target as usize].f64() } else { 0.0 };
             let log_sum = softmax(row);
             if target != NO_TARGET {
@@ -204,7 +217,7 @@ impl<F: Float> Net<F> {
             let w_cls = &self.params[self.layout.w_cls.clone()];
             sized(&mut ws.class_probs, batch.rows * classes);
             for (r, (&at, &label)) in batch.extract.iter().zip(&batch.labels).enumerate() {
-                let h = &ws.lnf[(r * batch.len + at) * d..][..d];
+                let h = &hidden(&ws.stream, &ws.lnf, norm)[(r * batch.len + at) * d..][..d];
                 let z = &mut ws.class_probs[r * classes..][..classes];
                 matmul(z, h, w_cls, (1, d, classes), None, false);
                 let logit = z[label].f64();
@@ -213,6 +226,65 @@ impl<F: Float> Net<F> {
             task /= batch.rows as f64;
         }
         Losses { task, lm, lm_total, predicted }
+    }
+}
+
+/// One block's forward pass from `x` into `out`, keeping its activations in `a`.
+fn block_forward<F: Float>(
+    t: &BlockTensors,
+    p: &[F],
+    config: &Config,
+    (rows, len): (usize, usize),
+    x: &[F],
+    a: &mut BlockActivations<F>,
+    out: &mut Vec<F>,
+) {
+    let Config { d_model: d, heads, norm, .. } = *config;
+    let n = rows * len;
+    sized(&mut a.ln1, n * d);
+    sized(&mut a.ln1_stats, n * 2);
+    sized(&mut a.ln2, n * d);
+    sized(&mut a.ln2_stats, n * 2);
+    // pre-LN: the attention reads LN₁(x)
+    if norm == Norm::Pre {
+        layer_norm(&mut a.ln1, &mut a.ln1_stats, x, &p[t.ln1_g.clone()], &p[t.ln1_b.clone()], d);
+    }
+    // attention: mid = x + W_proj·attention(W_qkv·input)
+    sized(&mut a.qkv, n * 3 * d);
+    let input = if norm == Norm::Pre { &a.ln1 } else { x };
+    matmul(&mut a.qkv, input, &p[t.w_qkv.clone()], (n, d, 3 * d), Some(&p[t.b_qkv.clone()]), false);
+    sized(&mut a.probs, rows * heads * len * len);
+    sized(&mut a.att, n * d);
+    attention(&mut a.att, &mut a.probs, &a.qkv, rows, len, d, heads);
+    a.mid.clear();
+    a.mid.extend_from_slice(x);
+    matmul(&mut a.mid, &a.att, &p[t.w_proj.clone()], (n, d, d), Some(&p[t.b_proj.clone()]), true);
+    // post-LN: n = LN₁(mid) is the MLP's input; pre-LN: LN₂(mid) is
+    match norm {
+        Norm::Post => layer_norm(&mut a.ln1, &mut a.ln1_stats, &a.mid, &p[t.ln1_g.clone()], &p[t.ln1_b.clone()], d),
+        Norm::Pre => layer_norm(&mut a.ln2, &mut a.ln2_stats, &a.mid, &p[t.ln2_g.clone()], &p[t.ln2_b.clone()], d),
+    }
+    // MLP: W_out·GELU(W_fc·input), added to the residual (n, or mid)
+    sized(&mut a.fc, n * 4 * d);
+    let input = if norm == Norm::Pre { &a.ln2 } else { &a.ln1 };
+    matmul(&mut a.fc, input, &p[t.w_fc.clone()], (n, d, 4 * d), Some(&p[t.b_fc.clone()]), false);
+    sized(&mut a.act, n * 4 * d);
+    sized(&mut a.tanh, n * 4 * d);
+    gelu(&mut a.act, &mut a.tanh, &a.fc);
+    let sum = match norm {
+        Norm::Post => &mut a.ln2,
+        Norm::Pre => &mut *out,
+    };
+    sum.clear();
+    sum.extend_from_slice(match norm {
+        Norm::Post => &a.ln1,
+        Norm::Pre => &a.mid,
+    });
+    matmul(sum, &a.act, &p[t.w_out.clone()], (n, 4 * d, d), Some(&p[t.b_out.clone()]), true);
+    // post-LN: h = LN₂(n + mlp(n))
+    if norm == Norm::Post {
+        sized(out, n * d);
+        layer_norm(out, &mut a.ln2_stats, &a.ln2, &p[t.ln2_g.clone()], &p[t.ln2_b.clone()], d);
     }
 }
 

@@ -1,16 +1,43 @@
 //! Where every weight lives: one flat vector, cut into named tensors, and their initialisation.
+//!
+//! The tensors are GPT-1's (Hugging Face's `openai-gpt` names in brackets): the token embedding `wte`
+//! (`tokens_embed`, also the output layer), the position embedding `wpe` (`positions_embed`), and per block the
+//! attention (`attn.c_attn`, `attn.c_proj`), the first LayerNorm (`ln_1`), the MLP (`mlp.c_fc`, `mlp.c_proj`) and
+//! the second LayerNorm (`ln_2`). Only the pre-LN variant has a final LayerNorm (GPT-2's `ln_f`).
 
 use std::ops::Range;
 
 use super::float::Float;
 use crate::sampling::Mt19937;
 
+/// Where a block puts its LayerNorms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Norm {
+    /// GPT-1 (and the original Transformer): after each residual sum, `n = LN(x + attn(x))`,
+    /// `h = LN(n + mlp(n))`; no final LayerNorm.
+    #[default]
+    Post,
+    /// GPT-2: at each sub-layer's input, `m = x + attn(LN(x))`, `h = m + mlp(LN(m))`, and one final LayerNorm.
+    Pre,
+}
+
+impl Norm {
+    /// The name used in options and in a weights file's metadata.
+    pub fn name(self) -> &'static str {
+        match self {
+            Norm::Post => "post",
+            Norm::Pre => "pre",
+        }
+    }
+}
+
 /// The shape of a network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
-    /// Tokens the language-model head predicts (the corpus vocabulary V).
+    /// Tokens of the text (the corpus vocabulary V): the targets of the language-model loss.
     pub vocab: usize,
-    /// Rows of the token embedding: V, plus the fine-tuning tokens once they are added.
+    /// Rows of the token embedding: V, plus the special tokens once they are added. The output layer is tied to
+    /// this matrix, so the logits have one entry per row.
     pub embeddings: usize,
     /// Width of the residual stream, d.
     pub d_model: usize,
@@ -22,12 +49,14 @@ pub struct Config {
     pub context: usize,
     /// Classes of the fine-tuning head (0: no head yet).
     pub classes: usize,
+    /// Post-LN (GPT-1) or pre-LN (GPT-2).
+    pub norm: Norm,
 }
 
 /// The tensors of one block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlockTensors {
-    /// LayerNorm before attention: gain and bias (d).
+    /// The first LayerNorm, gain and bias (d): after the attention's residual sum (post-LN) or at its input (pre-LN).
     pub ln1_g: Range<usize>,
     /// See `ln1_g`.
     pub ln1_b: Range<usize>,
@@ -39,7 +68,7 @@ pub struct BlockTensors {
     pub w_proj: Range<usize>,
     /// See `w_proj`.
     pub b_proj: Range<usize>,
-    /// LayerNorm before the MLP.
+    /// The second LayerNorm: after the MLP's residual sum (post-LN) or at its input (pre-LN).
     pub ln2_g: Range<usize>,
     /// See `ln2_g`.
     pub ln2_b: Range<usize>,
@@ -56,20 +85,14 @@ pub struct BlockTensors {
 /// Every tensor's place in the flat parameter vector.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
-    /// Token embedding (embeddings × d).
+    /// Token embedding (embeddings × d), also the output layer: logits = h·wteᵀ.
     pub wte: Range<usize>,
     /// Position embedding (context × d).
     pub wpe: Range<usize>,
     /// The blocks, first to last.
     pub blocks: Vec<BlockTensors>,
-    /// Final LayerNorm.
-    pub lnf_g: Range<usize>,
-    /// See `lnf_g`.
-    pub lnf_b: Range<usize>,
-    /// Language-model head (d × V) and bias (V).
-    pub w_head: Range<usize>,
-    /// See `w_head`.
-    pub b_head: Range<usize>,
+    /// Pre-LN only: the final LayerNorm's gain and bias.
+    pub final_norm: Option<(Range<usize>, Range<usize>)>,
     /// Fine-tuning head W_y (d × classes), no bias, as in the paper.
     pub w_cls: Range<usize>,
     /// How many numbers in all.
@@ -117,18 +140,19 @@ impl Layout {
                 b_out: take(d),
             })
             .collect();
-        let lnf_g = take(d);
-        let lnf_b = take(d);
-        let w_head = take(d * config.vocab);
-        let b_head = take(config.vocab);
+        let final_norm = (config.norm == Norm::Pre).then(|| (take(d), take(d)));
         let w_cls = take(d * config.classes);
-        Layout { wte, wpe, blocks, lnf_g, lnf_b, w_head, b_head, w_cls, total: at }
+        Layout { wte, wpe, blocks, final_norm, w_cls, total: at }
     }
 
     /// Every tensor: its name, place, initialisation and whether weight decay applies (matrices only).
     pub fn tensors(&self, config: &Config) -> Vec<(String, Range<usize>, Init, bool)> {
-        // residual projections start smaller, by 1/√(2·layers), as in GPT-2
-        let residual = INIT_STD / (2.0 * config.layers as f64).sqrt();
+        // GPT-1 draws every matrix with the same spread; GPT-2 (pre-LN) starts the residual projections smaller,
+        // by 1/√(2·layers)
+        let residual = match config.norm {
+            Norm::Post => INIT_STD,
+            Norm::Pre => INIT_STD / (2.0 * config.layers as f64).sqrt(),
+        };
         let mut all = vec![
             ("wte".to_string(), self.wte.clone(), Init::Random(INIT_STD), false),
             ("wpe".to_string(), self.wpe.clone(), Init::Random(INIT_STD), false),
@@ -150,10 +174,10 @@ impl Layout {
             ];
             all.extend(named.into_iter().map(|(n, r, i, wd)| (format!("block{l}.{n}"), r.clone(), i, wd)));
         }
-        all.push(("lnf_g".into(), self.lnf_g.clone(), Init::Ones, false));
-        all.push(("lnf_b".into(), self.lnf_b.clone(), Init::Zeros, false));
-        all.push(("w_head".into(), self.w_head.clone(), Init::Random(INIT_STD), true));
-        all.push(("b_head".into(), self.b_head.clone(), Init::Zeros, false));
+        if let Some((g, b)) = &self.final_norm {
+            all.push(("lnf_g".into(), g.clone(), Init::Ones, false));
+            all.push(("lnf_b".into(), b.clone(), Init::Zeros, false));
+        }
         all.push(("w_cls".into(), self.w_cls.clone(), Init::Random(INIT_STD), true));
         all
     }

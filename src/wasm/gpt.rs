@@ -1,6 +1,6 @@
 //! The transformer exports (feature `gpt`), built into the second module that the page loads on demand.
 
-use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
+use js_sys::{Array, ArrayBuffer, Float32Array, Float64Array, Object, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 use super::ngram::{generate_many_tokens, generate_tokens};
@@ -24,6 +24,24 @@ export interface GptOptions {
   /** Tokens of context, 1 … 64; default 16. */
   context?: number;
   seed?: number; learningRate?: number; batchSize?: number;
+  /** Where each block puts its LayerNorms: GPT-1's "post" (default) or GPT-2's "pre". */
+  norm?: "post" | "pre";
+  /** Steps of linear learning-rate warm-up; default 200. */
+  warmup?: number;
+}
+/** Options of `TinyGpt.fromSafetensors(bytes, options)`. */
+export interface LoadOptions {
+  /** Attention heads (they are not in the shapes); default: the file's metadata, else GPT-1's 12. */
+  heads?: number;
+}
+/** A model's shape, as `TinyGpt.shape` reports it. */
+export interface GptShape {
+  norm: "post" | "pre"; dModel: number; layers: number; heads: number; context: number;
+  /** Rows of the token embedding (= entries of each logits row): the vocabulary, then the special tokens. */
+  rows: number;
+  /** Tokens of the text (rows when the model has no vocabulary). */
+  vocab: number;
+  classes: number;
 }
 /** Options of `TinyGpt.fineTune`. */
 export interface FineTuneOptions { lambda?: number; steps?: number; learningRate?: number; batchSize?: number; seed?: number }
@@ -55,6 +73,8 @@ struct GptOptionsJs {
     seed: Raw,
     learning_rate: Raw,
     batch_size: Raw,
+    norm: Raw,
+    warmup: Raw,
 }
 
 impl GptOptionsJs {
@@ -71,8 +91,17 @@ impl GptOptionsJs {
             seed: optional_number("seed", &self.seed.0)?,
             learning_rate: optional_number("learningRate", &self.learning_rate.0)?,
             batch_size: optional_number("batchSize", &self.batch_size.0)?,
+            norm: optional_string("norm", &self.norm.0)?,
+            warmup: optional_number("warmup", &self.warmup.0)?,
         })
     }
+}
+
+/// `LoadOptions` of `fromSafetensors`.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct LoadOptionsJs {
+    heads: Raw,
 }
 
 /// `FineTuneOptions` as JavaScript spells them.
@@ -116,8 +145,33 @@ fn examples(value: &JsValue) -> Result<Vec<LabelledInput>, Error> {
     })
 }
 
-/// A tiny decoder-only transformer trained on a corpus in the page: token and position embeddings, pre-LayerNorm
-/// blocks of causal multi-head self-attention and a GELU MLP, then a linear head.
+/// Token ids: an array of whole numbers or a `Uint32Array`.
+fn ids(value: &JsValue) -> Result<Vec<u32>, Error> {
+    if let Some(a) = value.dyn_ref::<Uint32Array>() {
+        return Ok(a.to_vec());
+    }
+    array_of("ids", value, "an array of token ids (whole numbers) or a Uint32Array", |x, _| {
+        Ok(whole("ids", x, 0, u64::from(u32::MAX))? as u32)
+    })
+}
+
+/// A text or token ids: `input` of the look-inside views.
+enum Input {
+    Text(String),
+    Ids(Vec<u32>),
+}
+
+fn input(value: &JsValue) -> Result<Input, Error> {
+    match value.as_string() {
+        Some(text) => Ok(Input::Text(text)),
+        None if Array::is_array(value) || value.is_instance_of::<Uint32Array>() => Ok(Input::Ids(ids(value)?)),
+        None => Err(super::read::wrong_type("input", value, "a line of text or an array of token ids")),
+    }
+}
+
+/// A tiny decoder-only transformer with GPT-1's architecture: token and position embeddings summed, post-LayerNorm
+/// blocks of masked multi-head self-attention and a GELU MLP, no final LayerNorm, and the output layer tied to the
+/// token embedding.
 #[wasm_bindgen]
 pub struct TinyGpt {
     inner: crate::gpt::TinyGpt,
@@ -134,6 +188,72 @@ impl TinyGpt {
         let corpus = string("corpus", &corpus)?;
         let input = option_record::<GptOptionsJs>(&options.into())?.read()?;
         Ok(TinyGpt { inner: crate::gpt::TinyGpt::new(&corpus, &GptOptions::from_js(&input)?)? })
+    }
+
+    /// A model from a safetensors file in Hugging Face's `openai-gpt` layout (a `Uint8Array` or `ArrayBuffer`),
+    /// such as `toSafetensors()` writes. d, layers, context and rows come from the shapes; `heads` from the
+    /// option, else the file's metadata, else 12. Without a vocabulary in the metadata the model works on ids.
+    #[wasm_bindgen(js_name = fromSafetensors)]
+    pub fn from_safetensors(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: Option<Object>,
+    ) -> Result<TinyGpt, JsValue> {
+        let heads = option_record::<LoadOptionsJs>(&options.into())?.heads;
+        let heads = match optional_number("heads", &heads.0)? {
+            Some(h) => Some(whole_number("heads", h, 1, 1_024)? as usize),
+            None => None,
+        };
+        // one copy into the module's memory; the loader then reads the tensors in place
+        let bytes = if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
+            array.to_vec()
+        } else if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
+            Uint8Array::new(buffer).to_vec()
+        } else {
+            return Err(super::read::wrong_type("bytes", &bytes, "a Uint8Array or an ArrayBuffer").into());
+        };
+        Ok(TinyGpt { inner: crate::gpt::TinyGpt::from_safetensors(&bytes, heads)? })
+    }
+
+    /// The weights as a safetensors file in Hugging Face's `openai-gpt` layout, with the metadata (heads,
+    /// architecture, tokenizer, vocabulary) that `fromSafetensors` rebuilds the model from.
+    #[wasm_bindgen(js_name = toSafetensors)]
+    pub fn to_safetensors(&self) -> Vec<u8> {
+        self.inner.to_safetensors()
+    }
+
+    /// The model's shape: `{ norm, dModel, layers, heads, context, rows, vocab, classes }`.
+    #[wasm_bindgen(getter, unchecked_return_type = "GptShape")]
+    pub fn shape(&self) -> Object {
+        let c = self.inner.config();
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"norm".into(), &c.norm.name().into());
+        for (key, value) in [
+            ("dModel", c.d_model),
+            ("layers", c.layers),
+            ("heads", c.heads),
+            ("context", c.context),
+            ("rows", c.embeddings),
+            ("vocab", c.vocab),
+            ("classes", c.classes),
+        ] {
+            let _ = Reflect::set(&out, &key.into(), &(value as f64).into());
+        }
+        out
+    }
+
+    /// Whether the model reads text (a model loaded without a vocabulary works on token ids only).
+    #[wasm_bindgen(getter, js_name = hasVocabulary)]
+    pub fn has_vocabulary(&self) -> bool {
+        self.inner.has_vocabulary()
+    }
+
+    /// The logits `h·Wₑᵀ` of every position of `ids` over every row of the token embedding: a `T × rows`
+    /// row-major `Float32Array` (the vocabulary's columns first, then the special tokens').
+    pub fn logits(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number[] | Uint32Array")] ids: JsValue,
+    ) -> Result<Float32Array, JsValue> {
+        Ok(Float32Array::from(self.inner.logits(&self::ids(&ids)?)?.as_slice()))
     }
 
     /// How many weights the model has.
@@ -169,13 +289,19 @@ impl TinyGpt {
         Ok(self.inner.step(n)?)
     }
 
-    /// Mean `−ln P` over predicted tokens of the corpus, or of `text`, by the same rules as `NgramModel.loss`.
+    /// Mean `−ln P` over predicted tokens of the corpus, or of `text` (by the same rules as `NgramModel.loss`),
+    /// or of an array of token ids (each predicted from those before it).
     pub fn loss(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | number[] | Uint32Array")] text: JsValue,
     ) -> Result<f64, JsValue> {
-        let text = optional_string("text", &text)?;
-        Ok(self.inner.loss(text.as_deref())?)
+        if text.is_undefined() || text.is_null() {
+            return Ok(self.inner.loss(None)?);
+        }
+        Ok(match input(&text)? {
+            Input::Text(text) => self.inner.loss(Some(&text))?,
+            Input::Ids(ids) => self.inner.loss_of_ids(&ids)?,
+        })
     }
 
     /// The tokens the model sees for `line` (`[START]` first in lines mode), at most its context.
@@ -194,15 +320,19 @@ impl TinyGpt {
         Ok(self.inner.next_distributions(&string("line", &line)?)?.probabilities)
     }
 
-    /// The attention weights of one head for `line`: T×T row-major, causal (the upper triangle is 0).
+    /// The attention weights of one head for `input`, a line of text or an array of token ids: T×T row-major,
+    /// causal (the upper triangle is 0).
     pub fn attention(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | number[] | Uint32Array")] input: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] layer: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] head: JsValue,
     ) -> Result<Float32Array, JsValue> {
-        let weights =
-            self.inner.attention(&string("line", &line)?, number("layer", &layer)?, number("head", &head)?)?;
+        let (layer, head) = (number("layer", &layer)?, number("head", &head)?);
+        let weights = match self::input(&input)? {
+            Input::Text(line) => self.inner.attention(&line, layer, head)?,
+            Input::Ids(ids) => self.inner.attention_of_ids(&ids, layer, head)?,
+        };
         Ok(Float32Array::from(weights.as_slice()))
     }
 
@@ -253,6 +383,7 @@ impl TinyGpt {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
     ) -> Result<Vec<String>, JsValue> {
+        self.inner.can_generate()?;
         Ok(generate_tokens(&self.inner, options)?)
     }
 
@@ -263,6 +394,7 @@ impl TinyGpt {
         #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<Object>,
     ) -> Result<Array, JsValue> {
+        self.inner.can_generate()?;
         Ok(generate_many_tokens(&self.inner, &count, options)?)
     }
 }

@@ -391,3 +391,74 @@ test('pasted names with char tokens: the GPT learns letters, beats the bigram, l
   await context.close();
   assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
 });
+
+test("Part D draws GPT-1's architecture beside GPT-2's; Download weights, Load weights (picker, drop) and a reload bring the model back", async () => {
+  const { context, page, requests, problems } = await load();
+  await openLab(page, requests);
+  // the picture: GPT-1's post-LN block beside GPT-2's pre-LN, at the chosen size, with GPT-1's sizes in the table
+  const pictures = page.locator('#gpt-architecture svg.arch-picture');
+  await eventually(async () => assert.equal(await pictures.count(), 2));
+  assert.deepEqual(await pictures.evaluateAll((svgs) => svgs.map((s) => s.dataset.norm)), ['post', 'pre']);
+  const texts = (i) => pictures.nth(i).locator('text').allTextContents();
+  const post = await texts(0);
+  assert.deepEqual(post.slice(2, 8), ['masked self-attention, 4 heads of 8', '+ x (residual)', 'LayerNorm',
+    'MLP: 128 units, GELU', '+ n (residual)', 'LayerNorm'], 'post-LN: add, then LayerNorm, after each sub-layer');
+  assert.equal(post[0], '2 ×');
+  assert.deepEqual(post.slice(-2), ['logits = h·Wₑᵀ (tied)', 'softmax(h·W_y) at [EXTRACT]']);
+  assert.ok(!post.includes('final LayerNorm'), 'GPT-1 has no final LayerNorm');
+  assert.ok((await texts(1)).includes('final LayerNorm'));
+  const row = async (what) => page.locator('#gpt-architecture table.arch-sizes tr', { hasText: what }).locator('td').allTextContents();
+  assert.deepEqual(await row('width d'), ['32', '768']);
+  assert.deepEqual(await row('attention heads'), ['4', '12']);
+  assert.deepEqual(await row('context'), ['16', '512']);
+  await page.getByLabel('Model size').selectOption('tiny');
+  await eventually(async () => assert.deepEqual(await row('width d'), ['16', '768']));
+  assert.match(await page.locator('#part-d .explain').textContent(), /post-LN[\s\S]*no\s+LayerNorm after the last block[\s\S]*logits =\s+h·Wₑᵀ/);
+
+  // a trained model, downloaded: its safetensors file, in openai-gpt's names
+  await trainTo(page, 50);
+  const rows = Number((await row('embedding rows'))[0]);
+  const parameters = await page.locator('#gpt-params').textContent();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download weights' }).click()]);
+  assert.equal(download.suggestedFilename(), 'tiny-gpt-post-d16-1x2-ctx16.safetensors');
+  const file = readFileSync(await download.path());
+  const header = JSON.parse(file.subarray(8, 8 + Number(file.readBigUInt64LE(0))).toString('utf8'));
+  assert.deepEqual(header['tokens_embed.weight'].shape, [rows, 16]);
+  assert.deepEqual(header['h.0.mlp.c_fc.weight'].shape, [16, 64]);
+  assert.equal(header.__metadata__.architecture, 'post');
+  // the same file, read here by the same module, is a model of the same weights
+  const inNode = api.TinyGpt.fromSafetensors(file);
+  assert.equal(inNode.parameters.toLocaleString('en-US'), parameters);
+  inNode.free();
+
+  // Reset, then Load weights: the model is back, to look inside and sample; training it says why it cannot
+  await page.locator('#part-d').getByRole('button', { name: 'Reset', exact: true }).click();
+  assert.equal(await page.locator('#gpt-params').textContent(), '—');
+  await page.setInputFiles('#gpt-weights-file', { name: 'mine.safetensors', mimeType: 'application/octet-stream', buffer: file });
+  await eventually(async () => assert.match(await page.locator('#gpt-weights-status').textContent(), /^Loaded mine\.safetensors/), 10000);
+  assert.equal(await page.locator('#gpt-params').textContent(), parameters);
+  assert.match(await page.locator('#gpt-split').textContent(), /post-LN, d = 16, 1 block, 2 heads, context 16, vocabulary of \d+ tokens/);
+  await page.getByLabel('Input line').fill('chai bahut garam hai');
+  await eventually(async () => assert.equal(await page.locator('#gpt-attention table tbody tr').count(), 5), 5000);
+  await page.locator('#part-d').getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await eventually(async () => assert.match(await page.locator('#gpt-error').textContent(), /holds no corpus/), 10000);
+
+  // a dropped file that is not weights: a clear error beside the control, the loaded model untouched
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['chai bahut garam hai'], 'notes.safetensors'));
+    document.querySelector('#gpt-weights .weights-controls').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await eventually(async () => assert.match(await page.locator('#gpt-weights-error').textContent(), /^weights file: /), 5000);
+  assert.equal(await page.locator('#gpt-params').textContent(), parameters);
+
+  // a reload: the weights loaded last come back when the lab opens
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  await page.locator('#gpt-lab > summary').click();
+  await eventually(async () => assert.match(await page.locator('#gpt-weights-status').textContent(), /^Restored mine\.safetensors/), 15000);
+  assert.equal(await page.locator('#gpt-params').textContent(), parameters);
+  assert.deepEqual(await row('width d'), ['16', '768']);
+  await context.close();
+  assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
+});

@@ -1,0 +1,563 @@
+//! The safetensors format, read and written by hand: an 8-byte little-endian header length, a JSON header
+//! (`{"name": {"dtype", "shape", "data_offsets"}, …, "__metadata__": {string: string}}`), then the tensors' raw
+//! little-endian bytes, one after another.
+//!
+//! Reading never copies or allocates what the header claims: each tensor is a borrowed slice of the file, checked
+//! against the file's real length before anything else looks at it. (A hand-written reader, not the `safetensors`
+//! crate: the crate and the serde/serde_json it needs cost more of the module than this file, and its errors do not
+//! name the tensor at fault.)
+
+use crate::error::{Error, Result};
+
+/// The element types a weights file may hold; every one is read into `f32`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dtype {
+    /// IEEE single precision.
+    F32,
+    /// IEEE half precision.
+    F16,
+    /// bfloat16: the top half of an `f32`.
+    BF16,
+    /// IEEE double precision (rounded to `f32`).
+    F64,
+}
+
+impl Dtype {
+    /// Bytes per element.
+    pub fn size(self) -> usize {
+        match self {
+            Dtype::F32 => 4,
+            Dtype::F16 | Dtype::BF16 => 2,
+            Dtype::F64 => 8,
+        }
+    }
+
+    fn parse(name: &str) -> Option<Dtype> {
+        match name {
+            "F32" => Some(Dtype::F32),
+            "F16" => Some(Dtype::F16),
+            "BF16" => Some(Dtype::BF16),
+            "F64" => Some(Dtype::F64),
+            _ => None,
+        }
+    }
+}
+
+/// One tensor of a file: its name, type, shape and bytes (borrowed from the file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tensor<'a> {
+    /// The name as written in the file.
+    pub name: String,
+    /// The element type.
+    pub dtype: Dtype,
+    /// The shape (an empty shape is a scalar).
+    pub shape: Vec<usize>,
+    /// Exactly `shape`'s product × the type's size bytes.
+    pub data: &'a [u8],
+}
+
+impl Tensor<'_> {
+    /// Converts the elements to `f32` into `out` (as many as it holds); a value that is not finite is an error
+    /// naming the tensor and the element.
+    pub fn read_into(&self, out: &mut [f32]) -> Result<()> {
+        let size = self.dtype.size();
+        for (i, (o, bytes)) in out.iter_mut().zip(self.data.chunks_exact(size)).enumerate() {
+            let value = match self.dtype {
+                Dtype::F32 => f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
+                Dtype::F16 => f16_to_f32(u16::from_le_bytes([bytes[0], bytes[1]])),
+                Dtype::BF16 => f32::from_bits(u32::from(u16::from_le_bytes([bytes[0], bytes[1]])) << 16),
+                Dtype::F64 => {
+                    let mut b = [0; 8];
+                    b.copy_from_slice(bytes);
+                    f64::from_le_bytes(b) as f32
+                }
+            };
+            if !value.is_finite() {
+                // (spelled out: the module carries no float formatter)
+                let what = if value.is_nan() {
+                    "NaN"
+                } else if value > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                };
+                return Err(bad(
+                    Some(&self.name),
+                    format!(
+                        "element {i} is {what}: every weight must be a finite number (a NaN or infinite weight \
+                         would poison every output)"
+                    ),
+                ));
+            }
+            *o = value;
+        }
+        Ok(())
+    }
+}
+
+/// Half precision to single, exactly (every `f16` is an `f32`).
+fn f16_to_f32(h: u16) -> f32 {
+    let exponent = u32::from((h >> 10) & 0x1f);
+    let mantissa = u32::from(h & 0x3ff);
+    let magnitude = match exponent {
+        // subnormal: mantissa · 2^-24
+        0 => mantissa as f32 * f32::from_bits(0x3380_0000),
+        0x1f if mantissa == 0 => f32::INFINITY,
+        0x1f => f32::NAN,
+        // rebias the exponent from 15 to 127
+        e => f32::from_bits(((e + 112) << 23) | (mantissa << 13)),
+    };
+    if h >> 15 == 1 { -magnitude } else { magnitude }
+}
+
+/// A parsed file: its tensors in header order and its metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct File<'a> {
+    /// Every tensor.
+    pub tensors: Vec<Tensor<'a>>,
+    /// `__metadata__`'s entries, in the order written.
+    pub metadata: Vec<(String, String)>,
+}
+
+impl File<'_> {
+    /// A metadata entry.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.metadata.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The largest header read (the format's own limit): 100 MB.
+pub const MAX_HEADER: usize = 100_000_000;
+
+fn bad(tensor: Option<&str>, problem: impl Into<String>) -> Error {
+    Error::BadWeights { tensor: tensor.map(str::to_string), problem: problem.into() }
+}
+
+/// Reads a safetensors file, checking everything the header says against the bytes that are really there.
+pub fn read(bytes: &[u8]) -> Result<File<'_>> {
+    if bytes.len() < 8 {
+        return Err(bad(
+            None,
+            format!("a safetensors file starts with an 8-byte header length; this one has only {} bytes", bytes.len()),
+        ));
+    }
+    let mut length = [0; 8];
+    length.copy_from_slice(&bytes[..8]);
+    let header_len = u64::from_le_bytes(length);
+    let rest = bytes.len() - 8;
+    if header_len > rest as u64 {
+        return Err(bad(
+            None,
+            format!(
+                "the first 8 bytes give a header of {header_len} bytes, but only {rest} bytes follow: the file is truncated or not a safetensors file"
+            ),
+        ));
+    }
+    let header_len = header_len as usize;
+    if header_len > MAX_HEADER {
+        return Err(bad(None, format!("a header of {header_len} bytes is above the format's limit of 100 MB")));
+    }
+    let header = std::str::from_utf8(&bytes[8..8 + header_len])
+        .map_err(|e| bad(None, format!("the header is not UTF-8 text (at byte {})", e.valid_up_to())))?;
+    let data = &bytes[8 + header_len..];
+    let Json::Object(entries) =
+        parse_json(header).map_err(|e| bad(None, format!("the header is not valid JSON: {e}")))?
+    else {
+        return Err(bad(None, "the header must be a JSON object of tensors"));
+    };
+    let mut file = File::default();
+    let mut spans = Vec::new();
+    for (name, value) in entries {
+        if name == "__metadata__" {
+            let Json::Object(pairs) = value else {
+                return Err(bad(None, "__metadata__ must be an object of strings"));
+            };
+            for (key, value) in pairs {
+                match value {
+                    Json::String(text) => file.metadata.push((key, text)),
+                    _ => return Err(bad(None, format!("__metadata__ entry {key:?} must be a string"))),
+                }
+            }
+            continue;
+        }
+        let (dtype, shape, (begin, end)) = tensor_entry(&name, value)?;
+        // the claimed size, counted without overflow and checked against the span it says it occupies
+        let elements = shape.iter().try_fold(1u64, |n, &s| n.checked_mul(s as u64));
+        let needed = elements.and_then(|n| n.checked_mul(dtype.size() as u64));
+        let span = end
+            .checked_sub(begin)
+            .ok_or_else(|| bad(Some(&name), format!("data_offsets [{begin}, {end}] end before they begin")))?;
+        if needed != Some(span) {
+            let needed = needed.map_or("more than 2^64".to_string(), |n| n.to_string());
+            return Err(bad(
+                Some(&name),
+                format!(
+                    "shape {shape:?} of {dtype:?} needs {needed} bytes, but data_offsets [{begin}, {end}] hold {span}"
+                ),
+            ));
+        }
+        if end > data.len() as u64 {
+            return Err(bad(
+                Some(&name),
+                format!(
+                    "data_offsets [{begin}, {end}] reach past the end of the data ({} bytes): the file is truncated or claims more than it holds",
+                    data.len()
+                ),
+            ));
+        }
+        spans.push((name, (begin as usize, end as usize), (dtype, shape)));
+    }
+    // each name once (sorted, so a header of many tensors is checked in n·log n)
+    let mut names: Vec<&str> = spans.iter().map(|(name, _, _)| name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(bad(Some(twice[0]), "appears twice in the header"));
+    }
+    // the tensors must tile the data exactly: no gap, no overlap, nothing after the last
+    spans.sort_by_key(|(_, (begin, end), _)| (*begin, *end));
+    let mut at = 0;
+    for (name, (begin, end), (dtype, shape)) in spans {
+        if begin != at {
+            return Err(bad(
+                Some(&name),
+                format!(
+                    "starts at byte {begin} of the data, expected {at} (tensors follow each other with no gap or overlap)"
+                ),
+            ));
+        }
+        file.tensors.push(Tensor { name, dtype, shape, data: &data[begin..end] });
+        at = end;
+    }
+    if at != data.len() {
+        return Err(bad(None, format!("{} bytes of data follow the last tensor (expected none)", data.len() - at)));
+    }
+    Ok(file)
+}
+
+type Entry = (Dtype, Vec<usize>, (u64, u64));
+
+/// One tensor's header entry: `{"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}`.
+fn tensor_entry(name: &str, value: Json) -> Result<Entry> {
+    let expected = "an object {\"dtype\", \"shape\", \"data_offsets\"}";
+    let Json::Object(fields) = value else {
+        return Err(bad(Some(name), format!("expected {expected}")));
+    };
+    let (mut dtype, mut shape, mut offsets) = (None, None, None);
+    for (key, value) in fields {
+        match (key.as_str(), value) {
+            ("dtype", Json::String(t)) => {
+                dtype = Some(Dtype::parse(&t).ok_or_else(|| {
+                    bad(Some(name), format!("dtype {t:?} is not supported: expected F32, F16, BF16 or F64"))
+                })?);
+            }
+            ("shape", Json::Array(items)) => {
+                let dims = items.iter().map(|i| whole(i).and_then(|n| usize::try_from(n).ok()));
+                shape = Some(
+                    dims.collect::<Option<Vec<usize>>>()
+                        .ok_or_else(|| bad(Some(name), "shape must be an array of whole numbers"))?,
+                );
+            }
+            ("data_offsets", Json::Array(items)) => match items.as_slice() {
+                [a, b] => {
+                    offsets = Some((whole(a), whole(b)));
+                }
+                _ => return Err(bad(Some(name), "data_offsets must be [begin, end]")),
+            },
+            (key, _) => {
+                return Err(bad(Some(name), format!("unexpected or malformed field {key:?}: expected {expected}")));
+            }
+        }
+    }
+    let missing = |what: &str| bad(Some(name), format!("has no {what}: expected {expected}"));
+    let dtype = dtype.ok_or_else(|| missing("dtype"))?;
+    let shape = shape.ok_or_else(|| missing("shape"))?;
+    let offsets = match offsets.ok_or_else(|| missing("data_offsets"))? {
+        (Some(a), Some(b)) => (a, b),
+        _ => return Err(bad(Some(name), "data_offsets must be two whole numbers")),
+    };
+    Ok((dtype, shape, offsets))
+}
+
+/// A JSON number that is a whole number below 2^64, written without fraction or exponent.
+fn whole(value: &Json) -> Option<u64> {
+    match value {
+        Json::Number(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
+        _ => None,
+    }
+}
+
+/// One tensor to write: its name, shape and values.
+#[derive(Debug, Clone)]
+pub struct Output<'a> {
+    /// The tensor's name.
+    pub name: String,
+    /// Its shape; the product must equal `values.len()`.
+    pub shape: Vec<usize>,
+    /// Its values, written as F32.
+    pub values: &'a [f32],
+}
+
+/// Writes a safetensors file of F32 tensors (in the order given) and string metadata. The header is padded with
+/// spaces to a multiple of 8 bytes, as the reference writer does, so the data starts aligned.
+pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
+    let mut header = String::from("{");
+    if !metadata.is_empty() {
+        header.push_str("\"__metadata__\":{");
+        for (i, (key, value)) in metadata.iter().enumerate() {
+            if i > 0 {
+                header.push(',');
+            }
+            json_string(key, &mut header);
+            header.push(':');
+            json_string(value, &mut header);
+        }
+        header.push('}');
+    }
+    let mut at = 0;
+    for (i, t) in tensors.iter().enumerate() {
+        debug_assert_eq!(t.shape.iter().product::<usize>(), t.values.len(), "{}", t.name);
+        if i > 0 || !metadata.is_empty() {
+            header.push(',');
+        }
+        json_string(&t.name, &mut header);
+        let shape: Vec<String> = t.shape.iter().map(usize::to_string).collect();
+        let end = at + 4 * t.values.len();
+        header
+            .push_str(&format!(":{{\"dtype\":\"F32\",\"shape\":[{}],\"data_offsets\":[{at},{end}]}}", shape.join(",")));
+        at = end;
+    }
+    header.push('}');
+    while header.len() % 8 != 0 {
+        header.push(' ');
+    }
+    let mut out = Vec::with_capacity(8 + header.len() + at);
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for t in tensors {
+        for v in t.values {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// A JSON value. Numbers keep their text (the header's are whole numbers, read exactly).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object's entries in the order written.
+    Object(Vec<(String, Json)>),
+}
+
+/// Deepest nesting read: a header needs 3 levels; the limit keeps a hostile file from exhausting the stack.
+const MAX_DEPTH: usize = 16;
+
+/// Parses one JSON value filling all of `text` (surrounding whitespace allowed).
+pub fn parse_json(text: &str) -> std::result::Result<Json, String> {
+    let mut p = Parser { s: text.as_bytes(), at: 0 };
+    let value = p.value(0)?;
+    p.space();
+    if p.at != p.s.len() {
+        return Err(format!("unexpected text after the value at byte {}", p.at));
+    }
+    Ok(value)
+}
+
+struct Parser<'s> {
+    s: &'s [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn space(&mut self) {
+        while matches!(self.s.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn error(&self, expected: &str) -> String {
+        match self.s.get(self.at) {
+            Some(&b) => format!("expected {expected} at byte {}, found {:?}", self.at, b as char),
+            None => format!("expected {expected} at byte {}, found the end", self.at),
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.s.get(self.at) == Some(&byte);
+        self.at += usize::from(found);
+        found
+    }
+
+    fn value(&mut self, depth: usize) -> std::result::Result<Json, String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("nesting deeper than {MAX_DEPTH} levels at byte {}", self.at));
+        }
+        self.space();
+        match self.s.get(self.at) {
+            Some(b'{') => {
+                self.at += 1;
+                let mut entries = Vec::new();
+                self.space();
+                if self.eat(b'}') {
+                    return Ok(Json::Object(entries));
+                }
+                loop {
+                    self.space();
+                    let key = self.string()?;
+                    self.space();
+                    if !self.eat(b':') {
+                        return Err(self.error("':'"));
+                    }
+                    entries.push((key, self.value(depth + 1)?));
+                    self.space();
+                    if self.eat(b'}') {
+                        return Ok(Json::Object(entries));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("',' or '}'"));
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                self.space();
+                if self.eat(b']') {
+                    return Ok(Json::Array(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.space();
+                    if self.eat(b']') {
+                        return Ok(Json::Array(items));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("',' or ']'"));
+                    }
+                }
+            }
+            Some(b'"') => Ok(Json::String(self.string()?)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => {
+                for (word, value) in [("true", Json::Bool(true)), ("false", Json::Bool(false)), ("null", Json::Null)] {
+                    if self.s[self.at..].starts_with(word.as_bytes()) {
+                        self.at += word.len();
+                        return Ok(value);
+                    }
+                }
+                Err(self.error("a value"))
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while matches!(self.s.get(self.at), Some(b'0'..=b'9')) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    fn number(&mut self) -> std::result::Result<Json, String> {
+        let start = self.at;
+        self.eat(b'-');
+        if self.digits() == 0 {
+            return Err(self.error("a digit"));
+        }
+        if self.eat(b'.') && self.digits() == 0 {
+            return Err(self.error("a digit after '.'"));
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            let _ = self.eat(b'+') || self.eat(b'-');
+            if self.digits() == 0 {
+                return Err(self.error("an exponent"));
+            }
+        }
+        Ok(Json::Number(String::from_utf8_lossy(&self.s[start..self.at]).into_owned()))
+    }
+
+    fn hex4(&mut self) -> std::result::Result<u32, String> {
+        let digits = self.s.get(self.at..self.at + 4).ok_or_else(|| self.error("4 hex digits"))?;
+        let text = std::str::from_utf8(digits).map_err(|_| self.error("4 hex digits"))?;
+        let value = u32::from_str_radix(text, 16).map_err(|_| self.error("4 hex digits"))?;
+        self.at += 4;
+        Ok(value)
+    }
+
+    fn string(&mut self) -> std::result::Result<String, String> {
+        if !self.eat(b'"') {
+            return Err(self.error("a string"));
+        }
+        let mut out = Vec::new();
+        loop {
+            let Some(&b) = self.s.get(self.at) else {
+                return Err(self.error("the end of the string"));
+            };
+            self.at += 1;
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let Some(&e) = self.s.get(self.at) else {
+                        return Err(self.error("an escape"));
+                    };
+                    self.at += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let mut code = self.hex4()?;
+                            // a surrogate pair spells one character above U+FFFF
+                            if (0xd800..0xdc00).contains(&code) && self.s[self.at..].starts_with(b"\\u") {
+                                self.at += 2;
+                                let low = self.hex4()?;
+                                if !(0xdc00..0xe000).contains(&low) {
+                                    return Err(format!("an unpaired surrogate before byte {}", self.at));
+                                }
+                                code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+                            }
+                            char::from_u32(code)
+                                .ok_or_else(|| format!("an unpaired surrogate before byte {}", self.at))?
+                        }
+                        _ => return Err(format!("an unknown escape at byte {}", self.at - 1)),
+                    };
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                0..=0x1f => return Err(format!("a control character inside a string at byte {}", self.at - 1)),
+                _ => out.push(b),
+            }
+        }
+        // the input is UTF-8 and escapes add whole characters, so this cannot fail
+        String::from_utf8(out).map_err(|_| "a string that is not UTF-8".to_string())
+    }
+}
+
+/// Appends `text` as a JSON string: quotes, backslashes and control characters escaped.
+pub fn json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

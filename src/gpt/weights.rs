@@ -1,0 +1,353 @@
+//! Weights out and in, in Hugging Face's `openai-gpt` layout (safetensors).
+//!
+//! Tensor names and shapes: `tokens_embed.weight` [rows, d] (the vocabulary, then the special tokens),
+//! `positions_embed.weight` [context, d], and per block N: `h.N.attn.c_attn.weight` [d, 3d] and `.bias` [3d],
+//! `h.N.attn.c_proj.weight` [d, d] and `.bias`, `h.N.ln_1.weight` / `.bias` [d], `h.N.mlp.c_fc.weight` [d, 4d] and
+//! `.bias` [4d], `h.N.mlp.c_proj.weight` [4d, d] and `.bias`, `h.N.ln_2.weight` / `.bias`. Matrices are stored
+//! [in, out] (Hugging Face's `Conv1D`), as the network holds them. The pre-LN variant adds GPT-2's final
+//! `ln_f.weight` / `.bias`; the fine-tuning head W_y is `score.weight` [classes, d], as Hugging Face's
+//! `OpenAIGPTForSequenceClassification` names it.
+//!
+//! `__metadata__` says what the shapes cannot: `heads`, `architecture` (`post` or `pre`), and, for a model that
+//! reads text, `tokenizer`, `boundaries`, `vocabulary` (a JSON array of the V tokens) and, for BPE, `merges` (a
+//! JSON array of `[left, right]` pairs).
+
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::data::Corpus;
+use super::model::{TinyGpt, pretraining_optimiser};
+use super::net::{Net, Workspace};
+use super::options::{GptOptions, parse_norm};
+use super::params::{Config, Layout, Norm};
+use super::safetensors::{self, Json, Output, Tensor, json_string, parse_json};
+use crate::bpe::Bpe;
+use crate::error::{Error, Result};
+use crate::ngram::{TokenizerKind, parse_boundaries};
+use crate::sampling::Mt19937;
+use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab};
+
+/// Heads when neither the file's metadata nor the caller says: GPT-1's 12.
+pub const DEFAULT_HEADS: usize = 12;
+
+/// Every tensor of the network except the classifier: its `openai-gpt` name, place and shape.
+fn named_tensors(layout: &Layout, config: &Config) -> Vec<(String, Range<usize>, Vec<usize>)> {
+    let d = config.d_model;
+    let mut all = vec![
+        ("tokens_embed.weight".to_string(), layout.wte.clone(), vec![config.embeddings, d]),
+        ("positions_embed.weight".to_string(), layout.wpe.clone(), vec![config.context, d]),
+    ];
+    for (l, b) in layout.blocks.iter().enumerate() {
+        let block = [
+            ("attn.c_attn.weight", &b.w_qkv, vec![d, 3 * d]),
+            ("attn.c_attn.bias", &b.b_qkv, vec![3 * d]),
+            ("attn.c_proj.weight", &b.w_proj, vec![d, d]),
+            ("attn.c_proj.bias", &b.b_proj, vec![d]),
+            ("ln_1.weight", &b.ln1_g, vec![d]),
+            ("ln_1.bias", &b.ln1_b, vec![d]),
+            ("mlp.c_fc.weight", &b.w_fc, vec![d, 4 * d]),
+            ("mlp.c_fc.bias", &b.b_fc, vec![4 * d]),
+            ("mlp.c_proj.weight", &b.w_out, vec![4 * d, d]),
+            ("mlp.c_proj.bias", &b.b_out, vec![d]),
+            ("ln_2.weight", &b.ln2_g, vec![d]),
+            ("ln_2.bias", &b.ln2_b, vec![d]),
+        ];
+        all.extend(block.into_iter().map(|(name, range, shape)| (format!("h.{l}.{name}"), range.clone(), shape)));
+    }
+    if let Some((g, b)) = &layout.final_norm {
+        all.push(("ln_f.weight".into(), g.clone(), vec![d]));
+        all.push(("ln_f.bias".into(), b.clone(), vec![d]));
+    }
+    all
+}
+
+/// The classifier's name in the file.
+const SCORE: &str = "score.weight";
+
+/// A JSON array of strings.
+fn json_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json_string(item, &mut out);
+    }
+    out.push(']');
+    out
+}
+
+fn bad(tensor: Option<&str>, problem: impl Into<String>) -> Error {
+    Error::BadWeights { tensor: tensor.map(str::to_string), problem: problem.into() }
+}
+
+impl TinyGpt {
+    /// The model's weights as a safetensors file in `openai-gpt`'s layout, with the metadata that rebuilds it.
+    pub fn to_safetensors(&self) -> Vec<u8> {
+        let (config, layout, params) = (&self.net.config, &self.net.layout, &self.net.params);
+        let mut tensors: Vec<Output<'_>> = named_tensors(layout, config)
+            .into_iter()
+            .map(|(name, range, shape)| Output { name, shape, values: &params[range] })
+            .collect();
+        // W_y is d × classes in the network; the file holds it [classes, d]
+        let (d, classes) = (config.d_model, config.classes);
+        let w_cls = &params[layout.w_cls.clone()];
+        let score: Vec<f32> = (0..classes * d).map(|i| w_cls[(i % d) * classes + i / d]).collect();
+        if classes > 0 {
+            tensors.push(Output { name: SCORE.into(), shape: vec![classes, d], values: &score });
+        }
+        let mut metadata = vec![
+            ("format", "pt".to_string()),
+            ("heads", config.heads.to_string()),
+            ("architecture", config.norm.name().to_string()),
+        ];
+        let vocab = self.vocab();
+        if !vocab.is_empty() {
+            metadata.push(("tokenizer", self.tokenizer().name().to_string()));
+            metadata.push(("boundaries", self.boundaries().name().to_string()));
+            metadata.push(("vocabulary", json_array(vocab.tokens().iter().map(String::as_str))));
+            if let Tokenizer::Bpe(bpe) = self.tokenizer() {
+                let pairs: Vec<String> =
+                    bpe.merges().iter().map(|(l, r)| json_array([l.as_str(), r.as_str()].into_iter())).collect();
+                metadata.push(("merges", format!("[{}]", pairs.join(","))));
+            }
+        }
+        safetensors::write(&tensors, &metadata)
+    }
+
+    /// A model from a safetensors file in `openai-gpt`'s layout (names with or without a `transformer.` prefix;
+    /// the causal-mask buffers `h.N.attn.bias` are ignored). d, layers, context and rows come from the shapes;
+    /// `heads` from the argument, else the metadata, else 12. Without a vocabulary in the metadata the model
+    /// works on token ids only.
+    pub fn from_safetensors(bytes: &[u8], heads: Option<usize>) -> Result<TinyGpt> {
+        let file = safetensors::read(bytes)?;
+        // the tensors by their openai-gpt name
+        let mut tensors: Vec<(String, &Tensor<'_>)> = Vec::with_capacity(file.tensors.len());
+        for t in &file.tensors {
+            let name = t.name.strip_prefix("transformer.").unwrap_or(&t.name);
+            if is_mask_buffer(name) {
+                continue;
+            }
+            if tensors.iter().any(|(n, _)| n == name) {
+                return Err(bad(Some(&t.name), "is given twice (with and without the transformer. prefix)"));
+            }
+            tensors.push((name.to_string(), t));
+        }
+        let find = |name: &str| tensors.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+        let matrix = |name: &str, what: &str| -> Result<(usize, usize)> {
+            match find(name).map(|t| t.shape.as_slice()) {
+                Some(&[a, b]) if a > 0 && b > 0 => Ok((a, b)),
+                Some(shape) => Err(bad(Some(name), format!("shape {shape:?}, expected [{what}] (both above 0)"))),
+                None => Err(bad(None, format!("no tensor {name} [{what}]: is this an openai-gpt weights file?"))),
+            }
+        };
+        let (rows, d) = matrix("tokens_embed.weight", "rows, d")?;
+        let (context, d_positions) = matrix("positions_embed.weight", "context, d")?;
+        if d_positions != d {
+            return Err(bad(
+                Some("positions_embed.weight"),
+                format!("shape [{context}, {d_positions}], expected [{context}, {d}] (d from tokens_embed.weight)"),
+            ));
+        }
+        // layers: the blocks h.0 … h.(L−1)
+        let mut layers = 0;
+        for (name, _) in &tensors {
+            if let Some(rest) = name.strip_prefix("h.") {
+                let index = rest.split('.').next().and_then(|n| n.parse::<usize>().ok());
+                let index = index.filter(|&i| i < 1_000).ok_or_else(|| {
+                    bad(Some(name), "is not a block tensor: expected h.N.<name> with a block number N below 1000")
+                })?;
+                layers = layers.max(index + 1);
+            }
+        }
+        if layers == 0 {
+            return Err(bad(None, "no blocks: expected tensors h.0.attn.c_attn.weight and so on"));
+        }
+        let norm = match file.meta("architecture") {
+            Some(name) => parse_norm(name).map_err(|e| bad(None, format!("metadata architecture: {e}")))?,
+            None if find("ln_f.weight").is_some() => Norm::Pre,
+            None => Norm::Post,
+        };
+        let heads = heads_of(heads, file.meta("heads"), d)?;
+        let classes = match find(SCORE).map(|t| t.shape.as_slice()) {
+            None => 0,
+            Some(&[c, dd]) if c > 0 && c <= 1_000 && dd == d => c,
+            Some(shape) => {
+                return Err(bad(
+                    Some(SCORE),
+                    format!("shape {shape:?}, expected [classes, {d}] with 1 to 1000 classes"),
+                ));
+            }
+        };
+        let (corpus, vocab) = text_side(&file, rows)?;
+        let config = Config { vocab, embeddings: rows, d_model: d, layers, heads, context, classes, norm };
+        let layout = Layout::new(&config);
+        // every expected tensor, at its expected shape; the file's shapes were checked against its real length,
+        // so this allocation is no larger than the file says and holds
+        let mut params = vec![0.0f32; layout.total];
+        let expected = named_tensors(&layout, &config);
+        for (name, range, shape) in &expected {
+            let t = find(name).ok_or_else(|| {
+                bad(Some(name), format!("is missing: expected shape {shape:?} ({layers} blocks of d = {d})"))
+            })?;
+            if &t.shape != shape {
+                return Err(bad(
+                    Some(name),
+                    format!("shape {:?}, expected {shape:?} (d = {d}, {rows} rows, context {context})", t.shape),
+                ));
+            }
+            t.read_into(&mut params[range.clone()])?;
+        }
+        if classes > 0 {
+            let t = find(SCORE).expect("checked");
+            let mut score = vec![0.0f32; classes * d];
+            t.read_into(&mut score)?;
+            let w_cls = &mut params[layout.w_cls.clone()];
+            for (i, &w) in score.iter().enumerate() {
+                w_cls[(i % d) * classes + i / d] = w;
+            }
+        }
+        if let Some((name, _)) = tensors.iter().find(|(n, _)| n != SCORE && !expected.iter().any(|(e, _, _)| e == n)) {
+            let allowed = match norm {
+                Norm::Post => "openai-gpt's tensors (and score.weight); a post-LN model has no ln_f",
+                Norm::Pre => "openai-gpt's tensors, ln_f and score.weight",
+            };
+            return Err(bad(Some(name), format!("is not part of this model: expected only {allowed}")));
+        }
+        let options = GptOptions {
+            tokenizer: corpus.kind,
+            boundaries: corpus.corpus.boundaries,
+            d_model: d,
+            layers,
+            heads,
+            context,
+            norm,
+            ..GptOptions::default()
+        };
+        let net = Net { config, layout, params };
+        Ok(TinyGpt {
+            optimiser: pretraining_optimiser(&net, &options),
+            grads: Vec::new(),
+            rng: Mt19937::new(options.seed ^ 0x5bd1_e995),
+            options,
+            corpus: Rc::new(corpus.corpus),
+            net,
+            ws: Workspace::default(),
+            last_loss: f64::NAN,
+        })
+    }
+}
+
+/// `h.N.attn.bias` (and GPT-2's `h.N.attn.masked_bias`): the causal mask Hugging Face keeps as a buffer.
+fn is_mask_buffer(name: &str) -> bool {
+    name.strip_prefix("h.").and_then(|rest| rest.split_once('.')).is_some_and(|(n, tail)| {
+        n.bytes().all(|b| b.is_ascii_digit()) && matches!(tail, "attn.bias" | "attn.masked_bias")
+    })
+}
+
+/// The heads: the caller's, else the metadata's, else 12; each must divide d.
+fn heads_of(given: Option<usize>, meta: Option<&str>, d: usize) -> Result<usize> {
+    let (heads, from) = match (given, meta) {
+        (Some(h), _) => (h, "the heads option"),
+        (None, Some(text)) => {
+            let h = text.trim().parse::<usize>().map_err(|_| {
+                bad(None, format!("metadata heads is {text:?}: expected a whole number (or pass the heads option)"))
+            })?;
+            (h, "the file's metadata")
+        }
+        (None, None) => (DEFAULT_HEADS, "GPT-1's default (the file's metadata does not say)"),
+    };
+    if heads == 0 || d % heads != 0 {
+        return Err(Error::InvalidParameter {
+            name: "heads",
+            value: format!("{heads} (from {from})").into(),
+            allowed: format!("a divisor of d = {d} (tokens_embed.weight's width): each head gets d / heads dimensions"),
+        });
+    }
+    Ok(heads)
+}
+
+/// What reads text: the corpus side of a loaded model.
+struct TextSide {
+    corpus: Corpus,
+    kind: TokenizerKind,
+}
+
+/// The vocabulary and tokenizer from the metadata (or none: ids only), and V (rows when there is no vocabulary).
+fn text_side(file: &safetensors::File<'_>, rows: usize) -> Result<(TextSide, usize)> {
+    let boundaries = match file.meta("boundaries") {
+        Some(name) => parse_boundaries(name).map_err(|e| bad(None, format!("metadata boundaries: {e}")))?,
+        None => Boundaries::Lines,
+    };
+    let kind = match file.meta("tokenizer") {
+        Some(name) => TokenizerKind::parse(name).map_err(|e| bad(None, format!("metadata tokenizer: {e}")))?,
+        None => TokenizerKind::Word,
+    };
+    let Some(text) = file.meta("vocabulary") else {
+        let corpus = Corpus::without_text(Vocab::default(), Tokenizer::Word, boundaries);
+        return Ok((TextSide { corpus, kind }, rows));
+    };
+    let tokens = strings(text).ok_or_else(|| bad(None, "metadata vocabulary must be a JSON array of strings"))?;
+    if tokens.is_empty() || tokens.len() > rows {
+        return Err(bad(
+            None,
+            format!(
+                "metadata vocabulary has {} tokens: expected 1 to {rows} (the rows of tokens_embed.weight)",
+                tokens.len()
+            ),
+        ));
+    }
+    let mut vocab = Vocab::default();
+    for token in &tokens {
+        if vocab.id(token).is_some() {
+            return Err(bad(None, format!("metadata vocabulary holds {token:?} twice")));
+        }
+        vocab.intern(token);
+    }
+    if boundaries == Boundaries::Lines && (vocab.id(START).is_none() || vocab.id(END).is_none()) {
+        return Err(bad(None, "metadata vocabulary of a lines-mode model must hold [START] and [END]"));
+    }
+    let tokenizer = match kind {
+        TokenizerKind::Word => Tokenizer::Word,
+        TokenizerKind::Char => Tokenizer::Char,
+        TokenizerKind::Bpe => {
+            let merges = file.meta("merges").and_then(pairs).ok_or_else(|| {
+                bad(None, "metadata merges must be a JSON array of [left, right] pairs for a bpe tokenizer")
+            })?;
+            Tokenizer::Bpe(Bpe::from_merges(merges))
+        }
+    };
+    let v = vocab.len();
+    Ok((TextSide { corpus: Corpus::without_text(vocab, tokenizer, boundaries), kind }, v))
+}
+
+/// A JSON array of strings.
+fn strings(text: &str) -> Option<Vec<String>> {
+    match parse_json(text).ok()? {
+        Json::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Json::String(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// A JSON array of `[left, right]` string pairs.
+fn pairs(text: &str) -> Option<Vec<(String, String)>> {
+    match parse_json(text).ok()? {
+        Json::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Json::Array(pair) => match <[Json; 2]>::try_from(pair).ok()? {
+                    [Json::String(l), Json::String(r)] => Some((l, r)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
