@@ -17,6 +17,8 @@ pub mod encode;
 pub mod error;
 #[cfg(feature = "gpt")]
 pub mod gpt;
+#[cfg(feature = "gpt")]
+pub mod gpt1_tokenizer;
 pub mod loss;
 pub mod ngram;
 pub mod sampling;
