@@ -15,11 +15,11 @@ layer() {
 wasm_tests() { # $1: node | chrome | firefox
   case $1 in
     node) env -u WASM_BINDGEN_USE_BROWSER -u GECKODRIVER -u CHROMEDRIVER \
-            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt ;;
+            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt --test wasm_tokenizer ;;
     chrome) env -u GECKODRIVER WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
-            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt ;;
+            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt --test wasm_tokenizer ;;
     firefox) env -u CHROMEDRIVER WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$(command -v geckodriver)" \
-            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt ;;
+            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt --test wasm_tokenizer ;;
   esac
 }
 

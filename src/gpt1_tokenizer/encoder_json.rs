@@ -41,7 +41,7 @@ impl Reader<'_> {
         let near: String = self.text[self.at..].chars().take(20).collect();
         Error::InvalidParameter {
             name: "encoderJson",
-            value: format!("text without {what} at line {line} (near {near:?})"),
+            value: format!("text without {what} at line {line} (near {near:?})").into(),
             allowed: "the text of encoder_bpe_40000.json (one JSON object from token to id)".into(),
         }
     }

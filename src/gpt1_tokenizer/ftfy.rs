@@ -17,6 +17,9 @@ const MAX_SEGMENT: usize = 1_000_000;
 
 /// `ftfy.fix_text(text)` with the default configuration, less the parts named in the module's notes.
 pub fn fix_text(text: &str) -> String {
+    if !needs_fixing(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     // "auto": entities are decoded until a segment holds a '<'; from then on, never again
     let mut unescape = true;
@@ -25,10 +28,31 @@ pub fn fix_text(text: &str) -> String {
         let end = segment_end(rest);
         let (segment, tail) = rest.split_at(end);
         unescape &= !segment.contains('<');
-        out.push_str(&fix_segment(segment, unescape));
+        if needs_fixing(segment) {
+            out.push_str(&fix_segment(segment, unescape));
+        } else {
+            out.push_str(segment);
+        }
         rest = tail;
     }
     out
+}
+
+/// False when no fix would change `text` (most text): no '&', no control character other than tab, line feed and
+/// form feed, no character that a fix replaces, and already NFC.
+fn needs_fixing(text: &str) -> bool {
+    let ascii_fix = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c)) || b == 0x7f || b == b'&';
+    if text.bytes().any(ascii_fix) {
+        return true;
+    }
+    if text.is_ascii() {
+        return false;
+    }
+    text.chars().any(|c| {
+        matches!(c, '\u{80}'..='\u{9f}' | 'Ĳ' | 'ĳ' | 'ŉ' | '\u{1c4}'..='\u{1cc}' | '\u{1f1}'..='\u{1f3}' | 'ﬀ'..='ﬆ' | '\u{3000}' | '\u{ff01}'..='\u{ffef}'
+            | '\u{2bc}' | '\u{2018}'..='\u{201f}' | '\u{2028}' | '\u{2029}' | '\u{206a}'..='\u{206f}' | '\u{feff}'
+            | '\u{fff9}'..='\u{fffc}')
+    }) || is_nfc_quick(text.chars()) != IsNormalized::Yes
 }
 
 /// The end of the first segment: just after the first '\n', or after MAX_SEGMENT characters.

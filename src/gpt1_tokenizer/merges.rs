@@ -34,7 +34,7 @@ impl Merges {
     pub fn parse(text: &str) -> Result<Self> {
         let bad = |got: String| Error::InvalidParameter {
             name: "merges",
-            value: got,
+            value: got.into(),
             allowed: "the text of vocab_40000.bpe (a \"#version\" line, then one \"left right\" pair a line)".into(),
         };
         let lines: Vec<&str> = text.split('\n').collect();

@@ -24,7 +24,7 @@ pub use merges::MergeStep;
 use merges::Merges;
 use spacy::{English, Token};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Given, Result};
 
 /// The special tokens fine-tuning appends after the vocabulary, in `train.py`'s order: the paper's start,
 /// delimiter and extract tokens.
@@ -73,7 +73,7 @@ impl Gpt1Tokenizer {
             let Some(slot) = slot else {
                 return Err(Error::InvalidParameter {
                     name: "encoderJson",
-                    value: format!("id {id} for {token:?} (out of range or given twice)"),
+                    value: format!("id {id} for {token:?} (out of range or given twice)").into(),
                     allowed: format!("ids 0 … {} given once each, as in encoder_bpe_40000.json", size - 1),
                 });
             };
@@ -83,7 +83,7 @@ impl Gpt1Tokenizer {
         if size == 0 {
             return Err(Error::InvalidParameter {
                 name: "encoderJson",
-                value: "an empty object".into(),
+                value: "an empty object".to_string().into(),
                 allowed: "the text of encoder_bpe_40000.json (40,478 tokens)".into(),
             });
         }
@@ -164,7 +164,7 @@ impl Gpt1Tokenizer {
                     let Some(special) = special else {
                         return Err(Error::InvalidParameter {
                             name: "ids",
-                            value: id.to_string(),
+                            value: Given::Number(id as f64),
                             allowed: format!(
                                 "token ids from 0 to {} ({} … {} are the special tokens)",
                                 self.size() + 2,
@@ -188,7 +188,7 @@ impl Gpt1Tokenizer {
         if chars == 0 || chars > MAX_STEP_WORD || word.chars().any(spacy::is_space) {
             return Err(Error::InvalidParameter {
                 name: "word",
-                value: format!("{:?}", word.chars().take(40).collect::<String>()),
+                value: format!("{:?}", word.chars().take(40).collect::<String>()).into(),
                 allowed: format!("one word: 1 … {MAX_STEP_WORD} characters, no spaces"),
             });
         }
@@ -218,6 +218,13 @@ impl Gpt1Tokenizer {
         let mut pending: Vec<Token> = Vec::new();
         spacy::for_each_chunk(&clean, |start, end, space_after| {
             let chunk = &clean[start..end];
+            // the common case: a chunk seen before, which no special case can reach across
+            if pending.is_empty() {
+                if let Some(Chunk { ids: Some(ids), .. }) = self.chunks.get(chunk) {
+                    on_ids(ids);
+                    return;
+                }
+            }
             if !self.chunks.contains_key(chunk) {
                 let made = self.make_chunk(chunk);
                 if self.chunks.len() >= CACHE_LIMIT {

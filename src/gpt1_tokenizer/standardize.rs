@@ -30,56 +30,59 @@ fn is_spaced_out(c: char) -> bool {
 
 /// `text_standardize(text)`: dashes to `-`, `…` to `...`, `´` to `'`; each run of one repeated character from
 /// [`is_spaced_out`]'s list set apart by spaces; every whitespace run that holds a line break becomes ` \n `, every
-/// other whitespace run one space; whitespace stripped from both ends.
+/// other whitespace run one space; whitespace stripped from both ends. One pass: the spaces put around a run join
+/// the whitespace next to them, exactly as the original's later whitespace rules merge them.
 pub fn text_standardize(text: &str) -> String {
-    // the single-character replacements, then the runs spaced out
-    let mut spaced = String::with_capacity(text.len() + text.len() / 4);
-    let mut chars = text.chars().map(replace_char).peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            Replaced::Text(s) => spaced.push_str(s),
-            Replaced::Char(c) if is_spaced_out(c) => {
-                spaced.push(' ');
-                spaced.push(c);
-                while chars.peek() == Some(&Replaced::Char(c)) {
-                    chars.next();
-                    spaced.push(c);
-                }
-                spaced.push(' ');
-            }
-            Replaced::Char(c) => spaced.push(c),
-        }
-    }
-    // whitespace runs: ' \n ' when they hold a line break, ' ' otherwise; none at the ends
-    let mut out = String::with_capacity(spaced.len());
-    let mut run_has_newline: Option<bool> = None;
-    for c in spaced.chars() {
-        if is_space(c) {
-            *run_has_newline.get_or_insert(false) |= c == '\n';
-            continue;
-        }
-        if let Some(newline) = run_has_newline.take() {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // whitespace waiting to be written, and whether it holds a line break
+    let mut pending: Option<bool> = None;
+    let flush = |out: &mut String, pending: &mut Option<bool>| {
+        if let Some(newline) = pending.take() {
             if !out.is_empty() {
                 out.push_str(if newline { " \n " } else { " " });
             }
         }
-        out.push(c);
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_space(c) {
+            *pending.get_or_insert(false) |= c == '\n';
+            continue;
+        }
+        // the single-character replacements come first
+        let c = match c {
+            '—' | '–' | '―' => '-',
+            '´' => '\'',
+            '…' => {
+                flush(&mut out, &mut pending);
+                out.push_str("...");
+                continue;
+            }
+            c => c,
+        };
+        if is_spaced_out(c) {
+            // a run of one character, after the replacements, gets a space on each side
+            pending.get_or_insert(false);
+            flush(&mut out, &mut pending);
+            out.push(c);
+            while chars.peek().is_some_and(|&next| replaced(next) == c) {
+                chars.next();
+                out.push(c);
+            }
+            pending = Some(false);
+        } else {
+            flush(&mut out, &mut pending);
+            out.push(c);
+        }
     }
     out
 }
 
-#[derive(PartialEq)]
-enum Replaced {
-    Char(char),
-    Text(&'static str),
-}
-
-/// text_standardize's first five replacements: `—`, `–`, `―` become `-`, `…` becomes `...`, `´` becomes `'`.
-fn replace_char(c: char) -> Replaced {
+/// A character after text_standardize's replacements of dashes and `´` (`…` becomes three characters: not a run).
+fn replaced(c: char) -> char {
     match c {
-        '—' | '–' | '―' => Replaced::Char('-'),
-        '…' => Replaced::Text("..."),
-        '´' => Replaced::Char('\''),
-        _ => Replaced::Char(c),
+        '—' | '–' | '―' => '-',
+        '´' => '\'',
+        c => c,
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! - `read` reads JavaScript values (numbers, strings, arrays, options objects, task inputs), each once;
 //! - [`ngram`] exports the n-gram model, sampling, Part B's `encode` and Part C's losses: the page's first module;
-//! - [`gpt`] (feature `gpt`) exports the tiny transformer: the second module, loaded on demand.
+//! - [`gpt`] (feature `gpt`) exports the tiny transformer: the second module, loaded on demand;
+//! - [`tokenizer`] (feature `gpt`) exports GPT-1's own tokenizer, in the same on-demand module.
 //!
 //! Every export returns `Result<T, JsValue>`: a core [`Error`] becomes a thrown JavaScript `Error` here, its
 //! numbers written by JavaScript itself (`Number#toString`), so messages read as the page would print the number
@@ -16,6 +17,8 @@ use crate::error::Error;
 pub mod gpt;
 pub mod ngram;
 mod read;
+#[cfg(feature = "gpt")]
+pub mod tokenizer;
 
 pub use ngram::{
     NgramModelJs, Sampler, combined_loss, encode, generate, generate_ids, generate_many, loss, random_seed,
