@@ -8,7 +8,7 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use super::html_entities::HTML_ENTITIES;
+use super::ftfy_tables::{HTML_ENTITIES, WIDTH};
 use super::spacy::has_class;
 use super::spacy_en::DIGIT;
 
@@ -194,8 +194,10 @@ fn fold_characters(text: &str) -> String {
             'ﬄ' => out.push_str("ffl"),
             'ﬅ' => out.push_str("ſt"),
             'ﬆ' => out.push_str("st"),
-            '\u{3000}' => out.push(' '),
-            '\u{ff01}'..='\u{ffef}' => out.extend(std::iter::once(c).nfkc()),
+            '\u{3000}' | '\u{ff01}'..='\u{ffef}' => match WIDTH.binary_search_by(|(w, _)| w.cmp(&c)) {
+                Ok(i) => out.push_str(WIDTH[i].1),
+                Err(_) => out.push(c),
+            },
             // ftfy's uncurl_quotes: ʼ ‘ ’ ‚ ‛ -> ' and “ ” „ ‟ -> "
             '\u{2bc}' | '\u{2018}'..='\u{201b}' => out.push('\''),
             '\u{201c}'..='\u{201f}' => out.push('"'),

@@ -13,7 +13,7 @@
 mod encoder_json;
 mod fast_hash;
 pub mod ftfy;
-mod html_entities;
+mod ftfy_tables;
 pub mod merges;
 pub mod spacy;
 mod spacy_en;
