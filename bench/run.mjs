@@ -9,6 +9,8 @@ import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { bibleVerses } from './book.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bench = join(root, 'bench');
 const data = join(bench, '.data');
@@ -69,10 +71,6 @@ function numpyPython() {
   return python;
 }
 
-function installed(pkg) {
-  return (output('dpkg-query', ['-W', '-f=${Status}', pkg]) ?? '').includes('install ok installed');
-}
-
 /**
  * The King James Bible from Debian's bible-kjv: `bible -f` turns pretty-printing off (one verse per line, after its
  * reference) and `Gen1:1-Rev22:21` is the whole text. Lower-cased, with punctuation split into tokens of its own,
@@ -82,25 +80,14 @@ function bookText() {
   const book = join(data, 'kjv.txt');
   const evalPath = join(data, 'kjv-eval.txt');
   if (existsSync(book) && existsSync(evalPath)) return [book, evalPath];
-  if (!installed('bible-kjv')) {
-    if (process.getuid?.() !== 0) throw new Error('the book needs Debian\'s bible-kjv: sudo apt-get install bible-kjv');
-    say('installing bible-kjv from Debian\'s packages');
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'bible-kjv'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
-  const raw = execFileSync('bible', ['-f', 'Gen1:1-Rev22:21'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const verses = raw
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) =>
-      line
-        .replace(/^\S+\d+:\d+ /, '') // the reference, e.g. "Ge1:1 "
-        .toLowerCase()
-        .replace(/([.,;:?!()])/g, ' $1 ')
-        .split(/\s+/)
-        .filter(Boolean)
-        .join(' '),
-    );
+  const verses = bibleVerses(say, run).map((verse) =>
+    verse
+      .toLowerCase()
+      .replace(/([.,;:?!()])/g, ' $1 ')
+      .split(/\s+/)
+      .filter(Boolean)
+      .join(' '),
+  );
   writeFileSync(book, verses.join('\n') + '\n');
   writeFileSync(evalPath, verses.filter((_, i) => i % 10 === 9).join('\n') + '\n');
   return [book, evalPath];
@@ -457,3 +444,5 @@ main();
 
 // the tiny transformer: native and wasm side by side (its own script, same flags)
 execFileSync(process.execPath, [join(bench, 'gpt.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// GPT-1's tokenizer: wasm against the Python original (its own script, same flags)
+execFileSync(process.execPath, [join(bench, 'tokenizer.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' });

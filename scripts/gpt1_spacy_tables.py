@@ -2,7 +2,7 @@
 tokenizer, and ftfy_tables.rs, the named HTML entities ftfy decodes that we carry and ftfy's width map.
 
 Run by hand with spaCy installed (pip install spacy), from the repository root:
-    python3 scripts/gpt1_spacy_tables.py
+    python3 scripts/gpt1_spacy_tables.py && cargo fmt
 
 Character classes are read off spaCy's own compiled patterns, one code point at a time, so the Rust side needs no
 regular expressions: each class is a set of code points, written as ranges with a bit per class.

@@ -45,7 +45,8 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // the multiply leaves the low bits weakest; the table picks buckets with them
+        self.0.rotate_left(26)
     }
 }
 

@@ -57,7 +57,7 @@ struct Word {
 /// One whitespace-separated chunk, cut by spaCy's rules.
 struct Chunk {
     tokens: Vec<(u32, u32)>,
-    /// None when a token of the chunk may be re-joined with its neighbours by the special-case pass.
+    /// None when the special-case pass may re-join some of the chunk's tokens (what surrounds the chunk decides).
     ids: Option<Vec<u32>>,
 }
 
@@ -267,7 +267,7 @@ impl Gpt1Tokenizer {
     fn make_chunk(&mut self, chunk: &str) -> Chunk {
         let mut tokens = Vec::new();
         self.english.tokenize_chunk(chunk, &mut tokens);
-        let joinable = tokens.iter().any(|t| self.english.in_phrases(&chunk[t.start..t.end]));
+        let joinable = self.english.may_join_within(chunk, &tokens);
         let ids = (!joinable).then(|| {
             let mut ids = Vec::new();
             for t in &tokens {

@@ -104,9 +104,26 @@ impl English {
         self.chunk_into(chunk, true, out)
     }
 
-    /// True when a token may take part in the last pass (so a cache may keep chunks without such tokens as final).
-    pub fn in_phrases(&self, token: &str) -> bool {
-        self.phrase_tokens.contains(token)
+    /// True when the last pass could change this chunk's tokens: some run of them spells a special case that the
+    /// rules cut apart. Otherwise the chunk's tokens are final whatever surrounds it: a run reaching into the next
+    /// chunk spans a space or a line break, which no such special case holds, so it changes nothing.
+    pub fn may_join_within(&self, chunk: &str, tokens: &[Token]) -> bool {
+        let text = |t: &Token| &chunk[t.start..t.end];
+        if !tokens.iter().any(|t| self.phrase_tokens.contains(text(t))) {
+            return false;
+        }
+        (0..tokens.len()).any(|i| {
+            self.phrases.get(text(&tokens[i])).is_some_and(|phrases| {
+                phrases.iter().any(|phrase| {
+                    let run = &tokens[i..(i + phrase.len()).min(tokens.len())];
+                    run.len() == phrase.len()
+                        && phrase.iter().zip(run).all(|(p, t)| p.as_str() == text(t))
+                        && self.special(&chunk[run[0].start..run[run.len() - 1].end]).is_some_and(|parts| {
+                            parts.len() != run.len() || parts.iter().zip(run).any(|(p, t)| *p != text(t))
+                        })
+                })
+            })
+        })
     }
 
     /// `_tokenize_affixes(text, with_special_cases)` with no last pass: what add_special_case matches against.
@@ -272,10 +289,19 @@ fn push_special(out: &mut Vec<Token>, start: usize, parts: &[&str]) {
 /// spaCy's whitespace split: calls `f(start, end, space_after)` for each chunk. A chunk is a run of non-space
 /// characters or a run of whitespace; a single ' ' after a chunk is dropped and marks it `space_after`.
 pub(super) fn for_each_chunk(text: &str, mut f: impl FnMut(usize, usize, bool)) {
+    let bytes = text.as_bytes();
     let Some(c0) = first(text) else { return };
     let mut in_space = is_space(c0);
     let mut start = 0;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII needs no decoding; any other character is read whole
+        let (c, width) = if bytes[i] < 0x80 {
+            (bytes[i] as char, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c, c.len_utf8())
+        };
         if is_space(c) != in_space {
             if start < i {
                 f(start, i, c == ' ');
@@ -284,6 +310,7 @@ pub(super) fn for_each_chunk(text: &str, mut f: impl FnMut(usize, usize, bool)) 
             start = if c == ' ' { i + 1 } else { i };
             in_space = !in_space;
         }
+        i += width;
     }
     if start < text.len() {
         f(start, text.len(), false);

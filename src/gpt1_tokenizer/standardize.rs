@@ -43,29 +43,38 @@ pub fn text_standardize(text: &str) -> String {
             }
         }
     };
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    // ordinary characters are copied a run at a time
+    let mut plain_from: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let special = is_space(c) || is_spaced_out(replaced(c)) || matches!(c, '—' | '–' | '―' | '´' | '…');
+        if !special {
+            if plain_from.is_none() {
+                flush(&mut out, &mut pending);
+                plain_from = Some(i);
+            }
+            continue;
+        }
+        if let Some(from) = plain_from.take() {
+            out.push_str(&text[from..i]);
+        }
         if is_space(c) {
             *pending.get_or_insert(false) |= c == '\n';
             continue;
         }
+        if c == '…' {
+            flush(&mut out, &mut pending);
+            out.push_str("...");
+            continue;
+        }
         // the single-character replacements come first
-        let c = match c {
-            '—' | '–' | '―' => '-',
-            '´' => '\'',
-            '…' => {
-                flush(&mut out, &mut pending);
-                out.push_str("...");
-                continue;
-            }
-            c => c,
-        };
+        let c = replaced(c);
         if is_spaced_out(c) {
             // a run of one character, after the replacements, gets a space on each side
             pending.get_or_insert(false);
             flush(&mut out, &mut pending);
             out.push(c);
-            while chars.peek().is_some_and(|&next| replaced(next) == c) {
+            while chars.peek().is_some_and(|&(_, next)| replaced(next) == c) {
                 chars.next();
                 out.push(c);
             }
@@ -74,6 +83,9 @@ pub fn text_standardize(text: &str) -> String {
             flush(&mut out, &mut pending);
             out.push(c);
         }
+    }
+    if let Some(from) = plain_from {
+        out.push_str(&text[from..]);
     }
     out
 }
