@@ -33,7 +33,9 @@ const files = {
   './pkg/gpt1_playground.js': ['text/javascript', read('www/pkg/gpt1_playground.js')],
   './pkg/gpt1_playground_gpt.js': ['text/javascript', read('www/pkg/gpt1_playground_gpt.js')],
 };
-for (const name of readdirSync(new URL('www/data/', ROOT)).filter((f) => !f.endsWith('.md'))) {
+// (not data/gpt1/: GPT-1's tokenizer files, 435 KB gzipped, stay out of the one file; its buttons say so)
+for (const name of readdirSync(new URL('www/data/', ROOT), { withFileTypes: true })
+  .filter((f) => f.isFile() && !f.name.endsWith('.md')).map((f) => f.name)) {
   files[`./data/${name}`] = [name.endsWith('.tsv') ? 'text/tab-separated-values' : 'text/plain', read(`www/data/${name}`)];
 }
 

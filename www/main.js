@@ -35,6 +35,14 @@ const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel
   createEvalPanel(ui, store, { apply: modelPanel.apply, engine }), createEncodePanel(ui, store),
   createLossPanel(ui, store, engine)];
 const stepper = createStepper(ui, store, matrix);
+// GPT-1's own tokenizer: its panel, the on-demand module and the released files load at the first press of a button
+let gpt1Panel = null;
+for (const id of ['gpt1-load', 'gpt1-fed-load']) {
+  ui.$(id).addEventListener('click', () => {
+    gpt1Panel ??= import('./gpt1-panel.js').then(({ createGpt1Panel }) => createGpt1Panel(ui, store));
+    gpt1Panel.then((panel) => panel.open(id));
+  }, { once: true });
+}
 openGptLab(); // Part D: its panel's module, and from there the transformer's, loads only when the lab is opened
 onStorageProblem((message) => {
   const slot = document.getElementById('storage-notice');

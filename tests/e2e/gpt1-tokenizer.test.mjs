@@ -1,0 +1,70 @@
+// Issue 14 on the page: GPT-1's own tokenizer. Nothing of it loads with the page; asked for, it shows the lesson
+// sentence's real pieces and ids, a click steps through a word's merges, a word the toy model cannot see is spelt
+// from GPT-1's pieces, and Part B shows what GPT-1 itself is fed, with 40,478–40,480 as start, delimiter, extract.
+// The ids are checked against the wasm module run here, in Node, on the same released files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { start, open, eventually } from './browser.mjs';
+
+const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
+api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_bg.wasm', import.meta.url)) });
+const file = (name) => gunzipSync(readFileSync(new URL(`../../www/data/gpt1/${name}.gz`, import.meta.url))).toString('utf8');
+const reference = new api.Gpt1Tokenizer(file('encoder_bpe_40000.json'), file('vocab_40000.bpe'));
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const chips = (list) => list.locator('li').evaluateAll((items) =>
+  items.map((li) => [li.querySelector('.tok').textContent, Number(li.querySelector('.id').textContent)]));
+
+test('GPT-1 tokens: loaded on demand, real ids, merges step by step, unknown words spelt, Part B fed', async () => {
+  const { context, page, problems } = await open(env);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.locator('html[data-ready="true"]').waitFor();
+  assert.ok(!requests.some((u) => /data\/gpt1\//.test(u)), 'the released files are not part of the first load');
+
+  await page.locator('#segment-text').fill('chai bahut garam hai');
+  await page.getByRole('button', { name: 'GPT-1’s BPE (40,000 merges)' }).click();
+  const pieces = page.locator('#gpt1-pieces');
+  await eventually(async () => assert.equal(await pieces.locator('li').count(), 6), 20000);
+  assert.deepEqual(await chips(pieces), [['chai</w>', 33694], ['ba', 829], ['hut</w>', 9813], ['gar', 1325],
+    ['am</w>', 1048], ['hai</w>', 19965]]);
+  assert.ok(requests.some((u) => /encoder_bpe_40000\.json\.gz/.test(u)) && requests.some((u) => /vocab_40000\.bpe\.gz/.test(u)));
+
+  // a click on "hut</w>" steps through the merges of "bahut", from its characters
+  await pieces.getByRole('button').nth(2).click();
+  const steps = page.locator('#gpt1-steps li');
+  await eventually(async () => assert.ok((await steps.count()) > 1));
+  assert.match(await steps.first().textContent(), /characters: b · a · h · u · t<\/w>/);
+  assert.match(await steps.last().textContent(), /ba · hut<\/w>$/);
+  assert.equal(await steps.count(), reference.merges('bahut').length);
+
+  // typing updates the pieces; a word the lesson's word model has never seen is spelt from GPT-1's pieces
+  await page.locator('#segment-text').fill('chaiwala chai');
+  await eventually(async () => assert.deepEqual(await chips(pieces),
+    reference.pieces('chaiwala chai').map((p, i) => [p, reference.encode('chaiwala chai')[i]])));
+  const unknown = page.locator('#gpt1-unknown li');
+  await eventually(async () => assert.match(await unknown.first().textContent(), /“chaiwala” has no id in the toy model/));
+  assert.deepEqual(await chips(unknown.first().locator('ol')), reference.pieces('chaiwala').map((p, i) => [p, reference.encode('chaiwala')[i]]));
+
+  // Part B: the classification input as GPT-1 is fed it
+  await page.getByRole('button', { name: 'What GPT-1 itself is fed' }).click();
+  const fed = page.locator('#gpt1-fed > li');
+  await eventually(async () => assert.equal(await fed.count(), 1));
+  const text = await page.locator('#text').inputValue();
+  const sequence = await chips(fed.first().locator('ol'));
+  assert.deepEqual(sequence, [['_start_', 40478], ...reference.pieces(text).map((p, i) => [p, reference.encode(text)[i]]),
+    ['_classify_', 40480]]);
+  assert.deepEqual(await fed.first().locator('.role').allTextContents(), ['(start)', '(extract)']);
+  await page.locator('input[name="task"][value="similarity"]').check();
+  await eventually(async () => assert.equal(await fed.count(), 2));
+  assert.ok((await chips(fed.first().locator('ol'))).some(([piece, id]) => piece === '_delimiter_' && id === 40479));
+  assert.deepEqual(await fed.first().locator('.role').allTextContents(), ['(start)', '(delimiter)', '(extract)']);
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,95 @@
+// GPT-1's own tokenizer on the page (issue 14): the released files (gzipped beside OpenAI's LICENSE in data/gpt1/)
+// and the on-demand module, loaded only when the reader asks; what the panels show, computed as plain data, and
+// the chips and lists that draw it.
+import { el, shown } from './dom.js';
+import { GPT1_FILES, GPT_GLUE, GPT_WASM } from './gpt-assets.js';
+
+/** The paper's names for the three tokens fine-tuning appends (ids 40,478 … 40,480). */
+export const GPT1_SPECIALS = ['_start_', '_delimiter_', '_classify_'];
+const PAPER_NAMES = { _start_: 'start', _delimiter_: 'delimiter', _classify_: 'extract' };
+
+let loading = null;
+
+/** GPT-1's tokenizer, built once: the on-demand module (shared with Part D) and the two released files. */
+export function loadGpt1Tokenizer() {
+  loading ??= (async () => {
+    const [glue, encoder, merges] = await Promise.all([
+      import(GPT_GLUE.href), gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)]);
+    await glue.default({ module_or_path: GPT_WASM });
+    return new glue.Gpt1Tokenizer(encoder, merges);
+  })();
+  loading.catch(() => { loading = null; }); // a failed load can be retried
+  return loading;
+}
+
+async function gunzipText(url) {
+  if (!url) throw new Error('this build of the page does not carry GPT-1’s tokenizer files');
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GPT-1's ${url.pathname.split('/').pop()} did not load (HTTP ${response.status})`);
+  return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+}
+
+/** Pieces and ids grouped into the words (spaCy tokens) they spell: `[{ word, pieces: [{ piece, id }] }]`. */
+export function wordsOf(pieces, ids) {
+  const words = [];
+  let current = [];
+  pieces.forEach((piece, i) => {
+    current.push({ piece, id: ids[i] });
+    if (piece.endsWith('</w>')) {
+      words.push({ word: current.map((p) => p.piece).join('').slice(0, -'</w>'.length), pieces: current });
+      current = [];
+    }
+  });
+  if (current.length) words.push({ word: current.map((p) => p.piece).join(''), pieces: current });
+  return words;
+}
+
+/** GPT-1's pieces of `text`, grouped by word. */
+export function gpt1Words(tokenizer, text) {
+  return wordsOf(tokenizer.pieces(text), tokenizer.encode(text));
+}
+
+/**
+ * The current Part B task as GPT-1 itself is fed it: each sequence a list of `{ piece, id, special }`, the special
+ * tokens named as in the paper (start, delimiter, extract). `input` holds the task's fields as the page has them.
+ */
+export function fedToGpt1(tokenizer, task, input) {
+  const [start, delimiter, extract] = tokenizer.specialIds;
+  const special = (id, k) => ({ piece: GPT1_SPECIALS[k], id, special: PAPER_NAMES[GPT1_SPECIALS[k]] });
+  const text = (t) => gpt1Words(tokenizer, t).flatMap((w) => w.pieces);
+  const sequence = (...parts) => [special(start, 0), ...parts.flatMap((p, i) =>
+    (i ? [special(delimiter, 1), ...text(p)] : text(p))), special(extract, 2)];
+  switch (task) {
+    case 'classification': return [sequence(input.text)];
+    case 'entailment': return [sequence(input.premise, input.hypothesis)];
+    case 'similarity': return [sequence(input.similarityA, input.similarityB), sequence(input.similarityB, input.similarityA)];
+    case 'multipleChoice': return input.choiceAnswers.split('\n').filter((a) => a.trim())
+      .map((answer) => sequence(input.choiceContext, answer));
+    default: throw new Error(`unknown task ${task}`);
+  }
+}
+
+/** One chip: a piece (its `</w>` shown) and its id, a special token's role in the paper beside it; a button when
+ * `onPick` is given. */
+export function pieceChip({ piece, id, special }, onPick) {
+  const body = [el('span', { class: special ? 'tok special' : 'tok', text: shown(piece) }),
+    ...(special ? [el('span', { class: 'role', text: `(${special})` })] : []),
+    el('span', { class: 'id', text: String(id) })];
+  if (!onPick) return el('li', { class: 'chip' }, ...body);
+  const button = el('button', { type: 'button', class: 'chip-button', title: 'Step through the merges that built this word' }, ...body);
+  button.addEventListener('click', onPick);
+  return el('li', { class: 'chip' }, button);
+}
+
+/** Chips of every piece of `words`; clicking one calls `onPick(word)` with the word it belongs to. */
+export function wordChips(words, onPick) {
+  return words.flatMap(({ word, pieces }) => pieces.map((p) => pieceChip(p, () => onPick(word))));
+}
+
+/** The merge steps of one word: its characters, then each pass (pair, rank) and the word after it. */
+export function mergeStepItems(steps) {
+  return steps.map(({ pair, rank, pieces }) => el('li', {},
+    pair ? el('span', { class: 'merge' }, el('code', { text: shown(pair[0]) }), ' + ', el('code', { text: shown(pair[1]) }),
+      ` (merge ${rank + 1} of 40,000) → `) : el('span', { class: 'merge', text: 'characters: ' }),
+    ...pieces.flatMap((p, i) => [i ? ' · ' : '', el('code', { class: 'merged', text: shown(p) })])));
+}
