@@ -16,6 +16,8 @@ pub struct Merges {
     pairs: FastMap<(u32, u32), (u32, u32)>,
     /// The pairs by rank, for the step-through.
     ranked: Vec<(u32, u32)>,
+    /// A character -> its symbol inside a word and at a word's end (`c</w>`), for the characters the merges name.
+    chars: FastMap<char, (u32, u32)>,
     names: Vec<Box<str>>,
 }
 
@@ -41,8 +43,13 @@ impl Merges {
         if !lines[0].starts_with("#version") {
             return Err(bad(format!("a first line {:?}", short(lines[0]))));
         }
-        let mut merges =
-            Merges { symbols: FastMap::default(), pairs: FastMap::default(), ranked: Vec::new(), names: Vec::new() };
+        let mut merges = Merges {
+            symbols: FastMap::default(),
+            pairs: FastMap::default(),
+            ranked: Vec::new(),
+            chars: FastMap::default(),
+            names: Vec::new(),
+        };
         let body = &lines[1..lines.len().saturating_sub(1).max(1)];
         for (rank, line) in body.iter().enumerate() {
             let parts: Vec<&str> = line.split_whitespace().collect();
@@ -53,6 +60,17 @@ impl Merges {
             let merged = merges.intern(&format!("{left}{right}"));
             merges.pairs.insert((l, r), (rank as u32, merged));
             merges.ranked.push((l, r));
+        }
+        // the starting symbols of words, looked up once per character instead of by text
+        for (name, &id) in &merges.symbols {
+            let mut chars = name.chars();
+            let (Some(c), rest) = (chars.next(), chars.as_str()) else { continue };
+            let entry = merges.chars.entry(c).or_insert((UNKNOWN, UNKNOWN));
+            match rest {
+                "" => entry.0 = id,
+                "</w>" => entry.1 = id,
+                _ => {}
+            }
         }
         if merges.ranked.is_empty() {
             return Err(bad("no merge lines".into()));
@@ -83,18 +101,9 @@ impl Merges {
         let mut word: Vec<Symbol> = Vec::with_capacity(n);
         for (k, (i, c)) in token.char_indices().enumerate() {
             let end = i + c.len_utf8();
-            let id = if k + 1 == n {
-                self.symbols.get(format!("{c}</w>").as_str())
-            } else {
-                self.symbols.get(&token[i..end])
-            };
-            word.push(Symbol {
-                start: i,
-                end,
-                id: id.copied().unwrap_or(UNKNOWN),
-                prev: k.wrapping_sub(1),
-                next: k + 1,
-            });
+            let (inside, last) = self.chars.get(&c).copied().unwrap_or((UNKNOWN, UNKNOWN));
+            let id = if k + 1 == n { last } else { inside };
+            word.push(Symbol { start: i, end, id, prev: k.wrapping_sub(1), next: k + 1 });
         }
         if n < 2 {
             return word;
