@@ -36,11 +36,11 @@ const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel
   createLossPanel(ui, store, engine)];
 const stepper = createStepper(ui, store, matrix);
 // GPT-1's own tokenizer: its panel, the on-demand module and the released files load at the first press of a button
-let gpt1Panel = null;
+let gpt1TokenizerPanel = null;
 for (const id of ['gpt1-load', 'gpt1-fed-load']) {
   ui.$(id).addEventListener('click', () => {
-    gpt1Panel ??= import('./gpt1-panel.js').then(({ createGpt1Panel }) => createGpt1Panel(ui, store));
-    gpt1Panel.then((panel) => panel.open(id));
+    gpt1TokenizerPanel ??= import('./gpt1-tokenizer-panel.js').then(({ createGpt1TokenizerPanel }) => createGpt1TokenizerPanel(ui, store));
+    gpt1TokenizerPanel.then((panel) => panel.open(id));
   }, { once: true });
 }
 openGptLab(); // Part D: its panel's module, and from there the transformer's, loads only when the lab is opened

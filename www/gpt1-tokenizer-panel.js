@@ -6,7 +6,7 @@ import { fedToGpt1, gpt1Words, loadGpt1Tokenizer, mergeStepItems, pieceChip, wor
 
 const TASK_FIELDS = ['task', 'text', 'premise', 'hypothesis', 'similarityA', 'similarityB', 'choiceContext', 'choiceAnswers'];
 
-export function createGpt1Panel(ui, store) {
+export function createGpt1TokenizerPanel(ui, store) {
   const { $ } = ui;
   let tokenizer = null;
 
