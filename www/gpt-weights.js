@@ -34,10 +34,12 @@ export function createWeights({ store, settings, session, inside, trainer }) {
     picture.replaceChildren(architectureFigure(shape, { compare: true }));
   }
 
-  /** Puts `bytes` into the lane as the section's model; `how` says where they came from. */
+  /** Puts `bytes` into the lane as the section's model; `how` says where they came from. A file that does not load
+   * leaves the current model as it was (the lane replaces it only once the new one is read). */
   async function adopt(bytes, name, how) {
-    await session.reset();
+    trainer.pause();
     const answer = await session.request('load', { bytes });
+    session.forget(); // the section's old model is gone from the lane: every part empties, then shows this one
     session.made = loadedMade(answer, name);
     session.phase = 'done';
     session.announceMade();

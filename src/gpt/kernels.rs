@@ -10,8 +10,7 @@ use super::float::Float;
 /// Rows of `C` per tile.
 const TILE_ROWS: usize = 4;
 
-/// One product `C = A·B (+ bias) (+ C)`: `A` is m×k (stored as is, or as its k×m transpose), `B` is k×n, or a
-/// panel of its columns `ldb` wide.
+/// One product `C = A·B (+ bias) (+ C)`: `A` is m×k (stored as is, or as its k×m transpose), `B` is k×n.
 #[derive(Clone, Copy)]
 struct Product<'a, F> {
     a: &'a [F],
@@ -19,8 +18,6 @@ struct Product<'a, F> {
     m: usize,
     k: usize,
     n: usize,
-    /// Row stride of `b` (n, or a packed panel's width).
-    ldb: usize,
     bias: Option<&'a [F]>,
     accumulate: bool,
 }
@@ -35,71 +32,39 @@ pub fn matmul<F: Float>(
     accumulate: bool,
 ) {
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul shapes");
-    product::<F, false>(c, Product { a, b, m, k, n, ldb: n, bias, accumulate });
+    product::<F, false>(c, Product { a, b, m, k, n, bias, accumulate });
 }
 
 /// `c[m×n] += aᵀ·b` for `a[k×m]`, `b[k×n]`: a weight's gradient `xᵀ·dy`, without transposing `x`.
 pub fn matmul_at_b<F: Float>(c: &mut [F], a: &[F], b: &[F], (m, k, n): (usize, usize, usize)) {
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul shapes");
-    product::<F, true>(c, Product { a, b, m, k, n, ldb: n, bias: None, accumulate: true });
+    product::<F, true>(c, Product { a, b, m, k, n, bias: None, accumulate: true });
 }
 
 /// `c[m×n] = a[m×k]·btᵀ` for `bt[n×k]`: the tied output layer's `h·Wₑᵀ`, without a transposed copy of the whole
-/// embedding. Each block of up to 8 columns is packed into a k×8 panel, then every tile of rows runs on it; every
-/// element is summed in the same order as [`matmul`].
-pub fn matmul_bt<F: Float>(c: &mut [F], a: &[F], bt: &[F], (m, k, n): (usize, usize, usize), panel: &mut Vec<F>) {
+/// embedding. Each block of up to 8 columns is packed into a k×8 panel and multiplied by [`matmul`] (so every
+/// element is summed in the same order as there), then written into its columns of `c`.
+pub fn matmul_bt<F: Float>(c: &mut [F], a: &[F], bt: &[F], (m, k, n): (usize, usize, usize), scratch: &mut Vec<F>) {
     assert!(a.len() >= m * k && bt.len() >= k * n && c.len() >= m * n, "matmul shapes");
-    panel.resize(k * 8, F::ZERO);
-    let mut j = 0;
-    while j < n {
-        let cols = column_block(n - j);
-        // the panel: column q of the block is row j + q of bt
+    scratch.resize((k + m) * BLOCK, F::ZERO);
+    let (panel, block) = scratch.split_at_mut(k * BLOCK);
+    for j in (0..n).step_by(BLOCK) {
+        let cols = BLOCK.min(n - j);
+        // the panel: column q is row j + q of bt
         for (q, row) in bt[j * k..(j + cols) * k].chunks_exact(k).enumerate() {
             for (s, &x) in row.iter().enumerate() {
                 panel[s * cols + q] = x;
             }
         }
-        let p = Product { a, b: &panel[..k * cols], m, k, n, ldb: cols, bias: None, accumulate: false };
-        let mut i = 0;
-        while i < m {
-            let rows = if i + TILE_ROWS <= m { TILE_ROWS } else { 1 };
-            run_tile::<F, false>(c, &p, (rows, cols), i, j, 0);
-            i += rows;
+        matmul(block, a, panel, (m, k, cols), None, false);
+        for (c_row, b_row) in c.chunks_exact_mut(n).zip(block.chunks_exact(cols)) {
+            c_row[j..j + cols].copy_from_slice(b_row);
         }
-        j += cols;
     }
 }
 
-/// How many columns the next block takes when `left` remain: 8, 4, then 1.
-fn column_block(left: usize) -> usize {
-    if left >= 8 {
-        8
-    } else if left >= 4 {
-        4
-    } else {
-        1
-    }
-}
-
-/// Runs the tile of the given size at (i, j) of `C`, reading `B` from column `jb`.
-#[inline(always)]
-fn run_tile<F: Float, const AT: bool>(
-    c: &mut [F],
-    p: &Product<'_, F>,
-    size: (usize, usize),
-    i: usize,
-    j: usize,
-    jb: usize,
-) {
-    match size {
-        (TILE_ROWS, 8) => tile::<F, TILE_ROWS, 8, AT>(c, p, i, j, jb),
-        (TILE_ROWS, 4) => tile::<F, TILE_ROWS, 4, AT>(c, p, i, j, jb),
-        (TILE_ROWS, _) => tile::<F, TILE_ROWS, 1, AT>(c, p, i, j, jb),
-        (_, 8) => tile::<F, 1, 8, AT>(c, p, i, j, jb),
-        (_, 4) => tile::<F, 1, 4, AT>(c, p, i, j, jb),
-        _ => tile::<F, 1, 1, AT>(c, p, i, j, jb),
-    }
-}
+/// Columns of `btᵀ` per packed panel in [`matmul_bt`].
+const BLOCK: usize = 8;
 
 /// Tiles of `TILE_ROWS` rows (then single rows) by column blocks of 8, 4, then 1.
 #[inline(always)]
@@ -109,23 +74,30 @@ fn product<F: Float, const AT: bool>(c: &mut [F], p: Product<'_, F>) {
         let rows = if i + TILE_ROWS <= p.m { TILE_ROWS } else { 1 };
         let mut j = 0;
         while j < p.n {
-            let cols = column_block(p.n - j);
-            run_tile::<F, AT>(c, &p, (rows, cols), i, j, j);
+            let cols = if j + 8 <= p.n {
+                8
+            } else if j + 4 <= p.n {
+                4
+            } else {
+                1
+            };
+            match (rows, cols) {
+                (TILE_ROWS, 8) => tile::<F, TILE_ROWS, 8, AT>(c, &p, i, j),
+                (TILE_ROWS, 4) => tile::<F, TILE_ROWS, 4, AT>(c, &p, i, j),
+                (TILE_ROWS, _) => tile::<F, TILE_ROWS, 1, AT>(c, &p, i, j),
+                (_, 8) => tile::<F, 1, 8, AT>(c, &p, i, j),
+                (_, 4) => tile::<F, 1, 4, AT>(c, &p, i, j),
+                _ => tile::<F, 1, 1, AT>(c, &p, i, j),
+            }
             j += cols;
         }
         i += rows;
     }
 }
 
-/// One R×C tile of `C` at (i, j), reading `B`'s columns from `jb`: R·C accumulators in registers, one pass over k.
+/// One R×C tile of `C` at (i, j): R·C accumulators in registers, one pass over k.
 #[inline(always)]
-fn tile<F: Float, const R: usize, const C: usize, const AT: bool>(
-    c: &mut [F],
-    p: &Product<'_, F>,
-    i: usize,
-    j: usize,
-    jb: usize,
-) {
+fn tile<F: Float, const R: usize, const C: usize, const AT: bool>(c: &mut [F], p: &Product<'_, F>, i: usize, j: usize) {
     let (m, k, n) = (p.m, p.k, p.n);
     // start from the bias and/or the old values
     let mut acc = [[F::ZERO; C]; R];
@@ -141,7 +113,7 @@ fn tile<F: Float, const R: usize, const C: usize, const AT: bool>(
         }
     }
     // acc[r][q] += A[i+r][s] · B[s][j+q], s in order
-    let b_rows = p.b[..k * p.ldb].chunks_exact(p.ldb).map(|row| -> &[F; C] { row[jb..jb + C].try_into().expect("C") });
+    let b_rows = p.b[..k * n].chunks_exact(n).map(|row| -> &[F; C] { row[j..j + C].try_into().expect("C") });
     if AT {
         // Aᵀ is stored: column s of A is row s of the storage
         for (a_row, b_row) in p.a[..k * m].chunks_exact(m).zip(b_rows) {

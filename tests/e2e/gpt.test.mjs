@@ -413,7 +413,7 @@ test("Part D draws GPT-1's architecture beside GPT-2's; Download weights, Load w
   assert.deepEqual(await row('context'), ['16', '512']);
   await page.getByLabel('Model size').selectOption('tiny');
   await eventually(async () => assert.deepEqual(await row('width d'), ['16', '768']));
-  assert.match(await page.locator('#part-d .explain').textContent(), /post-LN[\s\S]*no\s+LayerNorm after the last block[\s\S]*logits =\s+h·Wₑᵀ/);
+  assert.match(await page.locator('#part-d .explain').first().textContent(), /post-LN[\s\S]*no\s+LayerNorm after the last block[\s\S]*logits =\s+h·Wₑᵀ/);
 
   // a trained model, downloaded: its safetensors file, in openai-gpt's names
   await trainTo(page, 50);
