@@ -19,6 +19,8 @@ pub struct Bpe {
     /// Every symbol seen while learning (characters, then merged tokens), by id, and the reverse.
     symbol_ids: FxHashMap<String, u32>,
     symbols: Vec<String>,
+    /// How many of `symbols` are base symbols (characters of the corpus); the rest are merges' results.
+    base: usize,
     /// `(left id, right id)` → rank << 32 | id of the merged symbol (one u64: the same map type as the pair counts,
     /// so the page's module carries one copy of its code).
     ranks: FxHashMap<(u32, u32), u64>,
@@ -72,6 +74,7 @@ impl Bpe {
                 }
             }
         }
+        bpe.base = bpe.symbols.len();
         // how often each adjacent pair occurs, and which words hold it
         let mut pair_counts: FxHashMap<(u32, u32), u64> = FxHashMap::default();
         let mut holders: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
@@ -148,6 +151,16 @@ impl Bpe {
     /// The merges in the order they were learned.
     pub fn merges(&self) -> &[(String, String)] {
         &self.merges
+    }
+
+    /// The base symbols: every character of the corpus, in order of first appearance.
+    pub fn base_symbols(&self) -> &[String] {
+        &self.symbols[..self.base]
+    }
+
+    /// Each merge's result, in merge order (a string two merges both make is listed once, at the first).
+    pub fn merged_symbols(&self) -> &[String] {
+        &self.symbols[self.base..]
     }
 
     /// Appends the tokens of `text` to `out`: each chunk's characters, merged by rank (lowest first).

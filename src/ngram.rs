@@ -305,7 +305,7 @@ impl NgramModel {
         // (placeholders until the vocabulary, whose last two ids they are, is complete)
         const START_MARK: u32 = u32::MAX;
         const END_MARK: u32 = u32::MAX - 1;
-        let mut vocab = Vocab::default();
+        let mut vocab = tokenizer.base_vocab(corpus, options.boundaries);
         let mut ids: Vec<u32> = Vec::with_capacity(corpus.len() / 4);
         let mut ends: Vec<usize> = Vec::new();
         let mut fresh = true;
@@ -331,7 +331,7 @@ impl NgramModel {
             }
             Ok::<(), Error>(())
         })?;
-        if vocab.is_empty() {
+        if ids.is_empty() {
             return Err(Error::EmptyCorpus);
         }
         let (start, end) = if lines_mode { (Some(vocab.intern(START)), Some(vocab.intern(END))) } else { (None, None) };
@@ -418,7 +418,8 @@ impl NgramModel {
         Ok(NgramModel { counts: Rc::clone(&self.counts), smoothing, cdf_cache: Rc::default() })
     }
 
-    /// The vocabulary: tokens in order of first appearance, then `[START]`, `[END]` in lines mode.
+    /// The vocabulary: tokens in order of first appearance (BPE: its base symbols, then its merges' results, in
+    /// order), then `[START]`, `[END]` in lines mode.
     pub fn vocab(&self) -> &Vocab {
         &self.counts.vocab
     }

@@ -11,7 +11,8 @@ use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special,
 /// A tokenized corpus: its vocabulary and its sequences of ids.
 #[derive(Debug, Clone)]
 pub struct Corpus {
-    /// Tokens in order of first appearance, then `[START]`, `[END]` in lines mode (as the n-gram model).
+    /// Tokens in order of first appearance (BPE: base symbols, then merges' results), then `[START]`, `[END]` in
+    /// lines mode (as the n-gram model).
     pub vocab: Vocab,
     /// The tokenizer (BPE holds its merges).
     pub tokenizer: Tokenizer,
@@ -30,7 +31,7 @@ impl Corpus {
     pub fn new(text: &str, kind: TokenizerKind, merges: Option<usize>, boundaries: Boundaries) -> Result<Corpus> {
         let tokenizer = kind.build(text, merges);
         let lines_mode = boundaries == Boundaries::Lines;
-        let mut vocab = Vocab::default();
+        let mut vocab = tokenizer.base_vocab(text, boundaries);
         let mut sequences = Vec::new();
         for sentence in tokenize(text, &tokenizer, boundaries) {
             let mut ids = Vec::with_capacity(sentence.tokens.len() + 2);
@@ -42,7 +43,7 @@ impl Corpus {
             }
             sequences.push(ids);
         }
-        if vocab.is_empty() {
+        if sequences.iter().all(Vec::is_empty) {
             return Err(Error::EmptyCorpus);
         }
         let (mut start, mut end) = (None, None);
