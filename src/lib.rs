@@ -48,6 +48,12 @@ pub trait LanguageModel {
     /// The tokens generation starts from, returned as part of the output: `[START]` for sentence models.
     fn prompt(&self) -> Vec<u32>;
 
+    /// The token every sentence starts with (`[START]`), if the model has one: a sampler can be told never to
+    /// draw it.
+    fn start(&self) -> Option<u32> {
+        None
+    }
+
     /// The token after which generation stops (`[END]`), if the model has one.
     fn end(&self) -> Option<u32>;
 

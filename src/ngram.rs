@@ -818,6 +818,10 @@ impl LanguageModel for NgramModel {
         self.counts.prompt.clone()
     }
 
+    fn start(&self) -> Option<u32> {
+        self.counts.start
+    }
+
     fn end(&self) -> Option<u32> {
         self.counts.end
     }

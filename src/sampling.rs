@@ -134,7 +134,7 @@ pub enum SampleMode {
     #[default]
     Exact,
     /// The same distribution drawn in O(log n) from the sparse counts: different samples from numpy's, much
-    /// faster on large vocabularies. At temperature ≠ 1 or with top-k it falls back to the exact procedure.
+    /// faster on large vocabularies. At temperature ≠ 1, with top-k or with `never_start` it falls back to the exact procedure.
     Fast,
 }
 
@@ -166,11 +166,22 @@ pub struct SampleOptions {
     pub top_k: usize,
     /// numpy-exact or fast.
     pub mode: SampleMode,
+    /// Gives `[START]`'s column no probability: add-k smoothing hands every column a share, `[START]`'s too, so
+    /// the lesson's model can draw `[START]` mid-sentence; GPT-1 never predicts its start token. Off by default,
+    /// which keeps the notebook's samples exact.
+    pub never_start: bool,
 }
 
 impl Default for SampleOptions {
     fn default() -> Self {
-        SampleOptions { seed: None, max_len: 6, temperature: 1.0, top_k: 0, mode: SampleMode::Exact }
+        SampleOptions {
+            seed: None,
+            max_len: 6,
+            temperature: 1.0,
+            top_k: 0,
+            mode: SampleMode::Exact,
+            never_start: false,
+        }
     }
 }
 
@@ -217,7 +228,21 @@ impl SampleOptions {
 
     /// True when the row is sampled exactly as the notebook samples it.
     pub fn is_exact(&self) -> bool {
-        self.temperature == 1.0 && self.top_k == 0
+        self.temperature == 1.0 && self.top_k == 0 && !self.never_start
+    }
+
+    /// Reshapes a model's row as these options ask: `[START]`'s column emptied when `never_start` (and the rest
+    /// scaled back to a sum of 1), then temperature and top-k.
+    pub fn shape(&self, probs: &mut [f64], start: Option<u32>) {
+        if let Some(start) = start.filter(|_| self.never_start) {
+            // P(j) / (1 − P([START])) for every other column: the same row, conditioned on not starting again
+            probs[start as usize] = 0.0;
+            let sum: f64 = probs.iter().sum();
+            for p in probs.iter_mut() {
+                *p /= sum;
+            }
+        }
+        reshape(probs, self.temperature, self.top_k);
     }
 }
 
@@ -309,7 +334,7 @@ impl<R: Rng> Sampler<R> {
         if self.is_done(model) {
             return None;
         }
-        let plain = self.options.temperature == 1.0 && self.options.top_k == 0;
+        let plain = self.options.is_exact();
         let uniform;
         let token = if plain && self.options.mode == SampleMode::Fast && model.has_fast_path() {
             uniform = random_sample(&mut self.rng);
@@ -320,7 +345,7 @@ impl<R: Rng> Sampler<R> {
             cdf.search(uniform).map(|t| t as u32)
         } else {
             model.next_probabilities(&self.tokens, &mut self.row);
-            reshape(&mut self.row, self.options.temperature, self.options.top_k);
+            self.options.shape(&mut self.row, model.start());
             uniform = random_sample(&mut self.rng);
             choose(&mut self.row, uniform).map(|t| t as u32)
         };
@@ -339,7 +364,7 @@ impl<R: Rng> Sampler<R> {
         }
         let mut probabilities = vec![0.0; self.row.len()];
         model.next_probabilities(&self.tokens, &mut probabilities);
-        reshape(&mut probabilities, self.options.temperature, self.options.top_k);
+        self.options.shape(&mut probabilities, model.start());
         Some(probabilities)
     }
 

@@ -128,6 +128,12 @@ fn a_tiny_model_memorises_the_lessons_corpus() {
     // near uniform over 7 tokens; the tied output layer starts with a slight lean towards repeating the input
     // token (its logit is h·its own embedding), so a little above ln 7
     assert!((before - 7f64.ln()).abs() < 0.1, "starts near uniform over 7 tokens: {before}");
+    // untrained, [START] has about a seventh of every row; told never to draw it, the sampler does not
+    assert_eq!(model.start(), Some(5));
+    let never = SampleOptions { seed: Some(7), max_len: 30, never_start: true, ..Default::default() };
+    for ids in generate_many(&model, 20, never).unwrap() {
+        assert!(!ids[1..].contains(&5), "{ids:?}");
+    }
     model.step(300).unwrap();
     // the floor: chai → bahut (2/3) | acha (1/3) three times, chai bahut → garam | acha (½ each) twice, the other
     // eight predictions certain; 13 predictions in all

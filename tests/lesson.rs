@@ -3,7 +3,7 @@
 
 use gpt1_playground::encode::{TaskInput, encode};
 use gpt1_playground::loss::{LAMBDA, combined_loss, cross_entropy};
-use gpt1_playground::sampling::{SampleOptions, generate};
+use gpt1_playground::sampling::{SampleOptions, Sampler, generate, generate_many};
 use gpt1_playground::{LanguageModel, NgramModel};
 
 const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
@@ -85,6 +85,36 @@ fn seed_42_reproduces_the_notebook() {
     let model = lesson();
     let options = SampleOptions { seed: Some(42), ..SampleOptions::default() };
     assert_eq!(words(&model, &generate(&model, options).unwrap()), ["[START]", "chai", "[END]"]);
+}
+
+#[test]
+fn smoothing_can_draw_start_mid_sentence_unless_told_not_to() {
+    let model = lesson();
+    // row "chai" by hand: counts bahut 2, acha 1 of 3; V = 7, so P([START] | chai) = 1 / 10, as every unseen column
+    let row = model.row(0.0).unwrap();
+    assert_eq!(row[5], 0.1);
+    let mid_sentence = |samples: &[Vec<u32>]| samples.iter().filter(|s| s[1..].contains(&5)).count();
+    let options = SampleOptions { seed: Some(3), max_len: 12, ..SampleOptions::default() };
+    let plain = generate_many(&model, 200, options).unwrap();
+    assert!(mid_sentence(&plain) > 10, "add-1 gives [START] its share: {}", mid_sentence(&plain));
+    let never = SampleOptions { never_start: true, ..options };
+    assert!(!never.is_exact(), "no longer the notebook's procedure");
+    let without = generate_many(&model, 200, never).unwrap();
+    assert_eq!(mid_sentence(&without), 0);
+    // the row it draws from: [START]'s 0.1 removed, the rest divided by 0.9 (bahut: 0.3 / 0.9 = 1/3)
+    let mut sampler = Sampler::new(&model, never).unwrap();
+    let step = sampler.step(&model).unwrap();
+    assert_eq!(step.probabilities[5], 0.0);
+    let after_start = model.row(5.0).unwrap();
+    for (j, &p) in step.probabilities.iter().enumerate().filter(|&(j, _)| j != 5) {
+        assert!((p - after_start[j] / (1.0 - after_start[5])).abs() < 1e-15, "column {j}");
+    }
+    assert!((step.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+    // off by default: seed 42 is still the notebook's sample, and the option changes nothing at k = 0
+    assert_eq!(generate(&model, SampleOptions { seed: Some(42), ..SampleOptions::default() }).unwrap(), [5, 0, 6]);
+    let hard = model.with_smoothing(0.0).unwrap();
+    let exact = generate_many(&hard, 50, options).unwrap();
+    assert_eq!(generate_many(&hard, 50, never).unwrap(), exact, "k = 0 never draws [START] anyway");
 }
 
 #[test]

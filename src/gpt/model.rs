@@ -410,6 +410,10 @@ impl LanguageModel for TinyGpt {
         }
     }
 
+    fn start(&self) -> Option<u32> {
+        self.corpus.start
+    }
+
     fn end(&self) -> Option<u32> {
         self.corpus.end
     }
