@@ -153,12 +153,18 @@ impl Bpe {
         &self.merges
     }
 
+    /// Every symbol: the base symbols (each character of the corpus, in order of first appearance), then each
+    /// merge's result in merge order (a string two merges both make is listed once, at the first).
+    pub fn symbols(&self) -> &[String] {
+        &self.symbols
+    }
+
     /// The base symbols: every character of the corpus, in order of first appearance.
     pub fn base_symbols(&self) -> &[String] {
         &self.symbols[..self.base]
     }
 
-    /// Each merge's result, in merge order (a string two merges both make is listed once, at the first).
+    /// Each merge's result, in merge order.
     pub fn merged_symbols(&self) -> &[String] {
         &self.symbols[self.base..]
     }

@@ -305,7 +305,7 @@ impl NgramModel {
         // (placeholders until the vocabulary, whose last two ids they are, is complete)
         const START_MARK: u32 = u32::MAX;
         const END_MARK: u32 = u32::MAX - 1;
-        let mut vocab = tokenizer.base_vocab(corpus, options.boundaries);
+        let mut vocab = tokenizer.base_vocab();
         let mut ids: Vec<u32> = Vec::with_capacity(corpus.len() / 4);
         let mut ends: Vec<usize> = Vec::new();
         let mut fresh = true;

@@ -231,18 +231,10 @@ impl SampleOptions {
         self.temperature == 1.0 && self.top_k == 0 && !self.never_start
     }
 
-    /// Reshapes a model's row as these options ask: `[START]`'s column emptied when `never_start` (and the rest
-    /// scaled back to a sum of 1), then temperature and top-k.
+    /// Reshapes a model's row as these options ask: `[START]`'s column emptied when `never_start`, temperature and
+    /// top-k, then scaled back to a sum of 1.
     pub fn shape(&self, probs: &mut [f64], start: Option<u32>) {
-        if let Some(start) = start.filter(|_| self.never_start) {
-            // P(j) / (1 − P([START])) for every other column: the same row, conditioned on not starting again
-            probs[start as usize] = 0.0;
-            let sum: f64 = probs.iter().sum();
-            for p in probs.iter_mut() {
-                *p /= sum;
-            }
-        }
-        reshape(probs, self.temperature, self.top_k);
+        reshape_without(probs, self.temperature, self.top_k, start.filter(|_| self.never_start));
     }
 }
 
@@ -253,6 +245,15 @@ pub fn random_seed() -> Result<u32> {
 
 /// Reshapes a probability row for temperature and top-k, leaving it untouched at T = 1 with every token kept.
 pub fn reshape(probs: &mut [f64], temperature: f64, top_k: usize) {
+    reshape_without(probs, temperature, top_k, None);
+}
+
+/// [`reshape`], after giving `never` (`[START]`, when asked) no probability: `P(j) / (1 − P(never))` for every
+/// other column, the row conditioned on not drawing it.
+fn reshape_without(probs: &mut [f64], temperature: f64, top_k: usize, never: Option<u32>) {
+    if let Some(never) = never {
+        probs[never as usize] = 0.0;
+    }
     if top_k > 0 && top_k < probs.len() {
         // order ids by probability (ties: lower id first) and zero everything after the k-th
         let mut order: Vec<u32> = (0..probs.len() as u32).collect();
@@ -271,7 +272,7 @@ pub fn reshape(probs: &mut [f64], temperature: f64, top_k: usize) {
             *p = if *p > 0.0 { ((p.ln() - log_max) / temperature).exp() } else { 0.0 };
         }
     }
-    if temperature != 1.0 || (top_k > 0 && top_k < probs.len()) {
+    if temperature != 1.0 || (top_k > 0 && top_k < probs.len()) || never.is_some() {
         let sum: f64 = probs.iter().sum();
         for p in probs.iter_mut() {
             *p /= sum;

@@ -69,20 +69,17 @@ impl Tokenizer {
         }
     }
 
-    /// The vocabulary a model of `text` starts from, before its tokens are counted. BPE's follows GPT-1: every
-    /// base symbol (the corpus's characters, and the newline in stream mode), then each merge's result in merge
-    /// order. A word spelt with the corpus's characters is then never unknown, and a piece the merges swallowed
-    /// keeps its place with a count of zero. Words and characters start empty: their tokens are added in order of
-    /// first appearance. Special names are left out (a corpus that uses one as a token fails when counted).
-    pub fn base_vocab(&self, text: &str, boundaries: Boundaries) -> Vocab {
+    /// The vocabulary a model starts from, before the corpus's tokens are counted. BPE's follows GPT-1: every base
+    /// symbol (the corpus's characters), then each merge's result in merge order. A word spelt with the corpus's
+    /// characters is then never unknown, and a piece the merges swallowed keeps its place with a count of zero.
+    /// Words and characters start empty: their tokens (and stream mode's newline) are added in order of first
+    /// appearance. A merge that spells a special name (`[END]` inside `a[END]`) gives the special token its id
+    /// early; the corpus can still never use it as a token in lines mode.
+    pub fn base_vocab(&self) -> Vocab {
         let mut vocab = Vocab::default();
         if let Tokenizer::Bpe(bpe) = self {
-            let newline = (boundaries == Boundaries::Stream && text.contains('\n')).then_some(NEWLINE);
-            let base = bpe.base_symbols().iter().map(String::as_str).chain(newline);
-            for symbol in base.chain(bpe.merged_symbols().iter().map(String::as_str)) {
-                if !SPECIAL.contains(&symbol) {
-                    vocab.intern(symbol);
-                }
+            for symbol in bpe.symbols() {
+                vocab.intern(symbol);
             }
         }
         vocab

@@ -206,9 +206,8 @@ fn reference_loss(model: &NgramModel, train: &str, text: &str) -> f64 {
     let mut counts: HashMap<Vec<String>, HashMap<String, f64>> = HashMap::new();
     let mut vocab: Vec<String> = Vec::new();
     if let Tokenizer::Bpe(bpe) = model.tokenizer() {
-        // GPT-1's rule: every character of the corpus (the newline too in stream mode), then each merge's result
-        let newline = (model.boundaries() == Boundaries::Stream).then_some('\n');
-        let characters = train.split('\n').flat_map(str::chars).chain(newline.filter(|_| train.contains('\n')));
+        // GPT-1's rule: every character of the corpus, then each merge's result (stream mode's newline follows)
+        let characters = train.split('\n').flat_map(str::chars);
         let merged = bpe.merges().iter().map(|(left, right)| format!("{left}{right}"));
         for symbol in characters.map(String::from).chain(merged) {
             if !vocab.contains(&symbol) {

@@ -48,8 +48,8 @@ fn fewer_merges_and_stream_mode() {
     );
     // no merge: the characters alone, as the char tokenizer's vocabulary
     assert_eq!(bpe("ba ab", 0, Boundaries::Lines, 1.0).vocab().tokens(), ["b", "a", " ", "[START]", "[END]"]);
-    // stream mode: the newline is a base symbol, after the characters and before the merges
-    assert_eq!(bpe("ab\nab b", 1, Boundaries::Stream, 1.0).vocab().tokens(), ["a", "b", " ", "\n", "ab"]);
+    // stream mode: the newline is the stream's own token, not BPE's: it follows the merges
+    assert_eq!(bpe("ab\nab b", 1, Boundaries::Stream, 1.0).vocab().tokens(), ["a", "b", " ", "ab", "\n"]);
     // a stream of one line has no newline token
     assert_eq!(bpe("ab ab", 1, Boundaries::Stream, 1.0).vocab().tokens(), ["a", "b", " ", "ab"]);
 }
@@ -57,13 +57,16 @@ fn fewer_merges_and_stream_mode() {
 #[test]
 fn special_names_stay_special() {
     // the 4th merge spells "[END]" inside "a[END]" (D,] then E,N then EN,D] then [,END]); later merges join it
-    // to a and b, so the corpus never uses it as a token, and the vocabulary keeps [END] as the special one, last
+    // to a and b, so the corpus never uses it as a token. The special token takes that id: one [END], and every
+    // sentence ends with it
     let model = bpe("a[END]\nb[END]", 10, Boundaries::Lines, 1.0);
     let Tokenizer::Bpe(learnt) = model.tokenizer() else { unreachable!() };
     assert_eq!(learnt.merged_symbols()[..4], ["D]", "EN", "END]", "[END]"]);
     let tokens = model.vocab().tokens();
     assert_eq!(tokens.iter().filter(|t| *t == "[END]").count(), 1);
-    assert_eq!(tokens.last().unwrap(), "[END]");
+    let end = model.vocab().id("[END]").unwrap();
+    assert_eq!(model.token_ids("a[END]").unwrap()[0].last(), Some(&end));
+    assert_eq!(model.next_totals()[end as usize], 2.0, "both sentences end");
     // a corpus whose segmentation yields a special name as a token still fails, naming it
     let options = ModelOptions { tokenizer: TokenizerKind::Bpe, merges: Some(10), ..ModelOptions::default() };
     let err = NgramModel::with_options("[END]\n[END]", &options).unwrap_err();

@@ -31,7 +31,7 @@ impl Corpus {
     pub fn new(text: &str, kind: TokenizerKind, merges: Option<usize>, boundaries: Boundaries) -> Result<Corpus> {
         let tokenizer = kind.build(text, merges);
         let lines_mode = boundaries == Boundaries::Lines;
-        let mut vocab = tokenizer.base_vocab(text, boundaries);
+        let mut vocab = tokenizer.base_vocab();
         let mut sequences = Vec::new();
         for sentence in tokenize(text, &tokenizer, boundaries) {
             let mut ids = Vec::with_capacity(sentence.tokens.len() + 2);
