@@ -156,6 +156,14 @@ fn generate_reproduces_the_notebook() {
     let fast = wasm::generate(&model, object("{ seed: 42, maxLen: 30, mode: 'fast' }")).unwrap();
     assert_eq!(fast, wasm::generate(&model, object("{ seed: 42, maxLen: 30, mode: 'fast' }")).unwrap());
     assert_eq!(fast[0], "[START]");
+    // seed 0 draws [START] mid-sentence (smoothing gives its column a share); neverStart takes that share away
+    let never = wasm::generate(&model, object("{ seed: 0, maxLen: 25, neverStart: true }")).unwrap();
+    assert_eq!(never[0], "[START]");
+    assert!(!never[1..].iter().any(|t| t == "[START]"), "{never:?}");
+    let off = wasm::generate(&model, object("{ seed: 0, maxLen: 25, neverStart: false }")).unwrap();
+    assert_eq!(off[6], "[START]", "false is the notebook's sampling");
+    let many = wasm::generate_many(&model, js("200"), object("{ seed: 5, maxLen: 12, neverStart: true }")).unwrap();
+    assert!(many.iter().all(|s| !strings(&s)[1..].contains(&"[START]".to_string())));
 }
 
 #[wasm_bindgen_test]
@@ -175,7 +183,9 @@ fn bad_generate_options_throw_errors() {
         ("{ maxlen: 6 }", "unknown field \"maxlen\""),
         ("{ mode: 'quick' }", "mode must be one of \"exact\", \"fast\"; got \"quick\""),
         ("{ mode: 1 }", "mode must be a string"),
-        ("[6]", "options must be an object like { seed, maxLen, temperature, topK, mode }; got an array"),
+        ("[6]", "options must be an object like { seed, maxLen, temperature, topK, mode, neverStart }; got an array"),
+        ("{ neverStart: 'yes' }", "neverStart must be true or false; got \"yes\" (a string)"),
+        ("{ neverStart: 1 }", "neverStart must be true or false; got 1"),
         ("'fast'", "got \"fast\" (a string)"),
         // numbers read as JavaScript prints them (the module asks JavaScript), negative zero keeps its sign
         ("{ seed: 1e21 }", "got 1e+21"),
@@ -413,6 +423,8 @@ fn orders_tokenizers_and_held_out_loss() {
     assert_eq!(merges.length(), 3);
     assert_eq!(strings(&merges.get(1)), [" ", "ab"]);
     assert_eq!(strings(&call(&bpe, "segment", &["abc ab".into()]).unwrap()), ["ab", "c", " ab"]);
+    // the vocabulary: the characters, then one token per merge (GPT-1's rule), then the two specials
+    assert_eq!(strings(&get(&bpe, "vocab")), ["a", "b", " ", "c", "ab", " ab", " abc", "[START]", "[END]"]);
 
     let cheaper = call(&trigram, "withSmoothing", &[js("0.5")]).unwrap();
     assert_eq!(get(&cheaper, "smoothing").as_f64(), Some(0.5));

@@ -17,7 +17,7 @@ import { CORE_WASM, PAGE, STYLE } from './assets.js';
 import { Engine } from './engine.js';
 import { ngramLanes } from './ngram-kind.js';
 import { DEFAULTS, createStore } from './store.js';
-import { lookups, messageOf } from './dom.js';
+import { lookups, messageOf, readOnOpen, onFirstSight, svg } from './dom.js';
 import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
@@ -143,6 +143,7 @@ export class Gpt1Playground extends HTMLElement {
     const offstage = document.createDocumentFragment(); // the sections not shown
     const sections = copySections(markup);
     for (const { node } of sections.values()) offstage.append(node);
+    readOnOpen(offstage);
     const ui = lookups(this.shadowRoot, offstage);
     const store = createStore(DEFAULTS, () => {}); // saves nothing: the page's link and storage stay the page's
     // lanes start at their first request: a widget whose corpus is small and whose evaluation is not shown never
@@ -154,6 +155,8 @@ export class Gpt1Playground extends HTMLElement {
     const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store, engine),
       createEncodePanel(ui, store), createLossPanel(ui, store, engine)];
     store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
+    const figure = ui.$('figure1');
+    onFirstSight(figure, () => import('./figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
     this.#widget = { engine, store, panels, sections, offstage, ui, modelPanel, matrix, stepper: null, evalPanel: null };
   }
 

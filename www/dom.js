@@ -90,3 +90,24 @@ function showError(control, slot, message) {
 
 /** The message of anything thrown, in plain words. */
 export const messageOf = (error) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Fills each <details data-reading> under `root` when first opened: the numpy, the answers to "why" questions and
+ * the glossary are text the first load does without (www/reading.js).
+ */
+export function readOnOpen(root) {
+  for (const details of root.querySelectorAll('details[data-reading]')) {
+    details.addEventListener('toggle', () => import('./reading.js').then((reading) => reading.fill(details),
+      (error) => details.append(messageOf(error))), { once: true });
+  }
+}
+
+/** Calls `then` once, when `element` first comes near the viewport: for what the first load does without. */
+export function onFirstSight(element, then) {
+  const seen = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    seen.disconnect();
+    then();
+  }, { rootMargin: '300px' });
+  seen.observe(element);
+}

@@ -1,8 +1,22 @@
 // Figure 1 (right) of the GPT-1 paper, drawn for the chosen task with the user's own texts: each input becomes
 // Start, text, (Delim, text,) Extract, goes through the one pre-trained Transformer, and a linear layer scores it.
 // Similarity adds the two orders' final states before the linear layer; multiple choice scores each answer and a
-// softmax picks one. figureLayout() is plain data (no DOM, tested in Node); drawFigure1() turns it into SVG.
-import { svg } from './dom.js';
+// softmax picks one. figureLayout() is plain data (no DOM, tested in Node); drawFigure1() turns it into SVG with
+// the page's svg() (dom.js), passed in: this module imports nothing, so it can load on its own when Part B is seen.
+
+/** Its stylesheet, for whoever shows the figure to adopt (sheet.js): the first load carries none of it. */
+export const FIGURE_CSS = `.figure1 { display: block; max-width: 100%; height: auto; }
+.figure1 text { font-size: 12px; font-family: system-ui, sans-serif; text-anchor: middle; fill: var(--fg); }
+.figure1 .figure1-role { fill: var(--muted); font-size: 10px; }
+.figure1 rect { fill: var(--bg); stroke: var(--line); stroke-width: 1.5; }
+.figure1-start rect, .figure1-delim rect, .figure1-extract rect { fill: var(--special-bg); stroke: var(--special-line); stroke-dasharray: 4 2; }
+.figure1-start text, .figure1-delim text, .figure1-extract text { fill: var(--special-fg); }
+.figure1-transformer rect { fill: var(--accent); stroke: var(--accent); }
+.figure1-transformer text { fill: var(--accent-fg); font-weight: 700; }
+.figure1-linear rect, .figure1-add rect, .figure1-softmax rect { fill: var(--explain); stroke: var(--fg); }
+.figure1-add text { font-size: 18px; font-weight: 700; }
+.figure1-arrow { stroke: var(--muted); stroke-width: 1.5; }
+.figure1-head { fill: var(--muted); }`;
 
 const CHAR = 7; // px per character at the figure's 12 px type (a generous average, so text never overflows)
 const BOX_H = 40;
@@ -169,8 +183,11 @@ function describe(task, rows) {
   }
 }
 
-/** Draws a layout as a new <svg> element (its texts as text nodes, never markup); `id` names its title. */
-export function drawFigure1(layout, id = 'figure1') {
+/**
+ * Draws a layout as a new <svg> element with `svg(tag, attributes, ...children)` (dom.js's: texts become text
+ * nodes, never markup); `id` names its title and arrow head.
+ */
+export function drawFigure1(layout, svg, id = 'figure1') {
   const { width, height, boxes, arrows, description } = layout;
   const node = svg('svg', { class: 'figure1', viewBox: `-1 -1 ${width + 2} ${height + 2}`, width, height, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc` },
     svg('title', { id: `${id}-title` }, 'Figure 1 of the GPT-1 paper for this input'),

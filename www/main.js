@@ -17,7 +17,7 @@ import { createEvalPanel } from './eval-panel.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
-import { lookups, setError, messageOf } from './dom.js';
+import { lookups, setError, messageOf, readOnOpen, onFirstSight, svg } from './dom.js';
 
 // compiled once, shared with the workers and any fresh instance: none fetches or compiles it again
 const module = await WebAssembly.compileStreaming(fetch(CORE_WASM));
@@ -106,6 +106,15 @@ window.addEventListener('hashchange', () => {
   report(applied);
 });
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
+readOnOpen(document);
+const figure = document.getElementById('figure1'); // Part B's Figure 1, drawn once Part B is in sight
+onFirstSight(figure, () => import('./figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
+// a Glossary link opens the glossary (its text loads then)
+document.addEventListener('click', (event) => {
+  if (event.target.closest?.('a[href="#glossary"]')) document.getElementById('glossary-terms').open = true;
+});
+// once the page is drawn: the matrix and the tables say when they scroll sideways (not needed to start)
+(window.requestIdleCallback ?? setTimeout)(() => import('./scroll-hint.js').then((hint) => hint.markScrollable(document)));
 // a lesson-sized corpus is drawn by now (its requests answer on this thread, within the task's microtasks): the
 // page is ready once they are
 await new Promise((done) => { setTimeout(done); });

@@ -1,7 +1,15 @@
 // Regions that scroll sideways (the matrix, the loss tables, the attention tables) say so: each is a named,
 // focusable region (so a keyboard can scroll it and a screen reader hears that it does), and while its content is
 // wider than it, the edge with more to see fades out (style.css, [data-overflow]). Self-contained: it watches the
-// regions and their content, and needs nothing from the panels that fill them.
+// regions and their content, and needs nothing from the panels that fill them. Loaded once the page is drawn.
+import { adoptStyle } from './sheet.js';
+
+const CSS = `[data-overflow="right"] { mask-image: linear-gradient(to left, transparent, #000 2.5rem); }
+[data-overflow="left"] { mask-image: linear-gradient(to right, transparent, #000 2.5rem); }
+[data-overflow="both"] { mask-image: linear-gradient(to right, transparent, #000 2.5rem, #000 calc(100% - 2.5rem), transparent); }
+[data-overflow="right"]::before {
+  content: "Scroll sideways for more →"; display: block; position: sticky; left: 0; font-size: 0.8rem; color: var(--muted);
+}`;
 
 /** The page's sideways-scrolling regions. */
 export const SCROLLERS = '.matrix-wrap, .table-wrap, .step-view, .canvas-scroll, .matrix-table-alt';
@@ -18,6 +26,7 @@ export function overflowOf({ scrollLeft, scrollWidth, clientWidth }) {
  * caption or aria-label, tabindex 0, and data-overflow kept up to date on resize, scroll and content change.
  */
 export function markScrollable(root, selector = SCROLLERS) {
+  adoptStyle(root, CSS);
   const watched = new WeakSet();
   const update = (el) => {
     const overflow = overflowOf(el);

@@ -40,6 +40,9 @@ export interface GenerateOptions {
   /** "exact" (default): numpy's np.random.choice to the last bit; "fast": the same distribution drawn in
    * O(log n) from the sparse counts (different samples; much faster on large vocabularies). */
   mode?: "exact" | "fast";
+  /** true: `[START]`'s column gets no probability, so `[START]` is never drawn mid-sentence (smoothing gives it a
+   * share; GPT-1 never predicts its start token). Default false, the notebook's sampling. */
+  neverStart?: boolean;
 }
 export type TaskName = "classification" | "entailment" | "similarity" | "multipleChoice";
 export type TaskInput =
@@ -79,6 +82,14 @@ pub(super) fn optional_number(name: &'static str, value: &JsValue) -> Result<Opt
         return Ok(None);
     }
     value.as_f64().map(Some).ok_or_else(|| wrong_type(name, value, "a number"))
+}
+
+/// A yes/no option: `true` or `false`; `undefined` or `null` is `false`.
+pub(super) fn flag(name: &'static str, value: &JsValue) -> Result<bool, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(false);
+    }
+    value.as_bool().ok_or_else(|| wrong_type(name, value, "true or false"))
 }
 
 /// A number that must be given.
@@ -238,15 +249,17 @@ pub(super) fn model_options(value: &JsValue) -> Result<ModelOptions, Error> {
 
 /// The options of `generate`, `generateMany` and `new Sampler`, for either kind of model.
 pub(super) fn sample_options(value: &JsValue) -> Result<SampleOptions, Error> {
-    let [seed, max_len, temperature, top_k, mode] =
-        option_fields(value, ["seed", "maxLen", "temperature", "topK", "mode"])?;
-    SampleOptions::from_js(
+    let [seed, max_len, temperature, top_k, mode, never_start] =
+        option_fields(value, ["seed", "maxLen", "temperature", "topK", "mode", "neverStart"])?;
+    let mut options = SampleOptions::from_js(
         optional_number("seed", &seed)?,
         optional_number("maxLen", &max_len)?,
         optional_number("temperature", &temperature)?,
         optional_number("topK", &top_k)?,
         optional_string("mode", &mode)?.as_deref(),
-    )
+    )?;
+    options.never_start = flag("neverStart", &never_start)?;
+    Ok(options)
 }
 
 /// The error text listing every task Part B encodes: `one of "classification", …`.
