@@ -16,13 +16,17 @@ import { CHROMIUM } from '../e2e/browser.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** `file` (a path in the checkout) and every file it loads: static imports, and `new URL('…', import.meta.url)`. */
+/**
+ * `file` (a path in the checkout) and every file it loads: static imports, imports when first needed
+ * (`import('./…')`), and `new URL('…', import.meta.url)`.
+ */
 function loads(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
   if (!file.endsWith('.js')) return seen;
   const text = readFileSync(join(ROOT, file), 'utf8');
   const specs = [...text.matchAll(/\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?(['"])(\.{1,2}\/[^'"]+)\1/g),
+    ...text.matchAll(/\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g),
     ...text.matchAll(/new URL\((['"])(\.{1,2}\/[^'"]+)\1, import\.meta\.url\)/g)].map(([, , spec]) => spec);
   for (const spec of specs) loads(posix.normalize(posix.join(dirname(file), spec)), seen);
   return seen;
