@@ -4,11 +4,11 @@
 import { figureLayout, drawFigure1, FIGURE_CSS } from './figure1.js';
 import { adoptStyle } from './sheet.js';
 
-const KEYS = ['task', 'text', 'premise', 'hypothesis', 'a', 'b', 'context', 'answers'];
+const KEYS = ['task', 'text', 'premise', 'hypothesis', 'similarityA', 'similarityB', 'choiceContext', 'choiceAnswers'];
 
 /** The figure's input from the page's state (the answers: one per non-empty line, as Part B encodes them). */
-export const figureInput = (s) => ({ text: s.text, premise: s.premise, hypothesis: s.hypothesis, a: s.a, b: s.b,
-  context: s.context, answers: s.answers.split('\n').map((a) => a.trim()).filter(Boolean) });
+export const figureInput = (s) => ({ text: s.text, premise: s.premise, hypothesis: s.hypothesis, a: s.similarityA,
+  b: s.similarityB, context: s.choiceContext, answers: s.choiceAnswers.split('\n').map((a) => a.trim()).filter(Boolean) });
 
 /** Fills `figure` (an empty <figure>) and keeps it drawn for `store`'s task and texts. */
 export function showFigure(figure, store, svg) {
