@@ -1,19 +1,23 @@
-// Part A, generation: seed, max length, temperature and top-k; one sample, or five from the same seed.
+// Part A, generation: seed, max length, temperature and top-k, and whether [START] may be drawn; one sample, or five
+// from the same seed.
 import { newest } from './engine.js';
 import { el, fillChips, messageOf } from './dom.js';
 import { parseSeed, parseMaxLen, parseTemperature, parseTopK } from './numbers.js';
 
 const FIELDS = { seed: parseSeed, maxLen: parseMaxLen, temperature: parseTemperature, topK: parseTopK };
 const IDS = { seed: 'seed', maxLen: 'max-len', temperature: 'temperature', topK: 'top-k' };
-export const GENERATION_KEYS = Object.keys(FIELDS);
+const TYPED_KEYS = Object.keys(FIELDS);
+/** Every field generation reads: the typed ones and the Never sample [START] box. */
+export const GENERATION_KEYS = [...TYPED_KEYS, 'neverStart'];
 
 /** The options for generate()/Sampler from the typed text, or the errors per field. */
 export function generationOptions(state) {
-  const parsed = Object.fromEntries(GENERATION_KEYS.map((key) => [key, FIELDS[key](state[key])]));
-  const errors = Object.fromEntries(GENERATION_KEYS.map((key) => [key, parsed[key].error]));
+  const parsed = Object.fromEntries(TYPED_KEYS.map((key) => [key, FIELDS[key](state[key])]));
+  const errors = Object.fromEntries(TYPED_KEYS.map((key) => [key, parsed[key].error]));
   if (Object.values(errors).some(Boolean)) return { errors };
   const { seed, maxLen, temperature, topK } = parsed;
-  return { errors, options: { seed: seed.value, maxLen: maxLen.value, temperature: temperature.value, topK: topK.value } };
+  return { errors, options: { seed: seed.value, maxLen: maxLen.value, temperature: temperature.value, topK: topK.value,
+    neverStart: state.neverStart === 'on' } };
 }
 
 export function createGeneratePanel(ui, store, engine) {
@@ -28,7 +32,7 @@ export function createGeneratePanel(ui, store, engine) {
     const model = store.model;
     if (!model) return;
     const { errors, options } = generationOptions(store.state);
-    for (const key of GENERATION_KEYS) setError(IDS[key], errors[key]);
+    for (const key of TYPED_KEYS) setError(IDS[key], errors[key]);
     // keep the last good output visible but marked stale while a field is invalid
     generated.classList.toggle('stale', !options);
     if (!options) return;
@@ -44,10 +48,12 @@ export function createGeneratePanel(ui, store, engine) {
     }, (error) => setError('generate', messageOf(error)));
   }
 
-  for (const key of GENERATION_KEYS) {
+  for (const key of TYPED_KEYS) {
     const input = $(IDS[key]);
     input.addEventListener('input', () => store.set({ [key]: input.value }));
   }
+  const neverStart = $('never-start');
+  neverStart.addEventListener('change', () => store.set({ neverStart: neverStart.checked ? 'on' : 'off' }));
   $('samples-details').addEventListener('toggle', render);
 
   /** Draws a fresh seed and shows it, so this sample can be reproduced later. */
@@ -66,7 +72,8 @@ export function createGeneratePanel(ui, store, engine) {
 
   return {
     fill(state) {
-      for (const key of GENERATION_KEYS) $(IDS[key]).value = state[key];
+      for (const key of TYPED_KEYS) $(IDS[key]).value = state[key];
+      neverStart.checked = state.neverStart === 'on';
     },
     resample,
   };

@@ -3,6 +3,7 @@
 import { $, el, setError, messageOf } from './dom.js';
 import { drawCurves } from './line-chart.js';
 import { four } from './numbers.js';
+import { grouped } from './lab-watch.js';
 
 const TASKS = {
   sentiment: {
@@ -117,7 +118,7 @@ export function createFineTune({ settings, session, trainer }) {
         train: parsed.train, test: parsed.test, lambdas: [0, lambda], options: { steps, seed, batchSize: 16 },
       });
       show(result, parsed);
-      ui.status.textContent = `Done: both copies fine-tuned from the model at step ${session.history.step.at(-1) ?? 0}.`;
+      ui.status.textContent = `Done: both copies fine-tuned from the model at step ${grouped(session.history.step.at(-1) ?? 0)}.`;
     } catch (error) {
       if (mine !== session.generation) return undefined;
       ui.status.textContent = '';

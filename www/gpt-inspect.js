@@ -81,8 +81,18 @@ export function createLookInside({ settings, session }) {
       ui.explain.replaceChildren(el('p', { class: 'hint', text: 'Hover over a cell, or focus it (Tab into the table, then arrow keys), to read it.' }));
       ui.next.replaceChildren(nextTable(view));
     }, (error) => {
-      if (asked === inspectAsked) setError('gpt-line', messageOf(error));
+      if (asked !== inspectAsked) return;
+      setError('gpt-line', messageOf(error));
+      clear(); // the tables of the last line that worked would look like this line's
     });
+  }
+
+  /** Empties the attention map, its explanation and the next-token table. */
+  function clear() {
+    tokens = [];
+    ui.attention.replaceChildren();
+    ui.next.replaceChildren();
+    ui.explain.textContent = '';
   }
 
   /** Asks `what` again once its settings rest for SOON ms. */
@@ -125,9 +135,7 @@ export function createLookInside({ settings, session }) {
   session.on('forget', () => {
     fillPickers();
     ui.samples.replaceChildren();
-    ui.attention.replaceChildren();
-    ui.next.replaceChildren();
-    ui.explain.textContent = '';
+    clear();
     ui.empty.hidden = false;
     setError('gpt-line', '');
   });

@@ -38,6 +38,9 @@ export function createGptPanel(store) {
   const size = $('gpt-size');
   size.value = values.size;
   size.addEventListener('change', () => { settings.set('size', size.value); trainer.showPending(); weights.draw(); });
+  const speed = $('gpt-speed'); // read before each chunk: a change applies at once, training or not
+  speed.value = values.speed;
+  speed.addEventListener('change', () => settings.set('speed', speed.value));
   for (const radio of document.querySelectorAll('input[name="gpt-source"]')) {
     radio.checked = radio.value === values.source;
     radio.addEventListener('change', () => {

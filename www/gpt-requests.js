@@ -56,6 +56,18 @@ export function gptRequests({ TinyGpt, NgramModel }) {
   let model = null;
   let val = ''; // the held-out lines the model never trains on
   let steps = 0;
+  // early stopping: a copy of the model at its lowest validation loss so far, to return to once it overfits
+  let best = null;
+  let bestStep = 0;
+  let bestVal = Infinity;
+
+  /** Forgets the best copy (a new model, or none). */
+  function forgetBest() {
+    best?.free();
+    best = null;
+    bestStep = 0;
+    bestVal = Infinity;
+  }
 
   function need() {
     if (!model) throw new Error('there is no model yet: press Train first');
@@ -82,6 +94,7 @@ export function gptRequests({ TinyGpt, NgramModel }) {
       model?.free();
       model = null;
       steps = 0;
+      forgetBest();
       const cut = { tokenizer: options.tokenizer, boundaries: options.boundaries };
       if (options.merges !== undefined) cut.merges = options.merges;
       const probe = new NgramModel(train, { ...cut, order: 1 });
@@ -109,11 +122,30 @@ export function gptRequests({ TinyGpt, NgramModel }) {
       };
     },
 
-    /** `count` optimisation steps; the last batch's training loss and the validation loss after them. */
+    /**
+     * `count` optimisation steps; the last batch's training loss, the validation loss after them, and the best
+     * validation loss so far with its step (a copy of the model there is kept).
+     */
     train({ count }) {
       const train = need().step(count);
       steps += count;
-      return { step: steps, train, val: model.loss(val) };
+      const now = model.loss(val);
+      if (now < bestVal) {
+        best?.free();
+        best = model.clone();
+        bestStep = steps;
+        bestVal = now;
+      }
+      return { step: steps, train, val: now, best: { step: bestStep, val: bestVal } };
+    },
+
+    /** Early stopping: the model becomes its copy at the best validation loss; training can go on from there. */
+    rewind() {
+      if (!best) throw new Error('there is no best step yet: train first');
+      model.free();
+      model = best.clone();
+      steps = bestStep;
+      return { step: steps, val: bestVal };
     },
 
     /** The model's weights as a safetensors file (Download weights). */

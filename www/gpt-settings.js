@@ -11,8 +11,9 @@ export const SIZES = {
   medium: { dModel: 64, layers: 2, heads: 4 },
 };
 export const LABELLED = ['sentiment', 'entailment']; // the fine-tuning tasks (gpt-finetune.js)
+export const SPEEDS = ['0', '100', '20', '5', '2']; // steps per second (0: as fast as it goes), as the menu offers
 const DEFAULTS = Object.freeze({
-  size: 'small', source: 'builtin', maxSteps: '2000', seed: '1',
+  size: 'small', source: 'builtin', maxSteps: '2000', seed: '1', speed: '0',
   genSeed: '42', genLen: '12', genTemp: '1', genTopk: '0',
   line: 'chai bahut garam hai', layer: '0', head: '0',
   task: 'sentiment', lambda: '0.5', ftSteps: '100', ftSeed: '9',
@@ -51,6 +52,7 @@ function loadSettings() {
   }
   if (!Object.hasOwn(SIZES, settings.size)) settings.size = DEFAULTS.size;
   if (!['builtin', 'part-a'].includes(settings.source)) settings.source = DEFAULTS.source;
+  if (!SPEEDS.includes(settings.speed)) settings.speed = DEFAULTS.speed;
   if (!LABELLED.includes(settings.task)) settings.task = DEFAULTS.task;
   return settings;
 }

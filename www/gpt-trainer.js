@@ -1,9 +1,11 @@
 // Part D, pre-training: Train makes a model from the chosen corpus (cut by Part A's tokenizer settings) and trains it
 // a chunk of steps per request, so Pause is immediate between chunks and other questions interleave with them;
-// Reset forgets it. While it trains, the look-inside parts are asked again every few seconds.
+// Reset forgets it. While it trains, the look-inside parts are asked again every few seconds. The chosen speed paces
+// the requests (down to a few steps a second, to watch), and the model can return to its best validation step.
 import { $, setError, messageOf } from './dom.js';
 import { CHUNK, SIZES } from './gpt-settings.js';
-import { drawChart, progressText, showBaselines, showReadout } from './gpt-progress.js';
+import { drawChart, progressText, showBaselines, showBest, showReadout } from './gpt-progress.js';
+import { grouped, pace } from './lab-watch.js';
 
 const SAMPLE_EVERY = 3000; // ms between samples (and attention refreshes) while training
 const ANNOUNCE_EVERY = 5000; // ms between training-progress announcements to screen readers
@@ -36,7 +38,7 @@ function sourceHint(store, values) {
   const lines = a.corpus.split('\n').filter((l) => l.trim()).length;
   return `Cut by Part A's settings: ${cut}. ${values.source === 'part-a'
     ? `Part A's corpus has ${lines.toLocaleString('en-US')} non-empty line${lines === 1 ? '' : 's'}.`
-    : 'The built-in corpus is www/data/chai-corpus.txt.'}`;
+    : 'The built-in corpus is 416 lines about chai: the link above downloads it.'}`;
 }
 
 /** The create request for a model of the chosen size and seed: its options and split, and what the section keeps. */
@@ -58,11 +60,20 @@ function recipe(store, values, builtin, seed) {
 export function createTrainer({ store, settings, session, inside }) {
   const { values } = settings;
   const ui = { lab: $('gpt-lab'), train: $('gpt-train'), pause: $('gpt-pause'), status: $('gpt-status'),
-    pending: $('gpt-pending'), sourceHint: $('gpt-source-hint'), finetune: $('gpt-finetune') };
+    announce: $('gpt-announce'), pending: $('gpt-pending'), sourceHint: $('gpt-source-hint'),
+    finetune: $('gpt-finetune'), finetuneWhy: $('gpt-finetune-why') };
   let looping = false;
   let lastAnnounce = 0;
   let sampleTimer = null;
-  const say = (text) => { ui.status.textContent = text; };
+  let clock = null; // { at, step, speed }: when the pace's count started (performance.now()), at which step
+  /** The status line (always the last point); screen readers hear it at most every ANNOUNCE_EVERY ms, or `now`. */
+  const say = (text, now = true) => {
+    ui.status.textContent = text;
+    if (now || performance.now() - lastAnnounce > ANNOUNCE_EVERY) {
+      lastAnnounce = performance.now();
+      ui.announce.textContent = text;
+    }
+  };
   const maxSteps = () => settings.read('maxSteps');
 
   function showPending() {
@@ -82,12 +93,16 @@ export function createTrainer({ store, settings, session, inside }) {
     ui.train.disabled = running;
     ui.train.textContent = (phase === 'paused' || phase === 'done') && session.history.step.length ? 'Resume' : 'Train';
     ui.pause.disabled = !running;
-    ui.finetune.disabled = phase === 'creating' || session.made === null;
+    const why = session.made === null ? 'Pre-train a model first (Train, above): fine-tuning starts from it.'
+      : phase === 'creating' ? 'Wait until the model is made.' : '';
+    ui.finetune.disabled = why !== '';
+    ui.finetuneWhy.textContent = why;
     ui.lab.dataset.phase = phase;
   }
 
   function showProgress() {
     showReadout(session);
+    showBest(session);
     drawChart(session, maxSteps);
   }
 
@@ -115,7 +130,7 @@ export function createTrainer({ store, settings, session, inside }) {
     const fresh = session.made === null;
     session.phase = fresh ? 'creating' : 'training';
     setButtons();
-    say(fresh ? 'Loading the transformer and counting the n-gram models…' : 'Training…');
+    say(progressText(session));
     try {
       if (fresh) await create();
       else await session.ready();
@@ -135,29 +150,54 @@ export function createTrainer({ store, settings, session, inside }) {
     }
     session.phase = 'training';
     setButtons();
-    say(`Training… ${progressText(session)}`);
-    lastAnnounce = performance.now();
+    say(progressText(session));
+    clock = null;
     inside.sample();
     startSampling();
     if (!looping) loop();
   }
 
-  /** One chunk of steps; false when the limit is reached. */
+  /** One chunk of steps, when the chosen speed says it is due; false when the limit is reached. */
   async function chunk() {
     const max = maxSteps() ?? Infinity;
     const done = session.history.step.at(-1) ?? 0;
     if (done >= max) return false;
-    const answer = await session.request('train', { count: Math.min(CHUNK, max - done) });
+    const speed = Number(values.speed) || 0;
+    const plan = pace(speed, CHUNK);
+    if (clock?.speed !== speed) clock = { at: performance.now(), step: done, speed };
+    const wait = plan.due(clock.at, done - clock.step) - performance.now();
+    if (wait > 0) await new Promise((resolve) => { setTimeout(resolve, wait); });
+    if (session.phase !== 'training') return true; // paused while waiting
+    const answer = await session.request('train', { count: Math.min(plan.chunk, max - done) });
     const { history } = session;
     history.step.push(answer.step);
     history.train.push(answer.train);
     history.val.push(answer.val);
     showProgress();
-    if (performance.now() - lastAnnounce > ANNOUNCE_EVERY) {
-      lastAnnounce = performance.now();
-      say(`Training… ${progressText(session)}`);
-    }
+    say(progressText(session), false);
     return true;
+  }
+
+  /** Early stopping: the model goes back to its best validation step; the curves after it are dropped. */
+  async function rewind() {
+    const mine = session.generation;
+    pause();
+    while (looping) await new Promise((resolve) => { setTimeout(resolve, 20); }); // the chunk in flight ends first
+    if (mine !== session.generation) return;
+    try {
+      const back = await session.request('rewind');
+      const { history } = session;
+      const keep = history.step.findIndex((s) => s > back.step);
+      if (keep >= 0) for (const key of ['step', 'train', 'val']) history[key].length = keep;
+      session.phase = 'paused';
+      setButtons();
+      showProgress();
+      say(`Back at step ${grouped(back.step)}, the lowest validation loss: early stopping. ${progressText(session)}`);
+      inside.sample();
+      inside.inspect();
+    } catch (error) {
+      if (mine === session.generation) setError('gpt', messageOf(error));
+    }
   }
 
   /** Asks for one chunk after another while training; Pause ends it after the chunk in flight. */
@@ -178,8 +218,7 @@ export function createTrainer({ store, settings, session, inside }) {
     if (mine !== session.generation) return;
     stopSampling();
     setButtons();
-    if (session.phase === 'paused') say(`Paused at step ${session.history.step.at(-1) ?? 0}. ${progressText(session)}`);
-    if (session.phase === 'done') say(`Finished: ${progressText(session)}`);
+    if (session.phase === 'paused' || session.phase === 'done') say(progressText(session));
     inside.sample();
     inside.inspect();
   }
@@ -189,6 +228,7 @@ export function createTrainer({ store, settings, session, inside }) {
     session.phase = 'paused';
     setButtons();
     say('Pausing after the current steps…');
+    clock = null;
   }
 
   function startSampling() {
@@ -203,6 +243,7 @@ export function createTrainer({ store, settings, session, inside }) {
 
   ui.train.addEventListener('click', train);
   ui.pause.addEventListener('click', pause);
+  $('gpt-rewind').addEventListener('click', rewind);
   $('gpt-reset').addEventListener('click', async () => {
     await session.reset();
     setError('gpt', '');

@@ -1,10 +1,7 @@
 // What the training lab says about its curves, as plain data (no DOM, tested in Node): where validation first
 // crosses each n-gram line, the best validation step (for early stopping), whether the model is overfitting, the one
-// status sentence the lab shows, and how fast to ask for steps at a chosen speed. Imports nothing: it ships as it
-// is, beside the lab's bundle.
-
-/** A loss as the lab prints it: four decimals (numbers.js's four, which the lab's other lines use). */
-const four = (x) => (Number.isFinite(x) ? x.toFixed(4) : '—');
+// status sentence the lab shows, and how fast to ask for steps at a chosen speed.
+import { four } from './numbers.js';
 
 export const NAMES = { 2: 'bigram', 3: 'trigram', 4: '4-gram' };
 

@@ -65,9 +65,10 @@ function referenceLines(lines, { y, right, narrow }) {
 
 /**
  * Draws loss curves into `plot`: series = [{ points: [[x, y], …], className, label }], lines = [{ y, className,
- * label }] (reference losses), xMax (at least), xLabel, yLabel, height.
+ * label }] (reference losses), marks = [{ x, y, className, label }] (a ring at a point, a dotted line down to the
+ * axis), xMax (at least), xLabel, yLabel, height.
  */
-export function drawCurves(plot, { series, lines = [], xMax = 1, xLabel = 'step', yLabel = 'loss (nats)', height = 260 }) {
+export function drawCurves(plot, { series, lines = [], marks = [], xMax = 1, xLabel = 'step', yLabel = 'loss (nats)', height = 260 }) {
   const W = Math.round(Math.max(300, Math.min(720, plot.parentElement?.clientWidth || 600)));
   const narrow = W < 480;
   const right = W - (narrow ? 12 : 150); // room for the reference lines' labels
@@ -81,13 +82,21 @@ export function drawCurves(plot, { series, lines = [], xMax = 1, xLabel = 'step'
   const x = (v) => LEFT + (v / xEnd) * (right - LEFT);
   const tick = xStep(xEnd);
   for (let v = 0; v <= xEnd + 1e-9; v += tick) {
-    parts.push(svg('text', { x: x(v), y: height - BOTTOM + 16, 'text-anchor': 'middle' }, v.toLocaleString('en-US')));
+    // a label near the right edge ends there instead of being cut in half
+    const last = x(v) > W - 24;
+    parts.push(svg('text', { x: last ? Math.min(x(v) + 10, W - 2) : x(v), y: height - BOTTOM + 16,
+      'text-anchor': last ? 'end' : 'middle' }, v.toLocaleString('en-US')));
   }
   parts.push(...referenceLines(lines, { y, right, narrow }));
   for (const s of series) {
     const d = s.points.filter((p) => Number.isFinite(p[1]))
       .map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
     if (d) parts.push(svg('path', { d, class: `curve series ${s.className}` }));
+  }
+  for (const m of marks) {
+    const at = [x(m.x).toFixed(1), y(m.y).toFixed(1)];
+    parts.push(svg('path', { d: `M${at[0]},${at[1]}V${height - BOTTOM}`, class: `mark-drop ${m.className}` }),
+      svg('circle', { cx: at[0], cy: at[1], r: 5, class: `mark ${m.className}` }, svg('title', {}, m.label)));
   }
   // the key under the plot: what each colour is
   const keys = [...series.map((s) => [`curve key ${s.className}`, s.label]),

@@ -8,7 +8,7 @@ const KEYS = Object.freeze({
   segmentText: 'seg', validation: 'val', seed: 'seed', maxLen: 'len', temperature: 't', topK: 'topk', task: 'task',
   text: 'text', premise: 'premise', hypothesis: 'hypothesis', similarityA: 'a', similarityB: 'b',
   choiceContext: 'context', choiceAnswers: 'answers', pPositive: 'p', label: 'label', lambda: 'lambda', lmLoss: 'lm',
-  lmSource: 'lmmode',
+  lmSource: 'lmmode', neverStart: 'nostart',
 });
 const NAMES = new Map(Object.entries(KEYS).map(([name, key]) => [key, name]));
 /** The keys a link may hold. */

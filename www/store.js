@@ -32,6 +32,7 @@ export const FIELDS = Object.freeze({
   maxLen: setting('6'),
   temperature: setting('1'),
   topK: setting('0'),
+  neverStart: choice('off', ['off', 'on']), // 'on': [START]'s column gets no probability when sampling
   task: choice('classification', TASKS),
   text: text('chai bahut garam hai'),
   premise: text('chai bahut garam hai'),

@@ -32,7 +32,8 @@ export function createTokenizerPanel(ui, store) {
     }));
     const name = { word: 'words', char: 'characters', bpe: 'BPE pieces' }[model.tokenizer];
     $('segment-note').textContent = `${tokens.length} token${tokens.length === 1 ? '' : 's'} (${name}). `
-      + (unknown ? `${unknown} never occur in the corpus (marked ?): they have no id, so the model cannot use them.`
+      + (unknown ? `${unknown === 1 ? '1 never occurs' : `${unknown} never occur`} in the corpus (marked ?): `
+        + `${unknown === 1 ? 'it has no id, so the model cannot use it' : 'they have no id, so the model cannot use them'}.`
         : 'Every one is in the vocabulary; the small number is its id (its index in the vocabulary).');
     showRareWord(model, rare);
     showMerges(model);
@@ -52,7 +53,9 @@ export function createTokenizerPanel(ui, store) {
           + 'from familiar pieces.';
     } else {
       text = `The ${model.tokenizer} tokenizer spells it as ${pieces.map(shown).join(' · ')}`
-        + (allKnown ? ' — pieces the model knows well from other words.' : ' (some pieces never occur in the corpus).');
+        + (allKnown ? ' — pieces the model knows well from other words.'
+          : ' (a piece marked ? is a character no line of the corpus has: the vocabulary holds every character of the '
+            + 'corpus, so only those are unknown).');
     }
     slot.replaceChildren(lead, text);
   }

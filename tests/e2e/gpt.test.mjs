@@ -41,7 +41,7 @@ async function load(viewport = { width: 1280, height: 900 }) {
   return { context, page, requests, problems };
 }
 
-const number = async (locator) => Number((await locator.textContent()).trim());
+const number = async (locator) => Number((await locator.textContent()).trim().replace(/,/g, ''));
 const step = (page) => number(page.locator('#gpt-step'));
 
 /** Opens the lab and waits until the transformer's module was fetched. */

@@ -1,0 +1,124 @@
+// The training lab as a first-time student watches it (issue 16): slow motion, the marks where validation first
+// crosses each n-gram line, one status that never lags the readout, overfitting named and the best step offered
+// back (early stopping), why Fine-tune both is off, no stale attention under an error; and Part A's Never sample
+// [START].
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, eventually, openReady, finish, tokens } from './browser.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const load = () => openReady(env, '', { timeout: 15000 });
+const number = (text) => Number(text.trim().replace(/,/g, ''));
+/** The step and validation loss read out, and the status line, all read at one moment. */
+const readout = async (page) => {
+  const [step, val, status] = await page.evaluate(() => ['gpt-step', 'gpt-val-loss', 'gpt-status']
+    .map((id) => document.getElementById(id).textContent));
+  return { step: number(step), val: val.trim(), status };
+};
+const button = (page, name) => page.locator('#part-d').getByRole('button', { name, exact: true });
+
+async function openLab(page) {
+  await page.locator('#gpt-lab > summary').click();
+  await button(page, 'Train').and(page.locator(':enabled')).waitFor();
+}
+
+test('slow motion, the crossing marks, and a status line that always says what the readout says', async () => {
+  const opened = await load();
+  const { page } = opened;
+  await openLab(page);
+  // why Fine-tune both is off, before there is a model
+  assert.ok(await button(page, 'Fine-tune both').isDisabled());
+  assert.match(await page.locator('#gpt-finetune-why').textContent(), /^Pre-train a model first/);
+  // 2 steps a second: one step a request, a couple of seconds in, only a handful of steps
+  await page.getByLabel('Steps per second').selectOption('2');
+  await page.getByLabel('Stop after').fill('3000');
+  await button(page, 'Train').click();
+  await eventually(async () => assert.ok((await readout(page)).step >= 1), 20000);
+  const first = (await readout(page)).step;
+  await page.waitForTimeout(2000);
+  const slow = (await readout(page)).step - first;
+  assert.ok(slow >= 2 && slow <= 7, `${slow} steps in 2 s at 2 steps a second`);
+  // the status is the readout's point, every time it is looked at (it used to lag by seconds)
+  for (let i = 0; i < 4; i++) {
+    const now = await readout(page);
+    assert.match(now.status, new RegExp(`^Training, at step ${now.step.toLocaleString('en-US')}: validation loss ${now.val}`));
+    await page.waitForTimeout(300);
+  }
+  assert.ok(await button(page, 'Fine-tune both').isEnabled());
+  assert.equal(await page.locator('#gpt-finetune-why').textContent(), '');
+  // full speed: validation crosses the n-gram lines, each crossing marked where it happened
+  await page.getByLabel('Steps per second').selectOption('0');
+  await eventually(async () => assert.equal(await page.locator('#gpt-chart circle.mark').count(), 3), 60000);
+  const desc = await page.locator('#gpt-chart-desc').textContent();
+  for (const [order, name] of [[2, 'bigram'], [3, 'trigram'], [4, '4-gram']]) {
+    const title = await page.locator(`#gpt-chart circle.mark.n${order} title`).textContent();
+    const at = title.match(new RegExp(`^validation first below the ${name} at step ([\\d,]+)$`));
+    assert.ok(at, title);
+    assert.match(desc, new RegExp(`below the ${name} from step ${at[1]}`));
+  }
+  // status and readout agree while it runs fast too
+  for (let i = 0; i < 3; i++) {
+    const now = await readout(page);
+    assert.match(now.status, new RegExp(`at step ${now.step.toLocaleString('en-US')}: validation loss ${now.val}`));
+    await page.waitForTimeout(200);
+  }
+  await button(page, 'Pause').click();
+  await eventually(async () => assert.match((await readout(page)).status, /^Paused at step [\d,]+: /));
+  const paused = await readout(page);
+  assert.match(paused.status, new RegExp(`^Paused at step ${paused.step.toLocaleString('en-US')}: validation loss ${paused.val}`));
+  await finish(opened);
+});
+
+test('overfitting is named, the best step is offered back, and a bad input line clears the old tables', async () => {
+  const opened = await load();
+  const { page } = opened;
+  await openLab(page);
+  await page.getByLabel('Stop after').fill('2000');
+  await button(page, 'Train').click();
+  await eventually(async () => assert.match((await readout(page)).status, /^Finished at step 2,000: /), 120000);
+  assert.equal(await page.locator('#gpt-step').textContent(), '2,000', 'one number format');
+  // the built-in corpus overfits long before 2,000 steps: validation rose while training fell
+  const status = (await readout(page)).status;
+  const best = status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d)/);
+  assert.ok(best, status);
+  const box = page.locator('#gpt-best-box');
+  assert.ok(await box.isVisible());
+  const rewind = page.getByRole('button', { name: `Return to step ${best[2]}` });
+  await rewind.click();
+  await eventually(async () => assert.equal(await page.locator('#gpt-step').textContent(), best[2]));
+  assert.equal((await readout(page)).val, best[1], 'the validation loss of the best step');
+  assert.match((await readout(page)).status, new RegExp(`^Back at step ${best[2]}, the lowest validation loss`));
+  assert.ok(await box.isHidden(), 'at the best step there is nothing to return to');
+  // the chart's last point is the best step
+  const circles = await page.locator('#gpt-chart circle.mark').count();
+  assert.ok(circles >= 1);
+  // a line with a word the model never saw: its error, and no attention tables of an earlier line under it
+  await page.getByLabel('Input line').fill('chai bahut garam hai');
+  await eventually(async () => assert.equal(await page.locator('#gpt-attention table').count(), 1), 20000);
+  await page.getByLabel('Input line').fill('chai zzyzx');
+  await eventually(async () => assert.match(await page.locator('#gpt-line-error').textContent(), /zzyzx/), 20000);
+  assert.equal(await page.locator('#gpt-attention table').count(), 0);
+  assert.equal(await page.locator('#gpt-next table').count(), 0);
+  await finish(opened);
+});
+
+test('Never sample [START]: off by default (the notebook), on in the link, and then no [START] after the first', async () => {
+  const opened = await load();
+  const { page } = opened;
+  const generated = page.getByRole('region', { name: 'Generated' }).getByRole('list');
+  await page.getByLabel('Max length').fill('25');
+  await page.getByLabel('Seed', { exact: true }).fill('0');
+  // seed 0 draws [START] again at the 7th token: smoothing gives its column a share
+  await eventually(async () => assert.equal((await tokens(generated))[6], '[START]'));
+  await page.getByLabel('Never sample [START]').check();
+  await eventually(async () => {
+    const now = await tokens(generated);
+    assert.equal(now[0], '[START]');
+    assert.ok(!now.slice(1).includes('[START]'), now.join(' '));
+  });
+  await eventually(() => assert.match(page.url(), /nostart=on/));
+  await finish(opened);
+});
