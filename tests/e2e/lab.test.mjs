@@ -122,3 +122,34 @@ test('Never sample [START]: off by default (the notebook), on in the link, and t
   await eventually(() => assert.match(page.url(), /nostart=on/));
   await finish(opened);
 });
+
+test('a 390 px phone after training: samples wrap whole tokens, the last axis label is whole, the tables scroll', async () => {
+  const opened = await openReady(env, '', { timeout: 15000, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const { page } = opened;
+  await openLab(page);
+  await page.getByLabel('Stop after').fill('2000');
+  await button(page, 'Train').click();
+  await eventually(async () => assert.match((await readout(page)).status, /^Finished at step 2,000: /), 120000);
+  await eventually(async () => assert.equal(await page.locator('#gpt-samples li').count(), 3), 20000);
+  // a token is never broken across two lines (one box each), however the sample wraps
+  const broken = await page.evaluate(() => [...document.querySelectorAll('.gpt-sample .tok')]
+    .filter((t) => t.getClientRects().length > 1).map((t) => t.textContent));
+  assert.deepEqual(broken, []);
+  // every x-axis label of the chart lies inside it ("2,000" at the right edge included)
+  const chart = page.locator('#gpt-chart');
+  await eventually(async () => assert.ok((await chart.locator('text').allTextContents()).includes('2,000')));
+  const outside = await chart.evaluate((svg) => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter((t) => {
+      const r = t.getBoundingClientRect();
+      return r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+    }).map((t) => t.textContent);
+  });
+  assert.deepEqual(outside, []);
+  // the next-token table is wider than the phone: a named region that scrolls, faded where there is more
+  const next = page.getByRole('region', { name: /Next-token distributions/ });
+  await eventually(async () => assert.equal(await next.getAttribute('data-overflow'), 'right'), 20000);
+  assert.equal(await next.getAttribute('tabindex'), '0');
+  await page.screenshot({ path: new URL('../../test-results/screenshots/lab-390.png', import.meta.url).pathname, fullPage: true });
+  await finish(opened);
+});
