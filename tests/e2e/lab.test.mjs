@@ -76,11 +76,11 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   const opened = await load();
   const { page } = opened;
   await openLab(page);
-  await page.getByLabel('Stop after').fill('2000');
+  await page.getByLabel('Stop after').fill('4000');
   await button(page, 'Train').click();
-  await eventually(async () => assert.match((await readout(page)).status, /^Finished at step 2,000: /), 120000);
-  assert.equal(await page.locator('#gpt-step').textContent(), '2,000', 'one number format');
-  // the built-in corpus overfits long before 2,000 steps: validation rose while training fell
+  await eventually(async () => assert.match((await readout(page)).status, /^Finished at step 4,000: /), 180000);
+  assert.equal(await page.locator('#gpt-step').textContent(), '4,000', 'one number format');
+  // the built-in corpus overfits well before 4,000 steps (its best is near 1,600): validation rose, training fell
   const status = (await readout(page)).status;
   const best = status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d)/);
   assert.ok(best, status);
