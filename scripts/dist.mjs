@@ -84,9 +84,10 @@ async function bundle(entries, splitting) {
 }
 
 // the first load: the page's bundle and the counting worker's, with what they share in a chunk; esbuild names its
-// chunks by content. Part D's panel and worker, and the web component: bundles of their own.
+// chunks by content. Part D's panel and worker, GPT-1's tokenizer panel and the web component: bundles of their own
+// (a module loaded on demand is bundled with what it imports, so it never names a module the first bundle swallowed).
 const first = await bundle(['www/main.js', 'www/worker.js'], true);
-const alone = await Promise.all(['www/gpt-panel.js', 'www/gpt-worker.js', 'www/component.js'].map((f) => bundle([f], false)));
+const alone = await Promise.all(['www/gpt-panel.js', 'www/gpt-worker.js', 'www/gpt1-tokenizer-panel.js', 'www/component.js'].map((f) => bundle([f], false)));
 const out = new Map([...first.out, ...alone.flatMap((b) => [...b.out])]);
 // the page's bundle: a hashed name (index.html alone names it)
 const main = out.get('www/main.js');
