@@ -1,4 +1,4 @@
-// The files Part D names (loaded when its lab opens), written once as assets.js's are; the builds replace this
+// The files Parts D and E name (loaded when their labs open), written once as assets.js's are; the builds replace this
 // module the same way.
 
 export const GPT_WASM = new URL('./pkg/gpt1_playground_gpt_bg.wasm', import.meta.url);
@@ -13,4 +13,9 @@ export const DATA = {
   corpus: new URL('./data/chai-corpus.txt', import.meta.url),
   sentiment: new URL('./data/chai-sentiment.tsv', import.meta.url),
   entailment: new URL('./data/chai-entailment.tsv', import.meta.url),
+};
+/** GPT-1's released tokenizer files, gzipped (Part E's worker loads them when it first needs the tokenizer). */
+export const GPT1_DATA = {
+  encoder: new URL('./data/gpt1/encoder_bpe_40000.json.gz', import.meta.url),
+  merges: new URL('./data/gpt1/vocab_40000.bpe.gz', import.meta.url),
 };
