@@ -1,0 +1,261 @@
+// Part E on the page: GPT-1's weights from a file the user drops. A model file made here is dropped onto the page;
+// a worker reads it in chunks (the progress bar moves), the tokens of a continuation appear one at a time, the
+// next-token table, a word's rank, all 144 heads' maps (one enlarged, its cells explained), Part B's task in GPT-1's
+// ids. Hostile files each show their message and the page keeps working; a reload reads the kept copy back without
+// asking; Forget the weights removes it.
+//
+// Until the core's streaming loader (TinyGpt.loadSafetensors, the decoder, finalState) and Gpt1Tokenizer are in the
+// transformer's module on this branch, the test serves a stand-in of that API (fixtures/gpt1-standin.js) in place of
+// www/gpt-api.js, and a small tokenizer in place of the released files; the page's own code runs unchanged.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { start, eventually } from './browser.mjs';
+
+const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
+const STANDIN = typeof api.TinyGpt?.loadSafetensors !== 'function' || typeof api.Gpt1Tokenizer !== 'function';
+
+const WORDS = ['the', 'cat', 'sat', 'on', 'mat', 'and', 'dog', 'ran', 'chai', 'is', 'hot', 'good', '.', ','];
+const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
+const VOCAB = [...WORDS.map((w) => `${w}</w>`), ...LETTERS, ...LETTERS.map((c) => `${c}</w>`)];
+const LAYERS = 12;
+const HEADS = 12;
+const D = 24;
+const CONTEXT = 64;
+
+/** A seeded stream of uniform floats in [-1, 1) (xorshift32): the same file every run. */
+function floats(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 2 ** 31 - 1;
+  };
+}
+
+/** A safetensors file of F32 tensors `[name, shape]`, random from `seed`; `edit(header)` may change the header. */
+function safetensors(tensors, { seed = 1, meta = { heads: String(HEADS) }, edit = (h) => h } = {}) {
+  const next = floats(seed);
+  let offset = 0;
+  const header = { __metadata__: meta };
+  const parts = [];
+  for (const [name, shape] of tensors) {
+    const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next() * 0.5);
+    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + values.byteLength] };
+    offset += values.byteLength;
+    parts.push(Buffer.from(values.buffer));
+  }
+  const json = Buffer.from(JSON.stringify(edit(header)));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([length, json, ...parts]);
+}
+
+const rows = VOCAB.length + 3; // the vocabulary, then _start_, _delimiter_, _classify_
+const TENSORS = [['tokens_embed.weight', [rows, D]], ['positions_embed.weight', [CONTEXT, D]],
+  ...Array.from({ length: LAYERS }, (_, l) => [`h.${l}.attn.c_attn.weight`, [D, 3 * D]])];
+const GOOD = safetensors(TENSORS);
+
+let env;
+let dir;
+before(async () => {
+  env = await start();
+  dir = mkdtempSync(join(tmpdir(), 'gpt1-e2e-'));
+});
+after(async () => {
+  await env?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A context serving the stand-in API and tokenizer (while the core has none); records problems. */
+async function newContext() {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(20000);
+  if (STANDIN) {
+    const standin = readFileSync(new URL('./fixtures/gpt1-standin.js', import.meta.url), 'utf8');
+    await context.route('**/www/gpt-api.js', (route) => route.fulfill({ contentType: 'text/javascript', body: standin }));
+    const encoder = gzipSync(JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))));
+    const merges = gzipSync('#version: 0.2\n');
+    await context.route('**/www/data/gpt1/encoder_bpe_40000.json.gz', (route) => route.fulfill({ body: encoder }));
+    await context.route('**/www/data/gpt1/vocab_40000.bpe.gz', (route) => route.fulfill({ body: merges }));
+  }
+  const problems = [];
+  const origin = new URL(env.url).origin;
+  context.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.origin !== origin && u.protocol !== 'data:' && u.protocol !== 'blob:') problems.push(`request: ${r.url()}`);
+  });
+  return { context, problems };
+}
+
+async function openPage(context, problems) {
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(env.url);
+  await page.locator('html[data-ready="true"]').waitFor();
+  return page;
+}
+
+/** Drops `bytes` as a file named `name` onto Part E's drop zone, as a person dragging it from their files would. */
+async function drop(page, bytes, name = 'model.safetensors') {
+  const transfer = await page.evaluateHandle(([data, fileName]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], fileName));
+    return dt;
+  }, [bytes.toString('base64'), name]);
+  await page.locator('#gpt1-drop').dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+/** Records how many generated tokens the output held after each change, from now on. */
+const recordStream = (page) => page.evaluate(() => {
+  window.streamCounts = [];
+  new MutationObserver(() => window.streamCounts.push(document.querySelectorAll('#gpt1-output .gpt1-new').length))
+    .observe(document.getElementById('gpt1-output'), { childList: true });
+});
+
+const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-status').textContent(), /^GPT-1 is loaded/), 20000);
+const text = (page, selector) => page.locator(selector).textContent();
+
+test('without the file the panel says where to get it; a dropped file streams tokens and draws every head', async () => {
+  const { context, problems } = await newContext();
+  const page = await openPage(context, problems);
+  const get = await text(page, '#gpt1-get');
+  for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence', 'Improving Language Understanding by Generative']) {
+    assert.ok(get.includes(fact), `the panel names ${fact}`);
+  }
+  await page.locator('#gpt1-lab > summary').click();
+  assert.equal(await text(page, '#gpt1-status'), 'No weights yet.');
+  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
+  // the file picker is reachable by keyboard, from the lab's summary
+  await page.locator('#gpt1-lab > summary').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'gpt1-file');
+  await recordStream(page);
+  await drop(page, GOOD);
+  await loaded(page);
+  assert.match(await text(page, '#gpt1-status'), new RegExp(`${LAYERS} layers, ${HEADS} heads, ${D}-dimensional`));
+
+  // the continuation: 20 new tokens, appended one at a time as they came
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
+  const counts = await page.evaluate(() => window.streamCounts.filter((n) => n > 0));
+  assert.deepEqual(counts, Array.from({ length: 20 }, (_, i) => i + 1), 'each token was shown as it came');
+  assert.match(await text(page, '#gpt1-output'), /^the cat sat on the mat and /);
+  assert.match(await text(page, '#gpt1-timing'), /^From file picked: read in \d+\.\d s, first token after \d+\.\d s\.$/);
+
+  // the next-token table: ten tokens, probabilities falling; the word's rank
+  const probabilities = (await page.locator('.gpt1-next-table tbody td:last-child').allTextContents()).map(Number);
+  assert.equal(probabilities.length, 10);
+  assert.ok(probabilities.every((p, i) => p > 0 && p <= 1 && (i === 0 || p <= probabilities[i - 1])), `${probabilities}`);
+  assert.match(await text(page, '#gpt1-rank'), /^“the␣” ranks \d+ of 40,478 as the next token\.$/);
+  await page.getByLabel('Where does this word rank?').fill('dog');
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks \d+/));
+
+  // every head: 12 rows of 12 maps; layer 1 head 1 large; another head enlarged by a click, its cells explained
+  await eventually(async () => assert.equal(await page.locator('#gpt1-heads button.head-map canvas').count(), LAYERS * HEADS), 20000);
+  assert.equal(await page.locator('#gpt1-heads .heads-row').count(), LAYERS);
+  assert.match(await text(page, '#gpt1-head-table caption'), /layer 1, head 1$/);
+  await page.getByRole('button', { name: 'layer 7, head 4', exact: true }).click();
+  assert.match(await text(page, '#gpt1-head-table caption'), /layer 7, head 4$/);
+  const T = await page.locator('#gpt1-head-table tbody tr').count();
+  assert.equal(T, 7, 'the prompt’s 7 tokens');
+  const rowSums = await page.locator('#gpt1-head-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-w]')].reduce((s, td) => s + Number(td.dataset.w), 0)));
+  for (const sum of rowSums) assert.ok(Math.abs(sum - 1) < 1e-5, `a row sums to ${sum}`);
+  await page.locator('#gpt1-head-table td[data-i="3"][data-j="1"]').hover();
+  assert.match(await text(page, '#gpt1-cell-explain'), /^Position 3 \(“on␣”\) attends to position 1 \(“cat␣”\)/);
+
+  // Part B's classification in GPT-1's ids, and the final state at _classify_
+  const size = VOCAB.length;
+  await eventually(async () => assert.ok((await page.locator('#gpt1-task .chip').count()) > 2));
+  const chips = await page.locator('#gpt1-task .chip').evaluateAll((lis) => lis.map((li) => [li.querySelector('.tok').textContent, li.querySelector('.id').textContent]));
+  assert.deepEqual(chips[0], ['_start_', String(size)]);
+  assert.deepEqual(chips.at(-1), ['_classify_', String(size + 2)]);
+  assert.deepEqual(chips.slice(1, 3), [['chai', String(VOCAB.indexOf('chai</w>'))], ['bahut'.at(0), String(VOCAB.indexOf('b'))]]);
+  assert.match(await text(page, '#gpt1-task'), new RegExp(`The final state at _classify_: ${D} numbers`));
+  assert.match(await text(page, '#part-e'), /never fine-tuned: it has no Wy/);
+  // a change of task in Part B is followed
+  await page.locator('input[name="task"][value="similarity"]').check();
+  await eventually(async () => assert.equal(await page.locator('#gpt1-task > ol > li').count(), 2), 5000);
+
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test('hostile files each say what is wrong, and the page keeps working', async () => {
+  const { context, problems } = await newContext();
+  const page = await openPage(context, problems);
+  await page.locator('#gpt1-lab > summary').click();
+  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
+  const lengthOnly = Buffer.alloc(8);
+  lengthOnly.writeBigUInt64LE(2n ** 40n);
+  const cases = [
+    ['truncated', GOOD.subarray(0, GOOD.length - 1000), /cut short: .* \(1,000 bytes missing\)/],
+    ['too short for a header', GOOD.subarray(0, 5), /5 bytes long: a safetensors file starts with 8 bytes/],
+    ['a header length past the end', Buffer.concat([lengthOnly, Buffer.alloc(64)]), /header|claims/],
+    ['lying offsets', safetensors(TENSORS, { edit: (h) => { h['positions_embed.weight'].data_offsets[1] += 4; return h; } }), /positions_embed\.weight/],
+    ['wrong-shaped', safetensors([['tokens_embed.weight', [rows, D]], ['positions_embed.weight', [CONTEXT, D + 1]]]), /positions_embed\.weight/],
+    ['huge-claiming', safetensors(TENSORS, { edit: (h) => { h['tokens_embed.weight'].shape = [40478, 768, 1000]; return h; } }), /tokens_embed\.weight/],
+    ['trailing bytes', Buffer.concat([GOOD, Buffer.alloc(10)]), /10 bytes after the last tensor/],
+  ];
+  for (const [what, bytes, message] of cases) {
+    await drop(page, bytes, `${what}.safetensors`);
+    await eventually(async () => {
+      assert.match(await text(page, '#gpt1-error'), /^This file could not be used: /, what);
+      assert.match(await text(page, '#gpt1-error'), message, what);
+    }, 10000);
+    assert.equal(await text(page, '#gpt1-status'), 'No weights loaded.', what);
+    assert.equal(await page.locator('#gpt1-forget').isDisabled(), true, `${what}: nothing is kept`);
+  }
+  // the rest of the page still answers: Part A's matrix follows an edit
+  await page.locator('#corpus').fill('zebra yak zebra');
+  await eventually(async () => assert.match(await page.locator('#matrix').textContent(), /yak/));
+  // and a good file still loads after them
+  await drop(page, GOOD);
+  await loaded(page);
+  assert.equal(await page.locator('#gpt1-error').isHidden(), true);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a reload reads the kept copy back without asking; Forget the weights removes it', async () => {
+  const { context, problems } = await newContext();
+  const page = await openPage(context, problems);
+  await page.locator('#gpt1-lab > summary').click();
+  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
+  // picked this time, through the file input
+  const path = join(dir, 'model.safetensors');
+  writeFileSync(path, GOOD);
+  await page.locator('#gpt1-file').setInputFiles(path);
+  await loaded(page);
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20, `${await text(page, '#gpt1-status')} ${await text(page, '#gpt1-error')} ${await text(page, '#gpt1-prompt-error')}`), 20000);
+  const first = await text(page, '#gpt1-output');
+
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  assert.equal(await page.locator('#gpt1-lab').getAttribute('open'), '', 'the lab opens by itself');
+  await loaded(page);
+  assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/);
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
+  assert.equal(await text(page, '#gpt1-output'), first, 'the same weights and seed give the same continuation');
+
+  await page.getByRole('button', { name: 'Forget the weights' }).click();
+  await eventually(async () => assert.match(await text(page, '#gpt1-status'), /^The weights are forgotten/));
+  assert.equal(await page.locator('#gpt1-ready').isHidden(), true);
+  const left = await page.evaluate(async () => {
+    const dir = await navigator.storage.getDirectory();
+    const names = [];
+    for await (const name of dir.keys()) names.push(name);
+    return names;
+  });
+  assert.deepEqual(left, [], 'nothing is left in the origin private file system');
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  assert.equal(await page.locator('#gpt1-lab').getAttribute('open'), null, 'the lab stays closed');
+  await page.locator('#gpt1-lab > summary').click();
+  await page.waitForTimeout(500);
+  assert.equal(await text(page, '#gpt1-status'), 'No weights yet.');
+  await context.close();
+  assert.deepEqual(problems, []);
+});
