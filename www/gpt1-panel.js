@@ -83,7 +83,7 @@ export function createGpt1Panel(store) {
     ui.forget.disabled = false;
     const first = await run.start();
     if (first) {
-      const how = file ? 'file picked' : 'storage';
+      const how = file ? 'your file' : 'storage';
       ui.timing.textContent = `From ${how}: read in ${seconds(read)}, first token after ${seconds(first - started)}.`;
     }
     heads.draw();

@@ -6,9 +6,9 @@ import { whole, parseTemperature, MAX_SEED } from './numbers.js';
 const TOP = 10;
 const FIELDS = { // id → [default, how it is read: { value } or { error }]
   'gpt1-prompt': ['The cat sat on the mat and', (t) => ({ value: t })],
-  'gpt1-seed': ['42', (t) => whole(t, 'Seed', 0, MAX_SEED)],
+  'gpt1-seed': ['42', (t) => whole(t, 'GPT-1 seed', 0, MAX_SEED)],
   'gpt1-temp': ['1', parseTemperature],
-  'gpt1-topk': ['40', (t) => whole(t, 'Top-k', 0, 40478)],
+  'gpt1-topk': ['40', (t) => whole(t, 'GPT-1 top-k', 0, 40478)],
   'gpt1-len': ['20', (t) => whole(t, 'New tokens', 1, 500)],
   'gpt1-word': ['the', (t) => ({ value: t })],
 };

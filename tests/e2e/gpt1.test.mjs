@@ -116,6 +116,12 @@ const recordStream = (page) => page.evaluate(() => {
     .observe(document.getElementById('gpt1-output'), { childList: true });
 });
 
+/** Opens Part E's lab and waits until its panel runs (its controls are enabled then). */
+async function openLab(page) {
+  await page.locator('#gpt1-lab > summary').click();
+  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
+}
+
 const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-status').textContent(), /^GPT-1 is loaded/), 20000);
 const text = (page, selector) => page.locator(selector).textContent();
 
@@ -126,9 +132,8 @@ test('without the file the panel says where to get it; a dropped file streams to
   for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence', 'Improving Language Understanding by Generative']) {
     assert.ok(get.includes(fact), `the panel names ${fact}`);
   }
-  await page.locator('#gpt1-lab > summary').click();
+  await openLab(page);
   assert.equal(await text(page, '#gpt1-status'), 'No weights yet.');
-  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
   // the file picker is reachable by keyboard, from the lab's summary
   await page.locator('#gpt1-lab > summary').focus();
   await page.keyboard.press('Tab');
@@ -143,7 +148,7 @@ test('without the file the panel says where to get it; a dropped file streams to
   const counts = await page.evaluate(() => window.streamCounts.filter((n) => n > 0));
   assert.deepEqual(counts, Array.from({ length: 20 }, (_, i) => i + 1), 'each token was shown as it came');
   assert.match(await text(page, '#gpt1-output'), /^the cat sat on the mat and /);
-  assert.match(await text(page, '#gpt1-timing'), /^From file picked: read in \d+\.\d s, first token after \d+\.\d s\.$/);
+  await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From your file: read in \d+\.\d s, first token after \d+\.\d s\.$/));
 
   // the next-token table: ten tokens, probabilities falling; the word's rank
   const probabilities = (await page.locator('.gpt1-next-table tbody td:last-child').allTextContents()).map(Number);
@@ -186,8 +191,7 @@ test('without the file the panel says where to get it; a dropped file streams to
 test('hostile files each say what is wrong, and the page keeps working', async () => {
   const { context, problems } = await newContext();
   const page = await openPage(context, problems);
-  await page.locator('#gpt1-lab > summary').click();
-  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
+  await openLab(page);
   const lengthOnly = Buffer.alloc(8);
   lengthOnly.writeBigUInt64LE(2n ** 40n);
   const cases = [
@@ -222,8 +226,7 @@ test('hostile files each say what is wrong, and the page keeps working', async (
 test('a reload reads the kept copy back without asking; Forget the weights removes it', async () => {
   const { context, problems } = await newContext();
   const page = await openPage(context, problems);
-  await page.locator('#gpt1-lab > summary').click();
-  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
+  await openLab(page);
   // picked this time, through the file input
   const path = join(dir, 'model.safetensors');
   writeFileSync(path, GOOD);
@@ -236,7 +239,7 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await page.locator('html[data-ready="true"]').waitFor();
   assert.equal(await page.locator('#gpt1-lab').getAttribute('open'), '', 'the lab opens by itself');
   await loaded(page);
-  assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/);
+  await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 20000);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
   assert.equal(await text(page, '#gpt1-output'), first, 'the same weights and seed give the same continuation');
 
