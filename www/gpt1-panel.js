@@ -7,6 +7,7 @@ import { createSession } from './gpt1-session.js';
 import { createRun } from './gpt1-run.js';
 import { createHeads } from './gpt1-heads.js';
 import { createTask } from './gpt1-task.js';
+import { buildLab } from './gpt1-lab.js';
 
 const MB = 1024 * 1024;
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
@@ -23,6 +24,7 @@ function smallDevice() {
 
 /** Sets up Part E. `store` is the page's: Part B's task is read from it. */
 export function createGpt1Panel(store) {
+  buildLab($('gpt1-lab'));
   const ui = { file: $('gpt1-file'), drop: $('gpt1-drop'), progress: $('gpt1-progress'), status: $('gpt1-status'),
     cancel: $('gpt1-cancel'), forget: $('gpt1-forget'), notice: $('gpt1-notice'), timing: $('gpt1-timing'),
     ready: $('gpt1-ready') };

@@ -17,6 +17,7 @@ const count = (n) => n.toLocaleString('en-US');
 
 /** A gzipped text file of the page's, decompressed as it streams in. */
 async function gunzipText(url) {
+  if (!url) throw new Error('GPT-1\'s tokenizer files are not part of this copy of the page (the single file leaves them out)');
   const response = await fetch(url);
   if (!response.ok) throw new Error(`could not load ${url.pathname.split('/').pop()} (${response.status})`);
   return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();

@@ -129,10 +129,14 @@ test('without the file the panel says where to get it; a dropped file streams to
   const { context, problems } = await newContext();
   const page = await openPage(context, problems);
   const get = await text(page, '#gpt1-get');
-  for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence', 'Improving Language Understanding by Generative']) {
-    assert.ok(get.includes(fact), `the panel names ${fact}`);
+  for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence']) {
+    assert.ok(get.includes(fact), `the section names ${fact} before anything is loaded`);
   }
   await openLab(page);
+  const about = await text(page, '#gpt1-about');
+  for (const fact of ['Files and versions', 'Improving Language Understanding by Generative Pre-Training', 'never fine-tuned', 'Forget the weights']) {
+    assert.ok(about.includes(fact), `the lab says ${fact}`);
+  }
   assert.equal(await text(page, '#gpt1-status'), 'No weights yet.');
   // the file picker is reachable by keyboard, from the lab's summary
   await page.locator('#gpt1-lab > summary').focus();
