@@ -117,7 +117,7 @@ export async function startCopy(storage, bytes) {
     return wrap(copy);
   }
   try {
-    const { quota, usage } = await navigator.storage.estimate();
+    const { quota, usage = 0 } = (await globalThis.navigator?.storage?.estimate?.()) ?? {};
     if (quota !== undefined && quota - usage < bytes) {
       copy.problem = `not kept for the next visit: ${quotaMessage(bytes, quota - usage)}`;
       return wrap(copy);
