@@ -23,11 +23,11 @@ async function gunzipText(url) {
   return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
 }
 
-/** The model's sizes, as the panel shows them. */
+/** The model's sizes, as the panel shows them (`shape`: the core's `{ dModel, layers, heads, context, rows, … }`). */
 function summary(gpt, TinyGpt) {
-  const config = gpt.config ?? gpt;
-  const sizes = Object.fromEntries(['dModel', 'layers', 'heads', 'context', 'rows', 'parameters'].map((k) => [k, Number(config[k])]));
-  return { ...sizes, memoryBytes: typeof TinyGpt.memoryBytes === 'function' ? Number(TinyGpt.memoryBytes()) : null };
+  const { dModel, layers, heads, context, rows } = gpt.shape;
+  return { dModel, layers, heads, context, rows, parameters: Number(gpt.parameters),
+    memoryBytes: typeof TinyGpt.memoryBytes === 'function' ? Number(TinyGpt.memoryBytes()) : null };
 }
 
 /** The table of requests over `api` (the transformer module's glue: TinyGpt and Gpt1Tokenizer). */
@@ -189,7 +189,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
       const bpe = await tokens();
       const ids = bpe.encode(text);
       if (!ids.length) throw new Error('the prompt has no tokens: type some text');
-      const context = Number((model.config ?? model).context);
+      const { context } = model.shape;
       if (ids.length >= context) throw new Error(`the prompt is ${count(ids.length)} tokens long; GPT-1 sees at most ${count(context)}, and one more is needed for the next token`);
       freeRuns();
       run = model.decoder(ids, { seed, temperature, topK });
@@ -223,7 +223,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
       const ids = bpe.encode(text);
       if (!ids.length) throw new Error('the prompt has no tokens: type some text');
       if (ids.length > MAX_HEADS_TOKENS) throw new Error(`every head is drawn for prompts of up to ${MAX_HEADS_TOKENS} tokens; this one has ${ids.length}`);
-      const H = Number((model.config ?? model).heads);
+      const H = model.shape.heads;
       const T = ids.length;
       const maps = new Float32Array(H * T * T);
       for (let h = 0; h < H; h++) maps.set(model.attention(ids, layer, h), h * T * T);
