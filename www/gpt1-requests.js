@@ -247,12 +247,18 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
         ids.push(classify);
         let state = null;
         let problem = '';
+        let note = '';
         try {
-          state = model.finalState(Uint32Array.from(ids));
+          if (model.shape.rows > classify) state = model.finalState(Uint32Array.from(ids));
+          else {
+            // the released file: no rows for the special tokens, which fine-tuning adds (train.py: N(0, 0.02))
+            note = `This file has ${count(model.shape.rows)} token embeddings: _start_, _delimiter_ and _classify_ get theirs only when fine-tuning begins (OpenAI's train.py draws them at random), so there is no state at _classify_ yet. Shown instead: the final state at the last token of the text.`;
+            state = model.finalState(Uint32Array.from(ids.filter((id) => id < start)));
+          }
         } catch (error) {
           problem = error instanceof Error ? error.message : String(error);
         }
-        return { ids, tokens: ids.map((id) => piece(bpe, id)), state, problem };
+        return { ids, tokens: ids.map((id) => piece(bpe, id)), state, problem, note };
       });
     },
   };

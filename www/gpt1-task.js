@@ -27,10 +27,12 @@ function stateStrip(state) {
   return canvas;
 }
 
-function describeState(state) {
+function describeState(state, note) {
   const norm = Math.sqrt(state.reduce((s, v) => s + v * v, 0));
   const first = Array.from(state.slice(0, 6), (v) => v.toFixed(3)).join(', ');
-  return el('p', { class: 'hint', text: `The final state at _classify_: ${state.length} numbers, length ${norm.toFixed(2)}; the first six are ${first}, …` });
+  const where = note ? 'The final state at the text\'s last token' : 'The final state at _classify_';
+  return [note && el('p', { class: 'hint', text: note }),
+    el('p', { class: 'hint', text: `${where}: ${state.length} numbers, length ${norm.toFixed(2)}; the first six are ${first}, …` })];
 }
 
 /** Part E's view of Part B's task. `session`: gpt1-session.js; `store`: the page's (Part B's fields). */
@@ -45,9 +47,9 @@ export function createTask(session, store) {
     try {
       const sequences = await session.request('transform', { sequences: taskSequences(store.state) });
       if (mine !== asked) return;
-      slot.replaceChildren(el('ol', { class: 'sequences' }, ...sequences.map(({ ids, tokens, state, problem }) => el('li', {},
+      slot.replaceChildren(el('ol', { class: 'sequences' }, ...sequences.map(({ ids, tokens, state, problem, note }) => el('li', {},
         el('ol', { class: 'chips', 'aria-label': 'GPT-1 tokens and their ids' }, ...tokens.map((t, i) => chip(t.trim() || t, ids[i]))),
-        state ? [stateStrip(state), describeState(state)]
+        state ? [stateStrip(state), describeState(state, note)]
           : el('p', { class: 'hint', text: `No final state: ${problem}` })))));
     } catch (error) {
       if (mine === asked) slot.replaceChildren(el('p', { class: 'error', text: messageOf(error) }));

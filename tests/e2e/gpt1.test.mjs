@@ -266,3 +266,19 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await context.close();
   assert.deepEqual(problems, []);
 });
+
+test('a file with no rows for the special tokens (as released): the state at the text\'s last token, and why', async () => {
+  const { context, problems } = await newContext();
+  const page = await openPage(context, problems);
+  await openLab(page);
+  const released = safetensors([['tokens_embed.weight', [VOCAB.length, D]], ...TENSORS.slice(1)]);
+  await drop(page, released);
+  await loaded(page);
+  await eventually(async () => assert.match(await text(page, '#gpt1-task'), /has 66 token embeddings: _start_, _delimiter_ and _classify_ get theirs only when fine-tuning begins/), 10000);
+  assert.match(await text(page, '#gpt1-task'), new RegExp(`The final state at the text's last token: ${D} numbers`));
+  // the ids are still GPT-1's: _start_ first, _classify_ last
+  const ids = await page.locator('#gpt1-task .chip .id').allTextContents();
+  assert.deepEqual([ids[0], ids.at(-1)], [String(VOCAB.length), String(VOCAB.length + 2)]);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
