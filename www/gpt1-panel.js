@@ -78,8 +78,6 @@ export function createGpt1Panel(store) {
     setBusy(false);
     if (!model) return; // stopped, or replaced by a newer read
     const read = performance.now() - started;
-    if (model.storeProblem) notice(`The weights are loaded, but ${model.storeProblem}.`);
-    if (model.kept || !file) localStorage.setItem(KEPT, '1');
     status(`GPT-1 is loaded: ${model.layers} layers, ${model.heads} heads, ${model.dModel}-dimensional states, ${model.parameters.toLocaleString('en-US')} weights${model.memoryBytes ? `; the worker's memory is ${megabytes(model.memoryBytes)}` : ''}.`);
     ui.ready.hidden = false;
     ui.forget.disabled = false;
@@ -87,6 +85,14 @@ export function createGpt1Panel(store) {
     if (first) {
       const how = file ? 'your file' : 'storage';
       ui.timing.textContent = `From ${how}: read in ${seconds(read)}, first token after ${seconds(first - started)}.`;
+    }
+    // the copy is committed once the first token is out (committing 479 MB can take seconds)
+    const { kept, problem } = file ? await session.request('keep').catch((error) => ({ kept: false, problem: messageOf(error) }))
+      : { kept: true, problem: '' };
+    if (problem) notice(`The weights are loaded, but ${problem}.`);
+    if (kept) {
+      localStorage.setItem(KEPT, '1');
+      if (file) notice('Kept in this browser for your next visit.');
     }
     heads.draw();
     task.draw();

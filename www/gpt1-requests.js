@@ -35,6 +35,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   let storage = null; // Promise of the browser's storage (gpt1-storage.js), or of null
   let tokenizer = null; // Promise of the Gpt1Tokenizer
   let reading = null; // { source, offset, loader, copy } while a file is read
+  let copying = null; // the copy of the file last read, until `keep` commits it
   let gpt = null;
   let run = null; // the decoder continuing the prompt
   let prompt = null; // the prompt's ids, and a decoder left after them (for ranks asked later)
@@ -83,6 +84,8 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
     reading = null;
     was?.loader.free?.();
     await was?.copy?.drop();
+    await copying?.drop();
+    copying = null;
     freeRuns();
     gpt?.free?.();
     gpt = null;
@@ -146,28 +149,38 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
         const mine = reading;
         if (!mine) throw new Error('no file is being read');
         const end = Math.min(mine.source.size, mine.offset + bytes);
+        const slice = (at) => mine.source.slice(at, Math.min(end, at + CHUNK)).arrayBuffer();
+        let next = slice(mine.offset);
         while (mine.offset < end) {
-          const stop = Math.min(end, mine.offset + CHUNK);
-          const chunk = new Uint8Array(await mine.source.slice(mine.offset, stop).arrayBuffer());
+          const chunk = new Uint8Array(await next);
           if (reading !== mine) throw new Stopped('the reading was stopped');
+          const after = mine.offset + chunk.length;
+          next = after < end ? slice(after) : null; // the next slice is read while this one is loaded and copied
           mine.loader.write(chunk);
           await mine.copy?.write(chunk);
-          mine.offset = stop;
+          mine.offset = after;
         }
         return { read: mine.offset, bytes: mine.source.size, progress: Number(mine.loader.progress) };
       });
     },
 
-    /** Makes the model from what was read; its sizes, and whether the copy was kept (or why not). */
+    /** Makes the model from what was read; its sizes. The copy is committed by `keep`, after the first token. */
     finish() {
       return orAbandon(async () => {
         if (!reading) throw new Error('no file is being read');
         gpt = reading.loader.finish();
-        const { copy } = reading;
+        copying = reading.copy;
         reading = null;
-        const kept = copy ? await copy.keep() : null;
-        return { ...summary(gpt, TinyGpt), kept, storeProblem: copy?.problem ?? '' };
+        return summary(gpt, TinyGpt);
       });
+    },
+
+    /** Commits the copy of the file just read: whether it is kept, and why not (a full quota, say). */
+    async keep() {
+      const copy = copying;
+      copying = null;
+      if (!copy) return { kept: false, problem: '' };
+      return { kept: await copy.keep(), problem: copy.problem };
     },
 
     /** Stops reading (the partial copy is removed) and forgets the model. */

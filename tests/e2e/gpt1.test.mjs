@@ -9,7 +9,7 @@
 // www/gpt-api.js, and a small tokenizer in place of the released files; the page's own code runs unchanged.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -51,6 +51,56 @@ function safetensors(tensors, { seed = 1, meta = { heads: String(HEADS) }, edit 
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(json.length));
   return Buffer.concat([length, json, ...parts]);
+}
+
+/**
+ * GPT-1's layout in Hugging Face's names (openai-community/openai-gpt) at full size — 40,478 rows, 512 positions,
+ * 12 blocks of d = 768 — with random weights from a seed, written to `path` a tensor at a time (about 479 MB).
+ */
+function writeFullSize(path, seed = 7) {
+  const d = 768;
+  const tensors = [['tokens_embed.weight', [40478, d]], ['positions_embed.weight', [512, d]]];
+  for (let l = 0; l < 12; l++) {
+    tensors.push([`h.${l}.attn.c_attn.weight`, [d, 3 * d]], [`h.${l}.attn.c_attn.bias`, [3 * d]],
+      [`h.${l}.attn.c_proj.weight`, [d, d]], [`h.${l}.attn.c_proj.bias`, [d]],
+      [`h.${l}.ln_1.weight`, [d]], [`h.${l}.ln_1.bias`, [d]],
+      [`h.${l}.mlp.c_fc.weight`, [d, 4 * d]], [`h.${l}.mlp.c_fc.bias`, [4 * d]],
+      [`h.${l}.mlp.c_proj.weight`, [4 * d, d]], [`h.${l}.mlp.c_proj.bias`, [d]],
+      [`h.${l}.ln_2.weight`, [d]], [`h.${l}.ln_2.bias`, [d]], [`h.${l}.attn.bias`, [1, 1, 512, 512]]);
+  }
+  const header = {};
+  let offset = 0;
+  for (const [name, shape] of tensors) {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, length);
+    writeSync(fd, json);
+    let state = seed;
+    for (const [name, shape] of tensors) {
+      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      if (name.endsWith('attn.bias')) {
+        // the causal mask Hugging Face's file carries as a buffer (the loader ignores it): 1 on and below the diagonal
+        for (let i = 0; i < 512; i++) values.fill(1, i * 512, i * 512 + i + 1);
+      } else if (/ln_\d\.weight$/.test(name)) values.fill(1); // LayerNorm gains 1, biases 0
+      else if (!name.endsWith('bias')) {
+        for (let i = 0; i < values.length; i++) { // uniform in ±0.02 (GPT-1 drew N(0, 0.02)), xorshift32
+          state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+          values[i] = (state / 2 ** 31 - 1) * 0.02;
+        }
+      }
+      writeSync(fd, new Uint8Array(values.buffer));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return 8 + json.length + offset;
 }
 
 const rows = VOCAB.length + 3; // the vocabulary, then _start_, _delimiter_, _classify_
@@ -238,6 +288,7 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await loaded(page);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20, `${await text(page, '#gpt1-status')} ${await text(page, '#gpt1-error')} ${await text(page, '#gpt1-prompt-error')}`), 20000);
   const first = await text(page, '#gpt1-output');
+  await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
 
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
@@ -279,6 +330,64 @@ test('a file with no rows for the special tokens (as released): the state at the
   // the ids are still GPT-1's: _start_ first, _classify_ last
   const ids = await page.locator('#gpt1-task .chip .id').allTextContents();
   assert.deepEqual([ids[0], ids.at(-1)], [String(VOCAB.length), String(VOCAB.length + 2)]);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with progress, tokens stream, every head drawn, kept for a reload', async () => {
+  const path = join(dir, 'full.safetensors');
+  const bytes = writeFullSize(path);
+  assert.equal(statSync(path).size, bytes);
+  assert.ok(bytes > 470e6 && bytes < 490e6, `${bytes} bytes`);
+  const { context, problems } = await newContext();
+  context.setDefaultTimeout(120000);
+  const page = await openPage(context, problems);
+  await openLab(page);
+  // dropped as a person drags it from their files: the picker's File (on disk, not copied into the page) in a drop
+  const picker = await page.evaluateHandle(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    return input;
+  });
+  await picker.asElement().setInputFiles(path);
+  await recordStream(page);
+  const progress = page.evaluate(() => new Promise((resolve) => {
+    const values = new Set();
+    const bar = document.getElementById('gpt1-progress');
+    new MutationObserver(() => values.add(Number(bar.value))).observe(bar, { attributes: true });
+    const timer = setInterval(() => values.add(Number(bar.value)), 50);
+    new MutationObserver(() => {
+      if (/^GPT-1 is loaded/.test(document.getElementById('gpt1-status').textContent)) {
+        clearInterval(timer);
+        resolve([...values]);
+      }
+    }).observe(document.getElementById('gpt1-status'), { childList: true, characterData: true, subtree: true });
+  }));
+  await picker.evaluate((input) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(input.files[0]);
+    document.getElementById('gpt1-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  const seen = await progress;
+  assert.ok(seen.filter((v) => v > 0 && v < 1).length >= 3, `the progress bar moved through ${seen}`);
+  await loaded(page);
+  assert.match(await text(page, '#gpt1-status'), /12 layers, 12 heads, 768-dimensional states/);
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 120000);
+  const counts = await page.evaluate(() => window.streamCounts.filter((n) => n > 0));
+  assert.deepEqual(counts, Array.from({ length: 20 }, (_, i) => i + 1), 'each token was shown as it came');
+  await eventually(async () => assert.equal(await page.locator('#gpt1-heads button.head-map canvas').count(), 144), 120000);
+  const dropTiming = await text(page, '#gpt1-timing');
+  assert.match(dropTiming, /^From your file: read in \d+\.\d s, first token after \d+\.\d s\.$/);
+
+  // kept: a reload reads the 479 MB back from storage
+  await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'), 60000);
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  await loaded(page);
+  await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 120000);
+  console.log(`full size, ${STANDIN ? 'stand-in API' : 'the core'}: ${dropTiming} ${await text(page, '#gpt1-timing')}`);
+  await page.getByRole('button', { name: 'Forget the weights' }).click();
+  await eventually(async () => assert.match(await text(page, '#gpt1-status'), /^The weights are forgotten/));
   await context.close();
   assert.deepEqual(problems, []);
 });
