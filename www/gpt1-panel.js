@@ -14,6 +14,16 @@ const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const KEPT = 'gpt1-playground/gpt1-kept'; // set while a copy is kept: main.js opens the lab at once on the next visit
 
+/** Notes (true) or clears the mark that a copy is kept; storage may be disabled (a sandboxed frame). */
+function markKept(kept) {
+  try {
+    if (kept) markKept(true);
+    else markKept(false);
+  } catch {
+    // the lab then simply does not open by itself
+  }
+}
+
 /** Whether this looks like a phone, or a device that says it has little memory (Chromium's deviceMemory). */
 function smallDevice() {
   const memory = navigator.deviceMemory;
@@ -91,7 +101,7 @@ export function createGpt1Panel(store) {
       : { kept: true, problem: '' };
     if (problem) notice(`The weights are loaded, but ${problem}.`);
     if (kept) {
-      localStorage.setItem(KEPT, '1');
+      markKept(true);
       if (file) notice('Kept in this browser for your next visit.');
     }
     heads.draw();
@@ -102,7 +112,7 @@ export function createGpt1Panel(store) {
   async function refreshKept(andLoad = false) {
     const kept = await session.request('stored').catch(() => null);
     if (!kept) {
-      localStorage.removeItem(KEPT);
+      markKept(false);
       return;
     }
     ui.forget.disabled = false;
@@ -135,7 +145,7 @@ export function createGpt1Panel(store) {
     setBusy(false);
     try {
       await session.request('forget');
-      localStorage.removeItem(KEPT);
+      markKept(false);
       status('The weights are forgotten: this browser keeps no copy, and the file will be asked for again.');
       notice('');
       ui.timing.textContent = '';

@@ -47,7 +47,11 @@ for (const id of ['gpt1-load', 'gpt1-fed-load']) {
 openLab('gpt-lab', 'gpt', 'Part D', () => import('./gpt-panel.js').then((m) => m.createGptPanel));
 openLab('gpt1-lab', 'gpt1', 'Part E', () => import('./gpt1-panel.js').then((m) => m.createGpt1Panel));
 // GPT-1's weights kept from an earlier visit (gpt1-panel.js notes it): its lab opens and reads them back at once
-if (localStorage.getItem('gpt1-playground/gpt1-kept')) document.getElementById('gpt1-lab').open = true;
+try {
+  if (localStorage.getItem('gpt1-playground/gpt1-kept')) document.getElementById('gpt1-lab').open = true;
+} catch {
+  // storage disabled (a sandboxed or third-party frame): nothing was kept
+}
 onStorageProblem((message) => {
   const slot = document.getElementById('storage-notice');
   if (slot.textContent !== message) slot.textContent = message;
