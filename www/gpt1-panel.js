@@ -17,8 +17,8 @@ const KEPT = 'gpt1-playground/gpt1-kept'; // set while a copy is kept: main.js o
 /** Notes (true) or clears the mark that a copy is kept; storage may be disabled (a sandboxed frame). */
 function markKept(kept) {
   try {
-    if (kept) markKept(true);
-    else markKept(false);
+    if (kept) localStorage.setItem(KEPT, '1');
+    else localStorage.removeItem(KEPT);
   } catch {
     // the lab then simply does not open by itself
   }
