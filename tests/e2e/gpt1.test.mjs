@@ -172,6 +172,20 @@ async function openLab(page) {
   await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
 }
 
+/** A new context and page with Part E's lab open. */
+async function openPart() {
+  const { context, problems } = await newContext();
+  const page = await openPage(context, problems);
+  await openLab(page);
+  return { context, problems, page };
+}
+
+/** Closes a context and checks that its pages logged no errors and asked no other origin for anything. */
+async function closed(context, problems) {
+  await context.close();
+  assert.deepEqual(problems, []);
+}
+
 const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-status').textContent(), /^GPT-1 is loaded/), 20000);
 const text = (page, selector) => page.locator(selector).textContent();
 
@@ -238,14 +252,11 @@ test('without the file the panel says where to get it; a dropped file streams to
   await page.locator('input[name="task"][value="similarity"]').check();
   await eventually(async () => assert.equal(await page.locator('#gpt1-task > ol > li').count(), 2), 5000);
 
-  await context.close();
-  assert.deepEqual(problems, []);
+  await closed(context, problems);
 });
 
 test('hostile files each say what is wrong, and the page keeps working', async () => {
-  const { context, problems } = await newContext();
-  const page = await openPage(context, problems);
-  await openLab(page);
+  const { context, problems, page } = await openPart();
   const lengthOnly = Buffer.alloc(8);
   lengthOnly.writeBigUInt64LE(2n ** 40n);
   const cases = [
@@ -273,14 +284,11 @@ test('hostile files each say what is wrong, and the page keeps working', async (
   await drop(page, GOOD);
   await loaded(page);
   assert.equal(await page.locator('#gpt1-error').isHidden(), true);
-  await context.close();
-  assert.deepEqual(problems, []);
+  await closed(context, problems);
 });
 
 test('a reload reads the kept copy back without asking; Forget the weights removes it', async () => {
-  const { context, problems } = await newContext();
-  const page = await openPage(context, problems);
-  await openLab(page);
+  const { context, problems, page } = await openPart();
   // picked this time, through the file input
   const path = join(dir, 'model.safetensors');
   writeFileSync(path, GOOD);
@@ -314,14 +322,11 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await page.locator('#gpt1-lab > summary').click();
   await page.waitForTimeout(500);
   assert.equal(await text(page, '#gpt1-status'), 'No weights yet.');
-  await context.close();
-  assert.deepEqual(problems, []);
+  await closed(context, problems);
 });
 
 test('a file with no rows for the special tokens (as released): the state at the text\'s last token, and why', async () => {
-  const { context, problems } = await newContext();
-  const page = await openPage(context, problems);
-  await openLab(page);
+  const { context, problems, page } = await openPart();
   const released = safetensors([['tokens_embed.weight', [VOCAB.length, D]], ...TENSORS.slice(1)]);
   await drop(page, released);
   await loaded(page);
@@ -330,8 +335,7 @@ test('a file with no rows for the special tokens (as released): the state at the
   // the ids are still GPT-1's: _start_ first, _classify_ last
   const ids = await page.locator('#gpt1-task .chip .id').allTextContents();
   assert.deepEqual([ids[0], ids.at(-1)], [String(VOCAB.length), String(VOCAB.length + 2)]);
-  await context.close();
-  assert.deepEqual(problems, []);
+  await closed(context, problems);
 });
 
 test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with progress, tokens stream, every head drawn, kept for a reload', async () => {
@@ -388,6 +392,5 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   console.log(`full size, ${STANDIN ? 'stand-in API' : 'the core'}: ${dropTiming} ${await text(page, '#gpt1-timing')}`);
   await page.getByRole('button', { name: 'Forget the weights' }).click();
   await eventually(async () => assert.match(await text(page, '#gpt1-status'), /^The weights are forgotten/));
-  await context.close();
-  assert.deepEqual(problems, []);
+  await closed(context, problems);
 });
