@@ -3,6 +3,7 @@
 // how long the first token took; the parts that use the model draw themselves: the continuation and next-token
 // table (gpt1-run.js), every head's attention (gpt1-heads.js), Part B's input in GPT-1's ids (gpt1-task.js).
 import { $, setError, messageOf } from './dom.js';
+import { WorkerGone } from './engine.js';
 import { createSession } from './gpt1-session.js';
 import { createRun } from './gpt1-run.js';
 import { createHeads } from './gpt1-heads.js';
@@ -79,6 +80,7 @@ export function createGpt1Panel(store) {
         status(`Reading ${where}: ${megabytes(read)} of ${megabytes(bytes)}`);
       });
     } catch (error) {
+      if (error instanceof WorkerGone) return; // the worker died (its memory refused?): the crash listener says so
       setBusy(false);
       status('No weights loaded.');
       setError('gpt1', `${file ? 'This file' : 'The kept copy'} could not be used: ${messageOf(error)}`);

@@ -394,3 +394,21 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   await eventually(async () => assert.match(await text(page, '#gpt1-status'), /^The weights are forgotten/));
   await closed(context, problems);
 });
+
+// (the stand-in's way to die; the core's own refusal of memory is a message, as for any bad file)
+test('a worker that dies loading (as when the browser refuses its memory) is reported, and the page runs on',
+  { skip: !STANDIN && 'only the stand-in can be made to die' }, async () => {
+  const { context, problems, page } = await openPart();
+  await drop(page, safetensors(TENSORS, { meta: { heads: String(HEADS), standin: 'crash' } }));
+  await eventually(async () => assert.match(await text(page, '#gpt1-error'),
+    /^GPT-1's worker stopped \(.*Out of memory.*\): the browser may have refused it the memory it needs\. The rest of the page is not affected\.$/), 10000);
+  assert.equal(await text(page, '#gpt1-status'), 'No weights loaded.');
+  assert.equal(await page.locator('#gpt1-ready').isHidden(), true);
+  // Part A still counts, and a good file loads in the fresh worker
+  await page.locator('#corpus').fill('zebra yak zebra');
+  await eventually(async () => assert.match(await page.locator('#matrix').textContent(), /yak/));
+  await drop(page, GOOD);
+  await loaded(page);
+  problems.splice(0, problems.length, ...problems.filter((p) => !/Out of memory/.test(p))); // the worker's own report
+  await closed(context, problems);
+});
