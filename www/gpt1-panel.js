@@ -98,7 +98,9 @@ export function createGpt1Panel(store) {
       const how = file ? 'your file' : 'storage';
       ui.timing.textContent = `From ${how}: read in ${seconds(read)}, first token after ${seconds(first - started)}.`;
     }
-    // the copy is committed once the first token is out (committing 479 MB can take seconds)
+    heads.draw();
+    task.draw();
+    // the copy is committed once the first tokens are out (committing 479 MB can take seconds)
     const { kept, problem } = file ? await session.request('keep').catch((error) => ({ kept: false, problem: messageOf(error) }))
       : { kept: true, problem: '' };
     if (problem) notice(`The weights are loaded, but ${problem}.`);
@@ -106,8 +108,6 @@ export function createGpt1Panel(store) {
       markKept(true);
       if (file) notice('Kept in this browser for your next visit.');
     }
-    heads.draw();
-    task.draw();
   }
 
   /** Whether a copy is kept; says so, and loads it when the lab opens (a reload does not ask for the file). */
