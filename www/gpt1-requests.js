@@ -126,9 +126,10 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
           throw new Error(`the file says its header is ${count(headerLength)} bytes long, but the whole file is ${count(source.size)} bytes: it is cut short, or not a safetensors file`);
         }
         const header = new Uint8Array(await source.slice(0, headerLength).arrayBuffer());
-        const loader = TinyGpt.loadSafetensors(header, {});
+        // (fileBytes: the core refuses a header that claims more than the file holds before allocating anything)
+        const loader = TinyGpt.loadSafetensors(header, { fileBytes: source.size });
         reading = { source, offset: headerLength, loader, copy: null };
-        const expected = headerLength + Number(loader.expectBytes);
+        const expected = Number(loader.expectBytes); // the whole file's size as its header describes it
         if (source.size < expected) {
           throw new Error(`the file is cut short: its header describes ${megabytes(expected)} of tensors and header, but the file has ${megabytes(source.size)} (${count(expected - source.size)} bytes missing)`);
         }
