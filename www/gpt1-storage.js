@@ -3,7 +3,7 @@
 // file is read back as a Blob, sliced a chunk at a time: it is never held whole in JavaScript memory.
 
 const NAME = 'gpt1-weights.safetensors';
-const DB = 'gpt1-playground-weights';
+const DB = 'gpt1-playground-released-gpt1'; // (Part D's weights file has a database of its own)
 const MB = 1024 * 1024;
 
 /** What to say when the browser will not keep `bytes`: the quota, in MB. */
