@@ -14,8 +14,3 @@ export const DATA = {
   sentiment: new URL('./data/chai-sentiment.tsv', import.meta.url),
   entailment: new URL('./data/chai-entailment.tsv', import.meta.url),
 };
-/** GPT-1's released tokenizer files, gzipped (Part E's worker loads them when it first needs the tokenizer). */
-export const GPT1_DATA = {
-  encoder: new URL('./data/gpt1/encoder_bpe_40000.json.gz', import.meta.url),
-  merges: new URL('./data/gpt1/vocab_40000.bpe.gz', import.meta.url),
-};

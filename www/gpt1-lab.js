@@ -36,7 +36,7 @@ export function buildLab(lab) {
       el('p', { class: 'hint', id: 'gpt1-drop-hint', text: 'Pick it, or drop it onto this box.' })),
     el('progress', { id: 'gpt1-progress', max: 1, value: 0, 'aria-label': 'Reading the weights file', hidden: true }),
     el('div', { class: 'inline' },
-      el('p', { id: 'gpt1-status', class: 'gpt-status', role: 'status', 'aria-live': 'polite', text: 'No weights yet.' }),
+      el('p', { id: 'gpt1-weights-status', class: 'gpt-status', role: 'status', 'aria-live': 'polite', text: 'No weights yet.' }),
       button('gpt1-cancel', 'Stop reading', { hidden: true }),
       button('gpt1-forget', 'Forget the weights', { disabled: true })),
     el('p', { class: 'error', id: 'gpt1-error', role: 'alert', hidden: true }),

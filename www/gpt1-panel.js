@@ -36,7 +36,7 @@ function smallDevice() {
 /** Sets up Part E. `store` is the page's: Part B's task is read from it. */
 export function createGpt1Panel(store) {
   buildLab($('gpt1-lab'));
-  const ui = { file: $('gpt1-file'), drop: $('gpt1-drop'), progress: $('gpt1-progress'), status: $('gpt1-status'),
+  const ui = { file: $('gpt1-file'), drop: $('gpt1-drop'), progress: $('gpt1-progress'), status: $('gpt1-weights-status'),
     cancel: $('gpt1-cancel'), forget: $('gpt1-forget'), notice: $('gpt1-notice'), timing: $('gpt1-timing'),
     ready: $('gpt1-ready') };
   const session = createSession();

@@ -1,11 +1,11 @@
 // Part E's requests, answered in its worker (gpt1-worker.js): read the weights file a chunk at a time into the core's
 // streaming loader (keeping a copy in the browser's storage), then run GPT-1 — continue a prompt token by token,
 // the next-token distribution, every head's attention, and Part B's input transformation with GPT-1's ids.
-import { GPT1_DATA } from './gpt-assets.js';
+import { GPT1_FILES } from './gpt-assets.js';
+import { GPT1_SPECIALS, gunzipText } from './gpt1-tokens.js';
 import { openStorage, startCopy } from './gpt1-storage.js';
 
 export const CHUNK = 8 * 1024 * 1024; // bytes read from the file at a time: JavaScript never holds more of it
-export const SPECIAL_NAMES = ['_start_', '_delimiter_', '_classify_']; // GPT-1's names for ⟨s⟩, $ and ⟨e⟩
 export const MAX_HEADS_TOKENS = 24; // the longest prompt whose every head is drawn
 const MB = 1024 * 1024;
 
@@ -14,14 +14,6 @@ class Stopped extends Error {}
 
 const megabytes = (bytes) => `${(bytes / MB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 const count = (n) => n.toLocaleString('en-US');
-
-/** A gzipped text file of the page's, decompressed as it streams in. */
-async function gunzipText(url) {
-  if (!url) throw new Error('GPT-1\'s tokenizer files are not part of this copy of the page (the single file leaves them out)');
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url.pathname.split('/').pop()} (${response.status})`);
-  return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
-}
 
 /** The model's sizes, as the panel shows them (`shape`: the core's `{ dModel, layers, heads, context, rows, … }`). */
 function summary(gpt, TinyGpt) {
@@ -41,7 +33,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   let prompt = null; // the prompt's ids, and a decoder left after them (for ranks asked later)
 
   const store = () => (storage ??= openStorage().catch(() => null));
-  const tokens = () => (tokenizer ??= Promise.all([gunzipText(GPT1_DATA.encoder), gunzipText(GPT1_DATA.merges)])
+  const tokens = () => (tokenizer ??= Promise.all([gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)])
     .then(([encoder, merges]) => new Gpt1Tokenizer(encoder, merges))
     .catch((error) => { tokenizer = null; throw error; }));
 
@@ -53,7 +45,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   /** A token as text: its piece (a word's last piece ends in a space), or the special token's name. */
   function piece(bpe, id) {
     const special = id - bpe.size;
-    if (special >= 0) return SPECIAL_NAMES[special] ?? `id ${id}`;
+    if (special >= 0) return GPT1_SPECIALS[special] ?? `id ${id}`;
     return bpe.decode([id]);
   }
 

@@ -186,7 +186,7 @@ async function closed(context, problems) {
   assert.deepEqual(problems, []);
 }
 
-const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-status').textContent(), /^GPT-1 is loaded/), 20000);
+const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-weights-status').textContent(), /^GPT-1 is loaded/), 20000);
 const text = (page, selector) => page.locator(selector).textContent();
 
 test('without the file the panel says where to get it; a dropped file streams tokens and draws every head', async () => {
@@ -201,7 +201,7 @@ test('without the file the panel says where to get it; a dropped file streams to
   for (const fact of ['Files and versions', 'Improving Language Understanding by Generative Pre-Training', 'never fine-tuned', 'Forget the weights']) {
     assert.ok(about.includes(fact), `the lab says ${fact}`);
   }
-  assert.equal(await text(page, '#gpt1-status'), 'No weights yet.');
+  assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
   // the file picker is reachable by keyboard, from the lab's summary
   await page.locator('#gpt1-lab > summary').focus();
   await page.keyboard.press('Tab');
@@ -209,7 +209,7 @@ test('without the file the panel says where to get it; a dropped file streams to
   await recordStream(page);
   await drop(page, GOOD);
   await loaded(page);
-  assert.match(await text(page, '#gpt1-status'), new RegExp(`${LAYERS} layers, ${HEADS} heads, ${D}-dimensional`));
+  assert.match(await text(page, '#gpt1-weights-status'), new RegExp(`${LAYERS} layers, ${HEADS} heads, ${D}-dimensional`));
 
   // the continuation: 20 new tokens, appended one at a time as they came
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
@@ -275,7 +275,7 @@ test('hostile files each say what is wrong, and the page keeps working', async (
       assert.match(await text(page, '#gpt1-error'), /^This file could not be used: /, what);
       assert.match(await text(page, '#gpt1-error'), message, what);
     }, 10000);
-    assert.equal(await text(page, '#gpt1-status'), 'No weights loaded.', what);
+    assert.equal(await text(page, '#gpt1-weights-status'), 'No weights loaded.', what);
     assert.equal(await page.locator('#gpt1-forget').isDisabled(), true, `${what}: nothing is kept`);
   }
   // the rest of the page still answers: Part A's matrix follows an edit
@@ -295,7 +295,7 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   writeFileSync(path, GOOD);
   await page.locator('#gpt1-file').setInputFiles(path);
   await loaded(page);
-  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20, `${await text(page, '#gpt1-status')} ${await text(page, '#gpt1-error')} ${await text(page, '#gpt1-prompt-error')}`), 20000);
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20, `${await text(page, '#gpt1-weights-status')} ${await text(page, '#gpt1-error')} ${await text(page, '#gpt1-prompt-error')}`), 20000);
   const first = await text(page, '#gpt1-output');
   await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
 
@@ -308,7 +308,7 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   assert.equal(await text(page, '#gpt1-output'), first, 'the same weights and seed give the same continuation');
 
   await page.getByRole('button', { name: 'Forget the weights' }).click();
-  await eventually(async () => assert.match(await text(page, '#gpt1-status'), /^The weights are forgotten/));
+  await eventually(async () => assert.match(await text(page, '#gpt1-weights-status'), /^The weights are forgotten/));
   assert.equal(await page.locator('#gpt1-ready').isHidden(), true);
   const left = await page.evaluate(async () => {
     const dir = await navigator.storage.getDirectory();
@@ -322,7 +322,7 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   assert.equal(await page.locator('#gpt1-lab').getAttribute('open'), null, 'the lab stays closed');
   await page.locator('#gpt1-lab > summary').click();
   await page.waitForTimeout(500);
-  assert.equal(await text(page, '#gpt1-status'), 'No weights yet.');
+  assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
   await closed(context, problems);
 });
 
@@ -362,11 +362,11 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
     new MutationObserver(() => values.add(Number(bar.value))).observe(bar, { attributes: true });
     const timer = setInterval(() => values.add(Number(bar.value)), 50);
     new MutationObserver(() => {
-      if (/^GPT-1 is loaded/.test(document.getElementById('gpt1-status').textContent)) {
+      if (/^GPT-1 is loaded/.test(document.getElementById('gpt1-weights-status').textContent)) {
         clearInterval(timer);
         resolve([...values]);
       }
-    }).observe(document.getElementById('gpt1-status'), { childList: true, characterData: true, subtree: true });
+    }).observe(document.getElementById('gpt1-weights-status'), { childList: true, characterData: true, subtree: true });
   }));
   await picker.evaluate((input) => {
     const transfer = new DataTransfer();
@@ -376,7 +376,7 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   const seen = await progress;
   assert.ok(seen.filter((v) => v > 0 && v < 1).length >= 3, `the progress bar moved through ${seen}`);
   await loaded(page);
-  assert.match(await text(page, '#gpt1-status'), /12 layers, 12 heads, 768-dimensional states/);
+  assert.match(await text(page, '#gpt1-weights-status'), /12 layers, 12 heads, 768-dimensional states/);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 120000);
   const counts = await page.evaluate(() => window.streamCounts.filter((n) => n > 0));
   assert.deepEqual(counts, Array.from({ length: 20 }, (_, i) => i + 1), 'each token was shown as it came');
@@ -392,7 +392,7 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 120000);
   console.log(`full size, ${STANDIN ? 'stand-in API' : 'the core'}: ${dropTiming} ${await text(page, '#gpt1-timing')}`);
   await page.getByRole('button', { name: 'Forget the weights' }).click();
-  await eventually(async () => assert.match(await text(page, '#gpt1-status'), /^The weights are forgotten/));
+  await eventually(async () => assert.match(await text(page, '#gpt1-weights-status'), /^The weights are forgotten/));
   await closed(context, problems);
 });
 
@@ -403,7 +403,7 @@ test('a worker that dies loading (as when the browser refuses its memory) is rep
   await drop(page, safetensors(TENSORS, { meta: { heads: String(HEADS), standin: 'crash' } }));
   await eventually(async () => assert.match(await text(page, '#gpt1-error'),
     /^GPT-1's worker stopped \(.*Out of memory.*\): the browser may have refused it the memory it needs\. The rest of the page is not affected\.$/), 10000);
-  assert.equal(await text(page, '#gpt1-status'), 'No weights loaded.');
+  assert.equal(await text(page, '#gpt1-weights-status'), 'No weights loaded.');
   assert.equal(await page.locator('#gpt1-ready').isHidden(), true);
   // Part A still counts, and a good file loads in the fresh worker
   await page.locator('#corpus').fill('zebra yak zebra');
