@@ -6,7 +6,8 @@
 // - The page's first load is two bundles: main.js with its static imports, and the counting worker (worker.js), with
 //   the code they share (the core's glue, the engine, the n-gram requests) in a chunk of its own, fetched once.
 //   Bundled, that JS is several KB (gzipped) smaller than the same modules minified one by one.
-// - Part D's panel (gpt-panel.js, imported when its lab opens), its worker (gpt-worker.js) and the web component
+// - Part D's and Part E's panels (gpt-panel.js, gpt1-panel.js: imported when their labs open), their workers
+//   (gpt-worker.js, gpt1-worker.js) and the web component
 //   (component.js, under its own name: other sites link to it) are bundles of their own, each with its own copy of
 //   the small modules it shares with the page: the page's first load stays as it is.
 // - The modules outside those graphs keep their names and are minified one by one (the glue modules among them:
@@ -87,7 +88,8 @@ async function bundle(entries, splitting) {
 // chunks by content. Part D's panel and worker, GPT-1's tokenizer panel and the web component: bundles of their own
 // (a module loaded on demand is bundled with what it imports, so it never names a module the first bundle swallowed).
 const first = await bundle(['www/main.js', 'www/worker.js'], true);
-const alone = await Promise.all(['www/gpt-panel.js', 'www/gpt-worker.js', 'www/gpt1-tokenizer-panel.js', 'www/component.js'].map((f) => bundle([f], false)));
+const alone = await Promise.all(['www/gpt-panel.js', 'www/gpt-worker.js', 'www/gpt1-tokenizer-panel.js',
+  'www/gpt1-panel.js', 'www/gpt1-worker.js', 'www/component.js'].map((f) => bundle([f], false)));
 const out = new Map([...first.out, ...alone.flatMap((b) => [...b.out])]);
 // the page's bundle: a hashed name (index.html alone names it)
 const main = out.get('www/main.js');
@@ -118,7 +120,7 @@ for (const [before, after] of [['href="www/style.css"', `href="www/${cssName}"`]
 }
 writeFileSync(to('index.html'), html);
 
-// the data Part D fetches, as it is
+// the data Parts D and E fetch, as it is
 cpSync(from('www/data/'), to('www/data/'), { recursive: true, filter: (src) => !src.endsWith('README.md') });
 
 // every relative reference in a script of dist/ (imports, dynamic imports, workers, fetched files) names a file of it
@@ -134,5 +136,5 @@ for (const file of walk('www/').filter((f) => f.endsWith('.js'))) {
 
 await import('./single.mjs'); // the same DIR from the command line
 
-const names = [mainName, ...Object.values(located).map((path) => path.slice(2)), 'worker.js', 'gpt-panel.js'];
+const names = [mainName, ...Object.values(located).map((path) => path.slice(2)), 'worker.js', 'gpt-panel.js', 'gpt1-panel.js'];
 console.log(`[dist] ${fileURLToPath(DIST)}: ${names.join(', ')}`);

@@ -51,7 +51,7 @@ export function lookups(...roots) {
   };
 }
 
-export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]']);
+export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]', '_start_', '_delimiter_', '_classify_']);
 
 /** A token as the page prints it: the newline token as ↵ and spaces as ␣, so char and BPE pieces stay visible. */
 export const shown = (token) => token.replace(/\n/g, '↵').replace(/ /g, '␣');

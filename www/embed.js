@@ -4,7 +4,7 @@
 // `?embed` it only offers the embed code: a Copy embed code button in the toolbar.
 
 /** The names `sections=` accepts, each the id of one part of the page. */
-export const SECTIONS = { model: 'part-a', encode: 'part-b', loss: 'part-c', gpt: 'part-d' };
+export const SECTIONS = { model: 'part-a', encode: 'part-b', loss: 'part-c', gpt: 'part-d', gpt1: 'part-e' };
 /** What the copied embed code shows. */
 export const DEFAULT_SECTIONS = ['model', 'encode', 'loss'];
 export const HEIGHT_MESSAGE = 'gpt1-playground:height';

@@ -1,4 +1,4 @@
-// The files Part D names (loaded when its lab opens), written once as assets.js's are; the builds replace this
+// The files Parts D and E name (loaded when their labs open), written once as assets.js's are; the builds replace this
 // module the same way.
 
 export const GPT_WASM = new URL('./pkg/gpt1_playground_gpt_bg.wasm', import.meta.url);

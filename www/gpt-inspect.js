@@ -1,40 +1,9 @@
 // Part D, looking inside the tiny GPT: samples from it, one head's attention over a line as a heatmap, and the
 // next-token distribution at each position. Asked again while it trains, and whenever their settings change.
 import { $, el, setError, messageOf, shown, tokenText } from './dom.js';
-import { cellColours } from './colour.js';
-import { clamp, explainCells } from './heatmap.js';
+import { attentionTable, explainAttention, readingHint } from './attention-map.js';
 
 const SOON = 150; // ms after the last edit of a setting before asking again
-const quoted = (token) => `“${shown(token)}”`;
-
-/** Why a cell of the attention map has its weight, in words. */
-function explanation(cell, tokens) {
-  const i = Number(cell.dataset.i);
-  const j = Number(cell.dataset.j);
-  return [
-    el('p', { class: 'step-explain', text: `Position ${i} (${quoted(tokens[i])}) attends to position ${j} (${quoted(tokens[j])}) with weight ${Number(cell.dataset.w).toFixed(3)}.` }),
-    el('p', { class: 'hint', text: `Row ${i} sums to 1 over positions 0 to ${i}: a position can look at itself and at the tokens before it, never after (the cells right of the diagonal are masked).` }),
-  ];
-}
-
-/** The T×T attention weights as a table: row i attends to columns 0…i, the cells after the diagonal masked. */
-function attentionTable({ tokens, attention }, layer, head) {
-  const T = tokens.length;
-  const columns = el('tr', {}, el('th', { class: 'corner', scope: 'col', text: 'position ↓ attends to →' }),
-    ...tokens.map((t, j) => el('th', { scope: 'col', title: `${j}: ${shown(t)}`, text: shown(t) })));
-  const rows = tokens.map((t, i) => el('tr', {}, el('th', { scope: 'row', text: `${i} ${shown(t)}` }),
-    ...tokens.map((_, j) => {
-      if (j > i) return el('td', { class: 'masked', 'data-i': i, 'data-j': j });
-      const w = attention[i * T + j];
-      const cell = el('td', { 'data-i': i, 'data-j': j, 'data-w': w, tabindex: i === 0 && j === 0 ? 0 : -1,
-        'aria-label': `position ${i} to position ${j}: ${w.toFixed(2)}`, text: w.toFixed(2) });
-      Object.assign(cell.style, cellColours(w));
-      return cell;
-    })));
-  return el('table', { class: `heatmap gpt-attn${T > 12 ? ' compact' : ''}`, id: 'gpt-attention-table' },
-    el('caption', { text: `Attention weights, layer ${layer + 1}, head ${head + 1}` }),
-    el('thead', {}, columns), el('tbody', {}, ...rows));
-}
 
 /** The five most likely next tokens at each position. */
 function nextTable({ tokens, next }) {
@@ -77,8 +46,8 @@ export function createLookInside({ settings, session }) {
       setError('gpt-line', '');
       ui.empty.hidden = true;
       tokens = view.tokens;
-      ui.attention.replaceChildren(attentionTable(view, layer, head));
-      ui.explain.replaceChildren(el('p', { class: 'hint', text: 'Hover over a cell, or focus it (Tab into the table, then arrow keys), to read it.' }));
+      ui.attention.replaceChildren(attentionTable(view.tokens, view.attention, `Attention weights, layer ${layer + 1}, head ${head + 1}`, 'gpt-attention-table'));
+      ui.explain.replaceChildren(readingHint());
       ui.next.replaceChildren(nextTable(view));
     }, (error) => {
       if (asked !== inspectAsked) return;
@@ -113,15 +82,7 @@ export function createLookInside({ settings, session }) {
     }
   }
 
-  explainCells(ui.attention, {
-    cells: 'td[data-w]',
-    explain: (cell) => ui.explain.replaceChildren(...explanation(cell, tokens)),
-    neighbour(cell, [down, right]) {
-      const i = clamp(Number(cell.dataset.i) + down, 0, tokens.length - 1);
-      const j = clamp(Number(cell.dataset.j) + right, 0, i); // stay in the causal triangle
-      return ui.attention.querySelector(`td[data-i="${i}"][data-j="${j}"]`);
-    },
-  });
+  explainAttention(ui.attention, ui.explain, () => tokens);
   for (const key of ['layer', 'head']) {
     ui[key].addEventListener('change', () => { settings.set(key, ui[key].value); soon(inspect); });
   }

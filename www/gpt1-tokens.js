@@ -22,7 +22,8 @@ export function loadGpt1Tokenizer() {
   return loading;
 }
 
-async function gunzipText(url) {
+/** A gzipped text file of the page's, decompressed as it streams in (Part E's worker reads them this way too). */
+export async function gunzipText(url) {
   if (!url) throw new Error('this build of the page does not carry GPT-1’s tokenizer files');
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GPT-1's ${url.pathname.split('/').pop()} did not load (HTTP ${response.status})`);

@@ -43,7 +43,15 @@ for (const id of ['gpt1-load', 'gpt1-fed-load']) {
     gpt1TokenizerPanel.then((panel) => panel.open(id));
   }, { once: true });
 }
-openGptLab(); // Part D: its panel's module, and from there the transformer's, loads only when the lab is opened
+// Parts D and E: each panel's module, and from there the transformer's, loads only when its lab is opened
+openLab('gpt-lab', 'gpt', 'Part D', () => import('./gpt-panel.js').then((m) => m.createGptPanel));
+openLab('gpt1-lab', 'gpt1', 'Part E', () => import('./gpt1-panel.js').then((m) => m.createGpt1Panel));
+// GPT-1's weights kept from an earlier visit (gpt1-panel.js notes it): its lab opens and reads them back at once
+try {
+  if (localStorage.getItem('gpt1-playground/gpt1-kept')) document.getElementById('gpt1-lab').open = true;
+} catch {
+  // storage disabled (a sandboxed or third-party frame): nothing was kept
+}
 onStorageProblem((message) => {
   const slot = document.getElementById('storage-notice');
   if (slot.textContent !== message) slot.textContent = message;
@@ -51,24 +59,25 @@ onStorageProblem((message) => {
 });
 
 /**
- * Loads Part D's panel (www/gpt-panel.js, not part of the first load) once the lab is open, now or at its first
- * toggle. Until the panel runs, the lab's controls are disabled: nothing typed or pressed meanwhile is lost.
+ * Loads a lab's panel (not part of the first load) once the lab (a <details>) is open, now or at its first toggle:
+ * Part D's (gpt-panel.js) and Part E's (gpt1-panel.js), and from there the transformer's module. Until the panel
+ * runs, the lab's controls are disabled: nothing typed or pressed meanwhile is lost.
  */
-function openGptLab() {
-  const lab = document.getElementById('gpt-lab');
+function openLab(id, errorId, part, load) {
+  const lab = document.getElementById(id);
   const controls = [...lab.querySelectorAll('input, select, textarea, button')].filter((c) => !c.disabled);
   for (const control of controls) control.disabled = true;
   let loading = null;
   const open = () => {
     if (!lab.open || loading) return;
-    loading = import('./gpt-panel.js').then(({ createGptPanel }) => {
+    loading = load().then((create) => {
       lab.removeEventListener('toggle', open);
       for (const control of controls) control.disabled = false;
-      setError('gpt', ''); // a failed earlier try's message
-      createGptPanel(store);
+      setError(errorId, ''); // a failed earlier try's message
+      create(store);
     }, (error) => {
       loading = null; // the next opening tries again
-      setError('gpt', `Part D could not be loaded: ${messageOf(error)}`);
+      setError(errorId, `${part} could not be loaded: ${messageOf(error)}`);
     });
   };
   lab.addEventListener('toggle', open);

@@ -1,7 +1,7 @@
 // How a lane of the engine (engine.js) reaches its model kind's requests: in a Web Worker, or on the page thread. Both
 // speak host.js's protocol and report the same two events to their lane: an answer, and a crash (a worker's error
 // event; a trap on the page thread). The lane cannot tell them apart otherwise.
-import { answer, isTrap } from './host.js';
+import { answer, isTrap, settle } from './host.js';
 
 /** The requests run in a worker; `spec.worker()` starts it (it may throw: a CSP without worker-src, for example). */
 export class WorkerTransport {
@@ -62,13 +62,14 @@ export class ThreadTransport {
       let reply;
       try {
         this.intercept(message);
-        reply = answer(requests, message);
+        reply = settle(answer(requests, message));
       } catch (error) {
         if (!isTrap(error)) throw error;
         this.crash(error.message);
         return;
       }
-      this.reply(reply);
+      if (!(reply instanceof Promise)) this.reply(reply);
+      else reply.then((settled) => { if (!this.stopped) this.reply(settled); }, (trap) => this.crash(trap.message));
     }, (error) => {
       if (!this.stopped) this.reply({ id: message.id, ok: false, error: `the WebAssembly core could not be started (${error.message})` });
     });
