@@ -59,9 +59,9 @@ fn the_cache_gives_the_bits_and_tokens_of_recomputing() {
                 // every step's logits are the full forward's last row, to the bit
                 let mut decoder = gpt.decoder(&prompt, options).unwrap();
                 for _ in 0..10 {
-                    let cached = decoder.logits(gpt.net()).unwrap().to_vec();
+                    let cached = decoder.logits().unwrap().to_vec();
                     assert_eq!(cached, last_logits(&gpt, decoder.ids()), "seed {seed}, {norm:?}");
-                    decoder.next(gpt.net()).unwrap();
+                    decoder.next_token().unwrap();
                 }
                 // and continue() draws the tokens a recomputing sampler draws, up to a full context
                 let count = 20 + 1 - prompt.len();
@@ -88,21 +88,21 @@ fn distribution_rank_and_final_state_agree_with_the_logits() {
     let prompt = [2, 0, 6];
     let mut decoder = gpt.decoder(&prompt, DecodeOptions { seed: Some(1), ..Default::default() }).unwrap();
     let p = probabilities(&last_logits(&gpt, &prompt));
-    let (ids, probs) = decoder.distribution(gpt.net(), 5).unwrap();
+    let (ids, probs) = decoder.distribution(5).unwrap();
     assert_eq!(ids.len(), 5);
     // sorted by probability, each the softmax's value, and nothing left out is more likely than the last
     for (i, (&id, &q)) in ids.iter().zip(&probs).enumerate() {
         assert_eq!(q, p[id as usize]);
-        assert_eq!(decoder.rank(gpt.net(), id).unwrap(), i + 1);
+        assert_eq!(decoder.rank(id).unwrap(), i + 1);
         if i > 0 {
             assert!(q <= probs[i - 1]);
         }
     }
     let weakest = p.iter().copied().fold(f64::INFINITY, f64::min);
     let last_id = p.iter().rposition(|&q| q == weakest).unwrap() as u32;
-    assert_eq!(decoder.rank(gpt.net(), last_id).unwrap(), p.len());
+    assert_eq!(decoder.rank(last_id).unwrap(), p.len());
     // k larger than the rows gives every row, summing to 1
-    let (all, probs) = decoder.distribution(gpt.net(), 10_000).unwrap();
+    let (all, probs) = decoder.distribution(10_000).unwrap();
     assert_eq!(all.len(), gpt.config().embeddings);
     assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-6);
     // the final state h gives the logits through the tied embedding: h·Wₑᵀ
@@ -131,10 +131,22 @@ fn bad_input_is_a_clear_error() {
     assert!(unknown.contains(&format!("from 0 to {}", rows - 1)), "{unknown}");
     // a decoder stops at a full context with a message, not a panic
     let mut decoder = gpt.decoder(&[1; 8], options).unwrap();
-    decoder.next(gpt.net()).unwrap();
-    let full = message(decoder.next(gpt.net()).unwrap_err());
+    decoder.next_token().unwrap();
+    let full = message(decoder.next_token().unwrap_err());
     assert!(full.contains("context of 8 tokens"), "{full}");
     let mut decoder = gpt.decoder(&[1; 7], options).unwrap();
-    let unknown = message(decoder.rank(gpt.net(), rows).unwrap_err());
+    let unknown = message(decoder.rank(rows).unwrap_err());
     assert!(unknown.contains("rows of the token embedding"), "{unknown}");
+}
+
+#[test]
+fn training_after_making_a_decoder_leaves_its_weights_alone() {
+    let mut gpt = model(6, Norm::Post, 16);
+    let before = gpt.clone();
+    let options = DecodeOptions { seed: Some(2), ..Default::default() };
+    let mut decoder = gpt.decoder(&[1, 2], options).unwrap();
+    gpt.step(3).unwrap();
+    assert_ne!(gpt.weights(), before.weights());
+    let drawn: Vec<u32> = (0..6).map(|_| decoder.next_token().unwrap()).collect();
+    assert_eq!(drawn, before.continue_ids(&[1, 2], 6, options).unwrap());
 }

@@ -7,6 +7,8 @@
 //! everything each step. The tokens are drawn by the page's sampler: numpy's MT19937 stream, `random_sample`,
 //! temperature and top-k ([`crate::sampling::reshape`]), `np.random.choice`'s cdf ([`crate::sampling::choose`]).
 
+use std::rc::Rc;
+
 use super::attention::causal_softmax;
 use super::float::Float;
 use super::kernels::{gelu, layer_norm};
@@ -52,10 +54,11 @@ struct Scratch {
 }
 
 /// A sequence being continued: its ids, each block's keys and values for every position, and the logits after
-/// the last position. It reads the weights of the model it was made from ([`TinyGpt::decoder`]); give it the same
-/// model, untrained since, at every call.
+/// the last position. It shares the weights of the model it was made from ([`TinyGpt::decoder`]); training that
+/// model afterwards gives the model a copy and leaves the decoder's weights as they were.
 #[derive(Debug, Clone)]
 pub struct Decoder {
+    net: Rc<Net<f32>>,
     ids: Vec<u32>,
     /// Positions whose keys and values are in the cache.
     cached: usize,
@@ -73,13 +76,14 @@ pub struct Decoder {
 
 impl Decoder {
     /// Runs the prompt `ids` (already checked: 1 to context ids, each a row) through `net`, all positions at once.
-    fn new(net: &Net<f32>, ids: &[u32], options: DecodeOptions) -> Result<Decoder> {
+    fn new(net: Rc<Net<f32>>, ids: &[u32], options: DecodeOptions) -> Result<Decoder> {
         let seed = match options.seed {
             Some(seed) => seed,
             None => random_seed()?,
         };
         let layers = net.config.layers;
         let mut decoder = Decoder {
+            net,
             ids: ids.to_vec(),
             cached: 0,
             keys: vec![Vec::new(); layers],
@@ -90,7 +94,7 @@ impl Decoder {
             options,
             s: Scratch::default(),
         };
-        decoder.prefill(net);
+        decoder.prefill();
         Ok(decoder)
     }
 
@@ -100,9 +104,9 @@ impl Decoder {
     }
 
     /// The logits after the current sequence (one per embedding row), computing the last position if needed.
-    pub fn logits(&mut self, net: &Net<f32>) -> Result<&[f32]> {
+    pub fn logits(&mut self) -> Result<&[f32]> {
         if self.cached < self.ids.len() {
-            let context = net.config.context;
+            let context = self.net.config.context;
             if self.ids.len() > context {
                 return Err(Error::InvalidParameter {
                     name: "count",
@@ -113,28 +117,28 @@ impl Decoder {
                     ),
                 });
             }
-            self.step(net);
+            self.step();
         }
         Ok(&self.logits)
     }
 
     /// The model's own next-token distribution after the current sequence (before temperature and top-k): a
     /// softmax over every embedding row, in float64 as the sampler reads it.
-    pub fn probabilities(&mut self, net: &Net<f32>) -> Result<Vec<f64>> {
-        Ok(probabilities(self.logits(net)?))
+    pub fn probabilities(&mut self) -> Result<Vec<f64>> {
+        Ok(probabilities(self.logits()?))
     }
 
     /// Draws the next token as the page's sampler does, appends it and returns it.
-    pub fn next(&mut self, net: &Net<f32>) -> Result<u32> {
-        let mut row = self.probabilities(net)?;
+    pub fn next_token(&mut self) -> Result<u32> {
+        let mut row = self.probabilities()?;
         let token = draw(&mut row, &self.options, &mut self.rng)?;
         self.ids.push(token);
         Ok(token)
     }
 
     /// The `k` most likely next tokens (ties: lower id first) and their probabilities.
-    pub fn distribution(&mut self, net: &Net<f32>, k: usize) -> Result<(Vec<u32>, Vec<f64>)> {
-        let row = self.probabilities(net)?;
+    pub fn distribution(&mut self, k: usize) -> Result<(Vec<u32>, Vec<f64>)> {
+        let row = self.probabilities()?;
         let mut order: Vec<u32> = (0..row.len() as u32).collect();
         let k = k.min(row.len());
         let before = |a: &u32, b: &u32| row[*b as usize].total_cmp(&row[*a as usize]).then(a.cmp(b));
@@ -148,8 +152,8 @@ impl Decoder {
     }
 
     /// The 1-based rank of `id` in the next-token distribution (ties: lower id first).
-    pub fn rank(&mut self, net: &Net<f32>, id: u32) -> Result<usize> {
-        let row = self.probabilities(net)?;
+    pub fn rank(&mut self, id: u32) -> Result<usize> {
+        let row = self.probabilities()?;
         let rows = row.len();
         let p = *row.get(id as usize).ok_or_else(|| Error::InvalidParameter {
             name: "id",
@@ -161,20 +165,21 @@ impl Decoder {
     }
 
     /// The final state h of the last position (d numbers), computing it if needed.
-    pub fn final_state(&mut self, net: &Net<f32>) -> Result<&[f32]> {
-        self.logits(net)?;
+    pub fn final_state(&mut self) -> Result<&[f32]> {
+        self.logits()?;
         Ok(&self.hidden)
     }
 
     /// The prompt's pass: the ordinary batched forward of each block (one sequence), keeping its keys and values.
-    fn prefill(&mut self, net: &Net<f32>) {
+    fn prefill(&mut self) {
+        let net = Rc::clone(&self.net);
         let Config { d_model: d, layers, .. } = net.config;
         let (p, lay) = (&net.params, &net.layout);
         let len = self.ids.len();
         // x = token embedding + position embedding
         let mut x = vec![0.0; len * d];
         for (i, (x, &id)) in x.chunks_exact_mut(d).zip(&self.ids).enumerate() {
-            embed(x, net, id, i);
+            embed(x, &net, id, i);
         }
         let (mut a, mut out) = (BlockActivations::default(), Vec::new());
         for l in 0..layers {
@@ -186,21 +191,22 @@ impl Decoder {
             std::mem::swap(&mut x, &mut out);
         }
         self.cached = len;
-        self.finish(net, &x[(len - 1) * d..]);
+        self.finish(&net, &x[(len - 1) * d..]);
     }
 
     /// One more position: the last id, at position `cached`, attending to the cache.
-    fn step(&mut self, net: &Net<f32>) {
+    fn step(&mut self) {
+        let net = Rc::clone(&self.net);
         let Config { d_model: d, layers, .. } = net.config;
         let at = self.cached;
         let mut x = std::mem::take(&mut self.s.x);
         x.resize(d, 0.0);
-        embed(&mut x, net, self.ids[at], at);
+        embed(&mut x, &net, self.ids[at], at);
         for l in 0..layers {
-            self.block_step(net, l, &mut x);
+            self.block_step(&net, l, &mut x);
         }
         self.cached += 1;
-        self.finish(net, &x);
+        self.finish(&net, &x);
         self.s.x = x;
     }
 
@@ -327,10 +333,10 @@ pub fn draw(row: &mut [f64], options: &DecodeOptions, rng: &mut Mt19937) -> Resu
 
 impl TinyGpt {
     /// A decoder that continues `ids` (1 to context ids, each a row of the token embedding): the prompt is run
-    /// once, and each [`Decoder::next`] draws one token.
+    /// once, and each [`Decoder::next_token`] draws one token.
     pub fn decoder(&self, ids: &[u32], options: DecodeOptions) -> Result<Decoder> {
         self.check_ids(ids, 1)?;
-        Decoder::new(&self.net, ids, options)
+        Decoder::new(Rc::clone(&self.net), ids, options)
     }
 
     /// `count` new ids after `ids`, drawn one by one with a KV cache; each is predicted from at most the
@@ -349,18 +355,13 @@ impl TinyGpt {
             });
         }
         let mut decoder = self.decoder(ids, options)?;
-        (0..count).map(|_| decoder.next(&self.net)).collect()
+        (0..count).map(|_| decoder.next_token()).collect()
     }
 
     /// The final state h at the last position of `ids` (d numbers): what a classifier head would read.
     pub fn final_state(&self, ids: &[u32]) -> Result<Vec<f32>> {
         self.check_ids(ids, 1)?;
-        let mut decoder = Decoder::new(&self.net, ids, DecodeOptions { seed: Some(0), ..DecodeOptions::default() })?;
-        Ok(decoder.final_state(&self.net)?.to_vec())
-    }
-
-    /// The network the decoders read.
-    pub fn net(&self) -> &Net<f32> {
-        &self.net
+        let mut decoder = self.decoder(ids, DecodeOptions { seed: Some(0), ..DecodeOptions::default() })?;
+        Ok(decoder.final_state()?.to_vec())
     }
 }

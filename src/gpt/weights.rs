@@ -231,7 +231,7 @@ impl TinyGpt {
             rng: Mt19937::new(options.seed ^ 0x5bd1_e995),
             options,
             corpus: Rc::new(corpus.corpus),
-            net,
+            net: Rc::new(net),
             ws: Workspace::default(),
             last_loss: f64::NAN,
         })
