@@ -136,6 +136,17 @@ impl Decoder {
         Ok(token)
     }
 
+    /// Appends a given token `id` instead of a drawn one (the random stream is not touched).
+    pub fn push(&mut self, id: u32) -> Result<()> {
+        let rows = self.net.config.embeddings;
+        if id as usize >= rows {
+            return Err(unknown_id(id, rows));
+        }
+        self.logits()?;
+        self.ids.push(id);
+        Ok(())
+    }
+
     /// The `k` most likely next tokens (ties: lower id first) and their probabilities.
     pub fn distribution(&mut self, k: usize) -> Result<(Vec<u32>, Vec<f64>)> {
         let row = self.probabilities()?;
@@ -155,11 +166,7 @@ impl Decoder {
     pub fn rank(&mut self, id: u32) -> Result<usize> {
         let row = self.probabilities()?;
         let rows = row.len();
-        let p = *row.get(id as usize).ok_or_else(|| Error::InvalidParameter {
-            name: "id",
-            value: id.to_string().into(),
-            allowed: format!("token ids from 0 to {} (the rows of the token embedding)", rows - 1),
-        })?;
+        let p = *row.get(id as usize).ok_or_else(|| unknown_id(id, rows))?;
         let ahead = row.iter().enumerate().filter(|&(j, &q)| q > p || (q == p && j < id as usize)).count();
         Ok(ahead + 1)
     }
@@ -272,6 +279,15 @@ impl Decoder {
             Norm::Post => layer_norm(x, &mut s.stats, &s.sum, &p[t.ln2_g.clone()], &p[t.ln2_b.clone()], d),
             Norm::Pre => x.copy_from_slice(&s.sum),
         }
+    }
+}
+
+/// The error for an id past the embedding's rows.
+fn unknown_id(id: u32, rows: usize) -> Error {
+    Error::InvalidParameter {
+        name: "id",
+        value: id.to_string().into(),
+        allowed: format!("token ids from 0 to {} (the rows of the token embedding)", rows - 1),
     }
 }
 

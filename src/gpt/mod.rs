@@ -17,6 +17,7 @@ pub mod decode;
 pub mod finetune;
 pub mod float;
 pub mod kernels;
+pub mod loader;
 pub mod matvec;
 pub mod model;
 pub mod net;
@@ -27,6 +28,7 @@ pub mod weights;
 
 pub use decode::{DecodeOptions, Decoder};
 pub use finetune::LabelledInput;
+pub use loader::Loader;
 pub use model::{Inside, TinyGpt};
 pub use net::{Batch, Losses, NO_TARGET, Net, Workspace};
 pub use options::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput};

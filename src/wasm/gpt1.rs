@@ -1,5 +1,6 @@
 //! Part E's exports (feature `gpt`), for the released GPT-1 and any tiny GPT alike: continuing token ids with a
-//! KV cache, the stepwise decoder behind the streaming view, the final state, and the module's memory size.
+//! KV cache, the stepwise decoder behind the streaming view, the final state, the streaming weights loader, and
+//! the module's memory size.
 
 use js_sys::{Float32Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
@@ -7,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::gpt::TinyGpt;
 use super::read::{number, option_fields, optional_number, whole};
 use crate::error::{Error, whole_number};
-use crate::gpt::{DecodeOptions, Decoder};
+use crate::gpt::{DecodeOptions, Decoder, Loader};
 use crate::sampling::SampleOptions;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -20,6 +21,13 @@ export interface DecodeOptions {
   temperature?: number;
   /** Keeps the k most likely tokens (ties: lower id); 0 (default) keeps all. */
   topK?: number;
+}
+/** Options of `TinyGpt.loadSafetensors`. */
+export interface StreamOptions {
+  /** Attention heads (they are not in the shapes); default: the file's metadata, else GPT-1's 12. */
+  heads?: number;
+  /** The whole file's size in bytes: the header's claims are checked against it before anything is allocated. */
+  fileBytes?: number;
 }
 "#;
 
@@ -71,6 +79,34 @@ impl TinyGpt {
         Ok(Float32Array::from(self.inner.final_state(&super::gpt::ids(&ids)?)?.as_slice()))
     }
 
+    /// How many bytes of a safetensors file come before its data (8 + N), from its first 8 bytes; an absurd N
+    /// (above the format's 100 MB) is an error.
+    #[wasm_bindgen(js_name = safetensorsHeaderLength)]
+    pub fn safetensors_header_length(first: &[u8]) -> Result<f64, JsValue> {
+        Ok(crate::gpt::TinyGpt::safetensors_header_length(first)? as f64)
+    }
+
+    /// A streaming loader from a safetensors file's first 8 + N bytes (`fileBytes`: the whole file's size, so
+    /// that a header claiming more than the file holds is refused before allocating): it checks the header and
+    /// allocates the weights once; then `write(chunk)` takes the data that follows, in order, in chunks of any size, and
+    /// `finish()` gives the model.
+    #[wasm_bindgen(js_name = loadSafetensors)]
+    pub fn load_safetensors(
+        header: &[u8],
+        #[wasm_bindgen(unchecked_optional_param_type = "StreamOptions")] options: Option<Object>,
+    ) -> Result<GptLoader, JsValue> {
+        let [heads, file_bytes] = option_fields(&options.into(), ["heads", "fileBytes"])?;
+        let heads = match optional_number("heads", &heads)? {
+            Some(h) => Some(whole_number("heads", h, 1, 1_024)? as usize),
+            None => None,
+        };
+        let file_bytes = match optional_number("fileBytes", &file_bytes)? {
+            Some(n) => Some(whole_number("fileBytes", n, 8, 1 << 53)?),
+            None => None,
+        };
+        Ok(GptLoader { inner: Some(crate::gpt::TinyGpt::load_safetensors(header, heads, file_bytes)?) })
+    }
+
     /// The size of this module's linear memory in bytes (it only grows).
     #[wasm_bindgen(js_name = memoryBytes)]
     pub fn memory_bytes() -> f64 {
@@ -114,9 +150,53 @@ impl GptDecoder {
         Ok(self.inner.rank(id)? as u32)
     }
 
+    /// Appends a given token id (not drawn; the random stream is untouched).
+    pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Result<(), JsValue> {
+        Ok(self.inner.push(whole("id", &id, 0, u64::from(u32::MAX))? as u32)?)
+    }
+
     /// Every id so far: the prompt, then each token drawn.
     #[wasm_bindgen(getter)]
     pub fn ids(&self) -> Uint32Array {
         Uint32Array::from(self.inner.ids())
+    }
+}
+
+/// A weights file being streamed in (`TinyGpt.loadSafetensors(header)`).
+#[wasm_bindgen]
+pub struct GptLoader {
+    inner: Option<Loader>,
+}
+
+impl GptLoader {
+    fn loader(&mut self) -> Result<&mut Loader, Error> {
+        self.inner.as_mut().ok_or_else(|| Error::Unsupported("this loader has already finished".into()))
+    }
+}
+
+#[wasm_bindgen]
+impl GptLoader {
+    /// Takes the next chunk of the data section (the bytes right after the previous chunk, or after the header).
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        Ok(self.loader()?.write(chunk)?)
+    }
+
+    /// The share of the data received so far, 0 to 1.
+    #[wasm_bindgen(getter)]
+    pub fn progress(&self) -> f64 {
+        self.inner.as_ref().map_or(1.0, Loader::progress)
+    }
+
+    /// The whole file's size as its header describes it (header and data), in bytes.
+    #[wasm_bindgen(getter, js_name = expectBytes)]
+    pub fn expect_bytes(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |l| l.expect_bytes() as f64)
+    }
+
+    /// The model, once every byte arrived (an error names what is missing).
+    pub fn finish(&mut self) -> Result<TinyGpt, JsValue> {
+        self.loader()?;
+        let loader = self.inner.take().expect("checked");
+        Ok(TinyGpt { inner: loader.finish()? })
     }
 }
