@@ -15,8 +15,9 @@
 use std::ops::Range;
 use std::rc::Rc;
 
+use super::adam::AdamW;
 use super::data::Corpus;
-use super::model::{TinyGpt, pretraining_optimiser};
+use super::model::TinyGpt;
 use super::net::{Net, Workspace};
 use super::options::{GptOptions, parse_norm};
 use super::params::{Config, Layout, Norm};
@@ -311,7 +312,9 @@ impl Plan {
         let Plan { config, layout, options, corpus, .. } = self;
         let net = Net { config, layout, params };
         TinyGpt {
-            optimiser: pretraining_optimiser(&net, &options),
+            // no optimiser state yet: step() makes it (and the gradients) on first use, so a loaded 117M-parameter
+            // model does not carry 930 MB of AdamW moments it never trains with
+            optimiser: AdamW::new(0, options.learning_rate, Vec::new()),
             grads: Vec::new(),
             rng: Mt19937::new(options.seed ^ 0x5bd1_e995),
             options,
