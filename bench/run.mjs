@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printGpt1 } from './gpt1.mjs';
 
 import { bibleVerses } from './book.mjs';
 
@@ -169,6 +170,12 @@ function main() {
     '--keys',
     String(quick ? 10 : 20),
   ]);
+  // GPT-1 at full size: the wasm SIMD decode against numpy's float32 KV-cached decode (bench/gpt1.mjs)
+  const gpt1 = child('GPT-1 117M: wasm SIMD decode vs numpy float32 (1 thread, all threads)', 'node', [
+    join(bench, 'gpt1.mjs'),
+    '--json',
+    ...(quick ? ['--quick'] : []),
+  ]);
   const grid = child('names: order × smoothing grid in wasm', 'node', [
     join(bench, 'wasm_child.mjs'),
     '--grid',
@@ -191,9 +198,11 @@ function main() {
     load_after: loadAverage(),
   };
   const report = summarise(corpora, results, grid, machine, page);
+  report.gpt1 = gpt1;
   report.seconds = (performance.now() - started) / 1000;
   writeFileSync(join(bench, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   print(report);
+  if (gpt1.wasm) printGpt1(gpt1);
   say(`done in ${report.seconds.toFixed(0)} s; results in ${relative(root, join(bench, 'results.json'))}`);
 }
 

@@ -38,6 +38,7 @@ layer "rustfmt" formatted
 layer "clippy (native)" cargo clippy --all-targets --all-features -- -D warnings
 layer "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 layer "core tests (native)" cargo test --all-features
+layer "GPT-1 at full size (native, optimised)" cargo test --release --all-features --test gpt1_full
 layer "wasm-bindgen tests in Node" wasm_tests node
 layer "wasm-bindgen tests in headless Chromium" wasm_tests chrome
 layer "wasm-bindgen tests in headless Firefox" wasm_tests firefox

@@ -253,3 +253,51 @@ fn the_norm_option_and_the_shape() {
     assert_eq!(pre.parameters(), post.parameters() + 32);
     assert!(message(TinyGpt::new(LESSON.into(), object("{ norm: 'middle' }"))).contains("norm must be \"post\""));
 }
+
+/// The last row of `logits(ids)`.
+fn last_row(model: &TinyGpt, ids: &[u32]) -> Vec<f32> {
+    let all = model.logits(js_sys::Uint32Array::from(ids).into()).unwrap().to_vec();
+    let rows = all.len() / ids.len();
+    all[all.len() - rows..].to_vec()
+}
+
+#[wasm_bindgen_test]
+fn the_kv_cache_continues_as_recomputing_does() {
+    use gpt1_playground::gpt::decode::{DecodeOptions, draw, probabilities};
+    use gpt1_playground::sampling::Mt19937;
+    for (seed, norm) in [(1, "post"), (2, "pre"), (3, "post")] {
+        let options =
+            format!("{{ dModel: 16, layers: 2, heads: 2, context: 12, batchSize: 4, seed: {seed}, norm: '{norm}' }}");
+        let mut model = TinyGpt::new(LESSON.into(), object(&options)).unwrap();
+        model.step(js("10")).unwrap();
+        // continue() through the boundary, then the same sampler over a full forward pass per token
+        let prompt = [0u32, 1, 2];
+        let tokens = model.continue_ids(js("[0, 1, 2]"), js("10"), object(&format!("{{ seed: {seed}, topK: 4 }}")));
+        let tokens = tokens.unwrap().to_vec();
+        let (mut rng, mut ids) = (Mt19937::new(seed), prompt.to_vec());
+        let sampler = DecodeOptions { seed: Some(seed), temperature: 1.0, top_k: 4 };
+        for _ in 0..10 {
+            let mut row = probabilities(&last_row(&model, &ids));
+            ids.push(draw(&mut row, &sampler, &mut rng).unwrap());
+        }
+        assert_eq!(tokens, ids[3..], "seed {seed}, {norm}");
+        // the stepwise decoder draws the same tokens, and its distribution is the full pass's softmax
+        let mut run = model.decoder(js("[0, 1, 2]"), object(&format!("{{ seed: {seed}, topK: 4 }}"))).unwrap();
+        let first = run.distribution(js("3")).unwrap();
+        let top: Vec<u32> = js_sys::Uint32Array::from(Reflect::get(&first, &"ids".into()).unwrap()).to_vec();
+        let p = probabilities(&last_row(&model, &prompt));
+        assert!(top.windows(2).all(|w| p[w[0] as usize] >= p[w[1] as usize]));
+        assert_eq!(run.rank(js(&top[1].to_string())).unwrap(), 2);
+        let stepped: Vec<u32> = (0..10).map(|_| run.next_token().unwrap()).collect();
+        assert_eq!(stepped, tokens);
+        assert_eq!(run.ids().to_vec(), ids);
+        // the final state has d numbers
+        assert_eq!(model.final_state(js("[0, 1]")).unwrap().length(), 16);
+    }
+    let model = small();
+    assert!(message(model.continue_ids(js("[0, 1]"), js("8"), None)).contains("1 to 7 new tokens after 2 ids"));
+    assert!(message(model.continue_ids(js("[0]"), js("1.5"), None)).contains("count"));
+    assert!(message(model.continue_ids(js("[0]"), js("2"), object("{ topk: 3 }"))).contains("topK"));
+    assert!(message(model.decoder(js("'chai'"), None)).contains("token ids"));
+    assert!(TinyGpt::memory_bytes() >= 65_536.0);
+}

@@ -83,7 +83,8 @@ export function architecturePicture(shape) {
   // the tie: the output layer reuses the token embedding's matrix
   parts.push(svg('path', { d: `M ${x} ${y(0) + BOX / 2} C ${x - 40} ${y(0)}, ${x - 40} ${y(rows - 1) + BOX}, ${x} ${y(rows - 1) + BOX / 2}`, fill: 'none', stroke: '#3366cc', 'stroke-dasharray': '2 2', class: 'arch-tie' }));
   const title = `${shape.norm === 'pre' ? 'GPT-2-style pre-LN' : "GPT-1's post-LN"} architecture, from the bottom: ${steps.map((s) => s.label).join('; ')}`;
-  return svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: 'img', 'aria-label': title, class: 'arch-picture', 'data-norm': shape.norm },
+  // (named by its <title>, not aria-label: a label would also match the page's form-field lookups by label)
+  return svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: 'img', class: 'arch-picture', 'data-norm': shape.norm },
     svg('title', {}, title),
     svg('defs', {}, svg('marker', { id: 'arch-arrow', viewBox: '0 0 6 6', refX: 5, refY: 3, markerWidth: 6, markerHeight: 6, orient: 'auto' }, svg('path', { d: 'M0,0 L6,3 L0,6 z', fill: '#555' }))),
     parts);

@@ -33,7 +33,7 @@ impl<F: Float> Heads<F> {
 }
 
 /// Writes softmax over `row[..=i]` in place and zeroes the rest: position i sees only itself and the past.
-fn causal_softmax<F: Float>(row: &mut [F], i: usize) {
+pub(crate) fn causal_softmax<F: Float>(row: &mut [F], i: usize) {
     let (seen, future) = row.split_at_mut(i + 1);
     let max = seen.iter().fold(seen[0], |m, &x| m.max(x));
     // exponentiate (a loop the compiler vectorises), then sum, then normalise

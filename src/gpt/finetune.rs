@@ -2,6 +2,8 @@
 //! W_y are the only new weights), `P(y | x) = softmax(h·W_y)` reads the final state h at `[EXTRACT]`, and the loss
 //! is `L_task + λ·L_lm` with the language-model loss on the same sequences.
 
+use std::rc::Rc;
+
 use super::adam::AdamW;
 use super::model::{TinyGpt, decayed, pretraining_optimiser};
 use super::net::{Batch, NO_TARGET};
@@ -120,7 +122,7 @@ impl TinyGpt {
             let mut config = self.net.config;
             config.embeddings = config.embeddings.max(rows);
             config.classes = classes;
-            self.net = self.net.reshaped(config, options.seed);
+            self.net = Rc::new(self.net.reshaped(config, options.seed));
         }
         // a fresh optimiser: fine-tuning is a new optimisation with its own learning rate
         let mut optimiser = AdamW::new(self.net.params.len(), options.learning_rate, decayed(&self.net));
@@ -135,7 +137,7 @@ impl TinyGpt {
             self.net.forward(&batch, &mut self.ws);
             let losses = self.net.losses(&batch, &mut self.ws);
             self.net.backward(&batch, &mut self.ws, &mut self.grads);
-            optimiser.update(&mut self.net.params, &mut self.grads);
+            optimiser.update(&mut Rc::make_mut(&mut self.net).params, &mut self.grads);
             curve.push((losses.task, losses.lm));
         }
         // further pre-training starts a fresh optimiser of its own

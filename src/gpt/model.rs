@@ -23,7 +23,8 @@ const SCORE_ROWS: usize = 64;
 pub struct TinyGpt {
     pub(crate) options: GptOptions,
     pub(crate) corpus: Rc<Corpus>,
-    pub(crate) net: Net<f32>,
+    /// The weights, shared with the decoders made from them (training copies them first if any is alive).
+    pub(crate) net: Rc<Net<f32>>,
     pub(crate) optimiser: AdamW,
     /// Draws the training windows.
     pub(crate) rng: Mt19937,
@@ -78,7 +79,7 @@ impl TinyGpt {
             options: options.clone(),
             corpus: Rc::new(corpus),
             grads: vec![0.0; net.params.len()],
-            net,
+            net: Rc::new(net),
             optimiser,
             // the batches get their own stream, seeded apart from the weights'
             rng: Mt19937::new(options.seed ^ 0x5bd1_e995),
@@ -264,7 +265,7 @@ impl TinyGpt {
         self.net.forward(batch, &mut self.ws);
         let losses = self.net.losses(batch, &mut self.ws);
         self.net.backward(batch, &mut self.ws, &mut self.grads);
-        self.optimiser.update(&mut self.net.params, &mut self.grads);
+        self.optimiser.update(&mut Rc::make_mut(&mut self.net).params, &mut self.grads);
         losses
     }
 

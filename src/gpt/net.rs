@@ -230,7 +230,7 @@ impl<F: Float> Net<F> {
 }
 
 /// One block's forward pass from `x` into `out`, keeping its activations in `a`.
-fn block_forward<F: Float>(
+pub(crate) fn block_forward<F: Float>(
     t: &BlockTensors,
     p: &[F],
     config: &Config,
@@ -296,7 +296,7 @@ fn softmax<F: Float>(row: &mut [F]) -> f64 {
 }
 
 /// Turns `row` into softmax probabilities in place; returns its old maximum and `Σ e^(x − max)`.
-fn softmax_in_place<F: Float>(row: &mut [F]) -> (F, F) {
+pub(crate) fn softmax_in_place<F: Float>(row: &mut [F]) -> (F, F) {
     // subtract the max so that every e^x ≤ 1
     let max = row.iter().fold(row[0], |m, &x| m.max(x));
     // exponentiate (a loop the compiler vectorises), then sum

@@ -214,7 +214,7 @@ pub struct FineTuneOptions {
 
 impl Default for FineTuneOptions {
     fn default() -> Self {
-        FineTuneOptions { lambda: crate::loss::LAMBDA, steps: 200, learning_rate: 1e-3, batch_size: 16, seed: 42 }
+        FineTuneOptions { lambda: crate::loss::LAMBDA, steps: 200, learning_rate: 2e-3, batch_size: 16, seed: 42 }
     }
 }
 

@@ -52,7 +52,9 @@ pub struct Tensor<'a> {
     pub dtype: Dtype,
     /// The shape (an empty shape is a scalar).
     pub shape: Vec<usize>,
-    /// Exactly `shape`'s product × the type's size bytes.
+    /// Where its bytes start in the data section (after the header).
+    pub offset: usize,
+    /// Exactly `shape`'s product × the type's size bytes (empty when only the header was read).
     pub data: &'a [u8],
 }
 
@@ -62,37 +64,39 @@ impl Tensor<'_> {
     pub fn read_into(&self, out: &mut [f32]) -> Result<()> {
         let size = self.dtype.size();
         for (i, (o, bytes)) in out.iter_mut().zip(self.data.chunks_exact(size)).enumerate() {
-            let value = match self.dtype {
-                Dtype::F32 => f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
-                Dtype::F16 => f16_to_f32(u16::from_le_bytes([bytes[0], bytes[1]])),
-                Dtype::BF16 => f32::from_bits(u32::from(u16::from_le_bytes([bytes[0], bytes[1]])) << 16),
-                Dtype::F64 => {
-                    let mut b = [0; 8];
-                    b.copy_from_slice(bytes);
-                    f64::from_le_bytes(b) as f32
-                }
-            };
-            if !value.is_finite() {
-                // (spelled out: the module carries no float formatter)
-                let what = if value.is_nan() {
-                    "NaN"
-                } else if value > 0.0 {
-                    "Infinity"
-                } else {
-                    "-Infinity"
-                };
-                return Err(bad(
-                    Some(&self.name),
-                    format!(
-                        "element {i} is {what}: every weight must be a finite number (a NaN or infinite weight \
-                         would poison every output)"
-                    ),
-                ));
-            }
-            *o = value;
+            *o = finite(&self.name, i, self.dtype.value(bytes))?;
         }
         Ok(())
     }
+}
+
+impl Dtype {
+    /// One element from its little-endian bytes (`size()` of them), as `f32`.
+    pub fn value(self, bytes: &[u8]) -> f32 {
+        match self {
+            Dtype::F32 => f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
+            Dtype::F16 => f16_to_f32(u16::from_le_bytes([bytes[0], bytes[1]])),
+            Dtype::BF16 => f32::from_bits(u32::from(u16::from_le_bytes([bytes[0], bytes[1]])) << 16),
+            Dtype::F64 => {
+                let mut b = [0; 8];
+                b.copy_from_slice(&bytes[..8]);
+                f64::from_le_bytes(b) as f32
+            }
+        }
+    }
+}
+
+/// `value`, or an error naming the tensor and the element when it is NaN or infinite.
+pub fn finite(tensor: &str, element: usize, value: f32) -> Result<f32> {
+    if value.is_finite() {
+        return Ok(value);
+    }
+    Err(bad(
+        Some(tensor),
+        format!(
+            "element {element} is {value}: every weight must be a finite number (a NaN or infinite weight would poison every output)"
+        ),
+    ))
 }
 
 /// Half precision to single, exactly (every `f16` is an `f32`).
@@ -133,17 +137,35 @@ fn bad(tensor: Option<&str>, problem: impl Into<String>) -> Error {
     Error::BadWeights { tensor: tensor.map(str::to_string), problem: problem.into() }
 }
 
-/// Reads a safetensors file, checking everything the header says against the bytes that are really there.
-pub fn read(bytes: &[u8]) -> Result<File<'_>> {
-    if bytes.len() < 8 {
+/// The header's length N from a file's first 8 bytes.
+fn claimed_header(first: &[u8]) -> Result<u64> {
+    if first.len() < 8 {
         return Err(bad(
             None,
-            format!("a safetensors file starts with an 8-byte header length; this one has only {} bytes", bytes.len()),
+            format!("a safetensors file starts with an 8-byte header length; this one has only {} bytes", first.len()),
         ));
     }
     let mut length = [0; 8];
-    length.copy_from_slice(&bytes[..8]);
-    let header_len = u64::from_le_bytes(length);
+    length.copy_from_slice(&first[..8]);
+    Ok(u64::from_le_bytes(length))
+}
+
+/// `header_len`, refused above the format's limit before anything is read.
+fn within_limit(header_len: u64) -> Result<u64> {
+    if header_len > MAX_HEADER as u64 {
+        return Err(bad(None, format!("a header of {header_len} bytes is above the format's limit of 100 MB")));
+    }
+    Ok(header_len)
+}
+
+/// How many bytes come before the data: 8 + N, N read from the file's first 8 bytes.
+pub fn header_length(first: &[u8]) -> Result<usize> {
+    Ok(8 + within_limit(claimed_header(first)?)? as usize)
+}
+
+/// Reads a safetensors file, checking everything the header says against the bytes that are really there.
+pub fn read(bytes: &[u8]) -> Result<File<'_>> {
+    let header_len = claimed_header(bytes)?;
     let rest = bytes.len() - 8;
     if header_len > rest as u64 {
         return Err(bad(
@@ -153,13 +175,29 @@ pub fn read(bytes: &[u8]) -> Result<File<'_>> {
             ),
         ));
     }
-    let header_len = header_len as usize;
-    if header_len > MAX_HEADER {
-        return Err(bad(None, format!("a header of {header_len} bytes is above the format's limit of 100 MB")));
+    let start = 8 + within_limit(header_len)? as usize;
+    let data = &bytes[start..];
+    let mut file = read_header(&bytes[..start], Some(data.len() as u64))?;
+    for t in &mut file.tensors {
+        let len = t.shape.iter().product::<usize>() * t.dtype.size();
+        t.data = &data[t.offset..t.offset + len];
     }
-    let header = std::str::from_utf8(&bytes[8..8 + header_len])
+    Ok(file)
+}
+
+/// Reads the header alone (`header`: the file's first 8 + N bytes) of a file whose data section holds
+/// `data_len` bytes (`None`: as many as the tensors need), checking every claim against that length; the tensors
+/// come back in data order, with their offsets and no bytes.
+pub fn read_header(header: &[u8], data_len: Option<u64>) -> Result<File<'static>> {
+    let header_len = within_limit(claimed_header(header)?)? as usize;
+    if header.len() != 8 + header_len {
+        return Err(bad(
+            None,
+            format!("the first 8 bytes give a header of {header_len} bytes, but {} were given", header.len() - 8),
+        ));
+    }
+    let header = std::str::from_utf8(&header[8..])
         .map_err(|e| bad(None, format!("the header is not UTF-8 text (at byte {})", e.valid_up_to())))?;
-    let data = &bytes[8 + header_len..];
     let Json::Object(entries) =
         parse_json(header).map_err(|e| bad(None, format!("the header is not valid JSON: {e}")))?
     else {
@@ -196,12 +234,12 @@ pub fn read(bytes: &[u8]) -> Result<File<'_>> {
                 ),
             ));
         }
-        if end > data.len() as u64 {
+        if end > data_len.unwrap_or(isize::MAX as u64) {
+            let data_len = data_len.map_or("what this platform can address".into(), |n| format!("{n} bytes"));
             return Err(bad(
                 Some(&name),
                 format!(
-                    "data_offsets [{begin}, {end}] reach past the end of the data ({} bytes): the file is truncated or claims more than it holds",
-                    data.len()
+                    "data_offsets [{begin}, {end}] reach past the end of the data ({data_len}): the file is truncated or claims more than it holds"
                 ),
             ));
         }
@@ -225,11 +263,11 @@ pub fn read(bytes: &[u8]) -> Result<File<'_>> {
                 ),
             ));
         }
-        file.tensors.push(Tensor { name, dtype, shape, data: &data[begin..end] });
+        file.tensors.push(Tensor { name, dtype, shape, offset: begin, data: &[] });
         at = end;
     }
-    if at != data.len() {
-        return Err(bad(None, format!("{} bytes of data follow the last tensor (expected none)", data.len() - at)));
+    if let Some(extra) = data_len.map(|n| n - at as u64).filter(|&n| n > 0) {
+        return Err(bad(None, format!("{extra} bytes of data follow the last tensor (expected none)")));
     }
     Ok(file)
 }

@@ -15,8 +15,9 @@
 use std::ops::Range;
 use std::rc::Rc;
 
+use super::adam::AdamW;
 use super::data::Corpus;
-use super::model::{TinyGpt, pretraining_optimiser};
+use super::model::TinyGpt;
 use super::net::{Net, Workspace};
 use super::options::{GptOptions, parse_norm};
 use super::params::{Config, Layout, Norm};
@@ -121,6 +122,53 @@ impl TinyGpt {
     /// works on token ids only.
     pub fn from_safetensors(bytes: &[u8], heads: Option<usize>) -> Result<TinyGpt> {
         let file = safetensors::read(bytes)?;
+        let plan = Plan::new(&file, heads)?;
+        let mut params = plan.allocate()?;
+        for (t, place) in file.tensors.iter().zip(&plan.places) {
+            match place {
+                Place::Params(range) => t.read_into(&mut params[range.clone()])?,
+                Place::Score => {
+                    let mut score = vec![0.0f32; plan.config.classes * plan.config.d_model];
+                    t.read_into(&mut score)?;
+                    for (i, &w) in score.iter().enumerate() {
+                        params[plan.score_index(i)] = w;
+                    }
+                }
+                Place::Skip => {}
+            }
+        }
+        Ok(plan.into_model(params))
+    }
+}
+
+/// Where one tensor of a file goes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Place {
+    /// Into this range of the parameters, as it is.
+    Params(Range<usize>),
+    /// The classifier `[classes, d]`, transposed into `W_y` (d × classes).
+    Score,
+    /// Nowhere: a causal-mask buffer.
+    Skip,
+}
+
+/// A model's shape and where each tensor of its file goes, read from the header before any weight is.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub(crate) config: Config,
+    layout: Layout,
+    options: GptOptions,
+    corpus: Corpus,
+    /// One per tensor of the file, in the file's (data) order.
+    pub(crate) places: Vec<Place>,
+}
+
+/// The most memory the weights may take: wasm32 addresses 4 GB, and the page needs room besides.
+pub const MAX_WEIGHTS_BYTES: u64 = 3_000_000_000;
+
+impl Plan {
+    /// Reads the model's shape from `file`'s header and checks every tensor's name and shape (no weight is read).
+    pub(crate) fn new(file: &safetensors::File<'_>, heads: Option<usize>) -> Result<Plan> {
         // the tensors by their openai-gpt name
         let mut tensors: Vec<(String, &Tensor<'_>)> = Vec::with_capacity(file.tensors.len());
         for t in &file.tensors {
@@ -179,14 +227,12 @@ impl TinyGpt {
                 ));
             }
         };
-        let (corpus, vocab) = text_side(&file, rows)?;
+        let (corpus, vocab) = text_side(file, rows)?;
         let config = Config { vocab, embeddings: rows, d_model: d, layers, heads, context, classes, norm };
         let layout = Layout::new(&config);
-        // every expected tensor, at its expected shape; the file's shapes were checked against its real length,
-        // so this allocation is no larger than the file says and holds
-        let mut params = vec![0.0f32; layout.total];
+        // every expected tensor, at its expected shape
         let expected = named_tensors(&layout, &config);
-        for (name, range, shape) in &expected {
+        for (name, _, shape) in &expected {
             let t = find(name).ok_or_else(|| {
                 bad(Some(name), format!("is missing: expected shape {shape:?} ({layers} blocks of d = {d})"))
             })?;
@@ -195,16 +241,6 @@ impl TinyGpt {
                     Some(name),
                     format!("shape {:?}, expected {shape:?} (d = {d}, {rows} rows, context {context})", t.shape),
                 ));
-            }
-            t.read_into(&mut params[range.clone()])?;
-        }
-        if classes > 0 {
-            let t = find(SCORE).expect("checked");
-            let mut score = vec![0.0f32; classes * d];
-            t.read_into(&mut score)?;
-            let w_cls = &mut params[layout.w_cls.clone()];
-            for (i, &w) in score.iter().enumerate() {
-                w_cls[(i % d) * classes + i / d] = w;
             }
         }
         if let Some((name, _)) = tensors.iter().find(|(n, _)| n != SCORE && !expected.iter().any(|(e, _, _)| e == n)) {
@@ -224,17 +260,69 @@ impl TinyGpt {
             norm,
             ..GptOptions::default()
         };
+        let places = file
+            .tensors
+            .iter()
+            .map(|t| {
+                let name = t.name.strip_prefix("transformer.").unwrap_or(&t.name);
+                match expected.iter().find(|(e, _, _)| e == name) {
+                    Some((_, range, _)) => Place::Params(range.clone()),
+                    None if name == SCORE => Place::Score,
+                    None => Place::Skip,
+                }
+            })
+            .collect();
+        Ok(Plan { config, layout, options, corpus: corpus.corpus, places })
+    }
+
+    /// Bytes the weights take as `f32`.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.layout.total as u64 * 4
+    }
+
+    /// The parameters, zeroed, allocated once: a size the platform refuses is an error naming it, never an abort.
+    pub(crate) fn allocate(&self) -> Result<Vec<f32>> {
+        let mb = self.bytes().div_ceil(1_000_000);
+        let refused = || {
+            Error::Unsupported(format!(
+                "the weights need {mb} MB of memory, and this browser or device refused to give it (close other \
+                 tabs, or use a computer with more memory)"
+            ))
+        };
+        if self.bytes() > MAX_WEIGHTS_BYTES {
+            return Err(Error::Unsupported(format!(
+                "the weights need {mb} MB of memory, more than a web page's module can hold (at most {} MB)",
+                MAX_WEIGHTS_BYTES / 1_000_000
+            )));
+        }
+        let mut params = Vec::new();
+        params.try_reserve_exact(self.layout.total).map_err(|_| refused())?;
+        params.resize(self.layout.total, 0.0);
+        Ok(params)
+    }
+
+    /// Where element `i` of the classifier's `[classes, d]` tensor goes in the parameters (W_y is d × classes).
+    pub(crate) fn score_index(&self, i: usize) -> usize {
+        let Config { d_model: d, classes, .. } = self.config;
+        self.layout.w_cls.start + (i % d) * classes + i / d
+    }
+
+    /// The model, once `params` hold every weight.
+    pub(crate) fn into_model(self, params: Vec<f32>) -> TinyGpt {
+        let Plan { config, layout, options, corpus, .. } = self;
         let net = Net { config, layout, params };
-        Ok(TinyGpt {
-            optimiser: pretraining_optimiser(&net, &options),
+        TinyGpt {
+            // no optimiser state yet: step() makes it (and the gradients) on first use, so a loaded 117M-parameter
+            // model does not carry 930 MB of AdamW moments it never trains with
+            optimiser: AdamW::new(0, options.learning_rate, Vec::new()),
             grads: Vec::new(),
             rng: Mt19937::new(options.seed ^ 0x5bd1_e995),
             options,
-            corpus: Rc::new(corpus.corpus),
-            net,
+            corpus: Rc::new(corpus),
+            net: Rc::new(net),
             ws: Workspace::default(),
             last_loss: f64::NAN,
-        })
+        }
     }
 }
 

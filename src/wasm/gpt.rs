@@ -146,7 +146,7 @@ fn examples(value: &JsValue) -> Result<Vec<LabelledInput>, Error> {
 }
 
 /// Token ids: an array of whole numbers or a `Uint32Array`.
-fn ids(value: &JsValue) -> Result<Vec<u32>, Error> {
+pub(super) fn ids(value: &JsValue) -> Result<Vec<u32>, Error> {
     if let Some(a) = value.dyn_ref::<Uint32Array>() {
         return Ok(a.to_vec());
     }
@@ -174,7 +174,7 @@ fn input(value: &JsValue) -> Result<Input, Error> {
 /// token embedding.
 #[wasm_bindgen]
 pub struct TinyGpt {
-    inner: crate::gpt::TinyGpt,
+    pub(super) inner: crate::gpt::TinyGpt,
 }
 
 #[wasm_bindgen]
