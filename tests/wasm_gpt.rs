@@ -200,6 +200,12 @@ fn gpt1s_forward_pass_matches_the_numpy_reference() {
             assert!(worst(&ours, &attention[at..at + 36]) <= 1e-5, "attention {layer}.{head} within 1e-5");
         }
     }
+    // every head from one pass: the same maps, in layer-then-head order
+    let all = model.attention_all(ids.clone()).unwrap().to_vec();
+    assert_eq!(all.len(), attention.len());
+    assert!(worst(&all, &attention) <= 1e-5, "attentionAll within 1e-5");
+    let one = model.attention(ids.clone(), js("1"), js("0")).unwrap().to_vec();
+    assert_eq!(&all[2 * 36..3 * 36], &one[..], "attentionAll's map 1.0 is attention(ids, 1, 0), to the bit");
     // ids work; text and generation say why they cannot
     assert!(model.loss(js("[9, 0, 4, 4, 7, 10, 3, 2]")).unwrap().is_finite());
     assert!(message(model.loss("chai".into())).contains("without a vocabulary"));

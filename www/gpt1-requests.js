@@ -31,6 +31,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   let gpt = null;
   let run = null; // the decoder continuing the prompt
   let prompt = null; // the prompt's ids, and a decoder left after them (for ranks asked later)
+  let attention = null; // { model, text, all }: every head's maps of the last prompt drawn
 
   const store = () => (storage ??= openStorage().catch(() => null));
   const tokens = () => (tokenizer ??= Promise.all([gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)])
@@ -231,8 +232,11 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
       if (ids.length > MAX_HEADS_TOKENS) throw new Error(`every head is drawn for prompts of up to ${MAX_HEADS_TOKENS} tokens; this one has ${ids.length}`);
       const H = model.shape.heads;
       const T = ids.length;
-      const maps = new Float32Array(H * T * T);
-      for (let h = 0; h < H; h++) maps.set(model.attention(ids, layer, h), h * T * T);
+      // one forward pass gives every layer's heads; the grid asks layer by layer, so the last pass is kept
+      if (attention?.model !== model || attention.text !== text) {
+        attention = { model, text, all: model.attentionAll(ids) };
+      }
+      const maps = attention.all.slice(layer * H * T * T, (layer + 1) * H * T * T);
       return { tokens: Array.from(ids, (id) => piece(bpe, id)), maps };
     },
 

@@ -241,6 +241,22 @@ impl TinyGpt {
         Ok(ws.attention_weights(layer, 0, head, heads, ids.len()).to_vec())
     }
 
+    /// Every head's attention weights on `ids` from one forward pass: `layers × heads × T × T`, layer after layer,
+    /// each head's map as [`TinyGpt::attention_of_ids`] gives it.
+    pub fn attention_all_of_ids(&self, ids: &[u32]) -> Result<Vec<f32>> {
+        let Config { layers, heads, .. } = self.net.config;
+        self.check_ids(ids, 1)?;
+        let mut ws = Workspace::default();
+        self.net.forward(&single(ids), &mut ws);
+        let mut all = Vec::with_capacity(layers * heads * ids.len() * ids.len());
+        for layer in 0..layers {
+            for head in 0..heads {
+                all.extend_from_slice(ws.attention_weights(layer, 0, head, heads, ids.len()));
+            }
+        }
+        Ok(all)
+    }
+
     /// Mean `−ln P(ids[i+1] | ids[..=i])` over a sequence of ids (at least 2, any length: windows of the context
     /// slide along a long one), the softmax over every embedding row.
     pub fn loss_of_ids(&self, ids: &[u32]) -> Result<f64> {

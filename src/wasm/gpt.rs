@@ -336,6 +336,20 @@ impl TinyGpt {
         Ok(Float32Array::from(weights.as_slice()))
     }
 
+    /// Every head's attention for `input` (text or ids) from one forward pass: layers × heads × T × T, layer after
+    /// layer, head after head, each map as `attention` returns it.
+    #[wasm_bindgen(js_name = attentionAll)]
+    pub fn attention_all(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | number[] | Uint32Array")] input: JsValue,
+    ) -> Result<Float32Array, JsValue> {
+        let ids = match self::input(&input)? {
+            Input::Text(line) => self.inner.view_ids(&line)?,
+            Input::Ids(ids) => ids,
+        };
+        Ok(Float32Array::from(self.inner.attention_all_of_ids(&ids)?.as_slice()))
+    }
+
     /// An independent copy (same weights), e.g. to fine-tune twice from one pre-trained model.
     #[wasm_bindgen(js_name = clone)]
     pub fn duplicate(&self) -> TinyGpt {
