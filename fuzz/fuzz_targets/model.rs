@@ -61,7 +61,8 @@ fuzz_target!(|data: &[u8]| {
     let max_len = 1 + head[7] as usize % 40;
     for mode in [SampleMode::Exact, SampleMode::Fast] {
         for (temperature, top_k) in [(1.0, 0), (0.5, 2), (3.0, 0), (1.0, 1)] {
-            let sample = SampleOptions { seed: Some(seed), max_len, temperature, top_k, mode };
+            let never_start = head[6] & 1 == 1; // [START]'s column given no probability, half the time
+            let sample = SampleOptions { seed: Some(seed), max_len, temperature, top_k, mode, never_start };
             let ids = generate(&model, sample).expect("a seed is given");
             assert!(ids.iter().all(|&id| (id as usize) < v));
             assert!(ids.len() <= max_len.max(model.prompt().len()));
