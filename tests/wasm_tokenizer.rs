@@ -52,6 +52,11 @@ async fn the_lesson_sentence_and_a_subset_of_the_original_battery() {
     );
     assert_eq!(tok.decode(js("[33694, 829, 9813, 1325, 1048, 19965]")).unwrap(), "chai bahut garam hai");
     assert_eq!(tok.decode(js("new Uint32Array([40478, 33694, 40480])")).unwrap(), "_start_ chai _classify_");
+    // one token's piece as the encoder spells it: `</w>` kept, so a word's end can be told from its middle
+    assert_eq!(tok.piece(js("829")).unwrap(), "ba");
+    assert_eq!(tok.piece(js("9813")).unwrap(), "hut</w>");
+    assert_eq!(tok.piece(js("40479")).unwrap(), "_delimiter_</w>");
+    assert!(message(tok.piece(js("40481"))).contains("40480"));
     // every 7th line of the battery (JSON.parse reads the fixture), mojibake aside: ftfy's repair is left out
     let mut checked = 0;
     for line in CASES.lines().step_by(7) {

@@ -47,7 +47,8 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   function piece(bpe, id) {
     const special = id - bpe.size;
     if (special >= 0) return GPT1_SPECIALS[special] ?? `id ${id}`;
-    return bpe.decode([id]);
+    const text = bpe.piece(id);
+    return text.endsWith('</w>') ? `${text.slice(0, -4)} ` : text;
   }
 
   /** The top `k` of a decoder's next-token distribution, with each token's text. */

@@ -157,28 +157,32 @@ impl Gpt1Tokenizer {
     pub fn decode(&self, ids: &[u32]) -> Result<String> {
         let mut text = String::new();
         for &id in ids {
-            match self.decoder.get(id as usize) {
-                Some(piece) => text.push_str(piece),
-                None => {
-                    let special = (id as usize).checked_sub(self.size()).and_then(|k| SPECIAL_TOKENS.get(k));
-                    let Some(special) = special else {
-                        return Err(Error::InvalidParameter {
-                            name: "ids",
-                            value: Given::Number(id as f64),
-                            allowed: format!(
-                                "token ids from 0 to {} ({} … {} are the special tokens)",
-                                self.size() + 2,
-                                self.size(),
-                                self.size() + 2
-                            ),
-                        });
-                    };
-                    text.push_str(special);
-                    text.push_str("</w>");
-                }
-            }
+            let piece = self.piece(id)?;
+            text.push_str(&piece);
         }
         Ok(text.replace("</w>", " ").trim().to_string())
+    }
+
+    /// One token's piece as the encoder spells it (`</w>` ends a word's last piece); a special token's name, with
+    /// `</w>`, for the three ids after the vocabulary.
+    pub fn piece(&self, id: u32) -> Result<std::borrow::Cow<'_, str>> {
+        if let Some(piece) = self.decoder.get(id as usize) {
+            return Ok(std::borrow::Cow::Borrowed(piece.as_ref()));
+        }
+        let special = (id as usize).checked_sub(self.size()).and_then(|k| SPECIAL_TOKENS.get(k));
+        let Some(special) = special else {
+            return Err(Error::InvalidParameter {
+                name: "ids",
+                value: Given::Number(id as f64),
+                allowed: format!(
+                    "token ids from 0 to {} ({} … {} are the special tokens)",
+                    self.size() + 2,
+                    self.size(),
+                    self.size() + 2
+                ),
+            });
+        };
+        Ok(std::borrow::Cow::Owned(format!("{special}</w>")))
     }
 
     /// The merge passes that build one word (lower-cased, as GPT-1 sees it), for a step-through: its characters

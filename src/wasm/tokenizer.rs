@@ -48,6 +48,12 @@ impl Gpt1Tokenizer {
         Ok(self.inner.pieces(&string("text", &text)?))
     }
 
+    /// One token's piece as the encoder spells it, `</w>` included (the special tokens by name).
+    pub fn piece(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Result<String, JsValue> {
+        let id = whole("id", &id, 0, u32::MAX as u64)? as u32;
+        Ok(self.inner.piece(id)?.into_owned())
+    }
+
     /// Text from ids (a `Uint32Array` or an array of whole numbers): the pieces joined, each `</w>` a space.
     pub fn decode(
         &self,

@@ -4,9 +4,9 @@
 // ids. Hostile files each show their message and the page keeps working; a reload reads the kept copy back without
 // asking; Forget the weights removes it.
 //
-// Until the core's streaming loader (TinyGpt.loadSafetensors, the decoder, finalState) and Gpt1Tokenizer are in the
-// transformer's module on this branch, the test serves a stand-in of that API (fixtures/gpt1-standin.js) in place of
-// www/gpt-api.js, and a small tokenizer in place of the released files; the page's own code runs unchanged.
+// The small models are read with a small tokenizer served in place of the released files (the core builds its
+// Gpt1Tokenizer from them); the full-size file is read with GPT-1's own. fixtures/gpt1-standin.js stands in for the
+// core's API only when the built module lacks it (STANDIN, as on a branch without the core's loader).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
@@ -21,6 +21,17 @@ const STANDIN = typeof api.TinyGpt?.loadSafetensors !== 'function' || typeof api
 const WORDS = ['the', 'cat', 'sat', 'on', 'mat', 'and', 'dog', 'ran', 'chai', 'is', 'hot', 'good', '.', ','];
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
 const VOCAB = [...WORDS.map((w) => `${w}</w>`), ...LETTERS, ...LETTERS.map((c) => `${c}</w>`)];
+/** Merges that build each of WORDS from its characters, left to right (what the real BPE needs to find them). */
+const TOY_MERGES = [...new Set(WORDS.flatMap((word) => {
+  const pieces = [...word];
+  pieces[pieces.length - 1] += '</w>';
+  const steps = [];
+  while (pieces.length > 1) {
+    steps.push(`${pieces[0]} ${pieces[1]}`);
+    pieces.splice(0, 2, pieces[0] + pieces[1]);
+  }
+  return steps;
+}))];
 const LAYERS = 12;
 const HEADS = 12;
 const D = 24;
@@ -104,8 +115,14 @@ function writeFullSize(path, seed = 7) {
 }
 
 const rows = VOCAB.length + 3; // the vocabulary, then _start_, _delimiter_, _classify_
+/** Every tensor of one block in Hugging Face's names, at width `d`. */
+const block = (l, d) => [[`h.${l}.attn.c_attn.weight`, [d, 3 * d]], [`h.${l}.attn.c_attn.bias`, [3 * d]],
+  [`h.${l}.attn.c_proj.weight`, [d, d]], [`h.${l}.attn.c_proj.bias`, [d]], [`h.${l}.ln_1.weight`, [d]],
+  [`h.${l}.ln_1.bias`, [d]], [`h.${l}.mlp.c_fc.weight`, [d, 4 * d]], [`h.${l}.mlp.c_fc.bias`, [4 * d]],
+  [`h.${l}.mlp.c_proj.weight`, [4 * d, d]], [`h.${l}.mlp.c_proj.bias`, [d]], [`h.${l}.ln_2.weight`, [d]],
+  [`h.${l}.ln_2.bias`, [d]]];
 const TENSORS = [['tokens_embed.weight', [rows, D]], ['positions_embed.weight', [CONTEXT, D]],
-  ...Array.from({ length: LAYERS }, (_, l) => [`h.${l}.attn.c_attn.weight`, [D, 3 * D]])];
+  ...Array.from({ length: LAYERS }, (_, l) => block(l, D)).flat()];
 const GOOD = safetensors(TENSORS);
 
 let env;
@@ -119,15 +136,21 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A context serving the stand-in API and tokenizer (while the core has none); records problems. */
-async function newContext() {
+/**
+ * A context whose GPT-1 tokenizer files are the small model's own vocabulary (`toy`: the real core builds its
+ * Gpt1Tokenizer from them, so a small random model reads the test's words), serving the stand-in API while the core
+ * has none; records problems.
+ */
+async function newContext({ toy = true } = {}) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(20000);
   if (STANDIN) {
     const standin = readFileSync(new URL('./fixtures/gpt1-standin.js', import.meta.url), 'utf8');
     await context.route('**/www/gpt-api.js', (route) => route.fulfill({ contentType: 'text/javascript', body: standin }));
+  }
+  if (toy || STANDIN) {
     const encoder = gzipSync(JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))));
-    const merges = gzipSync('#version: 0.2\n');
+    const merges = gzipSync(`#version: 0.2\n${TOY_MERGES.join('\n')}\n`);
     await context.route('**/www/data/gpt1/encoder_bpe_40000.json.gz', (route) => route.fulfill({ body: encoder }));
     await context.route('**/www/data/gpt1/vocab_40000.bpe.gz', (route) => route.fulfill({ body: merges }));
   }
@@ -267,7 +290,7 @@ test('hostile files each say what is wrong, and the page keeps working', async (
     ['lying offsets', safetensors(TENSORS, { edit: (h) => { h['positions_embed.weight'].data_offsets[1] += 4; return h; } }), /positions_embed\.weight/],
     ['wrong-shaped', safetensors([['tokens_embed.weight', [rows, D]], ['positions_embed.weight', [CONTEXT, D + 1]]]), /positions_embed\.weight/],
     ['huge-claiming', safetensors(TENSORS, { edit: (h) => { h['tokens_embed.weight'].shape = [40478, 768, 1000]; return h; } }), /tokens_embed\.weight/],
-    ['trailing bytes', Buffer.concat([GOOD, Buffer.alloc(10)]), /10 bytes after the last tensor/],
+    ['trailing bytes', Buffer.concat([GOOD, Buffer.alloc(10)]), /10 bytes (after|of data follow) the last tensor/],
   ];
   for (const [what, bytes, message] of cases) {
     await drop(page, bytes, `${what}.safetensors`);
@@ -344,7 +367,7 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   const bytes = writeFullSize(path);
   assert.equal(statSync(path).size, bytes);
   assert.ok(bytes > 470e6 && bytes < 490e6, `${bytes} bytes`);
-  const { context, problems } = await newContext();
+  const { context, problems } = await newContext({ toy: false }); // GPT-1's own tokenizer files
   context.setDefaultTimeout(120000);
   const page = await openPage(context, problems);
   await openLab(page);
