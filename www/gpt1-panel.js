@@ -2,6 +2,7 @@
 // module takes the file (picked or dropped), shows the reading's progress, keeps or forgets the weights, and says
 // how long the first token took; the parts that use the model draw themselves: the continuation and next-token
 // table (gpt1-run.js), every head's attention (gpt1-heads.js), Part B's input in GPT-1's ids (gpt1-task.js).
+import { adoptStyle } from './sheet.js';
 import { $, setError, messageOf } from './dom.js';
 import { WorkerGone } from './engine.js';
 import { createSession } from './gpt1-session.js';
@@ -34,7 +35,21 @@ function smallDevice() {
 }
 
 /** Sets up Part E. `store` is the page's: Part B's task is read from it. */
+// Part E's styles, adopted when its panel is made: the page's first stylesheet carries none of them
+const CSS = `
+.drop-zone { border: 2px dashed var(--line); padding: 0.8rem; max-width: 40rem; }
+.drop-zone.over { border-color: var(--k1); }
+.gpt1-output { font-family: ui-monospace, monospace; white-space: pre-wrap; }
+.gpt1-new { font-weight: 700; }
+.heads-row { display: flex; gap: 2px; }
+.head-map { padding: 1px; border: 1px solid var(--line); background: none; line-height: 0; }
+.head-map[aria-pressed="true"] { outline: 2px solid var(--k1); }
+.head-map canvas, .gpt1-state { width: 2.6rem; height: 2.6rem; image-rendering: pixelated; }
+.gpt1-state { display: block; width: 100%; max-width: 40rem; height: 1.2rem; }
+`;
+
 export function createGpt1Panel(store) {
+  adoptStyle($('gpt1-lab').getRootNode(), CSS);
   buildLab($('gpt1-lab'));
   const ui = { file: $('gpt1-file'), drop: $('gpt1-drop'), progress: $('gpt1-progress'), status: $('gpt1-weights-status'),
     cancel: $('gpt1-cancel'), forget: $('gpt1-forget'), notice: $('gpt1-notice'), timing: $('gpt1-timing'),

@@ -1,12 +1,24 @@
 // GPT-1's own tokenizer in the page. Part A's tokens section: the text cut by GPT-1's BPE, pieces with ids (a click
 // steps through the merges that built the word), and each word the toy model has no id for, spelt from GPT-1's
 // pieces. Part B: what GPT-1 itself is fed for the current task. Nothing loads until the reader asks.
+import { adoptStyle } from './sheet.js';
 import { el, messageOf } from './dom.js';
 import { fedToGpt1, gpt1Words, loadGpt1Tokenizer, mergeStepItems, pieceChip, wordChips } from './gpt1-tokens.js';
 
 const TASK_FIELDS = ['task', 'text', 'premise', 'hypothesis', 'similarityA', 'similarityB', 'choiceContext', 'choiceAnswers'];
 
+// this panel's styles, adopted when it is made: the page's first stylesheet carries none of them
+const CSS = `
+.gpt1-tokens { margin-top: 0.75rem; }
+.chip-button { all: unset; cursor: pointer; display: inline-flex; gap: 0.35rem; align-items: baseline; }
+.chip-button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.gpt1-unknown { list-style: none; padding: 0; }
+.chips.inline { display: inline-flex; margin: 0; }
+.chip .role { font-size: 0.75em; font-style: italic; }
+`;
+
 export function createGpt1TokenizerPanel(ui, store) {
+  adoptStyle(ui.$('gpt1-unknown').getRootNode(), CSS);
   const { $ } = ui;
   let tokenizer = null;
 
