@@ -27,8 +27,9 @@ async function copiedSnippet(seed) {
   await page.locator('html[data-ready="true"]').waitFor();
   await page.getByLabel('Seed', { exact: true }).fill(String(seed));
   await page.getByRole('button', { name: 'Copy embed code' }).click();
+  // the code's template loads at the first press, and the status follows the clipboard's answer: wait for it
+  await page.locator('#embed-status').filter({ hasText: /Copied|Select/ }).waitFor();
   const code = await page.getByLabel('Embed code').inputValue();
-  assert.match(await page.locator('#embed-status').textContent(), /Copied|Select/);
   await context.close();
   assert.deepEqual(problems, []);
   return code;
