@@ -85,11 +85,13 @@ async function bundle(entries, splitting) {
 }
 
 // the first load: the page's bundle and the counting worker's, with what they share in a chunk; esbuild names its
-// chunks by content. Part D's panel and worker, GPT-1's tokenizer panel and the web component: bundles of their own
+// chunks by content. Each module loaded on demand (Part D's and Part E's panels and workers, GPT-1's tokenizer panel,
+// the reading, scroll hints, Figure 1) and the web component: bundles of their own
 // (a module loaded on demand is bundled with what it imports, so it never names a module the first bundle swallowed).
 const first = await bundle(['www/main.js', 'www/worker.js'], true);
 const alone = await Promise.all(['www/gpt-panel.js', 'www/gpt-worker.js', 'www/gpt1-tokenizer-panel.js',
-  'www/gpt1-panel.js', 'www/gpt1-worker.js', 'www/component.js'].map((f) => bundle([f], false)));
+  'www/gpt1-panel.js', 'www/gpt1-worker.js', 'www/reading.js', 'www/scroll-hint.js', 'www/figure1-panel.js',
+  'www/component.js'].map((f) => bundle([f], false)));
 const out = new Map([...first.out, ...alone.flatMap((b) => [...b.out])]);
 // the page's bundle: a hashed name (index.html alone names it)
 const main = out.get('www/main.js');
