@@ -105,14 +105,18 @@ fn distribution_rank_and_final_state_agree_with_the_logits() {
     let (all, probs) = decoder.distribution(10_000).unwrap();
     assert_eq!(all.len(), gpt.config().embeddings);
     assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-6);
-    // the final state h gives the logits through the tied embedding: h·Wₑᵀ
+    // the final state h gives the logits through the tied embedding: h·Wₑᵀ, each logit summed in four lanes
+    // (lane l takes the terms s ≡ l mod 4, in order), then (lane₀ + lane₁) + (lane₂ + lane₃)
     let h = gpt.final_state(&prompt).unwrap();
     let d = gpt.config().d_model;
     let wte = &gpt.weights()[..gpt.config().embeddings * d];
     let logits = last_logits(&gpt, &prompt);
     for (row, &logit) in wte.chunks_exact(d).zip(&logits) {
-        let dot: f32 = h.iter().zip(row).fold(0.0, |s, (&a, &b)| s + a * b);
-        assert_eq!(dot, logit);
+        let mut lanes = [0.0f32; 4];
+        for (s, (&a, &b)) in h.iter().zip(row).enumerate() {
+            lanes[s % 4] += a * b;
+        }
+        assert_eq!((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]), logit);
     }
 }
 

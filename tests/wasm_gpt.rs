@@ -9,8 +9,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
 /// The same constants as tests/gpt.rs checks natively.
-const FIVE_STEP_LOSS_BITS: u64 = 0x3fff_f172_6cf2_3882;
-const FIVE_STEP_HELD_OUT_BITS: u64 = 0x3fff_a057_1a13_d678;
+const FIVE_STEP_LOSS_BITS: u64 = 0x3fff_f172_70f2_3882;
+const FIVE_STEP_HELD_OUT_BITS: u64 = 0x3fff_a057_1b13_d678;
 
 fn js(expression: &str) -> JsValue {
     Function::new_no_args(&format!("return ({expression});")).call0(&JsValue::NULL).expect("valid test JS")

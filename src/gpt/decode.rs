@@ -313,8 +313,20 @@ fn attend(s: &mut Scratch, keys: &[f32], values: &[f32], d: usize, heads: usize)
         // the query, scaled by 1/√hd
         s.query.clear();
         s.query.extend(s.qkv[h * hd..(h + 1) * hd].iter().map(|&q| q * scale));
-        // scores: q·k_j for every cached position j
-        for (score, key) in s.scores.iter_mut().zip(keys.chunks_exact(d)) {
+        // scores: q·k_j for every cached position j, each summed in order; four positions side by side
+        let mut scores = s.scores.chunks_exact_mut(4);
+        let mut keys4 = keys.chunks_exact(4 * d);
+        for (four, block) in (&mut scores).zip(&mut keys4) {
+            let k: [&[f32]; 4] = std::array::from_fn(|j| &block[j * d + h * hd..][..hd]);
+            let mut sum = [0.0f32; 4];
+            for (c, &q) in s.query.iter().enumerate() {
+                for j in 0..4 {
+                    sum[j] += q * k[j][c];
+                }
+            }
+            four.copy_from_slice(&sum);
+        }
+        for (score, key) in scores.into_remainder().iter_mut().zip(keys4.remainder().chunks_exact(d)) {
             let key = &key[h * hd..(h + 1) * hd];
             *score = s.query.iter().zip(key).fold(0.0, |sum, (&q, &k)| sum + q * k);
         }

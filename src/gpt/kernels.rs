@@ -42,29 +42,65 @@ pub fn matmul_at_b<F: Float>(c: &mut [F], a: &[F], b: &[F], (m, k, n): (usize, u
 }
 
 /// `c[m×n] = a[m×k]·btᵀ` for `bt[n×k]`: the tied output layer's `h·Wₑᵀ`, without a transposed copy of the whole
-/// embedding. Each block of up to 8 columns is packed into a k×8 panel and multiplied by [`matmul`] (so every
-/// element is summed in the same order as there), then written into its columns of `c`.
-pub fn matmul_bt<F: Float>(c: &mut [F], a: &[F], bt: &[F], (m, k, n): (usize, usize, usize), scratch: &mut Vec<F>) {
+/// embedding. Both operands are read along their rows, and each element is a dot product summed in lanes
+/// ([`dot_in_lanes`]), the order that the one-position kernel [`super::matvec::tied_logits`] keeps too, so that a
+/// decoder's logits are the bits of a full pass. Blocks of `BT_BLOCK` rows of `bt` stay in cache while every row
+/// of `a` meets them.
+pub fn matmul_bt<F: Float>(c: &mut [F], a: &[F], bt: &[F], (m, k, n): (usize, usize, usize)) {
     assert!(a.len() >= m * k && bt.len() >= k * n && c.len() >= m * n, "matmul shapes");
-    scratch.resize((k + m) * BLOCK, F::ZERO);
-    let (panel, block) = scratch.split_at_mut(k * BLOCK);
-    for j in (0..n).step_by(BLOCK) {
-        let cols = BLOCK.min(n - j);
-        // the panel: column q is row j + q of bt
-        for (q, row) in bt[j * k..(j + cols) * k].chunks_exact(k).enumerate() {
-            for (s, &x) in row.iter().enumerate() {
-                panel[s * cols + q] = x;
+    for j in (0..n).step_by(BT_BLOCK) {
+        let end = (j + BT_BLOCK).min(n);
+        for (a_row, c_row) in a[..m * k].chunks_exact(k).zip(c.chunks_exact_mut(n)) {
+            // four rows of bt side by side, then one at a time
+            let mut q = j;
+            while q + 4 <= end {
+                let rows: [&[F]; 4] = std::array::from_fn(|r| &bt[(q + r) * k..][..k]);
+                c_row[q..q + 4].copy_from_slice(&lane_sums(a_row, rows));
+                q += 4;
             }
-        }
-        matmul(block, a, panel, (m, k, cols), None, false);
-        for (c_row, b_row) in c.chunks_exact_mut(n).zip(block.chunks_exact(cols)) {
-            c_row[j..j + cols].copy_from_slice(b_row);
+            for q in q..end {
+                c_row[q] = dot_in_lanes(a_row, &bt[q * k..][..k]);
+            }
         }
     }
 }
 
-/// Columns of `btᵀ` per packed panel in [`matmul_bt`].
-const BLOCK: usize = 8;
+/// Rows of `bt` per block in [`matmul_bt`] (8 rows of GPT-1's 768 numbers: 24 KB).
+const BT_BLOCK: usize = 8;
+
+/// Partial sums per dot product in [`dot_in_lanes`]: one wasm SIMD vector of `f32`.
+pub const LANES: usize = 4;
+
+/// `Σ a[s]·b[s]` in the order every tied logit is summed: lane l adds the terms with s ≡ l (mod 4) in order of
+/// s, from 0; the result is `(lane₀ + lane₁) + (lane₂ + lane₃)`. Four independent sums keep a vector unit busy
+/// without a transpose, and the order does not depend on the vector width, so every target gets the same bits.
+pub fn dot_in_lanes<F: Float>(a: &[F], b: &[F]) -> F {
+    let k = a.len().min(b.len());
+    let [sum] = lane_sums::<F, 1>(a, [&b[..k]]);
+    sum
+}
+
+/// [`dot_in_lanes`] of `a` with each of `C` rows at once (independent sums side by side).
+#[inline(always)]
+pub fn lane_sums<F: Float, const C: usize>(a: &[F], rows: [&[F]; C]) -> [F; C] {
+    let k = a.len().min(rows.iter().map(|r| r.len()).min().unwrap_or(0));
+    let whole = k - k % LANES;
+    let mut acc = [[F::ZERO; LANES]; C];
+    for (s, x) in a[..whole].chunks_exact(LANES).enumerate() {
+        for (acc, row) in acc.iter_mut().zip(&rows) {
+            let y = &row[s * LANES..s * LANES + LANES];
+            for l in 0..LANES {
+                acc[l] += x[l] * y[l];
+            }
+        }
+    }
+    for s in whole..k {
+        for (acc, row) in acc.iter_mut().zip(&rows) {
+            acc[s - whole] += a[s] * row[s];
+        }
+    }
+    acc.map(|[l0, l1, l2, l3]| (l0 + l1) + (l2 + l3))
+}
 
 /// Tiles of `TILE_ROWS` rows (then single rows) by column blocks of 8, 4, then 1.
 #[inline(always)]
@@ -298,11 +334,16 @@ mod tests {
             let mut bt = vec![0.0; k * n];
             transpose(&mut bt, &b, k, n);
             let mut c3 = vec![0.0; m * n];
-            matmul_bt(&mut c3, &a, &bt, (m, k, n), &mut Vec::new());
+            matmul_bt(&mut c3, &a, &bt, (m, k, n));
             for i in 0..m {
                 for j in 0..n {
-                    let want: f64 = (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum::<f64>();
-                    assert_eq!(c3[i * n + j], want, "a·btᵀ ({m},{k},{n}) at {i},{j}, summed in order");
+                    // four lanes, each summed in order, then (l0 + l1) + (l2 + l3)
+                    let mut lanes = [0.0; 4];
+                    for p in 0..k {
+                        lanes[p % 4] += a[i * k + p] * b[p * n + j];
+                    }
+                    let want = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+                    assert_eq!(c3[i * n + j], want, "a·btᵀ ({m},{k},{n}) at {i},{j}, summed in lanes");
                 }
             }
             // the transposed form: aᵀ stored k×m

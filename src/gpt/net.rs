@@ -192,7 +192,7 @@ impl<F: Float> Net<F> {
         // the tied output layer: logits = h·Wₑᵀ, one per row of the token embedding
         sized(&mut ws.logits, n * embeddings);
         let h = hidden(&ws.stream, &ws.lnf, self.config.norm);
-        matmul_bt(&mut ws.logits, h, &p[lay.wte.clone()], (n, d, embeddings), &mut ws.scratch);
+        matmul_bt(&mut ws.logits, h, &p[lay.wte.clone()], (n, d, embeddings));
     }
 
     /// After [`Net::forward`]: the losses, with the logits turned into probabilities (and the classifier's
