@@ -13,6 +13,7 @@ import { GPT1 } from './gpt-architecture.js';
 const RELEASED = 'OpenAI\'s release is ten files, params_0.npy … params_9.npy (with params_shapes.json, if you have it)';
 const PIECES = 10;
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const KEYS = ['descr', 'fortran_order', 'shape']; // what an .npy header holds, all three
 const MAX_NPY_HEADER = 64 * 1024; // numpy writes about a hundred bytes; a longer claim is not a weights piece
 const MAX_SHAPES = 1024 * 1024; // params_shapes.json is about 5 KB for the release
 const count = (n) => n.toLocaleString('en-US');
@@ -127,12 +128,11 @@ export function readNpyHeader(bytes, size, name) {
   const dict = pythonLiteral(text, (what) => { throw problem(`its header is not the dictionary numpy writes (${what})`); });
   if (!(dict instanceof Map)) throw problem('its header is not a dictionary: expected {\'descr\': …, \'fortran_order\': …, \'shape\': …}');
   for (const key of dict.keys()) {
-    if (!['descr', 'fortran_order', 'shape'].includes(key)) throw problem(`its header has the key '${key}': numpy writes only 'descr', 'fortran_order' and 'shape'`);
+    if (!KEYS.includes(key)) throw problem(`its header has the key '${key}': numpy writes only 'descr', 'fortran_order' and 'shape'`);
   }
-  for (const key of ['descr', 'fortran_order', 'shape']) {
-    if (!dict.has(key)) throw problem(`its header has no '${key}'`);
-  }
-  const [descr, fortran, shape] = ['descr', 'fortran_order', 'shape'].map((key) => dict.get(key));
+  const missing = KEYS.find((key) => !dict.has(key));
+  if (missing) throw problem(`its header has no '${missing}'`);
+  const [descr, fortran, shape] = KEYS.map((key) => dict.get(key));
   if (descr !== '<f4') {
     throw problem(`its numbers are ${JSON.stringify(descr)}; the release's are little-endian float32, '<f4'`);
   }
@@ -237,7 +237,7 @@ export function sortRelease(files) {
       if (pieces[i]) throw new Error(`${file.name} was given twice: ${RELEASED}`);
       pieces[i] = file;
     } else {
-      throw new Error(`${file.name} is not part of the weights: give one model.safetensors, or ${RELEASED}, named as released`);
+      throw new Error(`${file.name} is not one of the release's files: give one model.safetensors by itself, or ${RELEASED}, named as released`);
     }
   }
   const missing = pieces.flatMap((file, i) => (file ? [] : [`params_${i}.npy`]));
@@ -279,9 +279,9 @@ export async function releaseAsSafetensors(files) {
 export async function weightsSource(files) {
   if (!files.length) throw new Error('no file was given: pick or drop model.safetensors, or the release\'s .npy files');
   if (files.length === 1 && !isReleaseName(files[0].name)) return files[0];
-  const other = files.find((file) => !isReleaseName(file.name));
-  if (other) {
-    throw new Error(`${other.name} came with other files: give one model.safetensors by itself, or ${RELEASED}`);
+  if (!files.some((file) => isReleaseName(file.name))) {
+    const names = files.map((file) => file.name).join(', ');
+    throw new Error(`${files.length} files were given (${names}): give one model.safetensors by itself, or ${RELEASED}`);
   }
-  return releaseAsSafetensors(files);
+  return releaseAsSafetensors(files); // (a file of another kind among them is named there)
 }

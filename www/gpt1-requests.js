@@ -1,6 +1,7 @@
-// Part E's requests, answered in its worker (gpt1-worker.js): read the weights file a chunk at a time into the core's
-// streaming loader (keeping a copy in the browser's storage), then run GPT-1 — continue a prompt token by token,
-// the next-token distribution, every head's attention, and Part B's input transformation with GPT-1's ids.
+// Part E's requests, answered in its worker (gpt1-worker.js): read the weights file (or OpenAI's .npy pieces, read as
+// one file: gpt1-npy.js) a chunk at a time into the core's streaming loader (keeping a copy in the browser's
+// storage), then run GPT-1 — continue a prompt token by token, the next-token distribution, every head's
+// attention, and Part B's input transformation with GPT-1's ids.
 import { GPT1_FILES } from './gpt-assets.js';
 import { GPT1_SPECIALS, gunzipText } from './gpt1-tokens.js';
 import { openStorage, startCopy } from './gpt1-storage.js';

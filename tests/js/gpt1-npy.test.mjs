@@ -112,7 +112,7 @@ test('the set of files: every piece once, named as released, in any order; anyth
   refused([...ten, named('params_3.npy')], /params_3\.npy was given twice/);
   refused([...ten, named('params_shapes.json'), named('params_shapes.json')], /params_shapes\.json was given twice/);
   for (const name of ['params_10.npy', 'params_01.npy', 'params_3 (1).npy', 'shapes.json', 'notes.npy']) {
-    refused([...ten, named(name)], new RegExp(`^Error: ${name.replace(/[().]/g, '\\$&')} is not part of the weights: give one model\\.safetensors, or OpenAI's release`));
+    refused([...ten, named(name)], new RegExp(`^Error: ${name.replace(/[().]/g, '\\$&')} is not one of the release's files: give one model\\.safetensors by itself, or OpenAI's release`));
   }
 });
 
@@ -203,7 +203,8 @@ test('what was given: one safetensors file as it is, the release as one file, no
   const model = fixture('model.safetensors');
   assert.equal(await weightsSource([model]), model);
   assert.equal((await weightsSource(RELEASE)).size, (await releaseAsSafetensors(RELEASE)).size);
-  await assert.rejects(weightsSource([model, ...RELEASE]), /^Error: model\.safetensors came with other files: give one model\.safetensors by itself, or OpenAI's release/);
+  await assert.rejects(weightsSource([model, ...RELEASE]), /^Error: model\.safetensors is not one of the release's files: give one model\.safetensors by itself, or OpenAI's release/);
+  await assert.rejects(weightsSource([model, new File([model], 'other.safetensors')]), /^Error: 2 files were given \(model\.safetensors, other\.safetensors\): give one model\.safetensors by itself/);
   await assert.rejects(weightsSource([SHAPES]), /params_0\.npy, .* params_9\.npy are missing/);
   await assert.rejects(weightsSource([]), /no file was given/);
 });
