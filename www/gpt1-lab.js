@@ -28,12 +28,15 @@ const sub = (text) => el('sub', { text });
 /** Fills the lab (a <details> holding only its summary) with Part E's controls and outputs. */
 export function buildLab(lab) {
   lab.append(
-    el('p', { id: 'gpt1-about' }, 'The file is on the model’s “Files and versions” tab. It holds the 117M weights of Radford, Narasimhan, Salimans and Sutskever (2018), “Improving Language Understanding by Generative Pre-Training”: the pre-trained model, never fine-tuned. It runs with GPT-1’s own tokenizer (40,000 merges) and Part A’s seeded sampler. The page keeps the file in your browser’s storage for your next visit until you press ',
+    el('p', { id: 'gpt1-about' }, 'The file is on the model’s “Files and versions” tab. OpenAI’s own release works too: the ten files ',
+      code('params_0.npy'), ' … ', code('params_9.npy'), ' in the ', code('model'), ' folder of its ', code('openai/finetune-transformer-lm'),
+      ' repository on GitHub (the same 479 MB in ten pieces); pick or drop all ten at once, with ', code('params_shapes.json'),
+      ' if you have it. It holds the 117M weights of Radford, Narasimhan, Salimans and Sutskever (2018), “Improving Language Understanding by Generative Pre-Training”: the pre-trained model, never fine-tuned. It runs with GPT-1’s own tokenizer (40,000 merges) and Part A’s seeded sampler. The page keeps the file in your browser’s storage for your next visit until you press ',
       el('em', { text: 'Forget the weights' }), '. It needs about 1 GB of memory: a phone may not have it.'),
     el('div', { id: 'gpt1-drop', class: 'drop-zone' },
-      el('label', { htmlFor: 'gpt1-file' }, 'The weights file, ', code('model.safetensors')),
-      el('input', { type: 'file', id: 'gpt1-file', accept: '.safetensors', 'aria-describedby': 'gpt1-drop-hint' }),
-      el('p', { class: 'hint', id: 'gpt1-drop-hint', text: 'Pick it, or drop it onto this box.' })),
+      el('label', { htmlFor: 'gpt1-file' }, 'The weights file, ', code('model.safetensors'), ', or OpenAI’s ten ', code('.npy'), ' files'),
+      el('input', { type: 'file', id: 'gpt1-file', accept: '.safetensors,.npy,.json', multiple: true, 'aria-describedby': 'gpt1-drop-hint' }),
+      el('p', { class: 'hint', id: 'gpt1-drop-hint', text: 'Pick it, or drop it onto this box. For OpenAI’s release, pick or drop params_0.npy … params_9.npy together (and params_shapes.json, if you have it), named as released.' })),
     el('progress', { id: 'gpt1-progress', max: 1, value: 0, 'aria-label': 'Reading the weights file', hidden: true }),
     el('div', { class: 'inline' },
       el('p', { id: 'gpt1-weights-status', class: 'gpt-status', role: 'status', 'aria-live': 'polite', text: 'No weights yet.' }),

@@ -1,7 +1,8 @@
 // Part E: the released GPT-1 in the page. main.js imports this module when the section's lab is first opened. This
-// module takes the file (picked or dropped), shows the reading's progress, keeps or forgets the weights, and says
-// how long the first token took; the parts that use the model draw themselves: the continuation and next-token
-// table (gpt1-run.js), every head's attention (gpt1-heads.js), Part B's input in GPT-1's ids (gpt1-task.js).
+// module takes the file (picked or dropped; or OpenAI's ten .npy pieces at once), shows the reading's progress,
+// keeps or forgets the weights, and says how long the first token took; the parts that use the model draw
+// themselves: the continuation and next-token table (gpt1-run.js), every head's attention (gpt1-heads.js), Part B's
+// input in GPT-1's ids (gpt1-task.js).
 import { adoptStyle } from './sheet.js';
 import { $, setError, messageOf } from './dom.js';
 import { WorkerGone } from './engine.js';
@@ -14,6 +15,8 @@ import { buildLab } from './gpt1-lab.js';
 const MB = 1024 * 1024;
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** Words for what is read: the kept copy (`files` null), one file, or several (OpenAI's .npy pieces). */
+const said = (files, kept, one, several) => (!files ? kept : files.length === 1 ? one : several);
 const KEPT = 'gpt1-playground/gpt1-kept'; // set while a copy is kept: main.js opens the lab at once on the next visit
 
 /** Notes (true) or clears the mark that a copy is kept; storage may be disabled (a sandboxed frame). */
@@ -78,19 +81,22 @@ export function createGpt1Panel(store) {
     task.clear();
   }
 
-  /** Reads `file` (null: the kept copy), then continues the prompt; the time to its first token is shown. */
-  async function load(file) {
+  /**
+   * Reads `files` (one safetensors file, or OpenAI's .npy pieces; null: the kept copy), then continues the prompt;
+   * the time to its first token is shown.
+   */
+  async function load(files) {
     const started = performance.now();
     setError('gpt1', '');
     notice('');
     ui.timing.textContent = '';
     empty();
     setBusy(true);
-    const where = file ? `your file, ${file.name}` : 'the copy kept in this browser';
+    const where = said(files, 'the copy kept in this browser', `your file, ${files?.[0].name}`, `your ${files?.length} files`);
     status(`Reading ${where}…`);
     let model;
     try {
-      model = await session.read(file, (read, bytes) => {
+      model = await session.read(files, (read, bytes) => {
         ui.progress.value = bytes ? read / bytes : 0;
         status(`Reading ${where}: ${megabytes(read)} of ${megabytes(bytes)}`);
       });
@@ -98,7 +104,7 @@ export function createGpt1Panel(store) {
       if (error instanceof WorkerGone) return; // the worker died (its memory refused?): the crash listener says so
       setBusy(false);
       status('No weights loaded.');
-      setError('gpt1', `${file ? 'This file' : 'The kept copy'} could not be used: ${messageOf(error)}`);
+      setError('gpt1', `${said(files, 'The kept copy', 'This file', 'These files')} could not be used: ${messageOf(error)}`);
       refreshKept();
       return;
     }
@@ -110,18 +116,17 @@ export function createGpt1Panel(store) {
     ui.forget.disabled = false;
     const first = await run.start();
     if (first) {
-      const how = file ? 'your file' : 'storage';
-      ui.timing.textContent = `From ${how}: read in ${seconds(read)}, first token after ${seconds(first - started)}.`;
+      ui.timing.textContent = `From ${said(files, 'storage', 'your file', 'your files')}: read in ${seconds(read)}, first token after ${seconds(first - started)}.`;
     }
     heads.draw();
     task.draw();
     // the copy is committed once the first tokens are out (committing 479 MB can take seconds)
-    const { kept, problem } = file ? await session.request('keep').catch((error) => ({ kept: false, problem: messageOf(error) }))
+    const { kept, problem } = files ? await session.request('keep').catch((error) => ({ kept: false, problem: messageOf(error) }))
       : { kept: true, problem: '' };
     if (problem) notice(`The weights are loaded, but ${problem}.`);
     if (kept) {
       markKept(true);
-      if (file) notice('Kept in this browser for your next visit.');
+      if (files) notice('Kept in this browser for your next visit.');
     }
   }
 
@@ -137,9 +142,9 @@ export function createGpt1Panel(store) {
   }
 
   ui.file.addEventListener('change', () => {
-    const [file] = ui.file.files;
-    if (file) load(file);
-    ui.file.value = ''; // the same file can be picked again
+    const files = [...ui.file.files];
+    if (files.length) load(files);
+    ui.file.value = ''; // the same files can be picked again
   });
   ui.drop.addEventListener('dragover', (event) => {
     event.preventDefault();
@@ -149,8 +154,8 @@ export function createGpt1Panel(store) {
   ui.drop.addEventListener('drop', (event) => {
     event.preventDefault();
     ui.drop.classList.remove('over');
-    const file = event.dataTransfer?.files?.[0];
-    if (file && !busy) load(file);
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length && !busy) load(files);
   });
   ui.cancel.addEventListener('click', async () => {
     await session.stop();

@@ -1,9 +1,11 @@
-// Part E's requests, answered in its worker (gpt1-worker.js): read the weights file a chunk at a time into the core's
-// streaming loader (keeping a copy in the browser's storage), then run GPT-1 — continue a prompt token by token,
-// the next-token distribution, every head's attention, and Part B's input transformation with GPT-1's ids.
+// Part E's requests, answered in its worker (gpt1-worker.js): read the weights file (or OpenAI's .npy pieces, read as
+// one file: gpt1-npy.js) a chunk at a time into the core's streaming loader (keeping a copy in the browser's
+// storage), then run GPT-1 — continue a prompt token by token, the next-token distribution, every head's
+// attention, and Part B's input transformation with GPT-1's ids.
 import { GPT1_FILES } from './gpt-assets.js';
 import { GPT1_SPECIALS, gunzipText } from './gpt1-tokens.js';
 import { openStorage, startCopy } from './gpt1-storage.js';
+import { weightsSource } from './gpt1-npy.js';
 
 export const CHUNK = 8 * 1024 * 1024; // bytes read from the file at a time: JavaScript never holds more of it
 export const MAX_HEADS_TOKENS = 24; // the longest prompt whose every head is drawn
@@ -104,15 +106,16 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
     },
 
     /**
-     * Starts reading `file` (a File the user picked or dropped), or the kept copy when `file` is null: its header
-     * is read and checked now; the rest comes with `feed`. A picked file is copied into storage as it is read.
+     * Starts reading `files` (what the user picked or dropped: one safetensors file, or OpenAI's ten .npy pieces
+     * read as one, gpt1-npy.js), or the kept copy when `files` is null: the header is read and checked now; the
+     * rest comes with `feed`. What is read from picked files is copied into storage as one safetensors file.
      */
-    open({ file }) {
+    open({ files }) {
       return orAbandon(async () => {
         await abandon();
         tokens().catch(() => {}); // (loaded meanwhile; a failure is reported when it is needed)
         const kept = await store();
-        const source = file ?? await kept?.read();
+        const source = files ? await weightsSource(files) : await kept?.read();
         if (!source) throw new Error('no copy of the weights is kept in this browser any more: pick or drop the file');
         if (source.size < 8) throw new Error(`the file is ${count(source.size)} bytes long: a safetensors file starts with 8 bytes giving its header's length`);
         const headerLength = Number(TinyGpt.safetensorsHeaderLength(new Uint8Array(await source.slice(0, 8).arrayBuffer())));
@@ -130,11 +133,11 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
         if (source.size > expected) {
           throw new Error(`the file has ${count(source.size - expected)} bytes after the last tensor its header describes: it is not a safetensors file as written`);
         }
-        if (file) {
-          reading.copy = await startCopy(kept, file.size);
+        if (files) {
+          reading.copy = await startCopy(kept, source.size);
           await reading.copy.write(header);
         }
-        return { bytes: source.size, stored: !file };
+        return { bytes: source.size, stored: !files };
       });
     },
 

@@ -35,14 +35,15 @@ export function createSession() {
     },
 
     /**
-     * Reads `file` (null: the kept copy) into the worker, telling `progress(read, bytes)` as it goes; resolves with
-     * the model's sizes, or null when a newer read or `stop()` ended it.
+     * Reads `files` (the Files picked or dropped; null: the kept copy) into the worker, telling
+     * `progress(read, bytes)` as it goes; resolves with the model's sizes, or null when a newer read or `stop()`
+     * ended it.
      */
-    async read(file, progress) {
+    async read(files, progress) {
       const mine = ++reading;
       session.model = null;
       try {
-        const { bytes } = await session.request('open', { file });
+        const { bytes } = await session.request('open', { files });
         progress(0, bytes);
         for (let read = 0; read < bytes;) {
           if (mine !== reading) return null;

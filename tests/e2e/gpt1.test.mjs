@@ -2,7 +2,8 @@
 // a worker reads it in chunks (the progress bar moves), the tokens of a continuation appear one at a time, the
 // next-token table, a word's rank, all 144 heads' maps (one enlarged, its cells explained), Part B's task in GPT-1's
 // ids. Hostile files each show their message and the page keeps working; a reload reads the kept copy back without
-// asking; Forget the weights removes it.
+// asking; Forget the weights removes it. OpenAI's release (ten .npy pieces and params_shapes.json, dropped or
+// picked at once) runs as the same weights in one safetensors file do; a wrong set names the file at fault.
 //
 // The small models are read with a small tokenizer served in place of the released files (the core builds its
 // Gpt1Tokenizer from them); the full-size file is read with GPT-1's own. fixtures/gpt1-standin.js stands in for the
@@ -125,6 +126,36 @@ const TENSORS = [['tokens_embed.weight', [rows, D]], ['positions_embed.weight', 
   ...Array.from({ length: LAYERS }, (_, l) => block(l, D)).flat()];
 const GOOD = safetensors(TENSORS);
 
+/** An .npy file of `data` (the numbers' bytes, `size` bytes each) as numpy's np.save writes one: format 1.0, 1-D. */
+function npy(data, { descr = '<f4', size = 4 } = {}) {
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${data.length / size},), } `;
+  dict += `${' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64)}\n`;
+  const head = Buffer.alloc(10);
+  head.set([0x93, ...Buffer.from('NUMPY'), 1, 0]);
+  head.writeUInt16LE(dict.length, 8);
+  return Buffer.concat([head, Buffer.from(dict, 'latin1'), data]);
+}
+
+/**
+ * The small model as OpenAI released GPT-1: random weights from `seed` in the release's order (positions, tokens,
+ * then each block), as one safetensors file in Hugging Face's names, and as the ten params_N.npy pieces of the same
+ * numbers (split as numpy's array_split does) with params_shapes.json ([1, in, out] weights).
+ */
+function release(seed) {
+  const tensors = [TENSORS[1], TENSORS[0], ...TENSORS.slice(2)];
+  const file = safetensors(tensors, { seed });
+  const data = file.subarray(8 + Number(file.readBigUInt64LE(0)));
+  const numbers = data.length / 4;
+  const pieces = Array.from({ length: 10 }, (_, i) => {
+    const begin = i * Math.floor(numbers / 10) + Math.min(i, numbers % 10);
+    const end = begin + Math.floor(numbers / 10) + (i < numbers % 10 ? 1 : 0);
+    return [npy(data.subarray(4 * begin, 4 * end)), `params_${i}.npy`];
+  });
+  // (a block's matrices are [1, in, out] in the release: Conv1D's [in, out] with a leading 1)
+  const json = JSON.stringify(tensors.map(([name, shape]) => (name.startsWith('h.') && shape.length === 2 ? [1, ...shape] : shape)));
+  return { file, pieces, shapes: [Buffer.from(json), 'params_shapes.json'] };
+}
+
 let env;
 let dir;
 before(async () => {
@@ -173,12 +204,15 @@ async function openPage(context, problems) {
 }
 
 /** Drops `bytes` as a file named `name` onto Part E's drop zone, as a person dragging it from their files would. */
-async function drop(page, bytes, name = 'model.safetensors') {
-  const transfer = await page.evaluateHandle(([data, fileName]) => {
+const drop = (page, bytes, name = 'model.safetensors') => dropAll(page, [[bytes, name]]);
+
+/** Drops several files at once: `files` is a list of [bytes, name]. */
+async function dropAll(page, files) {
+  const transfer = await page.evaluateHandle((all) => {
     const dt = new DataTransfer();
-    dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], fileName));
+    for (const [data, fileName] of all) dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], fileName));
     return dt;
-  }, [bytes.toString('base64'), name]);
+  }, files.map(([bytes, name]) => [bytes.toString('base64'), name]));
   await page.locator('#gpt1-drop').dispatchEvent('drop', { dataTransfer: transfer });
 }
 
@@ -209,6 +243,22 @@ async function closed(context, problems) {
   assert.deepEqual(problems, []);
 }
 
+/**
+ * Drops each case's files (`[what, files, message]`, files as [bytes, name]) and checks that the error starts with
+ * `lead` and says `message`, that no weights are loaded and that nothing is kept.
+ */
+async function refusesEach(page, cases, lead) {
+  for (const [what, files, message] of cases) {
+    await dropAll(page, files);
+    await eventually(async () => {
+      assert.match(await text(page, '#gpt1-error'), lead, what);
+      assert.match(await text(page, '#gpt1-error'), message, what);
+    }, 10000);
+    assert.equal(await text(page, '#gpt1-weights-status'), 'No weights loaded.', what);
+    assert.equal(await page.locator('#gpt1-forget').isDisabled(), true, `${what}: nothing is kept`);
+  }
+}
+
 const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-weights-status').textContent(), /^GPT-1 is loaded/), 20000);
 const text = (page, selector) => page.locator(selector).textContent();
 
@@ -216,12 +266,12 @@ test('without the file the panel says where to get it; a dropped file streams to
   const { context, problems } = await newContext();
   const page = await openPage(context, problems);
   const get = await text(page, '#gpt1-get');
-  for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence']) {
+  for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence', 'params_0.npy', 'params_9.npy']) {
     assert.ok(get.includes(fact), `the section names ${fact} before anything is loaded`);
   }
   await openLab(page);
   const about = await text(page, '#gpt1-about');
-  for (const fact of ['Files and versions', 'Improving Language Understanding by Generative Pre-Training', 'never fine-tuned', 'Forget the weights']) {
+  for (const fact of ['Files and versions', 'openai/finetune-transformer-lm', 'params_shapes.json', 'Improving Language Understanding by Generative Pre-Training', 'never fine-tuned', 'Forget the weights']) {
     assert.ok(about.includes(fact), `the lab says ${fact}`);
   }
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
@@ -292,15 +342,7 @@ test('hostile files each say what is wrong, and the page keeps working', async (
     ['huge-claiming', safetensors(TENSORS, { edit: (h) => { h['tokens_embed.weight'].shape = [40478, 768, 1000]; return h; } }), /tokens_embed\.weight/],
     ['trailing bytes', Buffer.concat([GOOD, Buffer.alloc(10)]), /10 bytes (after|of data follow) the last tensor/],
   ];
-  for (const [what, bytes, message] of cases) {
-    await drop(page, bytes, `${what}.safetensors`);
-    await eventually(async () => {
-      assert.match(await text(page, '#gpt1-error'), /^This file could not be used: /, what);
-      assert.match(await text(page, '#gpt1-error'), message, what);
-    }, 10000);
-    assert.equal(await text(page, '#gpt1-weights-status'), 'No weights loaded.', what);
-    assert.equal(await page.locator('#gpt1-forget').isDisabled(), true, `${what}: nothing is kept`);
-  }
+  await refusesEach(page, cases.map(([what, bytes, message]) => [what, [[bytes, `${what}.safetensors`]], message]), /^This file could not be used: /);
   // the rest of the page still answers: Part A's matrix follows an edit
   await page.locator('#corpus').fill('zebra yak zebra');
   await eventually(async () => assert.match(await page.locator('#matrix').textContent(), /yak/));
@@ -362,6 +404,65 @@ test('a file with no rows for the special tokens (as released): the state at the
   await closed(context, problems);
 });
 
+test('OpenAI\'s release, ten .npy pieces dropped at once in any order, runs as the same weights in one safetensors file do', async () => {
+  const { context, problems, page } = await openPart();
+  const { file, pieces, shapes } = release(11);
+  // the same weights as one safetensors file: its continuation and next-token table
+  await drop(page, file);
+  await loaded(page);
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
+  const expected = { output: await text(page, '#gpt1-output'), next: await page.locator('.gpt1-next-table tbody').textContent() };
+  assert.match(await text(page, '#gpt1-timing'), /^From your file:/);
+
+  // the release: the ten pieces and the shapes, shuffled
+  await recordStream(page);
+  await dropAll(page, [pieces[7], pieces[2], shapes, pieces[0], pieces[9], pieces[4], pieces[1], pieces[8], pieces[3], pieces[6], pieces[5]]);
+  await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From your files: read in \d+\.\d s, first token after \d+\.\d s\.$/), 20000);
+  assert.match(await text(page, '#gpt1-weights-status'), new RegExp(`^GPT-1 is loaded: ${LAYERS} layers, ${HEADS} heads, ${D}-dimensional`));
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
+  const counts = await page.evaluate(() => window.streamCounts.filter((n) => n > 0));
+  assert.deepEqual(counts, Array.from({ length: 20 }, (_, i) => i + 1), 'each token was shown as it came');
+  assert.equal(await text(page, '#gpt1-output'), expected.output, 'the same tokens from the same weights and seed');
+  assert.equal(await page.locator('.gpt1-next-table tbody').textContent(), expected.next, 'the same next-token probabilities');
+  assert.equal(await page.locator('#gpt1-error').isHidden(), true);
+
+  // kept as one file: a reload reads it back and continues alike
+  await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  await loaded(page);
+  await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage:/), 20000);
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
+  assert.equal(await text(page, '#gpt1-output'), expected.output);
+  await page.getByRole('button', { name: 'Forget the weights' }).click();
+  await eventually(async () => assert.match(await text(page, '#gpt1-weights-status'), /^The weights are forgotten/));
+  await closed(context, problems);
+});
+
+test('a wrong set of .npy files says which file and what is allowed; the page keeps working, and the picker takes them all', async () => {
+  const { context, problems, page } = await openPart();
+  const { pieces, shapes } = release(11);
+  const cases = [
+    ['one missing', [...pieces.filter((_, i) => i !== 4), shapes], /params_4\.npy is missing: OpenAI's release is ten files, params_0\.npy … params_9\.npy/],
+    ['one twice', [...pieces, pieces[2], shapes], /params_2\.npy was given twice/],
+    ['an extra file', [...pieces, shapes, [Buffer.from('hello'), 'notes.txt']], /notes\.txt is not one of the release's files: give one model\.safetensors by itself, or OpenAI's release/],
+    ['a float64 piece', [...pieces.map((p, i) => (i === 3 ? [npy(Buffer.alloc(80), { descr: '<f8', size: 8 }), p[1]] : p)), shapes], /params_3\.npy: its numbers are "<f8"; the release's are little-endian float32, '<f4'/],
+    ['a truncated piece', [...pieces.map((p, i) => (i === 9 ? [p[0].subarray(0, p[0].length - 8), p[1]] : p)), shapes], /params_9\.npy: .* bytes follow it: it is cut short/],
+    ['no shapes, not GPT-1\'s size', pieces, /GPT-1's shapes \(for another model, give its params_shapes\.json with them\) need 116,534,784/],
+    ['mixed with a safetensors file', [...pieces, shapes, [GOOD, 'model.safetensors']], /model\.safetensors is not one of the release's files/],
+  ];
+  await refusesEach(page, cases, /^These files could not be used: /);
+  // the picker takes the ten pieces and the shapes at once (named as released, in a folder of their own)
+  const folder = mkdtempSync(join(dir, 'release-'));
+  for (const [bytes, name] of [...pieces, shapes]) writeFileSync(join(folder, name), bytes);
+  assert.equal(await page.locator('#gpt1-file').getAttribute('multiple'), '');
+  await page.locator('#gpt1-file').setInputFiles([...pieces, shapes].map(([, name]) => join(folder, name)));
+  await loaded(page);
+  assert.equal(await page.locator('#gpt1-error').isHidden(), true);
+  await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
+  await closed(context, problems);
+});
+
 test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with progress, tokens stream, every head drawn, kept for a reload', async () => {
   const path = join(dir, 'full.safetensors');
   const bytes = writeFullSize(path);
@@ -415,7 +516,8 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 120000);
   console.log(`full size, ${STANDIN ? 'stand-in API' : 'the core'}: ${dropTiming} ${await text(page, '#gpt1-timing')}`);
   await page.getByRole('button', { name: 'Forget the weights' }).click();
-  await eventually(async () => assert.match(await text(page, '#gpt1-weights-status'), /^The weights are forgotten/));
+  // (answered after the requests already queued: the rest of the continuation, the 144 maps, Part B's states)
+  await eventually(async () => assert.match(await text(page, '#gpt1-weights-status'), /^The weights are forgotten/), 60000);
   await closed(context, problems);
 });
 
