@@ -6,10 +6,10 @@
 // - The page's first load is two bundles: main.js with its static imports, and the counting worker (worker.js), with
 //   the code they share (the core's glue, the engine, the n-gram requests) in a chunk of its own, fetched once.
 //   Bundled, that JS is several KB (gzipped) smaller than the same modules minified one by one.
-// - Part D's and Part E's panels (gpt-panel.js, gpt1-panel.js: imported when their labs open), their workers
-//   (gpt-worker.js, gpt1-worker.js) and the web component
-//   (component.js, under its own name: other sites link to it) are bundles of their own, each with its own copy of
-//   the small modules it shares with the page: the page's first load stays as it is.
+// - Every module loaded on demand (`import('./x.js')`, or started as a worker: Part D's and Part E's panels and
+//   workers, the reading, Figure 1, ...), found by following the imports (scripts/on-demand.mjs) rather than listed,
+//   and the web component (component.js, under its own name: other sites link to it) are bundles of their own, each
+//   with its own copy of the small modules it shares with the page: the page's first load stays as it is.
 // - The modules outside those graphs keep their names and are minified one by one (the glue modules among them:
 //   a fresh wasm instance after a trap imports its glue again).
 // - Content-hashed names (cache them forever) for the wasm modules, the stylesheet, the page's bundle and esbuild's
@@ -23,6 +23,7 @@ import { posix, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
 import { ASSET_MODULES, assetModule } from './assets.mjs';
+import { keepDynamicImports, onDemand } from './on-demand.mjs';
 
 const ROOT = new URL('..', import.meta.url);
 const DIST = process.argv[2] ? pathToFileURL(`${resolve(process.argv[2])}/`) : new URL('dist/', ROOT);
@@ -66,12 +67,9 @@ async function bundle(entries, splitting) {
     entryPoints: entries.map((file) => fileURLToPath(from(file))),
     bundle: true, splitting, format: 'esm', minify: true, write: false, metafile: true,
     outdir: fileURLToPath(to('www/')), entryNames: '[name]', chunkNames: '[name].[hash]', logLevel: 'warning',
-    plugins: [{
-      name: 'dist',
+    plugins: [keepDynamicImports, { // (x.js of `import('./x.js')` is bundled on its own, fetched when asked for)
+      name: 'assets',
       setup(on) {
-        // `import('./x.js')`: x.js is bundled on its own and fetched when asked for, not joined to this bundle
-        on.onResolve({ filter: /^\.{1,2}\// }, ({ path, kind }) => (kind === 'dynamic-import'
-          ? { path, external: true } : null));
         on.onLoad({ filter: /assets\.js$/ }, ({ path }) => (assets.has(path)
           ? { contents: assets.get(path), loader: 'js' } : null));
       },
@@ -85,13 +83,15 @@ async function bundle(entries, splitting) {
 }
 
 // the first load: the page's bundle and the counting worker's, with what they share in a chunk; esbuild names its
-// chunks by content. Each module loaded on demand (Part D's and Part E's panels and workers, GPT-1's tokenizer panel,
-// the reading, scroll hints, Figure 1) and the web component: bundles of their own
-// (a module loaded on demand is bundled with what it imports, so it never names a module the first bundle swallowed).
-const first = await bundle(['www/main.js', 'www/worker.js'], true);
-const alone = await Promise.all(['www/gpt-panel.js', 'www/gpt-worker.js', 'www/gpt1-tokenizer-panel.js',
-  'www/gpt1-panel.js', 'www/gpt1-worker.js', 'www/reading.js', 'www/scroll-hint.js', 'www/figure1-panel.js',
-  'www/component.js'].map((f) => bundle([f], false)));
+// chunks by content. The web component and every module the page or the component loads on demand (Part D's and
+// Part E's panels and workers, GPT-1's tokenizer panel, the reading, Figure 1, ...: found by scripts/on-demand.mjs,
+// which follows their imports): bundles of their own (a module loaded on demand is bundled with what it imports, so
+// it never names a module the first bundle swallowed).
+const FIRST = ['www/main.js', 'www/worker.js'];
+const COMPONENT = 'www/component.js';
+const first = await bundle(FIRST, true);
+const alone = await Promise.all([COMPONENT, ...await onDemand([...FIRST, COMPONENT], fileURLToPath(ROOT))]
+  .map((f) => bundle([f], false)));
 const out = new Map([...first.out, ...alone.flatMap((b) => [...b.out])]);
 // the page's bundle: a hashed name (index.html alone names it)
 const main = out.get('www/main.js');

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { posix, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { workers } from './on-demand.mjs'; // the scripts a module starts (its workers; not the glue of pkg/)
 
 // `node scripts/size.mjs [DIR]`: dist/ by default
 const DIST = process.argv[2] && !process.argv[2].startsWith('--') ? pathToFileURL(`${resolve(process.argv[2])}/`)
@@ -30,12 +31,6 @@ const size = new Map(files.map((f) => {
 /** The relative specifiers of `text`'s static imports and re-exports, minified or not (dynamic import() is not one). */
 const staticImports = (text) => [...text.matchAll(
   /\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?(['"])(\.{1,2}\/[^'"]+)\1/g)].map(([, , spec]) => spec);
-/**
- * The relative URLs of the scripts `text` names to start them (its workers): `new URL('./x.js', import.meta.url)`.
- * A glue module named so (www/pkg/) is imported again only after a trap, for a fresh wasm instance: not counted.
- */
-const workers = (text) => [...text.matchAll(
-  /new URL\(\s*(['"])(\.{1,2}\/(?!pkg\/)[^'"]+\.js)\1\s*,\s*import\.meta\.url\s*\)/g)].map(([, , spec]) => spec);
 
 /** A module, everything it imports statically and every worker they start, as paths under dist/. */
 function graph(entry, seen = new Set()) {

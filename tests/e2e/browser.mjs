@@ -1,9 +1,45 @@
 // Shared set-up for the page tests: serve the checkout on a free port and drive Debian's Chromium.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The lesson's corpus: the page's default. */
+export const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
+
+/** Where a test saves the screenshot `name` (test-results/screenshots/, made when first asked for). */
+export function shot(name) {
+  const folder = new URL('../../test-results/screenshots/', import.meta.url);
+  mkdirSync(folder, { recursive: true });
+  return new URL(name, folder).pathname;
+}
+
+/**
+ * The page's wasm module instantiated here, in Node, to work out what the page must show: 'core' (the n-gram core,
+ * www/pkg/) or 'gpt' (the transformer's module, through www/gpt-api.js).
+ */
+export async function inNode(kind = 'core') {
+  const [api, wasm] = { core: ['pkg/gpt1_playground.js', 'gpt1_playground_bg.wasm'],
+    gpt: ['gpt-api.js', 'gpt1_playground_gpt_bg.wasm'] }[kind];
+  const module = await import(new URL(`../../www/${api}`, import.meta.url));
+  module.initSync({ module: readFileSync(new URL(`../../www/pkg/${wasm}`, import.meta.url)) });
+  return module;
+}
+
+/**
+ * Starts the server and Chromium before a test file's tests and stops them after. Returns `env` (what `start()`
+ * gives, filled in once started) and `load(path, options)`: `openReady` with this file's default path and timeout.
+ */
+export function session({ path: home = '', timeout = 5000 } = {}) {
+  const env = {};
+  before(async () => { Object.assign(env, await start()); });
+  after(async () => { await env.close?.(); });
+  const load = (path = home, options = {}) => openReady(env, path, { timeout, ...options });
+  return { env, load };
+}
 
 /** Starts the server and a headless Chromium; `close()` stops both. */
 export async function start() {

@@ -3,23 +3,18 @@
 // fine-tuning twice shows λ = 0.5 keeping the language model better than λ = 0 — with the numbers computed again
 // here, in Node, by the same wasm module on the same split. The same three steps also run on pasted names cut into
 // characters (the done-when of issue 8), with the bigram line counted again by hand.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually, pasteInto } from './browser.mjs';
+import { readFileSync } from 'node:fs';
+import { session, inNode, shot, eventually, pasteInto } from './browser.mjs';
 
-const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
-api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_bg.wasm', import.meta.url)) });
+const api = await inNode('gpt');
 
-const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
-mkdirSync(SHOTS, { recursive: true });
 // Part D's files: its panel and chart, its worker, the API module and the transformer's wasm
 const TRANSFORMER = /gpt1_playground_gpt|gpt-[\w-]+\.js/; // its glue and wasm, and every Part D module
 const SPECIAL = new Set(['[START]', '[END]']);
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+const { env } = session();
 
 /** Opens the page recording every request (workers' too), console errors, page errors and foreign requests. */
 async function load(viewport = { width: 1280, height: 900 }) {
@@ -220,7 +215,7 @@ test('fine-tuning twice: two accuracies and two LM losses, λ = 0.5 forgets less
   assert.equal(await area.getAttribute('aria-invalid'), 'true');
   await page.locator('#part-d').getByRole('button', { name: 'Fine-tune both' }).click();
   assert.match(await page.locator('#gpt-ft-error').textContent(), /Fix the labelled examples first/);
-  await page.locator('#part-d').screenshot({ path: new URL('gpt.png', SHOTS).pathname });
+  await page.locator('#part-d').screenshot({ path: shot('gpt.png') });
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
   await page.locator('#gpt-lab > summary').click();
@@ -241,7 +236,7 @@ test('on a phone, in the dark: the lab fits the width and the chart is drawn', a
   await page.locator('#gpt-lab > summary').click();
   await page.getByLabel('Model size').selectOption('tiny');
   await trainTo(page, 50);
-  await page.locator('#gpt-lab').screenshot({ path: new URL('gpt-phone-dark.png', SHOTS).pathname });
+  await page.locator('#gpt-lab').screenshot({ path: shot('gpt-phone-dark.png') });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
   assert.equal(await page.locator('#gpt-chart path.series').count(), 2);
@@ -386,7 +381,7 @@ test('pasted names with char tokens: the GPT learns letters, beats the bigram, l
   assert.deepEqual(await Promise.all(shown), [plain, mixed]);
   assert.ok(mixed.lm < plain.lm, `λ = 0.5 forgets less: ${JSON.stringify(node.fineTuned)}`);
   assert.match(await page.locator('#gpt-ft-results').textContent(), /task accuracy on the 20 held-out examples/);
-  await page.locator('#part-d').screenshot({ path: new URL('gpt-names.png', SHOTS).pathname });
+  await page.locator('#part-d').screenshot({ path: shot('gpt-names.png') });
 
   await context.close();
   assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');

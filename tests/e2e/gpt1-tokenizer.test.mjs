@@ -2,20 +2,17 @@
 // sentence's real pieces and ids, a click steps through a word's merges, a word the toy model cannot see is spelt
 // from GPT-1's pieces, and Part B shows what GPT-1 itself is fed, with 40,478–40,480 as start, delimiter, extract.
 // The ids are checked against the wasm module run here, in Node, on the same released files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { start, open, eventually } from './browser.mjs';
+import { session, inNode, open, eventually } from './browser.mjs';
 
-const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
-api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_bg.wasm', import.meta.url)) });
+const api = await inNode('gpt');
 const file = (name) => gunzipSync(readFileSync(new URL(`../../www/data/gpt1/${name}.gz`, import.meta.url))).toString('utf8');
 const reference = new api.Gpt1Tokenizer(file('encoder_bpe_40000.json'), file('vocab_40000.bpe'));
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+const { env } = session();
 
 const chips = (list) => list.locator('li').evaluateAll((items) =>
   items.map((li) => [li.querySelector('.tok').textContent, Number(li.querySelector('.id').textContent)]));

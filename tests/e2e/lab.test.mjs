@@ -2,15 +2,12 @@
 // crosses each n-gram line, one status that never lags the readout, overfitting named and the best step offered
 // back (early stopping), why Fine-tune both is off, no stale attention under an error; and Part A's Never sample
 // [START].
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, eventually, openReady, finish, tokens } from './browser.mjs';
+import { session, eventually, finish, tokens } from './browser.mjs';
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+const { load } = session({ timeout: 15000 });
 
-const load = () => openReady(env, '', { timeout: 15000 });
 const number = (text) => Number(text.trim().replace(/,/g, ''));
 /** The step and validation loss read out, and the status line, all read at one moment. */
 const readout = async (page) => {
@@ -124,7 +121,7 @@ test('Never sample [START]: off by default (the notebook), on in the link, and t
 });
 
 test('a 390 px phone after training: samples wrap whole tokens, the last axis label is whole, the tables scroll', async () => {
-  const opened = await openReady(env, '', { timeout: 15000, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const opened = await load('', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const { page } = opened;
   await openLab(page);
   await page.getByLabel('Stop after').fill('2000');

@@ -3,16 +3,13 @@
 // the whole corpus — the model, storage and the other panels see it all — moving the window changes nothing, the
 // keyboard moves it, the paste limit counts the lines outside it, and a short text is the plain box it always was.
 // The whole corpus is read through the page's store (injected: browser.mjs) and compared exactly with what the test expects.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, eventually, openReady, finish, pasteInto, inject } from './browser.mjs';
+import { session, LESSON, eventually, finish, pasteInto, inject } from './browser.mjs';
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+const { load } = session({ path: '/?test', timeout: 15000 });
 
 const STORAGE_KEY = 'gpt1-playground/state';
-const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
 
 /** `count` lines of 3–7 words over a small vocabulary (about 29 characters a line). */
 function sentences(count, seed = 1) {
@@ -22,7 +19,6 @@ function sentences(count, seed = 1) {
   return Array.from({ length: count }, () => Array.from({ length: 3 + (next() % 5) }, () => words[next() % words.length]).join(' '));
 }
 
-const load = (path = '/?test') => openReady(env, path, { timeout: 15000 });
 const box = (page) => page.getByLabel('Corpus', { exact: true });
 const status = (page) => page.locator('#corpus-window-status');
 const corpus = (page) => inject.corpus(page);

@@ -1,27 +1,18 @@
 // Issue 4 on the page: order, tokenizer and boundaries controls, the n-gram matrix, the tokens panel and the
 // evaluation chart. Every number the page shows is checked against the same wasm module run in Node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually, tokens, ids, openReady, finish } from './browser.mjs';
-import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
+import { session, inNode, LESSON, shot, eventually, tokens, ids, finish } from './browser.mjs';
 
-initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
+const { NgramModel, generate } = await inNode();
 
-const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
 const NAMES = ['emma', 'olivia', 'ava', 'isabella', 'sophia', 'mia', 'amelia', 'harper', 'evelyn', 'abigail', 'emily',
   'ella', 'madison', 'scarlett', 'victoria', 'aria', 'grace', 'chloe', 'camila', 'penelope'].join('\n');
 const HELD_OUT = 'mia\nlila\nemilia\nisla\nmaria'; // new names, made of letters the corpus has
 const ORDERS = [1, 2, 3, 4, 5, 6];
 const KS = [0.01, 0.1, 0.5, 1];
-const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
-mkdirSync(SHOTS, { recursive: true });
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
-
-const load = (path = '', options = {}) => openReady(env, path, { timeout: 5000, ...options });
+const { env, load } = session();
 
 /** A model built in Node, freed after `use`. */
 function withModel(corpus, options, use) {
@@ -98,7 +89,7 @@ test('evaluation: the chart of 6 orders × 4 k on pasted names, the best setting
     new RegExp(`order 2, k = 0\\.1\\).*validation loss ${best.loss.toFixed(4)}`)));
   await eventually(() => assert.match(page.url(), /order=2&k=0\.1|k=0\.1.*order=2/));
   await page.locator('#part-a h3', { hasText: 'Training loss and validation loss' }).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: new URL('evaluation.png', SHOTS).pathname });
+  await page.screenshot({ path: shot('evaluation.png') });
   await finish(opened);
 });
 
@@ -156,7 +147,7 @@ test('tokens panel: word, char and BPE segmentation with ids, the merges in orde
   assert.deepEqual((await tokens(list)).map((t) => t.replace(' (unknown)', '')), want.pieces.map((t) => t.replace(/ /g, '␣')));
   assert.deepEqual(await ids(list), want.pieces.map((t) => (want.vocab.includes(t) ? String(want.vocab.indexOf(t)) : '?')));
   assert.match(await page.locator('#rare-word').textContent(), /The bpe tokenizer spells it as chai · w · a · l · a/);
-  await page.screenshot({ path: new URL('tokens.png', SHOTS).pathname, fullPage: false });
+  await page.screenshot({ path: shot('tokens.png'), fullPage: false });
   // a bad merge count is refused beside the field; the typed text stays, the last model stays
   await label(page, 'Merges').fill('12x');
   await eventually(async () => assert.match(await page.locator('#merges-error').textContent(), /Merges must be a whole number from 0 to 10000/));

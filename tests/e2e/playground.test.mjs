@@ -1,20 +1,12 @@
 // The playground as a person uses it, in Debian's Chromium: every locator is accessible (role, label, name), so the
 // tests also prove what a screen reader hears. Expected generations come from the same wasm module run in Node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually, tokens, ids, pasteInto, openReady, finish } from './browser.mjs';
-import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
+import { session, inNode, LESSON, shot, eventually, tokens, ids, pasteInto, finish } from './browser.mjs';
 
-initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
+const { NgramModel, generate } = await inNode();
 
-const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
-const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
-mkdirSync(SHOTS, { recursive: true });
-
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+const { env, load } = session();
 
 /** What generate() gives in Node for this corpus and options: the page must agree. */
 function expected(corpus, { smoothing = 1, ...options }) {
@@ -27,7 +19,6 @@ function expected(corpus, { smoothing = 1, ...options }) {
 }
 
 /** Opens the page and waits until the wasm core has drawn everything. */
-const load = (path = '', options = {}) => openReady(env, path, { timeout: 5000, ...options });
 
 const generated = (page) => page.getByRole('region', { name: 'Generated' });
 const matrix = (page) => page.getByRole('table', { name: 'Smoothed bigram matrix' });
@@ -64,7 +55,7 @@ test('the default state reproduces the lesson', async () => {
   assert.equal(await page.getByLabel('Task loss', { exact: true }).textContent(), '0.3285');
   assert.equal(await page.getByLabel('Combined loss', { exact: true }).textContent(), '1.0785');
   await page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
-  await page.screenshot({ path: new URL('light.png', SHOTS).pathname, fullPage: true });
+  await page.screenshot({ path: shot('light.png'), fullPage: true });
   await finish(opened);
 });
 
@@ -260,7 +251,7 @@ test('keyboard only: Tab reaches the controls, shortcuts work but never while ty
   await page.keyboard.press('Space');
   assert.ok((await tokens(page.getByRole('list', { name: 'Sampled so far' }))).length >= 2);
   await page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
-  await page.screenshot({ path: new URL('presentation.png', SHOTS).pathname, fullPage: true });
+  await page.screenshot({ path: shot('presentation.png'), fullPage: true });
   await finish(opened);
 });
 
@@ -340,13 +331,13 @@ test('a vocabulary too large to draw shows its most frequent rows and says so', 
 test('screenshots: dark theme and a 360 px phone, with nothing wider than the screen', async () => {
   const dark = await load('', { colorScheme: 'dark' });
   await dark.page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
-  await dark.page.screenshot({ path: new URL('dark.png', SHOTS).pathname, fullPage: true });
+  await dark.page.screenshot({ path: shot('dark.png'), fullPage: true });
   await finish(dark);
   const phone = await load('', { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
   await phone.page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is drawn at the phone's width
   const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `page is ${width}px wide on a 360px screen`);
-  await phone.page.screenshot({ path: new URL('phone.png', SHOTS).pathname, fullPage: true });
+  await phone.page.screenshot({ path: shot('phone.png'), fullPage: true });
   await finish(phone);
 });
 

@@ -1,20 +1,16 @@
 // Issue 7 on the page: hostile links and pastes stay data, the Content-Security-Policy is sent and enforced, nothing
 // leaves the page, a 50 MB paste is refused at once, a link never replaces the saved corpus without asking, and a
 // trap on the page's own (main-thread) path is survived with the text and settings kept.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { start, watch, eventually, tokens, openReady, finish as finishPage, pasteInto, inject } from './browser.mjs';
+import { session, inNode, watch, eventually, tokens, finish as finishPage, pasteInto, inject } from './browser.mjs';
 import { CSP } from '../../scripts/serve.mjs';
-import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
 import { DEFAULTS as FIELDS } from '../../www/store.js';
 import { encode } from '../../www/link.js';
 
-initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
+const { NgramModel, generate } = await inNode();
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+const { env, load } = session({ path: '/?test', timeout: 10000 });
 
 const DEFAULTS = encode(FIELDS); // under the link's keys
 const KEYS = Object.keys(DEFAULTS);
@@ -29,8 +25,6 @@ const PAYLOADS = {
   css: '</textarea></style><style>* { display: none !important } body { background: url(https://evil.example/c.png) }'
     + '</style>"\'><svg onload="window.__pwned = \'svg\'"></svg><a href="javascript:window.__pwned=1">x</a> } /* \u202e',
 };
-
-const load = (path = '/?test', options = {}) => openReady(env, path, { timeout: 10000, ...options });
 
 /** Another tab of the same browser profile (same localStorage), recording its problems. */
 async function tab(context, path, problems = []) {

@@ -1,22 +1,13 @@
 // What a first-time student trips over (issue 16): the learnt BPE's vocabulary, the glossary, the numpy and the
 // "why" answers, Figure 1 drawn live, and the page on a 390 px phone in both themes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually, tokens, openReady, finish } from './browser.mjs';
-import { initSync, NgramModel } from '../../www/pkg/gpt1_playground.js';
+import { session, inNode, LESSON, shot, eventually, tokens, finish } from './browser.mjs';
 
-initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
+const { NgramModel } = await inNode();
 
-const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
-const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
-mkdirSync(SHOTS, { recursive: true });
+const { load } = session();
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
-
-const load = (path = '', options = {}) => openReady(env, path, { timeout: 5000, ...options });
 const label = (page, name) => page.getByLabel(name, { exact: true });
 const shown = (token) => token.replace(/ /g, '␣');
 
@@ -162,7 +153,7 @@ for (const colorScheme of ['light', 'dark']) {
     const gap = await page.evaluate(() => document.getElementById('presentation').getBoundingClientRect().left
       - document.getElementById('copy-link').getBoundingClientRect().right);
     assert.ok(gap <= 10, `${gap}px between Copy link and Presentation`);
-    await page.screenshot({ path: new URL(`phone-390-${colorScheme}.png`, SHOTS).pathname, fullPage: true });
+    await page.screenshot({ path: shot(`phone-390-${colorScheme}.png`), fullPage: true });
     await finish(opened);
   });
 }

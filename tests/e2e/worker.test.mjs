@@ -1,16 +1,11 @@
 // Issue 6 on the page: large corpora are counted in a Web Worker, a newer edit supersedes a stale build, a vocabulary
 // of 20,000+ words is drawn as a canvas heatmap that stays interactive, and a failed worker is replaced without losing
 // the text. Every number is checked against the same wasm module run in Node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { start, eventually, tokens, openReady, finish, pasteInto, inject } from './browser.mjs';
-import { initSync, NgramModel, generate } from '../../www/pkg/gpt1_playground.js';
+import { session, inNode, shot, eventually, tokens, finish, pasteInto, inject } from './browser.mjs';
 
-initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_bg.wasm', import.meta.url)) });
-
-const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
-mkdirSync(SHOTS, { recursive: true });
+const { NgramModel, generate } = await inNode();
 
 /** A corpus of `lines` sentences over a small vocabulary, longer than the page counts itself (20,000 characters). */
 function sentences(lines, seed = 1) {
@@ -20,11 +15,7 @@ function sentences(lines, seed = 1) {
   return Array.from({ length: lines }, () => Array.from({ length: 3 + (next() % 5) }, () => words[next() % words.length]).join(' ')).join('\n');
 }
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
-
-const load = (path = '/?test', options = {}) => openReady(env, path, { timeout: 10000, ...options });
+const { load } = session({ path: '/?test', timeout: 10000 });
 
 const corpusField = (page) => page.getByLabel('Corpus', { exact: true });
 const generated = (page) => page.getByRole('region', { name: 'Generated' });
@@ -153,7 +144,7 @@ test('20,000+ distinct words: a canvas of the top 200 × 200, a table of the top
   model.free();
   await eventually(async () => assert.deepEqual(await tokens(generated(page)), want));
   await page.evaluate(() => document.getElementById('matrix-help').scrollIntoView());
-  await page.screenshot({ path: new URL('large-vocabulary.png', SHOTS).pathname });
+  await page.screenshot({ path: shot('large-vocabulary.png') });
   await finish(opened);
 });
 
