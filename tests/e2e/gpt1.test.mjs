@@ -6,18 +6,28 @@
 // picked at once) runs as the same weights in one safetensors file do; a wrong set names the file at fault.
 //
 // The small models are read with a small tokenizer served in place of the released files (the core builds its
-// Gpt1Tokenizer from them); the full-size file is read with GPT-1's own. fixtures/gpt1-standin.js stands in for the
-// core's API only when the built module lacks it (STANDIN, as on a branch without the core's loader).
+// Gpt1Tokenizer from them); the full-size file is read with GPT-1's own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { start, eventually } from './browser.mjs';
 
-const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
-const STANDIN = typeof api.TinyGpt?.loadSafetensors !== 'function' || typeof api.Gpt1Tokenizer !== 'function';
+/**
+ * The core's API with one change, served in place of www/gpt-api.js where a test must make the worker die (as when
+ * the browser refuses a worker its memory): a file whose metadata says `crash` throws an uncaught error in the
+ * worker after the header is read. Everything else is the real module.
+ */
+const DYING = `import init, * as core from './gpt-api.js?core';
+export * from './gpt-api.js?core';
+export default init;
+const load = core.TinyGpt.loadSafetensors;
+core.TinyGpt.loadSafetensors = function (header, options) {
+  if (new TextDecoder().decode(header).includes('"crash":"yes"')) setTimeout(() => { throw new Error('Out of memory (the test makes the worker die)'); });
+  return load.call(this, header, options);
+};`;
 
 const WORDS = ['the', 'cat', 'sat', 'on', 'mat', 'and', 'dog', 'ran', 'chai', 'is', 'hot', 'good', '.', ','];
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
@@ -169,17 +179,16 @@ after(async () => {
 
 /**
  * A context whose GPT-1 tokenizer files are the small model's own vocabulary (`toy`: the real core builds its
- * Gpt1Tokenizer from them, so a small random model reads the test's words), serving the stand-in API while the core
- * has none; records problems.
+ * Gpt1Tokenizer from them, so a small random model reads the test's words), with the core's API made able to die
+ * (`dying`); records problems.
  */
-async function newContext({ toy = true } = {}) {
+async function newContext({ toy = true, dying = false } = {}) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(20000);
-  if (STANDIN) {
-    const standin = readFileSync(new URL('./fixtures/gpt1-standin.js', import.meta.url), 'utf8');
-    await context.route('**/www/gpt-api.js', (route) => route.fulfill({ contentType: 'text/javascript', body: standin }));
+  if (dying) {
+    await context.route('**/www/gpt-api.js', (route) => route.fulfill({ contentType: 'text/javascript', body: DYING }));
   }
-  if (toy || STANDIN) {
+  if (toy) {
     const encoder = gzipSync(JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))));
     const merges = gzipSync(`#version: 0.2\n${TOY_MERGES.join('\n')}\n`);
     await context.route('**/www/data/gpt1/encoder_bpe_40000.json.gz', (route) => route.fulfill({ body: encoder }));
@@ -230,8 +239,8 @@ async function openLab(page) {
 }
 
 /** A new context and page with Part E's lab open. */
-async function openPart() {
-  const { context, problems } = await newContext();
+async function openPart(options) {
+  const { context, problems } = await newContext(options);
   const page = await openPage(context, problems);
   await openLab(page);
   return { context, problems, page };
@@ -514,18 +523,17 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   await page.locator('html[data-ready="true"]').waitFor();
   await loaded(page);
   await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 120000);
-  console.log(`full size, ${STANDIN ? 'stand-in API' : 'the core'}: ${dropTiming} ${await text(page, '#gpt1-timing')}`);
+  console.log(`full size: ${dropTiming} ${await text(page, '#gpt1-timing')}`);
   await page.getByRole('button', { name: 'Forget the weights' }).click();
   // (answered after the requests already queued: the rest of the continuation, the 144 maps, Part B's states)
   await eventually(async () => assert.match(await text(page, '#gpt1-weights-status'), /^The weights are forgotten/), 60000);
   await closed(context, problems);
 });
 
-// (the stand-in's way to die; the core's own refusal of memory is a message, as for any bad file)
-test('a worker that dies loading (as when the browser refuses its memory) is reported, and the page runs on',
-  { skip: !STANDIN && 'only the stand-in can be made to die' }, async () => {
-  const { context, problems, page } = await openPart();
-  await drop(page, safetensors(TENSORS, { meta: { heads: String(HEADS), standin: 'crash' } }));
+// (the core's own refusal of memory is a message, as for any bad file; a browser may instead end the worker)
+test('a worker that dies loading (as when the browser refuses its memory) is reported, and the page runs on', async () => {
+  const { context, problems, page } = await openPart({ dying: true });
+  await drop(page, safetensors(TENSORS, { meta: { heads: String(HEADS), crash: 'yes' } }));
   await eventually(async () => assert.match(await text(page, '#gpt1-error'),
     /^GPT-1's worker stopped \(.*Out of memory.*\): the browser may have refused it the memory it needs\. The rest of the page is not affected\.$/), 10000);
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights loaded.');
