@@ -4,6 +4,7 @@
 // [START].
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { session, eventually, finish, tokens } from './browser.mjs';
 
 const { load } = session({ timeout: 15000 });
@@ -72,17 +73,33 @@ test('slow motion, the crossing marks, and a status line that always says what t
 test('overfitting is named, the best step is offered back, and a bad input line clears the old tables', async () => {
   const opened = await load();
   const { page } = opened;
+  // Trained on the built-in corpus (374 lines), the default model's validation loss bottoms out near step 1,700
+  // (1.1484 at 1,725) and then creeps up (1.19 at 4,000, 1.36 at 8,000) while its batch training loss hardly moves
+  // (about 1.1 to 1.0), so whether the status names overfitting at a given step is a coin toss on batch noise (named
+  // at about half the points up to 12,000). The first 60 lines of the same corpus (54 to train on, 6 to validate)
+  // are memorised at once: with the default seed validation is best at step 175 (1.5724), overfitting is named at
+  // every point from step 225 on, and at 1,000 validation is 2.2317 while training has fallen from about 1.0 to 0.7;
+  // seeds 1 to 6 all name it from step 300 or earlier.
+  const corpus = readFileSync(new URL('../../www/data/chai-corpus.txt', import.meta.url), 'utf8')
+    .split('\n').filter((l) => l.trim()).slice(0, 60).join('\n');
+  await page.getByLabel('Corpus', { exact: true }).fill(corpus);
   await openLab(page);
-  await page.getByLabel('Stop after').fill('4000');
+  await page.getByLabel('the corpus from Part A').check();
+  await page.getByLabel('Stop after').fill('1000');
   await button(page, 'Train').click();
-  await eventually(async () => assert.match((await readout(page)).status, /^Finished at step 4,000: /), 180000);
-  assert.equal(await page.locator('#gpt-step').textContent(), '4,000', 'one number format');
-  // the built-in corpus overfits well before 4,000 steps (its best is near 1,600): validation rose, training fell
-  const status = (await readout(page)).status;
-  const best = status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d)/);
-  assert.ok(best, status);
+  await eventually(async () => assert.match((await readout(page)).status, /^Finished at step 1,000: /), 120000);
+  assert.equal(await page.locator('#gpt-step').textContent(), '1,000', 'one number format');
+  assert.match(await page.locator('#gpt-split').textContent(), /^Trained on 54 lines, validated on 6;/);
+  // validation rose, training fell: named, with the best step
+  const now = await readout(page);
+  const best = now.status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d)/);
+  assert.ok(best, now.status);
+  const bestVal = best[1].replace('.', '\\.');
+  assert.ok(number(best[2]) < 1000 && Number(now.val) > Number(best[1]) + 0.02, `${now.val} now, ${best[1]} at best`);
   const box = page.locator('#gpt-best-box');
   assert.ok(await box.isVisible());
+  assert.match(await page.locator('#gpt-best').textContent(),
+    new RegExp(`^Overfitting\\. The lowest validation loss so far is ${bestVal}, at step ${best[2]};`));
   const rewind = page.getByRole('button', { name: `Return to step ${best[2]}` });
   await rewind.click();
   await eventually(async () => assert.equal(await page.locator('#gpt-step').textContent(), best[2]));
@@ -90,8 +107,8 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   assert.match((await readout(page)).status, new RegExp(`^Back at step ${best[2]}, the lowest validation loss`));
   assert.ok(await box.isHidden(), 'at the best step there is nothing to return to');
   // the chart's last point is the best step
-  const circles = await page.locator('#gpt-chart circle.mark').count();
-  assert.ok(circles >= 1);
+  await eventually(async () => assert.match(await page.locator('#gpt-chart-desc').textContent(),
+    new RegExp(`^Paused at step ${best[2]}: validation loss ${bestVal}`)));
   // a line with a word the model never saw: its error, and no attention tables of an earlier line under it
   await page.getByLabel('Input line').fill('chai bahut garam hai');
   await eventually(async () => assert.equal(await page.locator('#gpt-attention table').count(), 1), 20000);
