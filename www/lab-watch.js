@@ -37,19 +37,24 @@ const mean = (values, from, to) => {
 /** How far validation may rise above its best before the lab calls it overfitting: 0.02 nats or 1 %. */
 export const RISE = (bestVal) => Math.max(0.02, 0.01 * bestVal);
 
+/** Recorded points in a row that must all sit clearly above the best before the lab says "overfitting". */
+export const SUSTAINED = 5;
+
 /**
- * True when the validation loss has risen clearly above its best while the training loss kept falling: the model
- * is memorising its training lines. Training is compared as the mean of the last 3 points against the 3 up to
- * the best point.
+ * True when the validation loss has stayed clearly above its best (the last SUSTAINED points all above it by
+ * RISE) while the training loss kept falling (its mean since the best below its mean over as many points up to
+ * the best): the model is memorising its training lines. One batch's training loss is noisy, and so is a single
+ * validation point: a test on the last few points alone named overfitting at random steps and took it back.
  */
 export function overfitting(history) {
   const b = best(history);
   const last = history.val.length - 1;
-  if (!b || last - b.index < 2) return false;
-  const rose = history.val[last] - b.val > RISE(b.val);
-  const trainNow = mean(history.train, last - 2, last + 1);
-  const trainAtBest = mean(history.train, b.index - 2, b.index + 1);
-  return rose && trainNow < trainAtBest;
+  if (!b || last - b.index < SUSTAINED) return false;
+  const rose = history.val.slice(last - SUSTAINED + 1).every((v) => v - b.val > RISE(b.val));
+  const since = last - b.index;
+  const trainSince = mean(history.train, b.index + 1, last + 1);
+  const trainBefore = mean(history.train, b.index + 1 - since, b.index + 1);
+  return rose && trainSince < trainBefore;
 }
 
 /**

@@ -21,14 +21,23 @@ test('best step: the lowest validation loss, the earliest of equals', () => {
   assert.deepEqual(best(history([[25, 3, 2], [50, 2, 1.5], [75, 1, 1.5], [100, 1, 1.7]])), { index: 1, step: 50, val: 1.5 });
 });
 
-test('overfitting: validation clearly above its best while training falls; not on noise, not while both rise', () => {
-  const rising = history([[25, 3, 2.5], [50, 2.5, 2.0], [75, 2.2, 1.9], [100, 2.0, 1.95], [125, 1.8, 2.0], [150, 1.6, 2.1]]);
+test('overfitting: validation clearly above its best for five points while training falls; not on noise, not while both rise', () => {
+  const rising = history([[25, 3, 2.5], [50, 2.5, 2.0], [75, 2.2, 1.9], [100, 2.0, 1.95], [125, 1.8, 2.0], [150, 1.6, 2.1],
+    [175, 1.5, 2.15], [200, 1.4, 2.2]]);
   assert.equal(overfitting(rising), true);
+  // four points above the best are not yet enough
+  assert.equal(overfitting({ step: rising.step.slice(0, 7), train: rising.train.slice(0, 7), val: rising.val.slice(0, 7) }), false);
+  // one point back near the best among the last five: a flicker, not a verdict
+  const flicker = history([[25, 3, 2.5], [50, 2.5, 1.9], [75, 2.2, 1.95], [100, 2.0, 1.95], [125, 1.8, 1.91],
+    [150, 1.6, 1.96], [175, 1.5, 1.97]]);
+  assert.equal(overfitting(flicker), false);
   // a wobble within 0.02 nats of the best is not a rise
-  const noise = history([[25, 3, 2.5], [50, 2.5, 1.9], [75, 2.2, 1.91], [100, 2.0, 1.915], [125, 1.8, 1.91]]);
+  const noise = history([[25, 3, 2.5], [50, 2.5, 1.9], [75, 2.2, 1.91], [100, 2.0, 1.915], [125, 1.8, 1.91],
+    [150, 1.7, 1.915], [175, 1.6, 1.91]]);
   assert.equal(overfitting(noise), false);
   // validation up, training up too: a bad step size, not memorising
-  const diverging = history([[25, 2, 2.0], [50, 1.9, 1.9], [75, 2.5, 2.3], [100, 2.8, 2.5], [125, 3, 2.8]]);
+  const diverging = history([[25, 2, 2.0], [50, 1.9, 1.9], [75, 2.5, 2.3], [100, 2.8, 2.5], [125, 3, 2.8],
+    [150, 3.1, 2.9], [175, 3.2, 3.0]]);
   assert.equal(overfitting(diverging), false);
   // still improving
   assert.equal(overfitting(history([[25, 3, 3], [50, 2, 2], [75, 1.5, 1.6]])), false);
@@ -40,8 +49,9 @@ test('the status sentence reads the last point, groups its digits, and names ove
   const h = history([[14750, 1.5, 1.9]]);
   assert.equal(statusText('training', h, BASELINES), 'Training, at step 14,750: validation loss 1.9000, below the bigram\'s 2.0000.');
   assert.equal(statusText('paused', history([[25, 3, 2.5]]), BASELINES), 'Paused at step 25: validation loss 2.5000; the bigram\'s is 2.0000.');
-  const over = history([[25, 3, 2.5], [50, 2.5, 2.0], [75, 2.2, 1.9], [100, 2.0, 1.95], [125, 1.8, 2.0], [150, 1.6, 2.1]]);
-  assert.match(statusText('done', over, BASELINES), /^Finished at step 150: .* Overfitting: validation has risen since its best, 1\.9000 at step 75, while training keeps falling\.$/);
+  const over = history([[25, 3, 2.5], [50, 2.5, 2.0], [75, 2.2, 1.9], [100, 2.0, 1.95], [125, 1.8, 2.0], [150, 1.6, 2.1],
+    [175, 1.5, 2.15], [200, 1.4, 2.2]]);
+  assert.match(statusText('done', over, BASELINES), /^Finished at step 200: .* Overfitting: validation has risen since its best, 1\.9000 at step 75, while training keeps falling\.$/);
   assert.equal(grouped(1234567), '1,234,567');
 });
 
