@@ -3,6 +3,8 @@
 // bench/gpt1_weights.mjs (a 479 MB file in the system's temp directory, made once). Reports tokens/s, the
 // ratio to numpy single-threaded, a 64-token prompt's time and the peak wasm memory.
 //
+// Also the wasm threads measurement of bench/gpt1_threads.mjs.
+//
 //   node bench/gpt1.mjs [--quick] [--json]   (--json: the table on stderr, the figures as JSON on stdout's last
 //                                             line, as bench/run.mjs reads its children)
 
@@ -12,6 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gpt1Header, SEED, writeGpt1File } from './gpt1_weights.mjs';
+import { printThreads, runThreadsBench } from './gpt1_threads.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (message) => console.error(`\x1b[1m[bench gpt1]\x1b[0m ${message}`);
@@ -97,7 +100,9 @@ export async function runGpt1Bench({ python = 'python3', quick = false, log = co
   const one = numpyFigures(python, path, 1, promptLength, tokens, runs);
   say(`numpy float32, all threads (${cpus().length})`);
   const all = numpyFigures(python, path, null, promptLength, tokens, runs);
-  const report = { wasm, numpy_1_thread: one, numpy_all_threads: all, prompt_tokens: promptLength, tokens };
+  say('wasm threads: one SIMD kernel on shared memory, one worker against two (bench/gpt1_threads.mjs)');
+  const threads = await runThreadsBench({ tokens: quick ? 8 : 24, log: () => {} });
+  const report = { wasm, numpy_1_thread: one, numpy_all_threads: all, threads, prompt_tokens: promptLength, tokens };
   report.ratio_to_numpy_1_thread = one.tokens_per_s ? one.tokens_per_s / wasm.tokens_per_s : null;
   printGpt1(report, log);
   return report;
@@ -120,6 +125,7 @@ export function printGpt1(r, log = console.log) {
   log(`  targets: ≥ 20 tokens/s (${fixed(r.wasm.tokens_per_s)}), within 1.25× of numpy 1 thread ` +
     `(numpy/wasm = ${fixed(r.ratio_to_numpy_1_thread, 2)}), prompt ≤ 2 s (${fixed(r.wasm.prompt_s, 2)}), ` +
     `memory ≤ 1.1 GB (${fixed(r.wasm.peak_memory_bytes / 1e9, 2)})`);
+  if (r.threads) printThreads(r.threads, log);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
