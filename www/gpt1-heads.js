@@ -56,7 +56,7 @@ export function createHeads(session) {
         tokens = answer.tokens;
         const T = tokens.length;
         const row = el('div', { class: 'heads-row', role: 'group', 'aria-label': `Layer ${layer + 1}` },
-          el('span', { class: 'hint', 'aria-hidden': 'true', text: String(layer + 1).padStart(2, ' ') }));
+          el('span', { class: 'hint', 'aria-hidden': 'true', text: String(layer + 1) }));
         for (let head = 0; head < heads; head++) {
           const map = answer.maps.subarray(head * T * T, (head + 1) * T * T);
           maps.set(`${layer},${head}`, map);

@@ -32,7 +32,7 @@ export function buildLab(lab) {
       code('params_0.npy'), ' … ', code('params_9.npy'), ' in the ', code('model'), ' folder of its ', code('openai/finetune-transformer-lm'),
       ' repository on GitHub (the same 479 MB in ten pieces); pick or drop all ten at once, with ', code('params_shapes.json'),
       ' if you have it. It holds the 117M weights of Radford, Narasimhan, Salimans and Sutskever (2018), “Improving Language Understanding by Generative Pre-Training”: the pre-trained model, never fine-tuned. It runs with GPT-1’s own tokenizer (40,000 merges) and Part A’s seeded sampler. The page keeps the file in your browser’s storage for your next visit until you press ',
-      el('em', { text: 'Forget the weights' }), '. It needs about 1 GB of memory: a phone may not have it.'),
+      el('em', { text: 'Forget the weights' }), '. It needs about 500 MB of memory (its weights are 466 MB): a phone may not have it.'),
     el('div', { id: 'gpt1-drop', class: 'drop-zone' },
       el('label', { htmlFor: 'gpt1-file' }, 'The weights file, ', code('model.safetensors'), ', or OpenAI’s ten ', code('.npy'), ' files'),
       el('input', { type: 'file', id: 'gpt1-file', accept: '.safetensors,.npy,.json', multiple: true, 'aria-describedby': 'gpt1-drop-hint' }),

@@ -45,6 +45,7 @@ const CSS = `
 .gpt1-output { font-family: ui-monospace, monospace; white-space: pre-wrap; }
 .gpt1-new { font-weight: 700; }
 .heads-row { display: flex; gap: 2px; }
+.heads-row > .hint { min-width: 2ch; margin-right: 2px; text-align: right; font-variant-numeric: tabular-nums; }
 .head-map { padding: 1px; border: 1px solid var(--line); background: none; line-height: 0; }
 .head-map[aria-pressed="true"] { outline: 2px solid var(--k1); }
 .head-map canvas, .gpt1-state { width: 2.6rem; height: 2.6rem; image-rendering: pixelated; }
@@ -184,6 +185,6 @@ export function createGpt1Panel(store) {
   });
 
   const small = smallDevice();
-  if (small) notice(`GPT-1 needs about 1 GB of memory and ${small}: it may not fit. The rest of the page works as before.`);
+  if (small) notice(`GPT-1 needs about 500 MB of memory and ${small}: it may not fit. The rest of the page works as before.`);
   refreshKept(true);
 }

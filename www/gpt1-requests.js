@@ -64,7 +64,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
     const ids = bpe.encode(word);
     if (!ids.length) throw new Error('type a word to rank');
     prompt.rest ??= need().decoder(prompt.ids, {});
-    return { id: ids[0], token: piece(bpe, ids[0]), pieces: ids.length, rank: prompt.rest.rank(ids[0]) };
+    return { id: ids[0], token: piece(bpe, ids[0]), pieces: ids.length, rank: prompt.rest.rank(ids[0]), of: need().shape.rows };
   }
 
   function freeRuns() {

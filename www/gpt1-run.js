@@ -1,5 +1,5 @@
 // Part E, continuing a prompt with GPT-1: the tokens appear one by one as the worker's KV-cached decoder makes them;
-// the ten most likely next tokens after the prompt, and where a chosen word ranks among all 40,478.
+// the ten most likely next tokens after the prompt, and where a chosen word ranks among all of the model's rows.
 import { $, el, setError, messageOf, shown } from './dom.js';
 import { whole, parseTemperature, MAX_SEED } from './numbers.js';
 
@@ -27,9 +27,9 @@ function nextTable(next) {
 const tokenSpan = (token, generated) => el('span', { class: generated ? 'tok gpt1-new' : 'tok', text: token });
 
 /** What a rank answer says. */
-function rankText({ token, rank, pieces }) {
+function rankText({ token, rank, pieces, of }) {
   const split = pieces > 1 ? ` (the word is ${pieces} tokens; this is its first)` : '';
-  return `“${shown(token)}”${split} ranks ${rank.toLocaleString('en-US')} of 40,478 as the next token.`;
+  return `“${shown(token)}”${split} ranks ${rank.toLocaleString('en-US')} of ${of.toLocaleString('en-US')} as the next token.`;
 }
 
 /** Part E's continuation. `session`: gpt1-session.js. */

@@ -13,7 +13,7 @@ import { writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { start, eventually } from './browser.mjs';
+import { start, eventually, shot } from './browser.mjs';
 
 /**
  * The core's API with one change, served in place of www/gpt-api.js where a test must make the worker die (as when
@@ -304,7 +304,7 @@ test('without the file the panel says where to get it; a dropped file streams to
   const probabilities = (await page.locator('.gpt1-next-table tbody td:last-child').allTextContents()).map(Number);
   assert.equal(probabilities.length, 10);
   assert.ok(probabilities.every((p, i) => p > 0 && p <= 1 && (i === 0 || p <= probabilities[i - 1])), `${probabilities}`);
-  assert.match(await text(page, '#gpt1-rank'), /^“the␣” ranks \d+ of 40,478 as the next token\.$/);
+  assert.match(await text(page, '#gpt1-rank'), new RegExp(`^“the␣” ranks \\d+ of ${rows} as the next token\\.$`), 'of the model’s rows');
   await page.getByLabel('Where does this word rank?').fill('dog');
   await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks \d+/));
 
@@ -333,6 +333,7 @@ test('without the file the panel says where to get it; a dropped file streams to
   // a change of task in Part B is followed
   await page.locator('input[name="task"][value="similarity"]').check();
   await eventually(async () => assert.equal(await page.locator('#gpt1-task > ol > li').count(), 2), 5000);
+  await page.locator('#part-e').screenshot({ path: shot('part-e.png') });
 
   await closed(context, problems);
 });
