@@ -47,7 +47,7 @@ const CSS = `
 .heads-row { display: flex; gap: 2px; }
 .heads-row > .hint { min-width: 2ch; margin-right: 2px; text-align: right; font-variant-numeric: tabular-nums; }
 .head-map { padding: 1px; border: 1px solid var(--line); background: none; line-height: 0; }
-.head-map[aria-pressed="true"] { outline: 2px solid var(--k1); }
+.head-map[aria-pressed="true"] { outline: 2px solid var(--k1); background: none; border-color: var(--k1); }
 .head-map canvas, .gpt1-state { width: 2.6rem; height: 2.6rem; image-rendering: pixelated; }
 .gpt1-state { display: block; width: 100%; max-width: 40rem; height: 1.2rem; }
 `;
