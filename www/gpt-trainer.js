@@ -56,206 +56,229 @@ function recipe(store, values, builtin, seed) {
   };
 }
 
-/** Part D's trainer: `lab` = { store, settings, session, inside } (the look-inside parts it refreshes). */
-export function createTrainer({ store, settings, session, inside }) {
-  const { values } = settings;
-  const ui = { lab: $('gpt-lab'), train: $('gpt-train'), pause: $('gpt-pause'), status: $('gpt-status'),
+// The trainer is small functions of its state `t` (made by createTrainer): the lab's parts, its elements, and what
+// the training loop keeps between chunks.
+
+/** The trainer's elements. */
+function trainerElements() {
+  return { lab: $('gpt-lab'), train: $('gpt-train'), pause: $('gpt-pause'), status: $('gpt-status'),
     announce: $('gpt-announce'), pending: $('gpt-pending'), sourceHint: $('gpt-source-hint'),
     finetune: $('gpt-finetune'), finetuneWhy: $('gpt-finetune-why') };
-  let looping = false;
-  let lastAnnounce = 0;
-  let sampleTimer = null;
-  let clock = null; // { at, step, speed }: when the pace's count started (performance.now()), at which step
-  /** The status line (always the last point); screen readers hear it at most every ANNOUNCE_EVERY ms, or `now`. */
-  const say = (text, now = true) => {
-    ui.status.textContent = text;
-    if (now || performance.now() - lastAnnounce > ANNOUNCE_EVERY) {
-      lastAnnounce = performance.now();
-      ui.announce.textContent = text;
-    }
-  };
-  const maxSteps = () => settings.read('maxSteps');
+}
 
-  function showPending() {
-    const differs = session.made !== null && session.made.key !== recipeKey(store, values);
-    ui.pending.hidden = !differs;
-    ui.pending.textContent = differs ? 'The settings changed since this model was made: they apply after Reset.' : '';
+/** The status line (always the last point); screen readers hear it at most every ANNOUNCE_EVERY ms, or `now`. */
+function say(t, text, now = true) {
+  t.ui.status.textContent = text;
+  if (now || performance.now() - t.lastAnnounce > ANNOUNCE_EVERY) {
+    t.lastAnnounce = performance.now();
+    t.ui.announce.textContent = text;
   }
+}
 
-  function showSource() {
-    ui.sourceHint.textContent = sourceHint(store, values);
-    showPending();
+/** The "Stop after" setting (undefined while it is invalid). */
+const maxSteps = (t) => t.settings.read('maxSteps');
+
+/** Says whether the settings changed since the model was made (they apply after Reset). */
+function showPending(t) {
+  const { session, ui } = t;
+  const differs = session.made !== null && session.made.key !== recipeKey(t.store, t.values);
+  ui.pending.hidden = !differs;
+  ui.pending.textContent = differs ? 'The settings changed since this model was made: they apply after Reset.' : '';
+}
+
+/** Where the training text comes from, in words, and whether it differs from the model's. */
+function showSource(t) {
+  t.ui.sourceHint.textContent = sourceHint(t.store, t.values);
+  showPending(t);
+}
+
+/** Train, Pause and Fine-tune enabled (and named) for the session's phase. */
+function setButtons(t) {
+  const { session, ui } = t;
+  const { phase } = session;
+  const running = phase === 'training' || phase === 'creating';
+  ui.train.disabled = running;
+  ui.train.textContent = (phase === 'paused' || phase === 'done') && session.history.step.length ? 'Resume' : 'Train';
+  ui.pause.disabled = !running;
+  const why = session.made === null ? 'Pre-train a model first (Train, above): fine-tuning starts from it.'
+    : phase === 'creating' ? 'Wait until the model is made.' : '';
+  ui.finetune.disabled = why !== '';
+  ui.finetuneWhy.textContent = why;
+  ui.lab.dataset.phase = phase;
+}
+
+/** The readout, the best step and the loss chart. */
+function showProgress(t) {
+  showReadout(t.session);
+  showBest(t.session);
+  drawChart(t.session, () => maxSteps(t));
+}
+
+/** A fresh model, the n-gram baselines on the same split, and the loss before any step. */
+async function create(t) {
+  const { session } = t;
+  const seed = t.settings.read('seed');
+  if (seed === undefined) throw new Error('Fix the weights seed first.');
+  await session.ready(); // (the built-in corpus comes with the transformer)
+  const { request, kept } = recipe(t.store, t.values, session.builtin, seed);
+  session.made = { ...(await session.request('create', request)), ...kept };
+  session.history = { step: [], train: [], val: [] };
+  session.announceMade();
+  t.inside.fillPickers();
+  showBaselines(session);
+  showPending(t);
+  showProgress(t);
+}
+
+/** Train (or Resume): makes the model first if there is none, then asks for chunks until the limit or Pause. */
+async function train(t) {
+  const { session } = t;
+  if (session.phase === 'training' || session.phase === 'creating') return;
+  setError('gpt', '');
+  const max = maxSteps(t);
+  if (max === undefined) return;
+  const mine = session.generation;
+  const fresh = session.made === null;
+  session.phase = fresh ? 'creating' : 'training';
+  setButtons(t);
+  say(t, progressText(session));
+  try {
+    if (fresh) await create(t);
+    else await session.ready();
+  } catch (error) {
+    if (mine !== session.generation) return;
+    session.phase = 'empty';
+    setButtons(t);
+    say(t, '');
+    setError('gpt', messageOf(error));
+    return;
   }
-
-  function setButtons() {
-    const { phase } = session;
-    const running = phase === 'training' || phase === 'creating';
-    ui.train.disabled = running;
-    ui.train.textContent = (phase === 'paused' || phase === 'done') && session.history.step.length ? 'Resume' : 'Train';
-    ui.pause.disabled = !running;
-    const why = session.made === null ? 'Pre-train a model first (Train, above): fine-tuning starts from it.'
-      : phase === 'creating' ? 'Wait until the model is made.' : '';
-    ui.finetune.disabled = why !== '';
-    ui.finetuneWhy.textContent = why;
-    ui.lab.dataset.phase = phase;
+  if ((session.history.step.at(-1) ?? 0) >= max) {
+    session.phase = 'done';
+    setButtons(t);
+    say(t, `${progressText(session)} Already at the “Stop after” limit: raise it to train on.`);
+    return;
   }
+  session.phase = 'training';
+  setButtons(t);
+  say(t, progressText(session));
+  t.clock = null;
+  t.inside.sample();
+  startSampling(t);
+  if (!t.looping) loop(t);
+}
 
-  function showProgress() {
-    showReadout(session);
-    showBest(session);
-    drawChart(session, maxSteps);
-  }
+/** One chunk of steps, when the chosen speed says it is due; false when the limit is reached. */
+async function chunk(t) {
+  const { session } = t;
+  const max = maxSteps(t) ?? Infinity;
+  const done = session.history.step.at(-1) ?? 0;
+  if (done >= max) return false;
+  const speed = Number(t.values.speed) || 0;
+  const plan = pace(speed, CHUNK);
+  if (t.clock?.speed !== speed) t.clock = { at: performance.now(), step: done, speed };
+  const wait = plan.due(t.clock.at, done - t.clock.step) - performance.now();
+  if (wait > 0) await new Promise((resolve) => { setTimeout(resolve, wait); });
+  if (session.phase !== 'training') return true; // paused while waiting
+  const answer = await session.request('train', { count: Math.min(plan.chunk, max - done) });
+  const { history } = session;
+  history.step.push(answer.step);
+  history.train.push(answer.train);
+  history.val.push(answer.val);
+  showProgress(t);
+  say(t, progressText(session), false);
+  return true;
+}
 
-  /** A fresh model, the n-gram baselines on the same split, and the loss before any step. */
-  async function create() {
-    const seed = settings.read('seed');
-    if (seed === undefined) throw new Error('Fix the weights seed first.');
-    await session.ready(); // (the built-in corpus comes with the transformer)
-    const { request, kept } = recipe(store, values, session.builtin, seed);
-    session.made = { ...(await session.request('create', request)), ...kept };
-    session.history = { step: [], train: [], val: [] };
-    session.announceMade();
-    inside.fillPickers();
-    showBaselines(session);
-    showPending();
-    showProgress();
-  }
-
-  async function train() {
-    if (session.phase === 'training' || session.phase === 'creating') return;
-    setError('gpt', '');
-    const max = maxSteps();
-    if (max === undefined) return;
-    const mine = session.generation;
-    const fresh = session.made === null;
-    session.phase = fresh ? 'creating' : 'training';
-    setButtons();
-    say(progressText(session));
-    try {
-      if (fresh) await create();
-      else await session.ready();
-    } catch (error) {
-      if (mine !== session.generation) return;
-      session.phase = 'empty';
-      setButtons();
-      say('');
-      setError('gpt', messageOf(error));
-      return;
-    }
-    if ((session.history.step.at(-1) ?? 0) >= max) {
-      session.phase = 'done';
-      setButtons();
-      say(`${progressText(session)} Already at the “Stop after” limit: raise it to train on.`);
-      return;
-    }
-    session.phase = 'training';
-    setButtons();
-    say(progressText(session));
-    clock = null;
-    inside.sample();
-    startSampling();
-    if (!looping) loop();
-  }
-
-  /** One chunk of steps, when the chosen speed says it is due; false when the limit is reached. */
-  async function chunk() {
-    const max = maxSteps() ?? Infinity;
-    const done = session.history.step.at(-1) ?? 0;
-    if (done >= max) return false;
-    const speed = Number(values.speed) || 0;
-    const plan = pace(speed, CHUNK);
-    if (clock?.speed !== speed) clock = { at: performance.now(), step: done, speed };
-    const wait = plan.due(clock.at, done - clock.step) - performance.now();
-    if (wait > 0) await new Promise((resolve) => { setTimeout(resolve, wait); });
-    if (session.phase !== 'training') return true; // paused while waiting
-    const answer = await session.request('train', { count: Math.min(plan.chunk, max - done) });
+/** Early stopping: the model goes back to its best validation step; the curves after it are dropped. */
+async function rewind(t) {
+  const { session } = t;
+  const mine = session.generation;
+  pause(t);
+  while (t.looping) await new Promise((resolve) => { setTimeout(resolve, 20); }); // the chunk in flight ends first
+  if (mine !== session.generation) return;
+  try {
+    const back = await session.request('rewind');
     const { history } = session;
-    history.step.push(answer.step);
-    history.train.push(answer.train);
-    history.val.push(answer.val);
-    showProgress();
-    say(progressText(session), false);
-    return true;
-  }
-
-  /** Early stopping: the model goes back to its best validation step; the curves after it are dropped. */
-  async function rewind() {
-    const mine = session.generation;
-    pause();
-    while (looping) await new Promise((resolve) => { setTimeout(resolve, 20); }); // the chunk in flight ends first
-    if (mine !== session.generation) return;
-    try {
-      const back = await session.request('rewind');
-      const { history } = session;
-      const keep = history.step.findIndex((s) => s > back.step);
-      if (keep >= 0) for (const key of ['step', 'train', 'val']) history[key].length = keep;
-      session.phase = 'paused';
-      setButtons();
-      showProgress();
-      say(`Back at step ${grouped(back.step)}, the lowest validation loss: early stopping. ${progressText(session)}`);
-      inside.sample();
-      inside.inspect();
-    } catch (error) {
-      if (mine === session.generation) setError('gpt', messageOf(error));
-    }
-  }
-
-  /** Asks for one chunk after another while training; Pause ends it after the chunk in flight. */
-  async function loop() {
-    looping = true;
-    const mine = session.generation;
-    try {
-      while (session.phase === 'training' && mine === session.generation) {
-        if (!(await chunk())) session.phase = 'done';
-      }
-    } catch (error) {
-      if (mine !== session.generation) return;
-      session.phase = session.made ? 'paused' : 'empty';
-      setError('gpt', messageOf(error));
-    } finally {
-      if (mine === session.generation) looping = false;
-    }
-    if (mine !== session.generation) return;
-    stopSampling();
-    setButtons();
-    if (session.phase === 'paused' || session.phase === 'done') say(progressText(session));
-    inside.sample();
-    inside.inspect();
-  }
-
-  function pause() {
-    if (session.phase !== 'training') return;
+    const keep = history.step.findIndex((s) => s > back.step);
+    if (keep >= 0) for (const key of ['step', 'train', 'val']) history[key].length = keep;
     session.phase = 'paused';
-    setButtons();
-    say('Pausing after the current steps…');
-    clock = null;
+    setButtons(t);
+    showProgress(t);
+    say(t, `Back at step ${grouped(back.step)}, the lowest validation loss: early stopping. ${progressText(session)}`);
+    t.inside.sample();
+    t.inside.inspect();
+  } catch (error) {
+    if (mine === session.generation) setError('gpt', messageOf(error));
   }
+}
 
-  function startSampling() {
-    stopSampling();
-    sampleTimer = setInterval(() => { inside.sample(); inside.inspect(); }, SAMPLE_EVERY);
+/** Asks for one chunk after another while training; Pause ends it after the chunk in flight. */
+async function loop(t) {
+  const { session } = t;
+  t.looping = true;
+  const mine = session.generation;
+  try {
+    while (session.phase === 'training' && mine === session.generation) {
+      if (!(await chunk(t))) session.phase = 'done';
+    }
+  } catch (error) {
+    if (mine !== session.generation) return;
+    session.phase = session.made ? 'paused' : 'empty';
+    setError('gpt', messageOf(error));
+  } finally {
+    if (mine === session.generation) t.looping = false;
   }
+  if (mine !== session.generation) return;
+  stopSampling(t);
+  setButtons(t);
+  if (session.phase === 'paused' || session.phase === 'done') say(t, progressText(session));
+  t.inside.sample();
+  t.inside.inspect();
+}
 
-  function stopSampling() {
-    clearInterval(sampleTimer);
-    sampleTimer = null;
-  }
+/** Pause: training stops after the chunk in flight. */
+function pause(t) {
+  if (t.session.phase !== 'training') return;
+  t.session.phase = 'paused';
+  setButtons(t);
+  say(t, 'Pausing after the current steps…');
+  t.clock = null;
+}
 
-  ui.train.addEventListener('click', train);
-  ui.pause.addEventListener('click', pause);
-  $('gpt-rewind').addEventListener('click', rewind);
+/** The look-inside parts asked again every SAMPLE_EVERY ms while training. */
+function startSampling(t) {
+  stopSampling(t);
+  t.sampleTimer = setInterval(() => { t.inside.sample(); t.inside.inspect(); }, SAMPLE_EVERY);
+}
+
+function stopSampling(t) {
+  clearInterval(t.sampleTimer);
+  t.sampleTimer = null;
+}
+
+/** Part D's trainer: `lab` = { store, settings, session, inside } (the look-inside parts it refreshes). */
+export function createTrainer({ store, settings, session, inside }) {
+  // the trainer's state: the training loop runs, when the last announcement was, the sampling timer, and `clock`
+  // = { at, step, speed }: when the pace's count started (performance.now()), at which step
+  const t = { store, settings, values: settings.values, session, inside, ui: trainerElements(),
+    looping: false, lastAnnounce: 0, sampleTimer: null, clock: null };
+  t.ui.train.addEventListener('click', () => train(t));
+  t.ui.pause.addEventListener('click', () => pause(t));
+  $('gpt-rewind').addEventListener('click', () => rewind(t));
   $('gpt-reset').addEventListener('click', async () => {
     await session.reset();
     setError('gpt', '');
-    say('Reset: Train starts again from random weights.');
+    say(t, 'Reset: Train starts again from random weights.');
   });
   session.on('forget', () => {
-    looping = false;
-    stopSampling();
+    t.looping = false;
+    stopSampling(t);
     showBaselines(session);
-    showPending();
-    showProgress();
-    setButtons();
+    showPending(t);
+    showProgress(t);
+    setButtons(t);
   });
-  return { pause, setButtons, showSource, showPending, showProgress };
+  return { pause: () => pause(t), setButtons: () => setButtons(t), showSource: () => showSource(t),
+    showPending: () => showPending(t), showProgress: () => showProgress(t) };
 }
