@@ -7,8 +7,16 @@
 import { WORKERS } from './assets.js';
 import { ThreadTransport, WorkerTransport } from './transport.js';
 
-/** Thrown into pending requests when their lane's worker or instance is gone (crashed, or stopped to cancel). */
-export class WorkerGone extends Error {}
+const GONE = Symbol.for('gpt1-playground/worker-gone');
+/**
+ * Thrown into pending requests when their lane's worker or instance is gone (crashed, or stopped to cancel). Known by
+ * a mark, not by its class: a module loaded on demand is bundled with a copy of this file (scripts/dist.mjs), and
+ * its `instanceof WorkerGone` must know the page's engine's.
+ */
+export class WorkerGone extends Error {
+  [GONE] = true;
+  static [Symbol.hasInstance](error) { return Boolean(error?.[GONE]); }
+}
 
 /** One lane: its transport (made at the first request), its pending requests, its crashes. */
 class Lane {
