@@ -77,6 +77,8 @@ export function createStepper(ui, store, matrix) {
   let session = null; // the last answer: { tokens, done, context, seen }, or null when stepping is impossible
   const ask = newest(); // an older answer is ignored
   let busy = false; // a step is on its way (from the worker): another press waits for it
+  const waiting = []; // reset()'s callers, until the newest reset has its answer
+  const settle = () => { for (const done of waiting.splice(0)) done(); };
 
   // aria-disabled rather than disabled: a focused button keeps focus when sampling ends
   const enable = (on) => stepButton.setAttribute('aria-disabled', String(!on));
@@ -90,7 +92,9 @@ export function createStepper(ui, store, matrix) {
   /** The row's slices, and where u fell (once drawn). */
   const draw = (row, context) => view.replaceChildren(...slices(row, context, store.model.vocab));
 
+  /** Starts again at [START]; resolves once the newest reset has its answer (or failed): then Step can draw. */
   function reset() {
+    const settled = new Promise((done) => { waiting.push(done); });
     session = null;
     busy = false;
     matrix.setHighlight(null, null);
@@ -100,7 +104,8 @@ export function createStepper(ui, store, matrix) {
     if (!model || !options) {
       status.textContent = 'Fix the generation settings above to step.';
       enable(false);
-      return;
+      settle();
+      return settled;
     }
     ask(model.ask('stepReset', options)).then((state) => {
       setError('step', '');
@@ -112,10 +117,13 @@ export function createStepper(ui, store, matrix) {
       status.textContent = `At ${at}. Step draws the next token from ${rowName(state.context, state.seen)}.`;
       // before the first draw: the distribution it will use, without u
       if (state.peek) draw({ probabilities: state.peek, cdf: cumulative(state.peek) }, state.context);
+      settle();
     }, (error) => {
       setError('step', messageOf(error));
       enable(false);
+      settle();
     });
+    return settled;
   }
 
   function step() {
