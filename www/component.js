@@ -24,6 +24,7 @@ import { createMatrix } from './matrix.js';
 import { createGeneratePanel } from './generate-panel.js';
 import { createStepper } from './stepper.js';
 import { createEvalPanel } from './eval-panel.js';
+import { createValidationField } from './validation-field.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 
@@ -153,7 +154,7 @@ export class Gpt1Playground extends HTMLElement {
     const modelPanel = createModelPanel(ui, store, engine);
     const matrix = createMatrix(ui, store);
     const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store, engine),
-      createEncodePanel(ui, store), createLossPanel(ui, store, engine)];
+      createValidationField(ui, store), createEncodePanel(ui, store), createLossPanel(ui, store, engine)];
     store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
     const figure = ui.$('figure1');
     onFirstSight(figure, () => import('./figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
@@ -196,8 +197,6 @@ export class Gpt1Playground extends HTMLElement {
   #startEval() {
     const widget = this.#widget;
     widget.evalPanel = createEvalPanel(widget.ui, widget.store, { apply: widget.modelPanel.apply, engine: widget.engine });
-    widget.panels.push(widget.evalPanel);
-    widget.evalPanel.fill(widget.store.state);
     widget.evalPanel.recover(); // computes its grid now (later edits do it as on the page)
   }
 }

@@ -1,8 +1,9 @@
 // Part A, evaluation: training vs validation loss over every order and a few smoothing values — the overfitting lesson.
+// Loaded when its section is first in sight (later-panels.js); the validation text it scores is validation-field.js's.
 import { el, messageOf } from './dom.js';
 import { four, short } from './numbers.js';
 import { countingOptions } from './counting.js';
-import { corpusTooLarge, guardPaste } from './limits.js';
+import { corpusTooLarge } from './limits.js';
 import { newest, WorkerGone } from './engine.js';
 import { ORDERS, KS } from './views.js';
 import { drawLossChart } from './chart.js';
@@ -13,7 +14,6 @@ const WAIT_MS = 150; // after the last keystroke, before the grid is computed ag
 // it does not start, compete with the next keystroke's count on a two-core laptop, and be stopped, at every key
 const LONG = 1000000;
 const LONG_WAIT_MS = 1000;
-const MAX_FILE_CHARS = 500000;
 const GRID_KEYS = ['corpus', 'tokenizer', 'boundaries', 'merges', 'validation'];
 
 
@@ -71,8 +71,6 @@ function bestText(val, best) {
 
 export function createEvalPanel(ui, store, { apply, engine }) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
-  const textarea = $('val');
-  const file = $('val-file');
   const plot = $('eval-chart');
   const applyButton = $('apply-best');
   const results = $('eval-results');
@@ -170,26 +168,6 @@ export function createEvalPanel(ui, store, { apply, engine }) {
     if (grid) show();
   }).observe(plot.parentElement);
 
-  guardPaste(textarea, (message) => setError('val', message), 'the validation text');
-  textarea.addEventListener('input', () => store.set({ validation: textarea.value }));
-  // a local file, read in the browser: nothing is uploaded
-  file.addEventListener('change', () => {
-    const chosen = file.files?.[0];
-    if (!chosen) return;
-    const reader = new FileReader();
-    reader.addEventListener('load', () => {
-      const text = String(reader.result);
-      if (text.length > MAX_FILE_CHARS) {
-        setError('val-file', `${chosen.name} has ${text.length} characters; at most ${MAX_FILE_CHARS} fit in the link.`);
-        return;
-      }
-      setError('val-file', '');
-      textarea.value = text;
-      store.set({ validation: text });
-    });
-    reader.addEventListener('error', () => setError('val-file', `Could not read ${chosen.name}: ${reader.error?.message ?? 'unknown error'}.`));
-    reader.readAsText(chosen);
-  });
   applyButton.addEventListener('click', () => {
     const best = bestOf(grid?.val);
     if (best) apply({ order: String(ORDERS[best.o]), smoothing: String(KS[best.k]) });
@@ -202,8 +180,7 @@ export function createEvalPanel(ui, store, { apply, engine }) {
   });
 
   return {
-    fill(state) { textarea.value = state.validation; },
-    /** Computes the grid now (a widget's panel, made when its section is first shown). */
+    /** Computes the grid now (the panel is made when its section is first needed, after the page's first edits). */
     recover,
   };
 }

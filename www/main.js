@@ -14,6 +14,7 @@ import { createMatrix } from './matrix.js';
 import { createGeneratePanel } from './generate-panel.js';
 import { createStepper } from './stepper.js';
 import { createEvalPanel } from './eval-panel.js';
+import { createValidationField } from './validation-field.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
@@ -32,7 +33,7 @@ const ui = lookups(document);
 const modelPanel = createModelPanel(ui, store, engine);
 const matrix = createMatrix(ui, store);
 const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store, engine),
-  createEvalPanel(ui, store, { apply: modelPanel.apply, engine }), createEncodePanel(ui, store),
+  createValidationField(ui, store), createEvalPanel(ui, store, { apply: modelPanel.apply, engine }), createEncodePanel(ui, store),
   createLossPanel(ui, store, engine)];
 const stepper = createStepper(ui, store, matrix);
 // GPT-1's own tokenizer: its panel, the on-demand module and the released files load at the first press of a button
