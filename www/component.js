@@ -22,9 +22,8 @@ import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
 import { createGeneratePanel } from './generate-panel.js';
-import { createStepper } from './stepper.js';
-import { createEvalPanel } from './eval-panel.js';
 import { createValidationField } from './validation-field.js';
+import { laterStepper, laterEvalPanel } from './later-panels.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 
@@ -99,7 +98,7 @@ export class Gpt1Playground extends HTMLElement {
   static observedAttributes = ['sections', ...Object.keys(ATTRIBUTES)];
 
   #ready = null; // the build, once started
-  #widget = null; // once built: { store, panels, sections, offstage, ui, module, modelPanel, evalPanel }
+  #widget = null; // once built: { engine, store, panels, sections, offstage, ui, stepper, evalPanel }
 
   constructor() {
     super();
@@ -132,9 +131,9 @@ export class Gpt1Playground extends HTMLElement {
     return this.#ready.then(() => {
       const state = {};
       for (const [name, key] of Object.entries(ATTRIBUTES)) state[key] = this.getAttribute(name) ?? DEFAULTS[key];
-      this.#show();
+      const loading = this.#show();
       this.#set(state, Object.keys(this.#widget.store.state));
-      return new Promise((done) => { setTimeout(done); });
+      return Promise.all(loading).then(() => new Promise((done) => { setTimeout(done); }));
     });
   }
 
@@ -158,7 +157,8 @@ export class Gpt1Playground extends HTMLElement {
     store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
     const figure = ui.$('figure1');
     onFirstSight(figure, () => import('./figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
-    this.#widget = { engine, store, panels, sections, offstage, ui, modelPanel, matrix, stepper: null, evalPanel: null };
+    this.#widget = { engine, store, panels, sections, offstage, ui, stepper: laterStepper(ui, store, matrix),
+      evalPanel: laterEvalPanel(ui, store, { apply: modelPanel.apply, engine }) };
   }
 
   /** Puts `patch` into the widget's state and its fields, then redraws what depends on `changed`. */
@@ -169,16 +169,17 @@ export class Gpt1Playground extends HTMLElement {
     store.notify(new Set(changed));
   }
 
-  /** Shows the chosen sections, in the page's order, and moves the others out of the shadow root. */
+  /**
+   * Shows the chosen sections, in the page's order, and moves the others out of the shadow root. The sampler and the
+   * evaluation grid (later-panels.js) load when their section is first shown: until then no row of the matrix is
+   * outlined for a sampling nobody sees, and no worker computes a grid nobody sees. Returns their loads.
+   */
   #show() {
     const widget = this.#widget;
     const chosen = chosenSections(this.getAttribute('sections'));
-    if (chosen.has('step') && !widget.stepper) {
-      // made when first shown: until then no row of the matrix is outlined for a sampling nobody sees
-      widget.stepper = createStepper(widget.ui, widget.store, widget.matrix);
-      widget.stepper.reset();
-    }
-    if (chosen.has('eval') && !widget.evalPanel) this.#startEval();
+    const loading = [];
+    if (chosen.has('step')) loading.push(widget.stepper.load());
+    if (chosen.has('eval')) loading.push(widget.evalPanel());
     const shown = [];
     for (const name of SECTIONS) {
       const { node, card } = widget.sections.get(name);
@@ -191,13 +192,7 @@ export class Gpt1Playground extends HTMLElement {
       else shown.push(node);
     }
     this.shadowRoot.replaceChildren(...shown);
-  }
-
-  /** The evaluation panel, made when its section is first shown: its grid runs in a worker of its own. */
-  #startEval() {
-    const widget = this.#widget;
-    widget.evalPanel = createEvalPanel(widget.ui, widget.store, { apply: widget.modelPanel.apply, engine: widget.engine });
-    widget.evalPanel.recover(); // computes its grid now (later edits do it as on the page)
+    return loading;
   }
 }
 

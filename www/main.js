@@ -12,9 +12,8 @@ import { createModelPanel } from './model-panel.js';
 import { createTokenizerPanel } from './tokenizer-panel.js';
 import { createMatrix } from './matrix.js';
 import { createGeneratePanel } from './generate-panel.js';
-import { createStepper } from './stepper.js';
-import { createEvalPanel } from './eval-panel.js';
 import { createValidationField } from './validation-field.js';
+import { laterStepper, laterEvalPanel } from './later-panels.js';
 import { createEncodePanel } from './encode-panel.js';
 import { createLossPanel } from './loss-panel.js';
 import { setupToolbar } from './toolbar.js';
@@ -33,9 +32,13 @@ const ui = lookups(document);
 const modelPanel = createModelPanel(ui, store, engine);
 const matrix = createMatrix(ui, store);
 const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store, engine),
-  createValidationField(ui, store), createEvalPanel(ui, store, { apply: modelPanel.apply, engine }), createEncodePanel(ui, store),
-  createLossPanel(ui, store, engine)];
-const stepper = createStepper(ui, store, matrix);
+  createValidationField(ui, store), createEncodePanel(ui, store), createLossPanel(ui, store, engine)];
+// Part A's step-through sampler and evaluation grid load when their section first comes into sight (the sampler's
+// also with the matrix, where it outlines the row it samples), or at the first press of Step, Reset or S
+const section = (name) => document.querySelector(`[data-section="${name}"]`);
+const stepper = laterStepper(ui, store, matrix);
+for (const name of ['matrix', 'step']) onFirstSight(section(name), stepper.load);
+onFirstSight(section('eval'), laterEvalPanel(ui, store, { apply: modelPanel.apply, engine }));
 // GPT-1's own tokenizer: its panel, the on-demand module and the released files load at the first press of a button
 let gpt1TokenizerPanel = null;
 for (const id of ['gpt1-load', 'gpt1-fed-load']) {
