@@ -94,6 +94,15 @@ export async function eventually(check, timeout = 3000) {
   }
 }
 
+/**
+ * Brings Part A's evaluation into sight, as a person scrolling to it does (its grid loads and is computed when first
+ * in sight), and waits until the grid of the latest settings is drawn.
+ */
+export async function evaluated(page, options) {
+  await page.locator('#eval-results').scrollIntoViewIfNeeded();
+  await page.locator('#eval-results[aria-busy="false"]').waitFor(options);
+}
+
 /** The token texts and the ids of the chips inside a locator. */
 export const tokens = (locator) => locator.locator('.chip .tok').allTextContents();
 export const ids = (locator) => locator.locator('.chip .id').allTextContents();

@@ -2,7 +2,7 @@
 // evaluation chart. Every number the page shows is checked against the same wasm module run in Node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { session, inNode, LESSON, shot, eventually, tokens, ids, finish } from './browser.mjs';
+import { session, inNode, LESSON, shot, eventually, tokens, ids, finish, evaluated } from './browser.mjs';
 
 const { NgramModel, generate } = await inNode();
 
@@ -25,8 +25,6 @@ function withModel(corpus, options, use) {
 }
 
 const label = (page, name) => page.getByLabel(name, { exact: true });
-/** Waits until the evaluation grid of the latest settings is on screen. */
-const evaluated = (page) => page.locator('#eval-results[aria-busy="false"]').waitFor();
 const lossCell = (page, order, k, kind) => page.locator(`#eval-table td[data-order="${order}"][data-k="${k}"][data-kind="${kind}"]`);
 
 test('evaluation: the chart of 6 orders × 4 k on pasted names, the best setting, Apply best', async () => {

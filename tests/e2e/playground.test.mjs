@@ -2,7 +2,7 @@
 // tests also prove what a screen reader hears. Expected generations come from the same wasm module run in Node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { session, inNode, LESSON, shot, eventually, tokens, ids, pasteInto, finish } from './browser.mjs';
+import { session, inNode, LESSON, shot, eventually, tokens, ids, pasteInto, finish, evaluated } from './browser.mjs';
 
 const { NgramModel, generate } = await inNode();
 
@@ -54,7 +54,7 @@ test('the default state reproduces the lesson', async () => {
   assert.equal(await page.getByLabel('P(positive)', { exact: true }).inputValue(), '0.72');
   assert.equal(await page.getByLabel('Task loss', { exact: true }).textContent(), '0.3285');
   assert.equal(await page.getByLabel('Combined loss', { exact: true }).textContent(), '1.0785');
-  await page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
+  await evaluated(page); // the chart is in the picture
   await page.screenshot({ path: shot('light.png'), fullPage: true });
   await finish(opened);
 });
@@ -136,6 +136,28 @@ test('stepping draws the same tokens as generate and shows where u fell', async 
   assert.match(await page.locator('#step-status').textContent(), /Done/);
   await page.getByRole('button', { name: 'Reset' }).click();
   assert.deepEqual(await tokens(sampled), ['[START]']);
+  await finish(opened);
+});
+
+test('S steps at the first press, before the sampler\'s section (or the matrix) was ever in sight', async () => {
+  const opened = await load();
+  const { page } = opened;
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.waitForTimeout(300); // time for anything the top of the page loads on its own
+  assert.ok(!asked.includes('/www/stepper.js'), 'the sampler is not loaded before it is needed');
+  const notSeen = await page.evaluate(() => ['matrix', 'step'].every((name) => document.querySelector(`[data-section="${name}"]`)
+    .getBoundingClientRect().top > innerHeight + 300));
+  assert.ok(notSeen, 'neither section is near the viewport');
+  await page.keyboard.press('s');
+  const sampled = page.getByRole('list', { name: 'Sampled so far' });
+  await eventually(async () => assert.deepEqual(await tokens(sampled), expected(LESSON, { seed: 42 }).slice(0, 2)));
+  assert.ok(asked.includes('/www/stepper.js'));
+  assert.match(await page.locator('#step-status').textContent(), /^Drew chai\. Next, Step samples from the chai row/);
+  assert.equal(await matrix(page).locator('tr.sampling th').textContent(), '[START]', 'the row it drew from');
+  assert.equal(await page.locator('#step-error').isHidden(), true);
+  await page.keyboard.press('s'); // the next press steps at once, as ever
+  await eventually(async () => assert.deepEqual(await tokens(sampled), expected(LESSON, { seed: 42 })));
   await finish(opened);
 });
 
@@ -222,7 +244,10 @@ test('keyboard only: Tab reaches the controls, shortcuts work but never while ty
   await page.keyboard.press('ArrowRight'); // a range moves by its step
   assert.equal(await page.getByLabel('Smoothing', { exact: true }).inputValue(), '1.01');
 
-  // typing r, s and p into a field types them
+  // typing r, s and p into a field types them (the sampler, in sight first, shows it took no step)
+  const sampled = page.getByRole('list', { name: 'Sampled so far' });
+  await page.getByRole('button', { name: 'Reset' }).scrollIntoViewIfNeeded();
+  await eventually(async () => assert.deepEqual(await tokens(sampled), ['[START]']));
   const seedBefore = await page.getByLabel('Seed', { exact: true }).inputValue();
   await page.getByLabel('Text', { exact: true }).focus();
   await page.keyboard.type(' rsp');
@@ -250,7 +275,7 @@ test('keyboard only: Tab reaches the controls, shortcuts work but never while ty
   await page.keyboard.press('Enter');
   await page.keyboard.press('Space');
   assert.ok((await tokens(page.getByRole('list', { name: 'Sampled so far' }))).length >= 2);
-  await page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
+  await evaluated(page); // the chart is in the picture
   await page.screenshot({ path: shot('presentation.png'), fullPage: true });
   await finish(opened);
 });
@@ -330,11 +355,11 @@ test('a vocabulary too large to draw shows its most frequent rows and says so', 
 
 test('screenshots: dark theme and a 360 px phone, with nothing wider than the screen', async () => {
   const dark = await load('', { colorScheme: 'dark' });
-  await dark.page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is in the picture
+  await evaluated(dark.page); // the chart is in the picture
   await dark.page.screenshot({ path: shot('dark.png'), fullPage: true });
   await finish(dark);
   const phone = await load('', { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
-  await phone.page.locator('#eval-results[aria-busy="false"]').waitFor(); // the chart is drawn at the phone's width
+  await evaluated(phone.page); // the chart is drawn at the phone's width
   const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `page is ${width}px wide on a 360px screen`);
   await phone.page.screenshot({ path: shot('phone.png'), fullPage: true });
@@ -360,7 +385,7 @@ test('the page runs under the strict CSP it will be served with', async () => {
   await pasteInto(page.getByLabel('Corpus', { exact: true }), corpus);
   await page.locator('#model-status[data-state="idle"]').filter({ hasText: 'background worker' }).waitFor({ timeout: 10000 });
   assert.deepEqual(await tokens(generated(page)), expected(corpus, { seed: 42 }));
-  await page.locator('#eval-results[aria-busy="false"]').waitFor({ timeout: 10000 });
+  await evaluated(page, { timeout: 10000 });
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -2,7 +2,7 @@
 // "why" answers, Figure 1 drawn live, and the page on a 390 px phone in both themes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { session, inNode, LESSON, shot, eventually, tokens, finish } from './browser.mjs';
+import { session, inNode, LESSON, shot, eventually, tokens, finish, evaluated } from './browser.mjs';
 
 const { NgramModel } = await inNode();
 
@@ -105,7 +105,7 @@ for (const colorScheme of ['light', 'dark']) {
   test(`a 390 px phone, ${colorScheme}: no control clipped, sideways regions announced, disabled buttons readable`, async () => {
     const opened = await load('', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme });
     const { page } = opened;
-    await page.locator('#eval-results[aria-busy="false"]').waitFor();
+    await evaluated(page);
     await page.locator('#gpt-lab > summary').click(); // its controls are laid out and enabled
     await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor();
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, 'nothing wider than the screen');

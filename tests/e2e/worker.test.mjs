@@ -3,7 +3,7 @@
 // the text. Every number is checked against the same wasm module run in Node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { session, inNode, shot, eventually, tokens, finish, pasteInto, inject } from './browser.mjs';
+import { session, inNode, shot, eventually, tokens, finish, pasteInto, inject, evaluated } from './browser.mjs';
 
 const { NgramModel, generate } = await inNode();
 
@@ -63,7 +63,7 @@ test('a large corpus is counted by the worker: the status goes busy, then idle, 
   await eventually(async () => assert.equal((await tokens(page.getByRole('list', { name: 'Sampled so far' }))).length, 2));
   await page.getByLabel('Text to split', { exact: true }).fill('chai pani nahi');
   await eventually(async () => assert.deepEqual(await page.locator('#segment-tokens .chip .tok').allTextContents(), ['chai', 'pani', 'nahi']));
-  await page.locator('#eval-results[aria-busy="false"]').waitFor();
+  await evaluated(page);
   assert.match(await page.locator('#eval-current').textContent(), /order 2, k = 0\.5\).*validation loss/);
   // back to a small corpus: counted on the page again
   await paste(page, 'chai bahut garam hai\nchai acha\nchai bahut acha hai');
@@ -166,9 +166,11 @@ test('a worker that fails is replaced: a plain message, the text and settings ke
   // the new worker answers: a resample uses the recounted model
   await page.getByLabel('Seed', { exact: true }).fill('6');
   await eventually(async () => assert.deepEqual(await tokens(generated(page)), expected(corpus, { seed: 6 })));
-  // the evaluation worker recovers too
+  // the evaluation worker recovers too (its grid in sight, and drawn, before the crash)
+  await evaluated(page);
   await inject.crashWorker(page, 'eval');
-  await page.locator('#eval-results[aria-busy="false"]').waitFor();
+  assert.equal(await page.locator('#eval-results').getAttribute('aria-busy'), 'true', 'the grid is computed again');
+  await evaluated(page);
   // the page ships no test hooks: tests inject what they need (browser.mjs)
   const plain = await load('/');
   assert.equal(await plain.page.evaluate(() => typeof window.__gpt1Test), 'undefined');
