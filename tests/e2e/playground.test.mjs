@@ -120,10 +120,11 @@ test('stepping draws the same tokens as generate and shows where u fell', async 
   const { page } = opened;
   await page.getByLabel('Seed', { exact: true }).fill('7'); // seed 7 draws four tokens before [END]
   const sampled = page.getByRole('list', { name: 'Sampled so far' });
-  assert.deepEqual(await tokens(sampled), ['[START]']);
+  // (the sampler loads as the matrix comes into sight: its first row, once it is in)
+  await eventually(async () => assert.deepEqual(await tokens(sampled), ['[START]']));
   // before the first draw, the bars already show the [START] row it will draw from (Sampler.peek), without u
   const slices = page.getByRole('table', { name: /Row \[START\] .*the next draw's distribution/ });
-  assert.deepEqual(await slices.getByRole('row', { name: /^chai / }).getByRole('cell').allTextContents(), ['0.4', '0.4', '']);
+  await eventually(async () => assert.deepEqual(await slices.getByRole('row', { name: /^chai / }).getByRole('cell').allTextContents(), ['0.4', '0.4', '']));
   assert.equal(await page.locator('.u-line').count(), 0);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   // the [START] row is the one being sampled
