@@ -8,6 +8,7 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { safetensorsHeader } from '../www/gpt1-npy.js';
 
 export const D = 768;
 export const LAYERS = 12;
@@ -52,21 +53,10 @@ export function gpt1Tensors() {
 
 const count = (shape) => shape.reduce((a, b) => a * b, 1);
 
-/** The file's first 8 + N bytes: the header length, then the JSON header padded with spaces to a multiple of 8. */
+/** The file's first 8 + N bytes: the header length, then the JSON header padded with spaces to a multiple of 8 (the
+ * page's own writer, which also turns OpenAI's release into this layout). */
 export function gpt1Header() {
-  let json = '{"__metadata__":{"format":"pt"}';
-  let at = 0;
-  for (const [name, shape] of gpt1Tensors()) {
-    const end = at + 4 * count(shape);
-    json += `,"${name}":{"dtype":"F32","shape":[${shape.join(',')}],"data_offsets":[${at},${end}]}`;
-    at = end;
-  }
-  json += '}';
-  while (json.length % 8 !== 0) json += ' ';
-  const out = new Uint8Array(8 + json.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(new TextEncoder().encode(json), 8);
-  return out;
+  return safetensorsHeader(gpt1Tensors().map(([name, shape]) => ({ name, shape })));
 }
 
 /** numpy's MT19937 (init_genrand seeding, as np.random.seed(int) does) and random_sample. */
