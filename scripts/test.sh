@@ -15,11 +15,11 @@ layer() {
 wasm_tests() { # $1: node | chrome | firefox
   case $1 in
     node) env -u WASM_BINDGEN_USE_BROWSER -u GECKODRIVER -u CHROMEDRIVER \
-            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt --test wasm_tokenizer ;;
+            cargo test --target wasm32-unknown-unknown --all-features --test wasm ;;
     chrome) env -u GECKODRIVER WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
-            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt --test wasm_tokenizer ;;
+            cargo test --target wasm32-unknown-unknown --all-features --test wasm ;;
     firefox) env -u CHROMEDRIVER WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$(command -v geckodriver)" \
-            cargo test --target wasm32-unknown-unknown --all-features --test wasm --test wasm_gpt --test wasm_tokenizer ;;
+            cargo test --target wasm32-unknown-unknown --all-features --test wasm ;;
   esac
 }
 
@@ -38,7 +38,7 @@ layer "rustfmt" formatted
 layer "clippy (native)" cargo clippy --all-targets --all-features -- -D warnings
 layer "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 layer "core tests (native)" cargo test --all-features
-layer "GPT-1 at full size (native, optimised)" cargo test --release --all-features --test gpt1_full
+layer "GPT-1 at full size (native, optimised)" cargo test --release --all-features --test core gpt1_full::
 layer "wasm-bindgen tests in Node" wasm_tests node
 layer "wasm-bindgen tests in headless Chromium" wasm_tests chrome
 layer "wasm-bindgen tests in headless Firefox" wasm_tests firefox

@@ -6,7 +6,7 @@
 #![no_main]
 
 use gpt1_playground::gpt::TinyGpt;
-use gpt1_playground::gpt::safetensors;
+use gpt1_playground::gpt::formats::safetensors;
 use libfuzzer_sys::fuzz_target;
 
 const VALID: &[u8] = include_bytes!("../../tests/fixtures/gpt1_tiny.safetensors");

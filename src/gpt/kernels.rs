@@ -43,7 +43,7 @@ pub fn matmul_at_b<F: Float>(c: &mut [F], a: &[F], b: &[F], (m, k, n): (usize, u
 
 /// `c[m×n] = a[m×k]·btᵀ` for `bt[n×k]`: the tied output layer's `h·Wₑᵀ`, without a transposed copy of the whole
 /// embedding. Both operands are read along their rows, and each element is a dot product summed in lanes
-/// ([`dot_in_lanes`]), the order that the one-position kernel [`super::matvec::tied_logits`] keeps too, so that a
+/// ([`dot_in_lanes`]), the order that the one-position kernel [`super::infer::matvec::tied_logits`] keeps too, so that a
 /// decoder's logits are the bits of a full pass. Blocks of `BT_BLOCK` rows of `bt` stay in cache while every row
 /// of `a` meets them.
 pub fn matmul_bt<F: Float>(c: &mut [F], a: &[F], bt: &[F], (m, k, n): (usize, usize, usize)) {

@@ -1,35 +1,37 @@
-//! A tiny decoder-only transformer, trained in the page (issue 8). Built with the `gpt` feature only.
+//! GPT-1's network (OpenAI's `train.py`), at any size: a tiny one trained in the page (Part D) and the released
+//! 117M-weight model read from its file (Part E). Built with the `gpt` feature only.
 //!
-//! The same causal language model as Part A's n-gram, but the next-token distribution comes from a small GPT:
-//! token + position embeddings, N pre-LayerNorm blocks (masked multi-head self-attention and a GELU MLP, each
-//! added back to the residual stream), a final LayerNorm and a linear head. Forward and backward passes are
-//! written by hand ([`net`], [`backward`]) over [`kernels`]; [`adam`] trains it; [`finetune`] adds GPT-1's
-//! classifier head on the final state at `[EXTRACT]` and trains it with `L_task + λ·L_lm` (Part C).
+//! The same causal language model as Part A's n-gram, but the next-token distribution comes from a transformer:
+//! token + position embeddings, N **post-LayerNorm** blocks (`n = LN(x + attn(x))`, `h = LN(n + mlp(n))`), no final
+//! LayerNorm, and logits **tied** to the token embedding (`h·Wₑᵀ`). GPT-2's pre-LN arrangement, with its final
+//! LayerNorm, is the other [`params::Norm`]. The layout shows three concerns over one shared network:
+//!
+//! - the network: [`params`] (shapes, initialisation), [`net`] (the forward pass over a batch), [`attention`],
+//!   [`kernels`] (matrix products in fixed summation orders), [`float`] (`exp`, `tanh`, `ln` from exactly rounded
+//!   operations), [`model`] (the [`TinyGpt`] a caller holds) and [`options`];
+//! - [`train`]: the hand-written backward pass, AdamW, the corpus in batches, and fine-tuning with GPT-1's
+//!   classifier on the final state at `[EXTRACT]` and `L_task + λ·L_lm` (Part C);
+//! - [`infer`]: decoding one token at a time with a KV cache, which gives the full pass's bits;
+//! - [`formats`]: safetensors in Hugging Face's `openai-gpt` names, and the loader that streams a file in.
 //!
 //! Everything is deterministic for a seed, natively and in WebAssembly: one thread, fixed summation orders, no
 //! hash-map iteration, and `exp`/`tanh`/`ln` built from exactly rounded operations ([`float`]).
 
-pub mod adam;
 pub mod attention;
-pub mod backward;
-pub mod data;
-pub mod decode;
-pub mod finetune;
 pub mod float;
+pub mod formats;
+pub mod infer;
 pub mod kernels;
-pub mod loader;
-pub mod matvec;
 pub mod model;
 pub mod net;
 pub mod options;
 pub mod params;
-pub mod safetensors;
-pub mod weights;
+pub mod train;
 
-pub use decode::{DecodeOptions, Decoder};
-pub use finetune::LabelledInput;
-pub use loader::Loader;
+pub use formats::loader::Loader;
+pub use infer::decode::{DecodeOptions, Decoder};
 pub use model::{Inside, TinyGpt};
 pub use net::{Batch, Losses, NO_TARGET, Net, Workspace};
 pub use options::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput};
 pub use params::{Config, Layout, Norm};
+pub use train::finetune::LabelledInput;

@@ -4,11 +4,11 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::adam::AdamW;
-use super::data::{Corpus, Window, pack, scoring_windows};
 use super::net::{Batch, NO_TARGET, Net, Workspace};
 use super::options::{GptOptions, MAX_GPT_VOCAB, MAX_STEPS};
 use super::params::Config;
+use super::train::adam::AdamW;
+use super::train::data::{Corpus, Window, pack, scoring_windows};
 use crate::LanguageModel;
 use crate::error::{Error, Result, whole_number};
 use crate::ngram::TokenizerKind;

@@ -13,7 +13,7 @@ const SMALL = { dModel: 16, layers: 1, heads: 2, context: 8, batchSize: 4 };
 
 test('the SIMD build trains to the same bits as native code', () => {
   const model = new TinyGpt(LESSON, SMALL);
-  // the constants of tests/gpt.rs (native) and tests/wasm_gpt.rs (wasm without SIMD)
+  // the constants of tests/core/gpt.rs (native) and tests/wasm/gpt.rs (wasm without SIMD)
   const bits = (x) => new BigUint64Array(new Float64Array([x]).buffer)[0];
   assert.equal(bits(model.step(5)), 0x3ffff17270f23882n);
   assert.equal(bits(model.loss('chai acha hai')), 0x3fffa0571b13d678n);

@@ -1,19 +1,13 @@
 //! The lesson's own numbers, worked out by hand, for its three-sentence corpus.
-#![cfg(not(target_arch = "wasm32"))]
 
+use crate::util::{LESSON, words};
 use gpt1_playground::encode::{TaskInput, encode};
 use gpt1_playground::loss::{LAMBDA, combined_loss, cross_entropy};
 use gpt1_playground::sampling::{SampleOptions, Sampler, generate, generate_many};
 use gpt1_playground::{LanguageModel, NgramModel};
 
-const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
-
 fn lesson() -> NgramModel {
     NgramModel::new(LESSON, 1.0).unwrap()
-}
-
-fn words(model: &NgramModel, ids: &[u32]) -> Vec<String> {
-    ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
 }
 
 #[test]

@@ -9,14 +9,14 @@
 
 use std::rc::Rc;
 
-use super::attention::causal_softmax;
-use super::float::Float;
-use super::kernels::{gelu, layer_norm};
-use super::matvec::{add_vec_mat, tied_logits};
-use super::model::TinyGpt;
-use super::net::{BlockActivations, Net, block_forward, softmax_in_place};
-use super::params::{BlockTensors, Config, Norm};
 use crate::error::{Error, Result};
+use crate::gpt::attention::causal_softmax;
+use crate::gpt::float::Float;
+use crate::gpt::infer::matvec::{add_vec_mat, tied_logits};
+use crate::gpt::kernels::{gelu, layer_norm};
+use crate::gpt::model::TinyGpt;
+use crate::gpt::net::{BlockActivations, Net, block_forward, softmax_in_place};
+use crate::gpt::params::{BlockTensors, Config, Norm};
 use crate::sampling::{Mt19937, choose, random_sample, random_seed, reshape};
 
 /// How the next tokens are drawn.

@@ -1,14 +1,14 @@
 //! The core against figures computed by numpy itself (`tests/fixtures/numpy_reference.py`): the random stream,
 //! the smoothed matrix and every generation must agree to the last bit.
-#![cfg(not(target_arch = "wasm32"))]
 
+use crate::util::words;
 use gpt1_playground::NgramModel;
 use gpt1_playground::sampling::{Mt19937, SampleOptions, generate, generate_many, random_sample};
 use rand::Rng;
 use serde_json::Value;
 
 fn reference() -> Value {
-    let text = include_str!("fixtures/numpy_reference.json");
+    let text = include_str!("../fixtures/numpy_reference.json");
     serde_json::from_str(text).expect("the fixture is JSON")
 }
 
@@ -33,10 +33,6 @@ fn from_hex(s: &str) -> f64 {
 
 fn strings(value: &Value) -> Vec<String> {
     value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
-}
-
-fn names(model: &NgramModel, ids: &[u32]) -> Vec<String> {
-    ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
 }
 
 #[test]
@@ -82,7 +78,7 @@ fn generations_match_numpy() {
             let seed = g["seed"].as_u64().unwrap() as u32;
             let max_len = g["max_len"].as_u64().unwrap() as usize;
             let options = SampleOptions { seed: Some(seed), max_len, ..SampleOptions::default() };
-            let ours = names(&model, &generate(&model, options).unwrap());
+            let ours = words(&model, &generate(&model, options).unwrap());
             assert_eq!(ours, strings(&g["tokens"]), "{label} seed {seed} max_len {max_len}");
             checked += 1;
         }
@@ -90,7 +86,7 @@ fn generations_match_numpy() {
             let seed = g["seed"].as_u64().unwrap() as u32;
             let options = SampleOptions { seed: Some(seed), max_len: 12, ..SampleOptions::default() };
             let ours: Vec<Vec<String>> =
-                generate_many(&model, 5, options).unwrap().iter().map(|ids| names(&model, ids)).collect();
+                generate_many(&model, 5, options).unwrap().iter().map(|ids| words(&model, ids)).collect();
             let theirs: Vec<Vec<String>> = g["tokens"].as_array().unwrap().iter().map(strings).collect();
             assert_eq!(ours, theirs, "{label} many, seed {seed}");
             checked += 1;

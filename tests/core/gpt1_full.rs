@@ -1,9 +1,10 @@
-#![cfg(all(feature = "gpt", not(target_arch = "wasm32")))]
+#![cfg(feature = "gpt")]
 //! GPT-1 at its full size (d 768, 12 layers, 12 heads, context 512, 40,478 rows) with random weights drawn from
 //! a seed exactly as tests/fixtures/gpt1_full_reference.py draws them: the file is made here, streamed through
 //! the loader in uneven chunks, and the logits of several prompts must match the numpy reference within 1e-4,
 //! through the full forward pass and through the KV cache. Also the loader's own behaviour on small files.
 
+use crate::util::floats;
 use gpt1_playground::gpt::{DecodeOptions, GptOptions, Loader, TinyGpt};
 use gpt1_playground::sampling::{Mt19937, random_sample};
 use serde_json::Value;
@@ -106,11 +107,7 @@ fn random_data(seed: u32, mut write: impl FnMut(&[u8])) {
 }
 
 fn reference() -> Value {
-    serde_json::from_str(include_str!("fixtures/gpt1_full.json")).unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    serde_json::from_str(include_str!("../fixtures/gpt1_full.json")).unwrap()
 }
 
 fn ids(v: &Value) -> Vec<u32> {
@@ -125,7 +122,7 @@ fn worst(ours: impl Iterator<Item = f32>, numpy: &[f64]) -> f64 {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "117M parameters: run optimised, `cargo test --release --test gpt1_full` (scripts/test.sh does)"
+    ignore = "117M parameters: run optimised, `cargo test --release --all-features --test core gpt1_full::` (scripts/test.sh does)"
 )]
 fn full_size_logits_match_numpy_through_the_loader_and_the_cache() {
     let reference = reference();

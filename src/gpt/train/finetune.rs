@@ -4,13 +4,13 @@
 
 use std::rc::Rc;
 
-use super::adam::AdamW;
-use super::model::{TinyGpt, decayed, pretraining_optimiser};
-use super::net::{Batch, NO_TARGET};
-use super::options::{FineTuneOptions, MAX_CLASSES};
-use super::params::below;
 use crate::encode::{TaskInput, TaskVocab};
 use crate::error::{Error, Result, invalid_number, whole_number};
+use crate::gpt::model::{TinyGpt, decayed, pretraining_optimiser};
+use crate::gpt::net::{Batch, NO_TARGET};
+use crate::gpt::options::{FineTuneOptions, MAX_CLASSES};
+use crate::gpt::params::below;
+use crate::gpt::train::adam::AdamW;
 use crate::sampling::Mt19937;
 
 /// A task input with its class (0-based).
@@ -158,7 +158,7 @@ impl TinyGpt {
         self.check_ids(ids, 1)?;
         let example = (ids.to_vec(), 0);
         let batch = self.task_batch(&[&example], 0.0);
-        let mut ws = super::net::Workspace::default();
+        let mut ws = crate::gpt::net::Workspace::default();
         self.net.forward(&batch, &mut ws);
         self.net.losses(&batch, &mut ws);
         Ok(ws.class_probs.iter().map(|&p| f64::from(p)).collect())

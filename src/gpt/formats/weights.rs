@@ -15,15 +15,15 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::adam::AdamW;
-use super::data::Corpus;
-use super::model::TinyGpt;
-use super::net::{Net, Workspace};
-use super::options::{GptOptions, parse_norm};
-use super::params::{Config, Layout, Norm};
-use super::safetensors::{self, Json, Output, Tensor, json_string, parse_json};
 use crate::bpe::Bpe;
 use crate::error::{Error, Result};
+use crate::gpt::formats::safetensors::{self, Json, Output, Tensor, json_string, parse_json};
+use crate::gpt::model::TinyGpt;
+use crate::gpt::net::{Net, Workspace};
+use crate::gpt::options::{GptOptions, parse_norm};
+use crate::gpt::params::{Config, Layout, Norm};
+use crate::gpt::train::adam::AdamW;
+use crate::gpt::train::data::Corpus;
 use crate::ngram::{TokenizerKind, parse_boundaries};
 use crate::sampling::Mt19937;
 use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab};

@@ -1,6 +1,5 @@
 //! Orders 1–6, the char and BPE tokenizers, stream mode and held-out loss: hand-computed figures, and an
 //! independent straightforward reference that must agree to 1e-12 for every combination.
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::HashMap;
 

@@ -7,9 +7,9 @@
 //! speed comes from summing several outputs side by side and reading several places at once, never from
 //! reordering a sum.
 
-use super::kernels::{dot_in_lanes, lane_sums};
+use crate::gpt::kernels::{dot_in_lanes, lane_sums};
 #[cfg(doc)]
-use super::kernels::{matmul, matmul_bt};
+use crate::gpt::kernels::{matmul, matmul_bt};
 
 /// `y[n] += x[k]·w[k×n]`: row s of `w` scaled by `x[s]` and added to `y`, rows in order. Sixteen rows are added
 /// to a register-held piece of `y` before it is stored again (sixteen rows are as many pages read at once, which a

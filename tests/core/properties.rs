@@ -1,8 +1,8 @@
 //! Properties of the core on random corpora, checked against a straightforward dense reference written here.
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::HashMap;
 
+use crate::util::words;
 use gpt1_playground::encode::{TaskInput, encode};
 use gpt1_playground::error::number_text;
 use gpt1_playground::loss::{SUM_TOLERANCE, combined_loss, cross_entropy};
@@ -112,10 +112,6 @@ fn reference_generate(r: &Reference, seed: u32, max_len: usize) -> Vec<String> {
     tokens.iter().map(|&t| r.vocab[t].clone()).collect()
 }
 
-fn names(model: &NgramModel, ids: &[u32]) -> Vec<String> {
-    ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
-}
-
 #[test]
 fn agrees_with_the_dense_reference_on_random_corpora() {
     let mut rng = Mt19937::new(2024);
@@ -140,7 +136,7 @@ fn agrees_with_the_dense_reference_on_random_corpora() {
         }
         assert!((model.loss() - r.loss).abs() <= 1e-12 * r.loss.max(1.0), "case {case}: loss");
         for seed in [0, 42, rng.next_u32()] {
-            let ours = names(
+            let ours = words(
                 &model,
                 &generate(&model, SampleOptions { seed: Some(seed), max_len: 80, ..Default::default() }).unwrap(),
             );
@@ -249,7 +245,7 @@ fn top_k_and_temperature_reshape_the_row() {
     for seed in 0..20 {
         let ids =
             generate(&model, SampleOptions { seed: Some(seed), max_len: 10, top_k: 1, ..Default::default() }).unwrap();
-        assert_eq!(names(&model, &ids), ["[START]", "a", "b", "c", "[END]"]);
+        assert_eq!(words(&model, &ids), ["[START]", "a", "b", "c", "[END]"]);
     }
 }
 

@@ -1,13 +1,11 @@
 //! The learnt BPE's vocabulary, built as GPT-1 built its own: every base symbol of the corpus, then one token per
 //! merge, in merge order. Worked out by hand on tiny corpora, then the lesson's corpus as the page shows it.
-#![cfg(not(target_arch = "wasm32"))]
 
+use crate::util::LESSON;
 use gpt1_playground::encode::{TaskInput, encode};
 use gpt1_playground::ngram::{ModelOptions, TokenizerKind};
 use gpt1_playground::tokens::{Boundaries, Tokenizer};
 use gpt1_playground::{Error, NgramModel};
-
-const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
 
 fn bpe(corpus: &str, merges: usize, boundaries: Boundaries, k: f64) -> NgramModel {
     let options = ModelOptions {
@@ -113,7 +111,7 @@ fn the_lessons_corpus() {
 #[cfg(feature = "gpt")]
 #[test]
 fn the_tiny_gpt_numbers_tokens_the_same_way() {
-    use gpt1_playground::gpt::data::Corpus;
+    use gpt1_playground::gpt::train::data::Corpus;
     for boundaries in [Boundaries::Lines, Boundaries::Stream] {
         let corpus = Corpus::new(LESSON, TokenizerKind::Bpe, Some(6), boundaries).unwrap();
         assert_eq!(corpus.vocab.tokens(), bpe(LESSON, 6, boundaries, 1.0).vocab().tokens(), "{boundaries:?}");

@@ -2,10 +2,10 @@
 //! allocated once; then the data section arrives in consecutive chunks of any size, each converted straight
 //! into place. A 479 MB file is never held twice: the page reads it in slices and hands each one over.
 
-use super::model::TinyGpt;
-use super::safetensors::{self, Dtype, finite};
-use super::weights::{Place, Plan};
 use crate::error::{Error, Result};
+use crate::gpt::formats::safetensors::{self, Dtype, finite};
+use crate::gpt::formats::weights::{Place, Plan};
+use crate::gpt::model::TinyGpt;
 
 /// One tensor of the file in data order: its name, type, element count and destination.
 #[derive(Debug, Clone)]

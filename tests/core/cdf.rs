@@ -1,5 +1,4 @@
 //! The run-length cdf against numpy's one-by-one cumulative sum, bit for bit, on adversarial rows.
-#![cfg(not(target_arch = "wasm32"))]
 
 use gpt1_playground::cdf::RunCdf;
 use gpt1_playground::sampling::{Mt19937, choose, random_sample};

@@ -1,7 +1,7 @@
 //! GPT-1's tokenizer through the JavaScript boundary, in Node, Chromium and Firefox: the released files as the page
 //! ships them (gzipped, opened with the platform's DecompressionStream), a subset of the original's ids, the
 //! step-through, clear errors, and 32 MiB of text without a trap.
-#![cfg(all(target_arch = "wasm32", feature = "gpt"))]
+#![cfg(feature = "gpt")]
 
 use gpt1_playground::wasm::tokenizer::Gpt1Tokenizer;
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
@@ -9,13 +9,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const ENCODER_GZ: &[u8] = include_bytes!("../www/data/gpt1/encoder_bpe_40000.json.gz");
-const MERGES_GZ: &[u8] = include_bytes!("../www/data/gpt1/vocab_40000.bpe.gz");
-const CASES: &str = include_str!("fixtures/gpt1_tokenizer_cases.jsonl");
+use crate::util::{js, message};
 
-fn js(expression: &str) -> JsValue {
-    Function::new_no_args(&format!("return ({expression});")).call0(&JsValue::NULL).expect("valid test JS")
-}
+const ENCODER_GZ: &[u8] = include_bytes!("../../www/data/gpt1/encoder_bpe_40000.json.gz");
+const MERGES_GZ: &[u8] = include_bytes!("../../www/data/gpt1/vocab_40000.bpe.gz");
+const CASES: &str = include_str!("../fixtures/gpt1_tokenizer_cases.jsonl");
 
 /// Gunzips bytes with the platform's DecompressionStream, as the page does.
 async fn gunzip(bytes: &[u8]) -> String {
@@ -30,13 +28,6 @@ async fn tokenizer() -> Gpt1Tokenizer {
     let encoder = gunzip(ENCODER_GZ).await;
     let merges = gunzip(MERGES_GZ).await;
     Gpt1Tokenizer::new(encoder.into(), merges.into()).expect("the released files load")
-}
-
-fn message<T>(result: Result<T, JsValue>) -> String {
-    match result {
-        Ok(_) => panic!("expected an error"),
-        Err(e) => String::from(e.dyn_into::<js_sys::Error>().expect("a JS Error").message()),
-    }
 }
 
 #[wasm_bindgen_test]

@@ -1,9 +1,9 @@
-#![cfg(all(feature = "gpt", not(target_arch = "wasm32")))]
+#![cfg(feature = "gpt")]
 //! Decoding with a KV cache: the same logits, bit for bit, and so the same tokens, as recomputing the whole
 //! sequence each step; the distribution and rank views; and errors for bad input.
 
 use gpt1_playground::Error;
-use gpt1_playground::gpt::decode::{draw, probabilities};
+use gpt1_playground::gpt::infer::decode::{draw, probabilities};
 use gpt1_playground::gpt::{DecodeOptions, GptOptions, Norm, TinyGpt};
 use gpt1_playground::ngram::TokenizerKind;
 use gpt1_playground::sampling::Mt19937;

@@ -1,7 +1,8 @@
-#![cfg(all(feature = "gpt", not(target_arch = "wasm32")))]
+#![cfg(feature = "gpt")]
 //! The tiny GPT: its gradients against central differences (in f64), memorising the lesson's corpus,
 //! determinism, fine-tuning with and without the auxiliary LM loss, and errors for every bad input.
 
+use crate::util::LESSON;
 use gpt1_playground::encode::TaskInput;
 use gpt1_playground::gpt::{
     Batch, Config, FineTuneOptions, GptOptions, GptOptionsInput, LabelledInput, NO_TARGET, Net, Norm, TinyGpt,
@@ -11,8 +12,6 @@ use gpt1_playground::ngram::TokenizerKind;
 use gpt1_playground::sampling::{SampleOptions, generate_many};
 use gpt1_playground::tokens::Boundaries;
 use gpt1_playground::{Error, LanguageModel};
-
-const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
 
 /// A tiny network with every weight set to a varied, not-small value, so that every path carries gradient.
 fn gradient_net(norm: Norm) -> (Net<f64>, Batch) {
@@ -160,9 +159,9 @@ fn training_is_deterministic_for_a_seed() {
     assert_ne!(a.weights(), c.weights());
 }
 
-const CHAI: &str = include_str!("../www/data/chai-corpus.txt");
-const SENTIMENT: &str = include_str!("../www/data/chai-sentiment.tsv");
-const ENTAILMENT: &str = include_str!("../www/data/chai-entailment.tsv");
+const CHAI: &str = include_str!("../../www/data/chai-corpus.txt");
+const SENTIMENT: &str = include_str!("../../www/data/chai-sentiment.tsv");
+const ENTAILMENT: &str = include_str!("../../www/data/chai-entailment.tsv");
 
 /// The sentiment file as labelled classification inputs (positive = 1, negative = 0).
 fn sentiment_examples() -> Vec<LabelledInput> {
@@ -411,7 +410,7 @@ fn stream_mode_and_long_texts_use_a_sliding_window() {
     assert!((model.loss(Some(text)).unwrap() - want).abs() < 1e-5);
 }
 
-/// The bits a small model's losses must have after five steps, here and in wasm (tests/wasm_gpt.rs checks the
+/// The bits a small model's losses must have after five steps, here and in wasm (tests/wasm/gpt.rs checks the
 /// same constants in Node, Chromium and Firefox): training is deterministic across targets.
 pub const FIVE_STEP_LOSS_BITS: u64 = 0x3fff_f172_70f2_3882;
 pub const FIVE_STEP_HELD_OUT_BITS: u64 = 0x3fff_a057_1b13_d678;

@@ -1,31 +1,16 @@
 //! The trainable transformer through the JavaScript boundary, in Node, Chromium and Firefox: the same bits as
 //! natively after a few steps, the look-inside views, fine-tuning, generation, and clear errors.
-#![cfg(all(target_arch = "wasm32", feature = "gpt"))]
+#![cfg(feature = "gpt")]
 
+use crate::util::{LESSON, js, message, object};
 use gpt1_playground::wasm::gpt::TinyGpt;
-use js_sys::{Function, Object, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
-/// The same constants as tests/gpt.rs checks natively.
+/// The same constants as tests/core/gpt.rs checks natively.
 const FIVE_STEP_LOSS_BITS: u64 = 0x3fff_f172_70f2_3882;
 const FIVE_STEP_HELD_OUT_BITS: u64 = 0x3fff_a057_1b13_d678;
-
-fn js(expression: &str) -> JsValue {
-    Function::new_no_args(&format!("return ({expression});")).call0(&JsValue::NULL).expect("valid test JS")
-}
-
-fn object(expression: &str) -> Option<Object> {
-    Some(js(expression).unchecked_into())
-}
-
-fn message<T>(result: Result<T, JsValue>) -> String {
-    match result {
-        Ok(_) => panic!("expected an error"),
-        Err(e) => String::from(e.dyn_into::<js_sys::Error>().expect("a JS Error").message()),
-    }
-}
 
 fn small() -> TinyGpt {
     TinyGpt::new(LESSON.into(), object("{ dModel: 16, layers: 1, heads: 2, context: 8, batchSize: 4 }")).unwrap()
@@ -162,8 +147,8 @@ fn records_are_read_safely_and_by_name() {
     assert!(model.step(js("1")).is_ok(), "still works");
 }
 
-const TINY: &[u8] = include_bytes!("fixtures/gpt1_tiny.safetensors");
-const TINY_REFERENCE: &str = include_str!("fixtures/gpt1_tiny.json");
+const TINY: &[u8] = include_bytes!("../fixtures/gpt1_tiny.safetensors");
+const TINY_REFERENCE: &str = include_str!("../fixtures/gpt1_tiny.json");
 
 /// The numbers of a field of the numpy reference.
 fn reference(field: &str) -> Vec<f64> {
@@ -269,7 +254,7 @@ fn last_row(model: &TinyGpt, ids: &[u32]) -> Vec<f32> {
 
 #[wasm_bindgen_test]
 fn the_kv_cache_continues_as_recomputing_does() {
-    use gpt1_playground::gpt::decode::{DecodeOptions, draw, probabilities};
+    use gpt1_playground::gpt::infer::decode::{DecodeOptions, draw, probabilities};
     use gpt1_playground::sampling::Mt19937;
     for (seed, norm) in [(1, "post"), (2, "pre"), (3, "post")] {
         let options =

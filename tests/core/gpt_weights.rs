@@ -1,11 +1,12 @@
-#![cfg(all(feature = "gpt", not(target_arch = "wasm32")))]
+#![cfg(feature = "gpt")]
 //! GPT-1's architecture against an outside reference (numpy, `tests/fixtures/gpt1_reference.py`, written from
 //! OpenAI's train.py), and weights out and in as safetensors: round trips, Hugging Face's naming variants, and a
 //! clear error for every kind of bad file.
 
+use crate::util::{LESSON, floats};
 use gpt1_playground::Error;
 use gpt1_playground::encode::TaskInput;
-use gpt1_playground::gpt::safetensors::{self, Output};
+use gpt1_playground::gpt::formats::safetensors::{self, Output};
 use gpt1_playground::gpt::{FineTuneOptions, GptOptions, LabelledInput, Norm, TinyGpt};
 use gpt1_playground::ngram::TokenizerKind;
 use gpt1_playground::sampling::{SampleOptions, generate};
@@ -17,10 +18,6 @@ fn fixture(name: &str) -> (Vec<u8>, Value) {
     let bytes = std::fs::read(format!("{dir}{name}.safetensors")).unwrap();
     let json = serde_json::from_str(&std::fs::read_to_string(format!("{dir}{name}.json")).unwrap()).unwrap();
     (bytes, json)
-}
-
-fn floats(value: &Value) -> Vec<f64> {
-    value.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
 }
 
 fn assert_close(ours: &[f32], reference: &[f64], what: &str) {
@@ -80,8 +77,6 @@ fn a_model_with_a_classifier_matches_the_numpy_reference() {
 fn the_pre_ln_option_matches_the_numpy_reference() {
     check_reference("gpt1_pre");
 }
-
-const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
 
 fn trained(corpus: &str, options: GptOptions, steps: usize) -> TinyGpt {
     let mut model = TinyGpt::new(corpus, &options).unwrap();

@@ -2,11 +2,11 @@
 
 use std::ops::Range;
 
-use super::attention::attention_backward;
-use super::float::Float;
-use super::kernels::{gelu_backward, layer_norm_backward, linear_backward, matmul, matmul_at_b};
-use super::net::{Batch, BlockActivations, NO_TARGET, Net, Workspace, hidden};
-use super::params::{BlockTensors, Config, Norm};
+use crate::gpt::attention::attention_backward;
+use crate::gpt::float::Float;
+use crate::gpt::kernels::{gelu_backward, layer_norm_backward, linear_backward, matmul, matmul_at_b};
+use crate::gpt::net::{Batch, BlockActivations, NO_TARGET, Net, Workspace, hidden};
+use crate::gpt::params::{BlockTensors, Config, Norm};
 
 fn zeroed<F: Float>(v: &mut Vec<F>, len: usize) {
     v.clear();

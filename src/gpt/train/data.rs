@@ -1,9 +1,9 @@
 //! Data: the corpus cut into token ids by the same tokenizer and boundary rules as the n-gram model, and the
 //! batches training draws from it.
 
-use super::net::{Batch, NO_TARGET};
-use super::params::below;
 use crate::error::{Error, Result};
+use crate::gpt::net::{Batch, NO_TARGET};
+use crate::gpt::params::below;
 use crate::ngram::TokenizerKind;
 use crate::sampling::Mt19937;
 use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab, check_not_special, text_ids, tokenize};

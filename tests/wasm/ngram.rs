@@ -1,36 +1,12 @@
 //! Every export through the JavaScript boundary, in whichever engine runs it: Node, Chromium or Firefox
 //! (see `scripts/test.sh`). Classes are driven through their real JS wrappers (constructor, getters, methods);
 //! options and inputs are real JS objects; every error must arrive as a JS `Error` and leave the module working.
-#![cfg(target_arch = "wasm32")]
 
+use crate::util::{LESSON, error_message, js, message, object};
 use gpt1_playground::wasm::{self, NgramModelJs, Sampler};
-use js_sys::{Array, Float64Array, Function, Object, Reflect};
+use js_sys::{Array, Float64Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
-
-const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
-
-/// Evaluates a JavaScript expression, so tests hand the binding exactly what a caller would.
-fn js(expression: &str) -> JsValue {
-    Function::new_no_args(&format!("return ({expression});")).call0(&JsValue::NULL).expect("valid test JS")
-}
-
-fn object(expression: &str) -> Option<Object> {
-    Some(js(expression).unchecked_into())
-}
-
-/// The message of a thrown value, after checking that it is a real JS `Error`.
-fn error_message(thrown: JsValue) -> String {
-    let error = thrown.dyn_into::<js_sys::Error>().expect("a JS Error was thrown");
-    String::from(error.message())
-}
-
-fn rust_error<T>(result: Result<T, JsValue>) -> String {
-    match result {
-        Ok(_) => panic!("expected an error"),
-        Err(e) => error_message(e),
-    }
-}
 
 fn lesson() -> NgramModelJs {
     NgramModelJs::new(LESSON.into(), None).unwrap()
@@ -198,18 +174,18 @@ fn bad_generate_options_throw_errors() {
         ("{ 'max\\u200bLen': 1 }", "unknown field \"max\\u{200b}Len\""),
     ];
     for (options, expected) in cases {
-        let message = rust_error(wasm::generate(&model, object(options)));
-        assert!(message.contains(expected), "{options}: {message:?}");
-        let message = rust_error(wasm::generate_many(&model, js("2"), object(options)));
-        assert!(message.contains(expected), "{options}: {message:?}");
+        let said = message(wasm::generate(&model, object(options)));
+        assert!(said.contains(expected), "{options}: {said:?}");
+        let said = message(wasm::generate_many(&model, js("2"), object(options)));
+        assert!(said.contains(expected), "{options}: {said:?}");
     }
     for (count, expected) in [
         ("-1", "count must be a whole number from 0 to 10000; got -1"),
         ("'2'", "count must be a number"),
         ("1e9", "got 1000000000"),
     ] {
-        let message = rust_error(wasm::generate_many(&model, js(count), None));
-        assert!(message.contains(expected), "{message:?}");
+        let said = message(wasm::generate_many(&model, js(count), None));
+        assert!(said.contains(expected), "{said:?}");
     }
     assert_eq!(wasm::generate(&model, object("{ seed: 42 }")).unwrap(), ["[START]", "chai", "[END]"]);
 }
@@ -235,7 +211,7 @@ fn sampler_steps_through_numpys_choice() {
     assert!(sampler.done());
     assert!(sampler.step().is_undefined());
     assert_eq!(sampler.tokens(), ["[START]", "chai", "[END]"]);
-    assert!(rust_error(Sampler::new(&model, object("{ seed: -3 }"))).contains("seed"));
+    assert!(message(Sampler::new(&model, object("{ seed: -3 }"))).contains("seed"));
 }
 
 fn encoded(result: JsValue) -> Vec<(Vec<String>, Vec<f64>)> {
@@ -311,8 +287,8 @@ fn bad_encode_input_throws_errors() {
         ("'classification'", "{ text: 'chai [EXTRACT]' }", "special token [EXTRACT]"),
     ];
     for (task, input, expected) in cases {
-        let message = rust_error(wasm::encode(&model, js(task), js(input)));
-        assert!(message.contains(expected), "{task} {input}: {message:?}");
+        let said = message(wasm::encode(&model, js(task), js(input)));
+        assert!(said.contains(expected), "{task} {input}: {said:?}");
     }
     assert_eq!(
         encoded(wasm::encode(&model, "classification".into(), js("{ text: 'chai' }")).unwrap())[0].1,
@@ -351,8 +327,8 @@ fn bad_loss_input_throws_errors() {
         ("'0.72'", "0", "got \"0.72\" (a string)"),
     ];
     for (probs, target, expected) in cases {
-        let message = rust_error(wasm::loss(js(probs), js(target)));
-        assert!(message.contains(expected), "{probs} {target}: {message:?}");
+        let said = message(wasm::loss(js(probs), js(target)));
+        assert!(said.contains(expected), "{probs} {target}: {said:?}");
     }
     let cases = [
         ("NaN", "1", "undefined", "taskLoss must be a finite number ≥ 0; got NaN"),
@@ -363,8 +339,8 @@ fn bad_loss_input_throws_errors() {
         ("'1'", "1", "undefined", "taskLoss must be a number"),
     ];
     for (task, lm, lambda, expected) in cases {
-        let message = rust_error(wasm::combined_loss(js(task), js(lm), Some(js(lambda))));
-        assert!(message.contains(expected), "{message:?}");
+        let said = message(wasm::combined_loss(js(task), js(lm), Some(js(lambda))));
+        assert!(said.contains(expected), "{said:?}");
     }
     assert!(wasm::loss(js("[1, 0]"), js("0")).is_ok());
 }
@@ -523,7 +499,7 @@ fn ids_only_generation_and_memory() {
             ids[offsets[i] as usize..offsets[i + 1] as usize].iter().map(|&id| vocab[id as usize].clone()).collect();
         assert_eq!(&from_ids, sequence);
     }
-    assert!(rust_error(wasm::generate_ids(&model, js("-1"), None)).contains("count"));
+    assert!(message(wasm::generate_ids(&model, js("-1"), None)).contains("count"));
     let bytes = get(&construct(&[LESSON.into()]).unwrap(), "heapBytes").as_f64().unwrap();
     assert!(bytes > 100.0 && bytes < 10_000.0, "{bytes}");
 }

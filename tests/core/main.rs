@@ -1,0 +1,16 @@
+//! The core's native tests, one crate: each module a subject, the helpers they share in `util`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod util;
+
+mod cdf;
+mod gpt;
+mod gpt1_full;
+mod gpt1_tokenizer;
+mod gpt_decode;
+mod gpt_weights;
+mod lesson;
+mod numpy_exact;
+mod orders;
+mod properties;
+mod vocab;

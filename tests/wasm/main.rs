@@ -1,0 +1,9 @@
+//! The JavaScript boundary, tested with wasm-bindgen-test in Node, headless Chromium and headless Firefox: one
+//! crate, each module an export family, the helpers they share in `util`.
+#![cfg(target_arch = "wasm32")]
+
+mod util;
+
+mod gpt;
+mod ngram;
+mod tokenizer;
