@@ -8,7 +8,7 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { safetensorsHeader } from '../www/gpt1-npy.js';
+import { safetensorsHeader } from '../www/kinds/gpt1/npy.js';
 
 export const D = 768;
 export const LAYERS = 12;

@@ -1,10 +1,10 @@
-// The builds' versions of the page's asset modules (www/assets.js, www/gpt-assets.js): the same exports, each file's
+// The builds' versions of the page's asset modules (www/assets/core.js, www/assets/gpt.js): the same exports, each file's
 // URL pointing at the build's copy. The module is imported here, in Node, to read its URLs (relative to www/); no
 // source text is rewritten.
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ASSET_MODULES = ['www/assets.js', 'www/gpt-assets.js'];
+export const ASSET_MODULES = ['www/assets/core.js', 'www/assets/gpt.js'];
 const WWW = fileURLToPath(new URL('../www/', import.meta.url));
 
 /**

@@ -6,7 +6,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # The page's modules are built with the standard library recompiled for size (-Z build-std, from the rust-src
 # component) and panic=immediate-abort: a panic is a bare trap, with none of std's message formatting and location
-# strings (about 7 KB of the 60 KB gzipped budget). The page already recovers from a trap (www/core.js), and the
+# strings (about 7 KB of the 60 KB gzipped budget). The page already recovers from a trap (www/engine/), and the
 # tests' wasm builds keep the ordinary std, whose panic hook names the failure. These are unstable flags, so the
 # stable toolchain is told to accept them (RUSTC_BOOTSTRAP); each build has its own target directory, so the other
 # builds (tests, clippy) keep their caches.

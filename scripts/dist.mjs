@@ -1,29 +1,25 @@
 // Writes dist/: the page as a static site for any host and any sub-path. Every reference in it is relative (the page
 // already is) and everything is minified with esbuild; www/ stays as written and `npm start` serves it unbuilt.
-// No source is rewritten: the modules name their files once (www/assets.js, www/gpt-assets.js), in the form browsers
-// and bundlers understand, and the bundler is handed this build's version of those two modules (scripts/assets.mjs),
-// naming the content-hashed copies.
-// - The page's first load is two bundles: main.js with its static imports, and the counting worker (worker.js), with
-//   the code they share (the core's glue, the engine, the n-gram requests) in a chunk of its own, fetched once.
-//   Bundled, that JS is several KB (gzipped) smaller than the same modules minified one by one.
-// - Every module loaded on demand (`import('./x.js')`, or started as a worker: Part D's and Part E's panels and
-//   workers, the reading, Figure 1, ...), found by following the imports (scripts/on-demand.mjs) rather than listed,
-//   and the web component (component.js, under its own name: other sites link to it) are bundles of their own, each
-//   with its own copy of the small modules it shares with the page: the page's first load stays as it is.
-// - The modules outside those graphs keep their names and are minified one by one (the glue modules among them:
-//   a fresh wasm instance after a trap imports its glue again).
-// - Content-hashed names (cache them forever) for the wasm modules, the stylesheet, the page's bundle and esbuild's
-//   chunks; the workers and Part D's panel keep their names (a module names them before it is bundled). Every
-//   relative reference left in dist/ must name a file there.
+// - The modules: one esbuild pass with code splitting (scripts/bundle.mjs), so each module ships once: the page's
+//   bundle, the counting worker's, the web component's and one for every module loaded on demand, with the code two
+//   or more of them share in chunks. The build fails if any module would ship twice.
+// - The wasm glue modules (pkg/) are files of their own, minified: the bundles import them, and a fresh wasm instance
+//   after a trap imports its glue again.
+// - No source is rewritten: the modules name their files once (www/assets/), in the form browsers and bundlers
+//   understand, and the bundler is handed this build's version of those modules (scripts/assets.mjs), naming the
+//   content-hashed copies.
+// - Content-hashed names (cache them forever) for the wasm modules, the stylesheet, the page's bundle and the chunks;
+//   the other entries keep their paths (the web component is linked from other sites). Every relative reference left
+//   in dist/ must name a file there.
 // Then dist/gpt1-playground.html, the page as one file (scripts/single.mjs).
 // Run after scripts/build.sh (www/pkg/). `node scripts/dist.mjs DIR` writes DIR.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { posix, relative, resolve } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
 import { ASSET_MODULES, assetModule } from './assets.mjs';
-import { keepDynamicImports, onDemand } from './on-demand.mjs';
+import { bundlePage, fromRoot, shippedTwice } from './bundle.mjs';
 
 const ROOT = new URL('..', import.meta.url);
 const DIST = process.argv[2] ? pathToFileURL(`${resolve(process.argv[2])}/`) : new URL('dist/', ROOT);
@@ -59,52 +55,23 @@ located['./style.css'] = `./${cssName}`;
 
 // this build's asset modules: the hashed names
 const assets = new Map(await Promise.all(ASSET_MODULES.map(async (file) => [fileURLToPath(from(file)),
-  await assetModule(file, (path) => `new URL(${JSON.stringify(located[path] ?? path)}, import.meta.url)`)])));
+  await assetModule(file, (path) => `new URL(${JSON.stringify(fromRoot(located[path] ?? path))}, import.meta.url)`)])));
 
-/** Bundles `entries` (paths in the checkout) into www/ of dist/, minified; dynamic imports stay imports of files. */
-async function bundle(entries, splitting) {
-  const result = await build({
-    entryPoints: entries.map((file) => fileURLToPath(from(file))),
-    bundle: true, splitting, format: 'esm', minify: true, write: false, metafile: true,
-    outdir: fileURLToPath(to('www/')), entryNames: '[name]', chunkNames: '[name].[hash]', logLevel: 'warning',
-    plugins: [keepDynamicImports, { // (x.js of `import('./x.js')` is bundled on its own, fetched when asked for)
-      name: 'assets',
-      setup(on) {
-        on.onLoad({ filter: /assets\.js$/ }, ({ path }) => (assets.has(path)
-          ? { contents: assets.get(path), loader: 'js' } : null));
-      },
-    }],
-  });
-  const under = (dir, path) => relative(fileURLToPath(dir), resolve(path)).split('\\').join('/');
-  return {
-    out: new Map(result.outputFiles.map((f) => [under(DIST, f.path), f.text])), // path under dist/ → text
-    inputs: Object.keys(result.metafile.inputs).map((path) => under(ROOT, path)), // the modules it holds
-  };
+const { outputs, metafile } = await bundlePage(assets);
+const twice = shippedTwice(metafile);
+if (twice.length) throw new Error(`modules shipped more than once:\n${twice.join('\n')}`);
+// the page's bundle: a hashed name (index.html alone names it)
+const main = outputs.get('main.js');
+outputs.delete('main.js');
+const mainName = hashed('main.js', main);
+outputs.set(mainName, main);
+for (const [file, text] of outputs) {
+  mkdirSync(new URL('.', to(`www/${file}`)), { recursive: true });
+  writeFileSync(to(`www/${file}`), text);
 }
 
-// the first load: the page's bundle and the counting worker's, with what they share in a chunk; esbuild names its
-// chunks by content. The web component and every module the page or the component loads on demand (Part D's and
-// Part E's panels and workers, GPT-1's tokenizer panel, the reading, Figure 1, ...: found by scripts/on-demand.mjs,
-// which follows their imports): bundles of their own (a module loaded on demand is bundled with what it imports, so
-// it never names a module the first bundle swallowed).
-const FIRST = ['www/main.js', 'www/worker.js'];
-const COMPONENT = 'www/component.js';
-const first = await bundle(FIRST, true);
-const alone = await Promise.all([COMPONENT, ...await onDemand([...FIRST, COMPONENT], fileURLToPath(ROOT))]
-  .map((f) => bundle([f], false)));
-const out = new Map([...first.out, ...alone.flatMap((b) => [...b.out])]);
-// the page's bundle: a hashed name (index.html alone names it)
-const main = out.get('www/main.js');
-out.delete('www/main.js');
-const mainName = hashed('main.js', main);
-out.set(`www/${mainName}`, main);
-for (const [file, text] of out) writeFileSync(to(file), text);
-const bundled = new Set([...first.inputs, ...alone.flatMap((b) => b.inputs)]);
-
-// every other module: its name kept, minified on its own (the glue too: a fresh instance imports it again)
-const modules = [...readdirSync(from('www/')).filter((f) => f.endsWith('.js')).map((f) => `www/${f}`),
-  ...readdirSync(from('www/pkg/')).filter((f) => f.endsWith('.js')).map((f) => `www/pkg/${f}`)];
-for (const file of modules.filter((f) => !bundled.has(f) || f.startsWith('www/pkg/'))) {
+// the glue: its name kept, minified on its own
+for (const file of readdirSync(from('www/pkg/')).filter((f) => f.endsWith('.js')).map((f) => `www/pkg/${f}`)) {
   const { code } = await transform(readFileSync(from(file), 'utf8'), { minify: true, format: 'esm', sourcefile: file });
   writeFileSync(to(file), code);
 }
@@ -138,5 +105,5 @@ for (const file of walk('www/').filter((f) => f.endsWith('.js'))) {
 
 await import('./single.mjs'); // the same DIR from the command line
 
-const names = [mainName, ...Object.values(located).map((path) => path.slice(2)), 'worker.js', 'gpt-panel.js', 'gpt1-panel.js'];
+const names = [mainName, ...Object.values(located).map((path) => path.slice(2)), 'kinds/ngram/worker.js', 'parts/d/panel.js', 'parts/e/panel.js'];
 console.log(`[dist] ${fileURLToPath(DIST)}: ${names.join(', ')}`);

@@ -49,7 +49,7 @@ const bundled = await build({
   plugins: [{
     name: 'single',
     setup(on) {
-      on.onLoad({ filter: /assets\.js$/ }, ({ path }) => (assets.has(path) ? { loader: 'js', contents: assets.get(path) } : null));
+      on.onLoad({ filter: /\.js$/ }, ({ path }) => (assets.has(path) ? { loader: 'js', contents: assets.get(path) } : null));
     },
   }],
 });

@@ -13,19 +13,19 @@
 //   another site starts a blob: worker that imports it (transport.js), which the host's CSP must allow in worker-src;
 //   where it does not, the widget shows why beside the corpus or the grid, and works otherwise.
 // Left out: Part D (the tiny GPT), the page's toolbar (link, embed code, presentation) and its R/S/P keys.
-import { CORE_WASM, PAGE, STYLE } from './assets.js';
-import { Engine } from './engine.js';
-import { ngramLanes } from './ngram-kind.js';
-import { DEFAULTS, createStore } from './store.js';
-import { lookups, messageOf, readOnOpen, onFirstSight, svg } from './dom.js';
-import { createModelPanel } from './model-panel.js';
-import { createTokenizerPanel } from './tokenizer-panel.js';
-import { createMatrix } from './matrix.js';
-import { createGeneratePanel } from './generate-panel.js';
-import { createValidationField } from './validation-field.js';
-import { laterStepper, laterEvalPanel } from './later-panels.js';
-import { createEncodePanel } from './encode-panel.js';
-import { createLossPanel } from './loss-panel.js';
+import { CORE_WASM, PAGE, STYLE } from './assets/core.js';
+import { Engine } from './engine/engine.js';
+import { ngramLanes } from './kinds/ngram/kind.js';
+import { DEFAULTS, createStore } from './state/store.js';
+import { lookups, messageOf, readOnOpen, onFirstSight, svg } from './drawing/dom.js';
+import { createModelPanel } from './parts/a/model-panel.js';
+import { createTokenizerPanel } from './parts/a/tokenizer-panel.js';
+import { createMatrix } from './parts/a/matrix.js';
+import { createGeneratePanel } from './parts/a/generate-panel.js';
+import { createValidationField } from './parts/a/validation-field.js';
+import { laterStepper, laterEvalPanel } from './parts/a/later-panels.js';
+import { createEncodePanel } from './parts/b/encode-panel.js';
+import { createLossPanel } from './parts/c/loss-panel.js';
 
 /** The sections a widget can show, in the order it shows them (the page's). */
 export const SECTIONS = Object.freeze(['model', 'tokenizer', 'matrix', 'generate', 'step', 'eval', 'encode', 'loss']);
@@ -156,7 +156,7 @@ export class Gpt1Playground extends HTMLElement {
       createValidationField(ui, store), createEncodePanel(ui, store), createLossPanel(ui, store, engine)];
     store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
     const figure = ui.$('figure1');
-    onFirstSight(figure, () => import('./figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
+    onFirstSight(figure, () => import('./parts/b/figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
     this.#widget = { engine, store, panels, sections, offstage, ui, stepper: laterStepper(ui, store, matrix),
       evalPanel: laterEvalPanel(ui, store, { apply: modelPanel.apply, engine }) };
   }

@@ -1,23 +1,23 @@
 // Wires the panels to one store and one engine; the URL hash and localStorage follow every edit. Small corpora are
 // counted on the page thread, large ones by a background worker, the evaluation grid by a second one (ngram-kind.js),
 // so typing never waits for them.
-import './embed.js'; // first: in iframe mode the chrome and the unchosen sections hide before anything is drawn
-import { CORE_WASM } from './assets.js';
-import { createStore } from './store.js';
-import { readLink, applyLink } from './link.js';
-import { load, save, onStorageProblem } from './saving.js';
-import { Engine } from './engine.js';
-import { ngramLanes } from './ngram-kind.js';
-import { createModelPanel } from './model-panel.js';
-import { createTokenizerPanel } from './tokenizer-panel.js';
-import { createMatrix } from './matrix.js';
-import { createGeneratePanel } from './generate-panel.js';
-import { createValidationField } from './validation-field.js';
-import { laterStepper, laterEvalPanel } from './later-panels.js';
-import { createEncodePanel } from './encode-panel.js';
-import { createLossPanel } from './loss-panel.js';
-import { setupToolbar } from './toolbar.js';
-import { lookups, setError, messageOf, readOnOpen, onFirstSight, svg } from './dom.js';
+import './shell/embed.js'; // first: in iframe mode the chrome and the unchosen sections hide before anything is drawn
+import { CORE_WASM } from './assets/core.js';
+import { createStore } from './state/store.js';
+import { readLink, applyLink } from './state/link.js';
+import { load, save, onStorageProblem } from './state/saving.js';
+import { Engine } from './engine/engine.js';
+import { ngramLanes } from './kinds/ngram/kind.js';
+import { createModelPanel } from './parts/a/model-panel.js';
+import { createTokenizerPanel } from './parts/a/tokenizer-panel.js';
+import { createMatrix } from './parts/a/matrix.js';
+import { createGeneratePanel } from './parts/a/generate-panel.js';
+import { createValidationField } from './parts/a/validation-field.js';
+import { laterStepper, laterEvalPanel } from './parts/a/later-panels.js';
+import { createEncodePanel } from './parts/b/encode-panel.js';
+import { createLossPanel } from './parts/c/loss-panel.js';
+import { setupToolbar } from './shell/toolbar.js';
+import { lookups, setError, messageOf, readOnOpen, onFirstSight, svg } from './drawing/dom.js';
 
 // compiled once, shared with the workers and any fresh instance: none fetches or compiles it again
 const module = await WebAssembly.compileStreaming(fetch(CORE_WASM));
@@ -43,13 +43,13 @@ onFirstSight(section('eval'), laterEvalPanel(ui, store, { apply: modelPanel.appl
 let gpt1TokenizerPanel = null;
 for (const id of ['gpt1-load', 'gpt1-fed-load']) {
   ui.$(id).addEventListener('click', () => {
-    gpt1TokenizerPanel ??= import('./gpt1-tokenizer-panel.js').then(({ createGpt1TokenizerPanel }) => createGpt1TokenizerPanel(ui, store));
+    gpt1TokenizerPanel ??= import('./parts/a/gpt1-tokenizer-panel.js').then(({ createGpt1TokenizerPanel }) => createGpt1TokenizerPanel(ui, store));
     gpt1TokenizerPanel.then((panel) => panel.open(id));
   }, { once: true });
 }
 // Parts D and E: each panel's module, and from there the transformer's, loads only when its lab is opened
-openLab('gpt-lab', 'gpt', 'Part D', () => import('./gpt-panel.js').then((m) => m.createGptPanel));
-openLab('gpt1-lab', 'gpt1', 'Part E', () => import('./gpt1-panel.js').then((m) => m.createGpt1Panel));
+openLab('gpt-lab', 'gpt', 'Part D', () => import('./parts/d/panel.js').then((m) => m.createGptPanel));
+openLab('gpt1-lab', 'gpt1', 'Part E', () => import('./parts/e/panel.js').then((m) => m.createGpt1Panel));
 // GPT-1's weights kept from an earlier visit (gpt1-panel.js notes it): its lab opens and reads them back at once
 try {
   if (localStorage.getItem('gpt1-playground/gpt1-kept')) document.getElementById('gpt1-lab').open = true;
@@ -103,7 +103,7 @@ let linkBox = null;
  */
 async function report(applied) {
   if (!linkBox && !applied.problems.length && applied.question === null) return;
-  linkBox ??= import('./link-box.js').then(({ createLinkBox }) => createLinkBox({ ui, use: modelPanel.useCorpus }));
+  linkBox ??= import('./shell/link-box.js').then(({ createLinkBox }) => createLinkBox({ ui, use: modelPanel.useCorpus }));
   (await linkBox).report(applied);
 }
 
@@ -121,13 +121,13 @@ window.addEventListener('hashchange', () => {
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
 readOnOpen(document);
 const figure = document.getElementById('figure1'); // Part B's Figure 1, drawn once Part B is in sight
-onFirstSight(figure, () => import('./figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
+onFirstSight(figure, () => import('./parts/b/figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
 // a Glossary link opens the glossary (its text loads then)
 document.addEventListener('click', (event) => {
   if (event.target.closest?.('a[href="#glossary"]')) document.getElementById('glossary-terms').open = true;
 });
 // once the page is drawn: the matrix and the tables say when they scroll sideways (not needed to start)
-(window.requestIdleCallback ?? setTimeout)(() => import('./scroll-hint.js').then((hint) => hint.markScrollable(document)));
+(window.requestIdleCallback ?? setTimeout)(() => import('./shell/scroll-hint.js').then((hint) => hint.markScrollable(document)));
 // a lesson-sized corpus is drawn by now (its requests answer on this thread, within the task's microtasks): the
 // page is ready once they are
 await new Promise((done) => { setTimeout(done); });

@@ -53,7 +53,7 @@ test('npm run size prints every file with raw and gzip bytes and both budgets, a
   assert.equal(Number(raw), readFileSync(new URL(`www/pkg/${wasm}`, DIST)).length);
   assert.ok(Number(gzip) > 0 && Number(gzip) < Number(raw));
   assert.equal(first, 'yes', 'the core wasm is part of the first load');
-  assert.doesNotMatch(row('www/gpt-worker.js'), /yes$/, 'Part D is not');
+  assert.doesNotMatch(row('www/kinds/gpt/worker.js'), /yes$/, 'Part D is not');
   assert.match(out, /(PASS|MISS) {2}first load, gzipped +[\d.]+ KB of +100\.0 KB/);
   assert.match(out, /(PASS|MISS) {2}core wasm, gzipped +[\d.]+ KB of +60\.0 KB/);
 });

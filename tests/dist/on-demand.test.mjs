@@ -62,10 +62,36 @@ test('workers: the scripts a module starts, minified or not, but not the glue of
 
 test('the page: every panel and worker it loads later is found, the first load\'s own worker is not', async () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const found = await onDemand(['www/main.js', 'www/worker.js', 'www/component.js'], root);
-  for (const module of ['www/gpt-panel.js', 'www/gpt-worker.js', 'www/gpt1-panel.js', 'www/gpt1-worker.js',
-    'www/gpt1-tokenizer-panel.js', 'www/reading.js', 'www/scroll-hint.js', 'www/figure1-panel.js']) {
+  const found = await onDemand(['www/main.js', 'www/kinds/ngram/worker.js', 'www/component.js'], root);
+  for (const module of ['www/parts/d/panel.js', 'www/kinds/gpt/worker.js', 'www/parts/e/panel.js', 'www/kinds/gpt1/worker.js',
+    'www/parts/a/gpt1-tokenizer-panel.js', 'www/shell/reading.js', 'www/shell/scroll-hint.js', 'www/parts/b/figure1-panel.js']) {
     assert.ok(found.includes(module), `${module} in ${found.join(', ')}`);
   }
-  assert.ok(!found.includes('www/worker.js') && !found.some((f) => f.startsWith('www/pkg/')), found.join(', '));
+  assert.ok(!found.includes('www/kinds/ngram/worker.js') && !found.some((f) => f.startsWith('www/pkg/')), found.join(', '));
+});
+
+test('the page is one build: every module ships in exactly one output, the wasm glue in none (a file of its own)', async () => {
+  const { bundlePage, shippedTwice } = await import('../../scripts/bundle.mjs');
+  const { outputs, metafile } = await bundlePage(new Map());
+  assert.deepEqual(shippedTwice(metafile), []);
+  const inputs = Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+  for (const module of ['www/engine/engine.js', 'www/state/store.js', 'www/drawing/dom.js', 'www/parts/d/panel.js']) {
+    assert.equal(inputs.filter((i) => i === module).length, 1, module);
+  }
+  assert.ok(!inputs.some((i) => i.startsWith('www/pkg/')), 'the glue is imported, never bundled');
+  // entries keep their folders; the glue is named relative to each output that imports it
+  for (const entry of ['main.js', 'component.js', 'kinds/ngram/worker.js', 'kinds/gpt1/worker.js', 'parts/e/panel.js']) {
+    assert.ok(outputs.has(entry), entry);
+  }
+  assert.match(outputs.get('kinds/ngram/worker.js'), /from"\.\.\/\.\.\/pkg\/gpt1_playground\.js"/);
+  assert.ok(![...outputs.values()].some((text) => text.includes('gpt1-www-root:')), 'every marked path resolved');
+});
+
+test('shippedTwice names a module two outputs hold', async () => {
+  const { shippedTwice } = await import('../../scripts/bundle.mjs');
+  const meta = { outputs: {
+    'a.js': { inputs: { 'x.js': { bytesInOutput: 10 }, 'y.js': { bytesInOutput: 0 } } },
+    'b.js': { inputs: { 'x.js': { bytesInOutput: 5 }, 'y.js': { bytesInOutput: 3 } } },
+  } };
+  assert.deepEqual(shippedTwice(meta), ['x.js: a.js, b.js']);
 });

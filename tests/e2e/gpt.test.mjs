@@ -11,7 +11,7 @@ import { session, inNode, shot, eventually, pasteInto } from './browser.mjs';
 const api = await inNode('gpt');
 
 // Part D's files: its panel and chart, its worker, the API module and the transformer's wasm
-const TRANSFORMER = /gpt1_playground_gpt|gpt-[\w-]+\.js/; // its glue and wasm, and every Part D module
+const TRANSFORMER = /gpt1_playground_gpt|\/parts\/d\/|\/kinds\/gpt\//; // its glue and wasm, and every Part D module
 const SPECIAL = new Set(['[START]', '[END]']);
 
 const { env } = session();
@@ -60,11 +60,11 @@ test('the first load does not fetch the transformer; opened, it trains below the
   assert.equal(await page.locator('#gpt-lab').getAttribute('open'), null);
 
   await openLab(page, requests);
-  assert.ok(requests.some((u) => /gpt-panel\.js/.test(u)), 'the panel is fetched when the lab opens');
+  assert.ok(requests.some((u) => /\/parts\/d\/panel\.js/.test(u)), 'the panel is fetched when the lab opens');
   await page.getByLabel('Stop after').fill('20000'); // long enough to pause it while it runs
   await page.locator('#part-d').getByRole('button', { name: 'Train', exact: true }).click();
   // the worker imports the API module over its own wasm
-  await eventually(() => assert.ok(requests.some((u) => /gpt-worker\.js/.test(u)) && requests.some((u) => /gpt-api\.js/.test(u))), 10000);
+  await eventually(() => assert.ok(requests.some((u) => /\/kinds\/gpt\/worker\.js/.test(u)) && requests.some((u) => /gpt-api\.js/.test(u))), 10000);
   const bigram = page.locator('#gpt-baselines li[data-order="2"] .value');
   await bigram.waitFor();
   const bigramLoss = await number(bigram);

@@ -146,14 +146,14 @@ test('S steps at the first press, before the sampler\'s section (or the matrix) 
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.waitForTimeout(300); // time for anything the top of the page loads on its own
-  assert.ok(!asked.includes('/www/stepper.js'), 'the sampler is not loaded before it is needed');
+  assert.ok(!asked.includes('/www/parts/a/stepper.js'), 'the sampler is not loaded before it is needed');
   const notSeen = await page.evaluate(() => ['matrix', 'step'].every((name) => document.querySelector(`[data-section="${name}"]`)
     .getBoundingClientRect().top > innerHeight + 300));
   assert.ok(notSeen, 'neither section is near the viewport');
   await page.keyboard.press('s');
   const sampled = page.getByRole('list', { name: 'Sampled so far' });
   await eventually(async () => assert.deepEqual(await tokens(sampled), expected(LESSON, { seed: 42 }).slice(0, 2)));
-  assert.ok(asked.includes('/www/stepper.js'));
+  assert.ok(asked.includes('/www/parts/a/stepper.js'));
   assert.match(await page.locator('#step-status').textContent(), /^Drew chai\. Next, Step samples from the chai row/);
   assert.equal(await matrix(page).locator('tr.sampling th').textContent(), '[START]', 'the row it drew from');
   assert.equal(await page.locator('#step-error').isHidden(), true);

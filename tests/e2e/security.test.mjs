@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { session, inNode, watch, eventually, tokens, finish as finishPage, pasteInto, inject } from './browser.mjs';
 import { CSP } from '../../scripts/serve.mjs';
-import { DEFAULTS as FIELDS } from '../../www/store.js';
-import { encode } from '../../www/link.js';
+import { DEFAULTS as FIELDS } from '../../www/state/store.js';
+import { encode } from '../../www/state/link.js';
 
 const { NgramModel, generate } = await inNode();
 

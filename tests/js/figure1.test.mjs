@@ -1,7 +1,7 @@
 // Figure 1 of the paper as Part B draws it: the layout, as plain data, for each task and width.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { figureLayout, sequences, fit } from '../../www/figure1.js';
+import { figureLayout, sequences, fit } from '../../www/parts/b/figure1.js';
 
 /** Each row's kinds, left to right: the boxes that share a top edge, in x order. */
 function rows(layout) {

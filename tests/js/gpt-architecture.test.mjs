@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-const { architectureSteps, architectureLayout, sizeRows, GPT1 } = await import('../../www/gpt-architecture.js');
-const { weightsFileName, weightsFileProblem, MAX_WEIGHTS_BYTES } = await import('../../www/weights-file.js');
+const { architectureSteps, architectureLayout, sizeRows } = await import('../../www/parts/d/architecture.js');
+const { GPT1 } = await import('../../www/kinds/gpt1/shape.js');
+const { weightsFileName, weightsFileProblem, MAX_WEIGHTS_BYTES } = await import('../../www/parts/d/weights-file.js');
 
 const SHAPE = { norm: 'post', dModel: 32, layers: 2, heads: 4, context: 16, rows: 27 };
 

@@ -1,4 +1,4 @@
-// OpenAI's release of GPT-1 read as one safetensors file (www/gpt1-npy.js): .npy headers as numpy writes them (the
+// OpenAI's release of GPT-1 read as one safetensors file (www/kinds/gpt1/npy.js): .npy headers as numpy writes them (the
 // fixtures are numpy's own output, tests/fixtures/gpt1_release_reference.py), hostile headers and sets of files,
 // and the synthesized file streamed through the core's loader giving the very logits of the same weights in
 // Hugging Face's layout (written by the generator, tokens first: the synthesized file has the positions first).
@@ -9,8 +9,8 @@ import { File } from 'node:buffer';
 import {
   npyOf, readNpyHeader, npyHeaderLength, sortRelease, tensorsOfShapes, releaseTensors, safetensorsHeader,
   releaseAsSafetensors, weightsSource,
-} from '../../www/gpt1-npy.js';
-import { GPT1 } from '../../www/gpt-architecture.js';
+} from '../../www/kinds/gpt1/npy.js';
+import { GPT1 } from '../../www/kinds/gpt1/shape.js';
 
 const api = await import(new URL('../../www/gpt-api.js', import.meta.url));
 api.initSync({ module: readFileSync(new URL('../../www/pkg/gpt1_playground_gpt_bg.wasm', import.meta.url)) });

@@ -1,10 +1,10 @@
-// Part E's copy of the weights file (www/gpt1-storage.js) with a storage that fails as a browser's can: a quota too
+// Part E's copy of the weights file (www/kinds/gpt1/storage.js) with a storage that fails as a browser's can: a quota too
 // small from the start, a quota that fills while writing, a commit that fails. None of them stops the reading: the
 // copy stops, says why, and removes what it wrote. And host.js's replies for handlers that return a Promise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCopy } from '../../www/gpt1-storage.js';
-import { answer, settle } from '../../www/host.js';
+import { startCopy } from '../../www/kinds/gpt1/storage.js';
+import { answer, settle } from '../../www/engine/host.js';
 
 const MB = 1024 * 1024;
 

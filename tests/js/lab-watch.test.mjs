@@ -1,7 +1,8 @@
 // What the training lab says about its curves: crossings, the best step, overfitting, the status line, the pace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossings, best, overfitting, statusText, pace, grouped } from '../../www/lab-watch.js';
+import { crossings, best, overfitting, statusText, pace } from '../../www/parts/d/lab-watch.js';
+import { grouped } from '../../www/state/numbers.js';
 
 const BASELINES = [{ order: 2, loss: 2.0 }, { order: 3, loss: 1.8 }, { order: 4, loss: 1.9 }];
 const history = (points) => ({ step: points.map((p) => p[0]), train: points.map((p) => p[1]), val: points.map((p) => p[2]) });

@@ -1,7 +1,0 @@
-// The tiny GPT's training worker (Part D): the transformer's module (its JS API, gpt-api.js) and the GPT kind's
-// requests (gpt-requests.js), answered with host.js's protocol.
-import * as api from './gpt-api.js';
-import { listen } from './host.js';
-import { gptRequests } from './gpt-requests.js';
-
-listen(self, api, gptRequests);

@@ -1,0 +1,70 @@
+// GPT-1's own tokenizer: the released files (gzipped beside OpenAI's LICENSE in data/gpt1/) and the on-demand
+// module, loaded only when asked; what the panels show of it, computed as plain data (no drawing here).
+import { GPT1_FILES, GPT_GLUE, GPT_WASM } from '../../assets/gpt.js';
+
+/** The paper's names for the three tokens fine-tuning appends (ids 40,478 … 40,480). */
+export const GPT1_SPECIALS = ['_start_', '_delimiter_', '_classify_'];
+const PAPER_NAMES = { _start_: 'start', _delimiter_: 'delimiter', _classify_: 'extract' };
+
+let loading = null;
+
+/** GPT-1's tokenizer, built once: the on-demand module (shared with Part D) and the two released files. */
+export function loadGpt1Tokenizer() {
+  loading ??= (async () => {
+    const [glue, encoder, merges] = await Promise.all([
+      import(GPT_GLUE.href), gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)]);
+    await glue.default({ module_or_path: GPT_WASM });
+    return new glue.Gpt1Tokenizer(encoder, merges);
+  })();
+  loading.catch(() => { loading = null; }); // a failed load can be retried
+  return loading;
+}
+
+/** A gzipped text file of the page's, decompressed as it streams in (Part E's worker reads them this way too). */
+export async function gunzipText(url) {
+  if (!url) throw new Error('this build of the page does not carry GPT-1’s tokenizer files');
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GPT-1's ${url.pathname.split('/').pop()} did not load (HTTP ${response.status})`);
+  return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+}
+
+/** Pieces and ids grouped into the words (spaCy tokens) they spell: `[{ word, pieces: [{ piece, id }] }]`. */
+export function wordsOf(pieces, ids) {
+  const words = [];
+  let current = [];
+  pieces.forEach((piece, i) => {
+    current.push({ piece, id: ids[i] });
+    if (piece.endsWith('</w>')) {
+      words.push({ word: current.map((p) => p.piece).join('').slice(0, -'</w>'.length), pieces: current });
+      current = [];
+    }
+  });
+  if (current.length) words.push({ word: current.map((p) => p.piece).join(''), pieces: current });
+  return words;
+}
+
+/** GPT-1's pieces of `text`, grouped by word. */
+export function gpt1Words(tokenizer, text) {
+  return wordsOf(tokenizer.pieces(text), tokenizer.encode(text));
+}
+
+/**
+ * The current Part B task as GPT-1 itself is fed it: each sequence a list of `{ piece, id, special }`, the special
+ * tokens named as in the paper (start, delimiter, extract). `input` holds the task's fields as the page has them.
+ */
+export function fedToGpt1(tokenizer, task, input) {
+  const [start, delimiter, extract] = tokenizer.specialIds;
+  const special = (id, k) => ({ piece: GPT1_SPECIALS[k], id, special: PAPER_NAMES[GPT1_SPECIALS[k]] });
+  const text = (t) => gpt1Words(tokenizer, t).flatMap((w) => w.pieces);
+  const sequence = (...parts) => [special(start, 0), ...parts.flatMap((p, i) =>
+    (i ? [special(delimiter, 1), ...text(p)] : text(p))), special(extract, 2)];
+  switch (task) {
+    case 'classification': return [sequence(input.text)];
+    case 'entailment': return [sequence(input.premise, input.hypothesis)];
+    case 'similarity': return [sequence(input.similarityA, input.similarityB), sequence(input.similarityB, input.similarityA)];
+    case 'multipleChoice': return input.choiceAnswers.split('\n').filter((a) => a.trim())
+      .map((answer) => sequence(input.choiceContext, answer));
+    default: throw new Error(`unknown task ${task}`);
+  }
+}
+

@@ -1,0 +1,108 @@
+// Part D's picture of the model: embeddings → N × block (drawn as GPT-1 arranges it, post-LN; or GPT-2's pre-LN
+// beside it as a lesson) → the tied output layer and the classifier at [EXTRACT], with this model's sizes beside
+// GPT-1's. What to draw is computed as plain data (architectureSteps, sizeRows); the drawing only lays it out.
+import { el, svg } from '../../drawing/dom.js';
+import { GPT1 } from '../../kinds/gpt1/shape.js';
+
+/**
+ * The steps of one block, in order, for `norm` ("post": GPT-1; "pre": GPT-2). Each step is
+ * `{ kind: 'attention' | 'mlp' | 'add' | 'norm', label }`; `add` steps name the residual they add back.
+ */
+export function architectureSteps(norm, { dModel, heads }) {
+  const attention = { kind: 'attention', label: `masked self-attention, ${heads} head${heads === 1 ? '' : 's'} of ${dModel / heads}` };
+  const mlp = { kind: 'mlp', label: `MLP: ${4 * dModel} units, GELU` };
+  const norm1 = { kind: 'norm', label: 'LayerNorm' };
+  const norm2 = { kind: 'norm', label: 'LayerNorm' };
+  if (norm === 'pre') {
+    return [norm1, attention, { kind: 'add', label: '+ x (residual)' }, norm2, mlp, { kind: 'add', label: '+ m (residual)' }];
+  }
+  return [attention, { kind: 'add', label: '+ x (residual)' }, norm1, mlp, { kind: 'add', label: '+ n (residual)' }, norm2];
+}
+
+/** The whole model from bottom to top: `[{ kind, label }]`, the block's steps marked `inBlock`. */
+export function architectureLayout(shape) {
+  const { norm, dModel, layers, context, rows } = shape;
+  const steps = [
+    { kind: 'embed', label: `token embedding Wₑ (${rows} × ${dModel}) + position (${context} × ${dModel})` },
+    ...architectureSteps(norm, shape).map((step) => ({ ...step, inBlock: true })),
+  ];
+  if (norm === 'pre') steps.push({ kind: 'norm', label: 'final LayerNorm' });
+  // both heads read the final state h: side by side on the top row
+  steps.push({ kind: 'output', label: 'logits = h·Wₑᵀ (tied)', tied: true, side: 'left' });
+  steps.push({ kind: 'classifier', label: 'softmax(h·W_y) at [EXTRACT]', side: 'right' });
+  return { steps, repeat: `${layers} ×` };
+}
+
+/** This model's sizes beside GPT-1's: `[[what, ours, GPT-1's]]`. */
+export function sizeRows(shape) {
+  const n = (x) => x.toLocaleString('en-US');
+  return [
+    ['width d', n(shape.dModel), n(GPT1.dModel)],
+    ['blocks', n(shape.layers), n(GPT1.layers)],
+    ['attention heads', n(shape.heads), n(GPT1.heads)],
+    ['context (tokens)', n(shape.context), n(GPT1.context)],
+    ['embedding rows', n(shape.rows), n(GPT1.rows)],
+    ['LayerNorm', shape.norm === 'pre' ? 'pre (GPT-2)' : 'post', 'post'],
+  ];
+}
+
+const WIDTH = 340;
+const BOX = 26;
+const GAP = 10;
+const COLOURS = { embed: '#e8eefc', attention: '#fde8d7', mlp: '#e3f4e1', add: '#ffffff', norm: '#f1e6fa', output: '#e8eefc', classifier: '#fff6cc' };
+
+/** An SVG drawing of `shape`'s architecture, read from bottom (embeddings) to top (outputs), as GPT-1's figure. */
+export function architecturePicture(shape) {
+  const { steps, repeat } = architectureLayout(shape);
+  const rows = steps.length - 1; // the two heads share the top row
+  const height = 16 + rows * (BOX + GAP);
+  const y = (row) => height - 8 - (row + 1) * (BOX + GAP) + GAP; // row 0 at the bottom
+  const x = 50;
+  const w = WIDTH - x - 14;
+  const parts = [];
+  // the block's frame, with how many times it repeats
+  const block = steps.flatMap((s, i) => (s.inBlock ? [i] : []));
+  const [first, last] = [block[0], block[block.length - 1]];
+  parts.push(svg('rect', { x: x - 6, y: y(last) - 5, width: w + 12, height: y(first) - y(last) + BOX + 10, rx: 8, fill: 'none', stroke: '#888', 'stroke-dasharray': '4 3', class: 'arch-block' }));
+  parts.push(svg('text', { x: 4, y: (y(first) + y(last) + BOX) / 2 + 5, 'font-size': 14, class: 'arch-repeat' }, repeat));
+  steps.forEach((step, i) => {
+    const row = Math.min(i, rows - 1);
+    const half = (w - 6) / 2;
+    const bx = step.side === 'right' ? x + half + 6 : x;
+    const bw = step.side ? half : w;
+    parts.push(svg('rect', { x: bx, y: y(row), width: bw, height: BOX, rx: 4, fill: COLOURS[step.kind], stroke: '#555', class: `arch-${step.kind}` }));
+    parts.push(svg('text', { x: bx + 6, y: y(row) + BOX / 2 + 4, 'font-size': 10.5 }, step.label));
+    // an arrow up from the row below (both heads read the same h)
+    if (row > 0) {
+      const ax = bx + bw / 2;
+      parts.push(svg('line', { x1: ax, y1: y(row - 1), x2: ax, y2: y(row) + BOX + 1, stroke: '#555', 'marker-end': 'url(#arch-arrow)' }));
+    }
+  });
+  // the tie: the output layer reuses the token embedding's matrix
+  parts.push(svg('path', { d: `M ${x} ${y(0) + BOX / 2} C ${x - 40} ${y(0)}, ${x - 40} ${y(rows - 1) + BOX}, ${x} ${y(rows - 1) + BOX / 2}`, fill: 'none', stroke: '#3366cc', 'stroke-dasharray': '2 2', class: 'arch-tie' }));
+  const title = `${shape.norm === 'pre' ? 'GPT-2-style pre-LN' : "GPT-1's post-LN"} architecture, from the bottom: ${steps.map((s) => s.label).join('; ')}`;
+  // (named by its <title>, not aria-label: a label would also match the page's form-field lookups by label)
+  return svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: 'img', class: 'arch-picture', 'data-norm': shape.norm },
+    svg('title', {}, title),
+    svg('defs', {}, svg('marker', { id: 'arch-arrow', viewBox: '0 0 6 6', refX: 5, refY: 3, markerWidth: 6, markerHeight: 6, orient: 'auto' }, svg('path', { d: 'M0,0 L6,3 L0,6 z', fill: '#555' }))),
+    parts);
+}
+
+/** The sizes table: this model beside GPT-1. */
+export function sizeTable(shape) {
+  return el('table', { class: 'arch-sizes' },
+    el('thead', {}, el('tr', {}, el('th', { text: '' }), el('th', { text: 'this model' }), el('th', { text: 'GPT-1' }))),
+    el('tbody', {}, sizeRows(shape).map(([what, ours, theirs]) => el('tr', {}, el('th', { text: what, scope: 'row' }), el('td', { text: ours }), el('td', { text: theirs })))));
+}
+
+/**
+ * The figure Part D shows: the picture and the sizes; with `compare`, GPT-1's post-LN and GPT-2's pre-LN block side by
+ * side at this model's sizes (the lesson of the norm option).
+ */
+export function architectureFigure(shape, { compare = false } = {}) {
+  const pictures = compare
+    ? ['post', 'pre'].map((norm) => el('div', { class: 'arch-column' }, el('p', { class: 'hint', text: norm === 'post' ? 'GPT-1: post-LN' : 'GPT-2: pre-LN' }), architecturePicture({ ...shape, norm })))
+    : [architecturePicture(shape)];
+  return el('figure', { class: 'arch-figure' }, el('div', { class: 'arch-pictures' }, pictures), sizeTable(shape),
+    el('figcaption', { text: 'Read from the bottom: embeddings, the blocks, then the tied output layer and the classifier at [EXTRACT].' }));
+}

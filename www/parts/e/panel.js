@@ -1,0 +1,192 @@
+// Part E: the released GPT-1 in the page. main.js imports this module when the section's lab is first opened. This
+// module takes the file (picked or dropped; or OpenAI's ten .npy pieces at once), shows the reading's progress,
+// keeps or forgets the weights, and says how long the first token took; the parts that use the model draw
+// themselves: the continuation and next-token table (gpt1-run.js), every head's attention (gpt1-heads.js), Part B's
+// input in GPT-1's ids (gpt1-task.js).
+import { adoptStyle } from '../../drawing/sheet.js';
+import { LAB_CSS } from '../../drawing/lab-style.js';
+import { $, setError, messageOf } from '../../drawing/dom.js';
+import { WorkerGone } from '../../engine/engine.js';
+import { createSession } from '../../kinds/gpt1/session.js';
+import { createRun } from './run.js';
+import { createHeads } from './heads.js';
+import { createTask } from './task.js';
+import { buildLab } from './lab.js';
+
+const MB = 1024 * 1024;
+const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** Words for what is read: the kept copy (`files` null), one file, or several (OpenAI's .npy pieces). */
+const said = (files, kept, one, several) => (!files ? kept : files.length === 1 ? one : several);
+const KEPT = 'gpt1-playground/gpt1-kept'; // set while a copy is kept: main.js opens the lab at once on the next visit
+
+/** Notes (true) or clears the mark that a copy is kept; storage may be disabled (a sandboxed frame). */
+function markKept(kept) {
+  try {
+    if (kept) localStorage.setItem(KEPT, '1');
+    else localStorage.removeItem(KEPT);
+  } catch {
+    // the lab then simply does not open by itself
+  }
+}
+
+/** Whether this looks like a phone, or a device that says it has little memory (Chromium's deviceMemory). */
+function smallDevice() {
+  const memory = navigator.deviceMemory;
+  if (memory !== undefined && memory < 4) return `this device reports ${memory} GB of memory`;
+  if (matchMedia('(pointer: coarse)').matches && Math.min(screen.width, screen.height) < 600) return 'this looks like a phone';
+  return '';
+}
+
+/** Sets up Part E. `store` is the page's: Part B's task is read from it. */
+// Part E's styles, adopted when its panel is made: the page's first stylesheet carries none of them
+const CSS = `
+.drop-zone { border: 2px dashed var(--line); padding: 0.8rem; max-width: 40rem; }
+.drop-zone.over { border-color: var(--k1); }
+.gpt1-output { font-family: ui-monospace, monospace; white-space: pre-wrap; }
+.gpt1-new { font-weight: 700; }
+.heads-row { display: flex; gap: 2px; }
+.heads-row > .hint { min-width: 2ch; margin-right: 2px; text-align: right; font-variant-numeric: tabular-nums; }
+.head-map { padding: 1px; border: 1px solid var(--line); background: none; line-height: 0; }
+.head-map[aria-pressed="true"] { outline: 2px solid var(--k1); background: none; border-color: var(--k1); }
+.head-map canvas, .gpt1-state { width: 2.6rem; height: 2.6rem; image-rendering: pixelated; }
+.gpt1-state { display: block; width: 100%; max-width: 40rem; height: 1.2rem; }
+`;
+
+export function createGpt1Panel(store) {
+  adoptStyle($('gpt1-lab').getRootNode(), LAB_CSS);
+  adoptStyle($('gpt1-lab').getRootNode(), CSS);
+  buildLab($('gpt1-lab'));
+  const ui = { file: $('gpt1-file'), drop: $('gpt1-drop'), progress: $('gpt1-progress'), status: $('gpt1-weights-status'),
+    cancel: $('gpt1-cancel'), forget: $('gpt1-forget'), notice: $('gpt1-notice'), timing: $('gpt1-timing'),
+    ready: $('gpt1-ready') };
+  const session = createSession();
+  const run = createRun(session);
+  const heads = createHeads(session);
+  const task = createTask(session, store);
+  let busy = false;
+
+  const status = (text) => { ui.status.textContent = text; };
+  const notice = (text) => { ui.notice.textContent = text; ui.notice.hidden = !text; };
+
+  function setBusy(value) {
+    busy = value;
+    ui.file.disabled = value;
+    ui.cancel.hidden = !value;
+    ui.progress.hidden = !value;
+  }
+
+  function empty() {
+    ui.ready.hidden = true;
+    ui.forget.disabled = true;
+    run.clear();
+    heads.clear();
+    task.clear();
+  }
+
+  /**
+   * Reads `files` (one safetensors file, or OpenAI's .npy pieces; null: the kept copy), then continues the prompt;
+   * the time to its first token is shown.
+   */
+  async function load(files) {
+    const started = performance.now();
+    setError('gpt1', '');
+    notice('');
+    ui.timing.textContent = '';
+    empty();
+    setBusy(true);
+    const where = said(files, 'the copy kept in this browser', `your file, ${files?.[0].name}`, `your ${files?.length} files`);
+    status(`Reading ${where}…`);
+    let model;
+    try {
+      model = await session.read(files, (read, bytes) => {
+        ui.progress.value = bytes ? read / bytes : 0;
+        status(`Reading ${where}: ${megabytes(read)} of ${megabytes(bytes)}`);
+      });
+    } catch (error) {
+      if (error instanceof WorkerGone) return; // the worker died (its memory refused?): the crash listener says so
+      setBusy(false);
+      status('No weights loaded.');
+      setError('gpt1', `${said(files, 'The kept copy', 'This file', 'These files')} could not be used: ${messageOf(error)}`);
+      refreshKept();
+      return;
+    }
+    setBusy(false);
+    if (!model) return; // stopped, or replaced by a newer read
+    const read = performance.now() - started;
+    status(`GPT-1 is loaded: ${model.layers} layers, ${model.heads} heads, ${model.dModel}-dimensional states, ${model.parameters.toLocaleString('en-US')} weights${model.memoryBytes ? `; the worker's memory is ${megabytes(model.memoryBytes)}` : ''}.`);
+    ui.ready.hidden = false;
+    ui.forget.disabled = false;
+    const first = await run.start();
+    if (first) {
+      ui.timing.textContent = `From ${said(files, 'storage', 'your file', 'your files')}: read in ${seconds(read)}, first token after ${seconds(first - started)}.`;
+    }
+    heads.draw();
+    task.draw();
+    // the copy is committed once the first tokens are out (committing 479 MB can take seconds)
+    const { kept, problem } = files ? await session.request('keep').catch((error) => ({ kept: false, problem: messageOf(error) }))
+      : { kept: true, problem: '' };
+    if (problem) notice(`The weights are loaded, but ${problem}.`);
+    if (kept) {
+      markKept(true);
+      if (files) notice('Kept in this browser for your next visit.');
+    }
+  }
+
+  /** Whether a copy is kept; says so, and loads it when the lab opens (a reload does not ask for the file). */
+  async function refreshKept(andLoad = false) {
+    const kept = await session.request('stored').catch(() => null);
+    if (!kept) {
+      markKept(false);
+      return;
+    }
+    ui.forget.disabled = false;
+    if (andLoad) load(null);
+  }
+
+  ui.file.addEventListener('change', () => {
+    const files = [...ui.file.files];
+    if (files.length) load(files);
+    ui.file.value = ''; // the same files can be picked again
+  });
+  ui.drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    ui.drop.classList.add('over');
+  });
+  ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+  ui.drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    ui.drop.classList.remove('over');
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length && !busy) load(files);
+  });
+  ui.cancel.addEventListener('click', async () => {
+    await session.stop();
+    setBusy(false);
+    status('Reading stopped. No weights loaded.');
+  });
+  ui.forget.addEventListener('click', async () => {
+    if (busy) await session.stop();
+    setBusy(false);
+    try {
+      await session.request('forget');
+      markKept(false);
+      status('The weights are forgotten: this browser keeps no copy, and the file will be asked for again.');
+      notice('');
+      ui.timing.textContent = '';
+      empty();
+    } catch (error) {
+      setError('gpt1', `The weights could not be removed: ${messageOf(error)}`);
+    }
+  });
+  session.on('crash', ({ reason }) => {
+    empty();
+    setBusy(false);
+    status('No weights loaded.');
+    setError('gpt1', `GPT-1's worker stopped (${reason}): the browser may have refused it the memory it needs. The rest of the page is not affected.`);
+  });
+
+  const small = smallDevice();
+  if (small) notice(`GPT-1 needs about 500 MB of memory and ${small}: it may not fit. The rest of the page works as before.`);
+  refreshKept(true);
+}
