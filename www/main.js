@@ -43,7 +43,7 @@ onFirstSight(section('eval'), laterEvalPanel(ui, store, { apply: modelPanel.appl
 let gpt1TokenizerPanel = null;
 for (const id of ['gpt1-load', 'gpt1-fed-load']) {
   ui.$(id).addEventListener('click', () => {
-    gpt1TokenizerPanel ??= import('./parts/a/gpt1-tokenizer-panel.js').then(({ createGpt1TokenizerPanel }) => createGpt1TokenizerPanel(ui, store));
+    gpt1TokenizerPanel ??= import('./parts/a/gpt1-tokenizer-panel.js').then(({ createGpt1TokenizerPanel }) => createGpt1TokenizerPanel(ui, store, engine));
     gpt1TokenizerPanel.then((panel) => panel.open(id));
   }, { once: true });
 }
@@ -78,7 +78,7 @@ function openLab(id, errorId, part, load) {
       lab.removeEventListener('toggle', open);
       for (const control of controls) control.disabled = false;
       setError(errorId, ''); // a failed earlier try's message
-      create(store);
+      create(store, engine);
       markScrollable(); // the regions the lab's controls brought
     }, (error) => {
       loading = null; // the next opening tries again

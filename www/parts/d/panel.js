@@ -1,7 +1,7 @@
 // Part D: a tiny GPT trained in the page. main.js imports this module when the lab is first opened; the transformer
-// (its own wasm module) lives in the engine's 'gpt' lane (gpt-kind.js: a worker), which starts then. This module
-// builds the section's controls (lab.js) and wires its parts: its settings (gpt-settings.js), the model it knows (gpt-session.js), pre-training
-// (gpt-trainer.js), looking inside (gpt-inspect.js) and fine-tuning (gpt-finetune.js).
+// (its own wasm module) lives in the engine's 'gpt' lane (kinds/gpt/kind.js: a worker), which starts then. This
+// module builds the section's controls (lab.js) and wires its parts: its settings (settings.js), the model it knows
+// (session.js), pre-training (trainer.js), looking inside (inspect.js) and fine-tuning (finetune.js).
 import { $ } from '../../drawing/dom.js';
 import { adoptStyle } from '../../drawing/sheet.js';
 import { LAB_CSS } from '../../drawing/lab-style.js';
@@ -53,13 +53,16 @@ const CSS = `
 .weights-controls.dropping { outline: 2px dashed currentColor; outline-offset: 4px; }
 `;
 
-/** Sets up Part D. `store` is the page's: Part A's corpus, tokenizer, boundaries and merges are read from it. */
-export function createGptPanel(store) {
+/**
+ * Sets up Part D. `store` and `engine` are the page's: Part A's corpus, tokenizer, boundaries and merges are read
+ * from the store; the tiny GPT's lane is added to the engine.
+ */
+export function createGptPanel(store, engine) {
   adoptStyle($('gpt-lab').getRootNode(), LAB_CSS);
   adoptStyle($('gpt-lab').getRootNode(), CSS);
   buildLab($('gpt-lab'));
   const settings = createSettings();
-  const session = createSession();
+  const session = createSession(engine);
   const inside = createLookInside({ settings, session });
   const trainer = createTrainer({ store, settings, session, inside });
   const fineTune = createFineTune({ settings, session, trainer });

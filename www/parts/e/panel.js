@@ -38,7 +38,6 @@ function smallDevice() {
   return '';
 }
 
-/** Sets up Part E. `store` is the page's: Part B's task is read from it. */
 // Part E's styles, adopted when its panel is made: the page's first stylesheet carries none of them
 const CSS = `
 .drop-zone { border: 2px dashed var(--line); padding: 0.8rem; max-width: 40rem; }
@@ -53,14 +52,15 @@ const CSS = `
 .gpt1-state { display: block; width: 100%; max-width: 40rem; height: 1.2rem; }
 `;
 
-export function createGpt1Panel(store) {
+/** Sets up Part E. `store` and `engine` are the page's: Part B's task is read from the store. */
+export function createGpt1Panel(store, engine) {
   adoptStyle($('gpt1-lab').getRootNode(), LAB_CSS);
   adoptStyle($('gpt1-lab').getRootNode(), CSS);
   buildLab($('gpt1-lab'));
   const ui = { file: $('gpt1-file'), drop: $('gpt1-drop'), progress: $('gpt1-progress'), status: $('gpt1-weights-status'),
     cancel: $('gpt1-cancel'), forget: $('gpt1-forget'), notice: $('gpt1-notice'), timing: $('gpt1-timing'),
     ready: $('gpt1-ready') };
-  const session = createSession();
+  const session = createSession(engine);
   const run = createRun(session);
   const heads = createHeads(session);
   const task = createTask(session, store);
