@@ -1,14 +1,37 @@
-// Saving the page's state: into the address bar (the link, without a history entry) and into localStorage, both in
-// the link codec's form (link.js). A burst of edits is saved at most every SAVE_GAP ms; a corpus too large for a
-// link stays out of it, one too large for storage is reported and the last one that fitted kept; a link never
-// overwrites the saved corpus without asking (link.js's applyLink).
+// Saving the page's state: Parts A–C's fields into the address bar (the link, without a history entry) and into
+// localStorage, both in the link codec's form (link.js); Part D's into localStorage under their own names. A burst
+// of edits is saved at most every SAVE_GAP ms; a corpus too large for a link stays out of it, one too large for
+// storage is reported and the last one that fitted kept; a link never overwrites the saved corpus without asking
+// (link.js's applyLink).
 import { corpusTooLarge } from './limits.js';
-import { DEFAULTS } from './store.js';
+import { DEFAULTS, GPT_NAMES, complete } from './store.js';
+import { STORAGE_KEYS } from './keys.js';
 import { LINK_MAX, applyLink, decode, encode, readLink, toHash } from './link.js';
 
-const STORAGE_KEY = 'gpt1-playground/state';
+const STORAGE_KEY = STORAGE_KEYS.state;
 
-/** The state saved in this browser, or null (none, storage disabled, or damaged). */
+/** Part D's fields as kept, under Part D's own names (as a JSON text, to tell when they changed). */
+const gptSaved = (state) => JSON.stringify(Object.fromEntries(Object.entries(GPT_NAMES).map(([name, field]) => [name, state[field]])));
+let lastGptSaved = null; // what localStorage holds of Part D's fields
+
+/** Part D's fields kept in this browser over `base` (only known names with valid values), else `base`'s. */
+function gptFromStorage(base) {
+  let saved = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(STORAGE_KEYS.gpt) ?? 'null');
+  } catch {
+    // storage disabled or damaged: the defaults
+  }
+  const partial = {};
+  if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
+    for (const [name, field] of Object.entries(GPT_NAMES)) if (Object.hasOwn(saved, name)) partial[field] = saved[name];
+  }
+  const state = complete(partial, base);
+  lastGptSaved = gptSaved(state);
+  return state;
+}
+
+/** Parts A–C's state saved in this browser, or null (none, storage disabled, or damaged). */
 export function fromStorage() {
   try {
     const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
@@ -22,7 +45,7 @@ export function fromStorage() {
 export function load() {
   const stored = fromStorage();
   lastStoredCorpus = stored?.corpus ?? null;
-  const base = stored ?? { ...DEFAULTS };
+  const base = gptFromStorage(stored ?? DEFAULTS);
   const link = readLink();
   return link ? applyLink(base, link, stored !== null) : { state: base, problems: [], question: null };
 }
@@ -41,6 +64,7 @@ function write(state) {
   } catch {
     // a browser limiting replaceState: the next save tries again
   }
+  writeGpt(state);
   const fits = state.corpus.length < tooLong && !corpusTooLarge(state.corpus);
   try {
     if (fits) {
@@ -63,6 +87,18 @@ function write(state) {
       + 'a reload starts over. Copy the link to keep your settings.');
   }
 }
+/** Keeps Part D's fields, when they changed since they were last read or kept. */
+function writeGpt(state) {
+  const saved = gptSaved(state);
+  if (saved === lastGptSaved) return;
+  try {
+    localStorage.setItem(STORAGE_KEYS.gpt, saved);
+    lastGptSaved = saved;
+  } catch {
+    // storage full or disabled: the write of Parts A–C's fields reports it; a reload starts Part D from the defaults
+  }
+}
+
 // Browsers limit how often replaceState may be called (Safari throws past 100 calls in 30 s), so a burst of
 // keystrokes is saved at most every SAVE_GAP ms: the first edit at once, the last one when the burst ends.
 const SAVE_GAP = 350;

@@ -61,7 +61,7 @@ export function createGptPanel(store, engine) {
   adoptStyle($('gpt-lab').getRootNode(), LAB_CSS);
   adoptStyle($('gpt-lab').getRootNode(), CSS);
   buildLab($('gpt-lab'));
-  const settings = createSettings();
+  const settings = createSettings(store);
   const session = createSession(engine);
   const inside = createLookInside({ settings, session });
   const trainer = createTrainer({ store, settings, session, inside });

@@ -12,23 +12,13 @@ import { createRun } from './run.js';
 import { createHeads } from './heads.js';
 import { createTask } from './task.js';
 import { buildLab } from './lab.js';
+import { markGpt1WeightsKept as markKept } from '../../state/keys.js'; // (main.js then opens the lab at once)
 
 const MB = 1024 * 1024;
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** Words for what is read: the kept copy (`files` null), one file, or several (OpenAI's .npy pieces). */
 const said = (files, kept, one, several) => (!files ? kept : files.length === 1 ? one : several);
-const KEPT = 'gpt1-playground/gpt1-kept'; // set while a copy is kept: main.js opens the lab at once on the next visit
-
-/** Notes (true) or clears the mark that a copy is kept; storage may be disabled (a sandboxed frame). */
-function markKept(kept) {
-  try {
-    if (kept) localStorage.setItem(KEPT, '1');
-    else localStorage.removeItem(KEPT);
-  } catch {
-    // the lab then simply does not open by itself
-  }
-}
 
 /** Whether this looks like a phone, or a device that says it has little memory (Chromium's deviceMemory). */
 function smallDevice() {
