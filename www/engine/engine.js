@@ -30,7 +30,7 @@ class Lane {
   start() {
     if (this.transport) return this.transport;
     const events = {
-      reply: (data) => this.#settle(data),
+      reply: (data) => { if (transport === this.transport) this.#settle(data); }, // not a replaced one's late answer
       crash: (reason) => this.#crash(reason, transport),
       intercept: (message) => this.#engine.interceptor(this.#name, message),
     };
