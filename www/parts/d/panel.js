@@ -49,6 +49,7 @@ const CSS = `
 .arch-sizes { border-collapse: collapse; margin-top: 0.5rem; }
 .arch-sizes th, .arch-sizes td { padding: 0.15rem 0.6rem; text-align: right; }
 .arch-sizes th[scope="row"] { text-align: left; font-weight: normal; }
+.arch-sizes thead th:first-child { text-align: left; }
 .weights-controls { margin: 0.5rem 0; }
 .weights-controls.dropping { outline: 2px dashed currentColor; outline-offset: 4px; }
 `;
