@@ -384,11 +384,17 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20, `${await text(page, '#gpt1-weights-status')} ${await text(page, '#gpt1-error')} ${await text(page, '#gpt1-prompt-error')}`), 20000);
   const first = await text(page, '#gpt1-output');
   await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
+  // Part E's fields are kept with the page's state, never in the link: a word typed now is there after the reload
+  await page.getByLabel('Where does this word rank?').fill('dog');
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks/));
 
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
   assert.equal(await page.locator('#gpt1-lab').getAttribute('open'), '', 'the lab opens by itself');
   await loaded(page);
+  assert.equal(await page.getByLabel('Where does this word rank?').inputValue(), 'dog');
+  assert.doesNotMatch(new URL(page.url()).hash, /dog/);
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks/), 20000);
   await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 20000);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
   assert.equal(await text(page, '#gpt1-output'), first, 'the same weights and seed give the same continuation');

@@ -1,6 +1,6 @@
-// The store is the state: every field declared (Part D's included), written only through set() and replace(), and
+// The store is the state: every field declared (the labs' included), written only through set() and replace(), and
 // kept by saving.js in the formats a browser already holds — Parts A–C's under the link's keys, Part D's under its
-// own names and key — so that what someone typed before still loads. Run in Node with a stand-in localStorage,
+// own names and key (Part E's likewise, under a key of its own) — so that what someone typed before still loads. Run in Node with a stand-in localStorage,
 // location and history.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ globalThis.localStorage = new MemoryStorage();
 globalThis.location = { hash: '' };
 globalThis.history = { replaceState(_, __, url) { globalThis.location.hash = url; } };
 
-const { FIELDS, DEFAULTS, GPT_NAMES, GPT_SIZES, createStore } = await import('../../www/state/store.js');
+const { FIELDS, DEFAULTS, GPT_NAMES, LAB_NAMES, GPT_SIZES, createStore } = await import('../../www/state/store.js');
 const { STORAGE_KEYS } = await import('../../www/state/keys.js');
 const { load, save, flush } = await import('../../www/state/saving.js');
 const { LINK_KEYS, encode, toHash } = await import('../../www/state/link.js');
@@ -28,12 +28,15 @@ beforeEach(() => {
   location.hash = '';
 });
 
-test('Part D\'s fields are declared in the store with their defaults, and stay out of the link', () => {
+test('the labs\' fields are declared in the store with their defaults, and stay out of the link', () => {
   assert.equal(DEFAULTS.gptSize, 'small');
   assert.equal(DEFAULTS.gptMaxSteps, '2000');
   assert.equal(DEFAULTS.gptLine, 'chai bahut garam hai');
   assert.equal(DEFAULTS.gptSentiment, null, 'null: the built-in examples');
-  for (const field of Object.values(GPT_NAMES)) {
+  assert.equal(LAB_NAMES.gpt, GPT_NAMES);
+  assert.deepEqual(Object.keys(LAB_NAMES.gpt1), ['prompt', 'seed', 'temp', 'topk', 'len', 'word']);
+  assert.deepEqual([DEFAULTS.gpt1Prompt, DEFAULTS.gpt1Topk, DEFAULTS.gpt1Len], ['The cat sat on the mat and', '40', '20']);
+  for (const field of [...Object.values(GPT_NAMES), ...Object.values(LAB_NAMES.gpt1)]) {
     assert.ok(Object.hasOwn(FIELDS, field), field);
     assert.equal(FIELDS[field].linked, false, field);
   }
@@ -41,7 +44,7 @@ test('Part D\'s fields are declared in the store with their defaults, and stay o
   const linked = Object.keys(FIELDS).filter((name) => FIELDS[name].linked !== false);
   assert.equal(LINK_KEYS.length, linked.length, 'every other field has a key in the link');
   assert.deepEqual(Object.keys(encode(DEFAULTS)).sort(), [...LINK_KEYS].sort());
-  assert.ok(!/gpt/i.test(toHash(DEFAULTS)), 'no field of Part D in the link');
+  assert.ok(!/gpt|cat\+sat/i.test(toHash(DEFAULTS)), 'no field of the labs in the link');
 });
 
 test('the state is written only through set() and replace(); set() tells listeners which fields changed', () => {
@@ -95,8 +98,9 @@ test('Parts A–C\'s saved state loads under the link\'s keys; Part D\'s fields 
   const { state } = load();
   assert.deepEqual([state.corpus, state.smoothing, state.seed], ['x y x', '0.5', '8']);
   const store = createStore(state, save);
-  store.set({ gptMaxSteps: '300', gptSentiment: 'good chai\tpositive' });
+  store.set({ gptMaxSteps: '300', gptSentiment: 'good chai\tpositive', gpt1Prompt: 'Once upon' });
   flush();
+  assert.equal(JSON.parse(localStorage.getItem(STORAGE_KEYS.gpt1)).prompt, 'Once upon', 'Part E\'s under its own key');
   const gpt = JSON.parse(localStorage.getItem(STORAGE_KEYS.gpt));
   assert.equal(gpt.maxSteps, '300');
   assert.equal(gpt.sentiment, 'good chai\tpositive');
@@ -104,7 +108,8 @@ test('Parts A–C\'s saved state loads under the link\'s keys; Part D\'s fields 
   const saved = JSON.parse(localStorage.getItem(STORAGE_KEYS.state));
   assert.deepEqual([saved.corpus, saved.k, saved.seed], ['x y x', '0.5', '8']);
   assert.ok(!Object.keys(saved).some((key) => /gpt|maxSteps/.test(key)), 'Part D stays out of the link\'s form');
-  assert.doesNotMatch(location.hash, /maxSteps|=300|good/);
-  // a reload reads both back
-  assert.equal(load().state.gptMaxSteps, '300');
+  assert.doesNotMatch(location.hash, /maxSteps|=300|good|Once/);
+  // a reload reads them back
+  const reloaded = load().state;
+  assert.deepEqual([reloaded.gptMaxSteps, reloaded.gpt1Prompt, reloaded.corpus], ['300', 'Once upon', 'x y x']);
 });

@@ -8,6 +8,8 @@ export const STORAGE_KEYS = Object.freeze({
   state: 'gpt1-playground/state',
   /** Part D's fields, under their own names (state/saving.js). */
   gpt: 'gpt1-playground/gpt',
+  /** Part E's fields, under their own names (state/saving.js). */
+  gpt1: 'gpt1-playground/gpt1',
   /** Set while a copy of GPT-1's weights is kept: the page opens Part E's lab at once (main.js, parts/e/panel.js). */
   gpt1Kept: 'gpt1-playground/gpt1-kept',
   /** Presentation mode on ('1') or off (shell/toolbar.js). */

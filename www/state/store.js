@@ -3,7 +3,7 @@
 // through the store (`set` from its control, `replace` from outside the controls: a link, a widget's attributes);
 // `state` is a frozen snapshot, new at every write. A panel subscribes and is told which names changed ('model'
 // when the model did). The link codec (link.js) alone knows the URL's short keys; saving (saving.js) keeps Parts
-// A–C's fields in the link and in localStorage, and Part D's in localStorage only.
+// A–C's fields in the link and in localStorage, and the labs' (Parts D and E) in localStorage only.
 
 export const LESSON_CORPUS = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
 export const TASKS = ['classification', 'entailment', 'similarity', 'multipleChoice'];
@@ -26,7 +26,7 @@ export const GPT_SIZES = ['tiny', 'small', 'medium'];
 export const GPT_SPEEDS = ['0', '100', '20', '5', '2'];
 export const GPT_TASKS = ['sentiment', 'entailment'];
 
-/** Part D's fields (the tiny GPT's lab), by the names its code uses. They stay out of the link. */
+/** The labs' fields (Part D's tiny GPT, Part E's GPT-1), by the names their code uses. They stay out of the link. */
 const GPT_FIELDS = {
   size: choice('small', GPT_SIZES),
   source: choice('builtin', ['builtin', 'part-a']), // the corpus trained on: the built-in one, or Part A's
@@ -47,13 +47,24 @@ const GPT_FIELDS = {
   sentiment: examples(),
   entailment: examples(),
 };
-/** Each of Part D's names, and its field in the state (`size` → `gptSize`). */
-export const GPT_NAMES = Object.freeze(Object.fromEntries(Object.keys(GPT_FIELDS)
-  .map((name) => [name, `gpt${name[0].toUpperCase()}${name.slice(1)}`])));
+const GPT1_FIELDS = {
+  prompt: text('The cat sat on the mat and'),
+  seed: setting('42'),
+  temp: setting('1'),
+  topk: setting('40'),
+  len: setting('20'),
+  word: setting('the'),
+};
+const LAB_FIELDS = { gpt: GPT_FIELDS, gpt1: GPT1_FIELDS };
+
+/** Each lab's names, and each name's field in the state: the lab, then the name (`gpt` `size` → `gptSize`). */
+export const LAB_NAMES = Object.freeze(Object.fromEntries(Object.entries(LAB_FIELDS).map(([lab, fields]) => [lab,
+  Object.freeze(Object.fromEntries(Object.keys(fields).map((name) => [name, `${lab}${name[0].toUpperCase()}${name.slice(1)}`])))])));
+export const GPT_NAMES = LAB_NAMES.gpt;
 
 /**
  * Every field: its default, its size class (SIZES), the menu's choices or the slider's range where it has one, and
- * `linked: false` for a field the link leaves out (Part D's).
+ * `linked: false` for a field the link leaves out (the labs').
  */
 export const FIELDS = Object.freeze({
   corpus: text(LESSON_CORPUS),
@@ -82,7 +93,8 @@ export const FIELDS = Object.freeze({
   lambda: setting('0.5'),
   lmLoss: setting('1.5'),
   lmSource: choice('typed', ['typed', 'model']),
-  ...Object.fromEntries(Object.entries(GPT_FIELDS).map(([name, field]) => [GPT_NAMES[name], { ...field, linked: false }])),
+  ...Object.fromEntries(Object.entries(LAB_FIELDS).flatMap(([lab, fields]) => Object.entries(fields)
+    .map(([name, field]) => [LAB_NAMES[lab][name], { ...field, linked: false }]))),
 });
 
 export const DEFAULTS = Object.freeze(Object.fromEntries(Object.entries(FIELDS).map(([name, f]) => [name, f.default])));

@@ -42,7 +42,7 @@ const CSS = `
 .gpt1-state { display: block; width: 100%; max-width: 40rem; height: 1.2rem; }
 `;
 
-/** Sets up Part E. `store` and `engine` are the page's: Part B's task is read from the store. */
+/** Sets up Part E. `store` and `engine` are the page's: Part E's fields are kept in the store, Part B's task read from it. */
 export function createGpt1Panel(store, engine) {
   adoptStyle($('gpt1-lab').getRootNode(), LAB_CSS);
   adoptStyle($('gpt1-lab').getRootNode(), CSS);
@@ -51,7 +51,7 @@ export function createGpt1Panel(store, engine) {
     cancel: $('gpt1-cancel'), forget: $('gpt1-forget'), notice: $('gpt1-notice'), timing: $('gpt1-timing'),
     ready: $('gpt1-ready') };
   const session = createSession(engine);
-  const run = createRun(session);
+  const run = createRun(session, store);
   const heads = createHeads(session);
   const task = createTask(session, store);
   let busy = false;
