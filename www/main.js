@@ -12,7 +12,7 @@ import { Engine } from './engine/engine.js';
 import { ngramLanes } from './kinds/ngram/kind.js';
 import { assembleLesson } from './parts/lesson.js';
 import { setupToolbar } from './shell/toolbar.js';
-import { lookups, setError, messageOf, readOnOpen, onFirstSight } from './drawing/dom.js';
+import { lookups, messageOf, readOnOpen, onFirstSight } from './drawing/dom.js';
 
 // compiled once, shared with the workers and any fresh instance: none fetches or compiles it again
 const module = await WebAssembly.compileStreaming(fetch(CORE_WASM));
@@ -33,8 +33,8 @@ const section = (name) => document.querySelector(`[data-section="${name}"]`);
 for (const name of ['matrix', 'step']) onFirstSight(section(name), stepper.load);
 onFirstSight(section('eval'), evalPanel);
 // Parts D and E: each panel's module, and from there the transformer's, loads only when its lab is opened
-openLab('gpt-lab', 'gpt', 'Part D', () => import('./parts/d/panel.js').then((m) => m.createGptPanel));
-openLab('gpt1-lab', 'gpt1', 'Part E', () => import('./parts/e/panel.js').then((m) => m.createGpt1Panel));
+openLab('gpt-lab', 'Part D', () => import('./parts/d/panel.js').then((m) => m.createGptPanel));
+openLab('gpt1-lab', 'Part E', () => import('./parts/e/panel.js').then((m) => m.createGpt1Panel));
 // GPT-1's weights kept from an earlier visit (gpt1-panel.js notes it): its lab opens and reads them back at once
 if (gpt1WeightsKept()) document.getElementById('gpt1-lab').open = true;
 onStorageProblem((message) => {
@@ -45,25 +45,25 @@ onStorageProblem((message) => {
 
 /**
  * Loads a lab's panel (not part of the first load) once the lab (a <details>) is open, now or at its first toggle:
- * Part D's (gpt-panel.js) and Part E's (gpt1-panel.js), and from there the transformer's module. Until the panel
- * runs, the lab's controls are disabled: nothing typed or pressed meanwhile is lost.
+ * Part D's (parts/d/panel.js) and Part E's (parts/e/panel.js), which make the lab's controls, and from there the
+ * transformer's module. A panel that could not be loaded says why in the lab, and the next opening tries again.
  */
-function openLab(id, errorId, part, load) {
+function openLab(id, part, load) {
   const lab = document.getElementById(id);
-  const controls = [...lab.querySelectorAll('input, select, textarea, button')].filter((c) => !c.disabled);
-  for (const control of controls) control.disabled = true;
   let loading = null;
+  let problem = null; // the message of a failed load
   const open = () => {
     if (!lab.open || loading) return;
     loading = load().then((create) => {
       lab.removeEventListener('toggle', open);
-      for (const control of controls) control.disabled = false;
-      setError(errorId, ''); // a failed earlier try's message
+      problem?.remove();
       create(store, engine);
       markScrollable(); // the regions the lab's controls brought
     }, (error) => {
       loading = null; // the next opening tries again
-      setError(errorId, `${part} could not be loaded: ${messageOf(error)}`);
+      problem ??= lab.appendChild(Object.assign(document.createElement('p'), { className: 'error' }));
+      problem.setAttribute('role', 'alert');
+      problem.textContent = `${part} could not be loaded: ${messageOf(error)}. Close the lab and open it again to retry.`;
     });
   };
   lab.addEventListener('toggle', open);
