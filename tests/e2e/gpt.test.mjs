@@ -457,3 +457,29 @@ test("Part D draws GPT-1's architecture beside GPT-2's; Download weights, Load w
   await context.close();
   assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
 });
+
+test('a lab whose module cannot be loaded says why inside it; the rest of the page works, and the next opening retries', async () => {
+  const { context, page, problems } = await load();
+  let refused = 0;
+  await context.route('**/www/parts/d/panel.js', (route) => {
+    if (refused > 0) return route.continue();
+    refused += 1;
+    return route.fulfill({ status: 503, body: 'unavailable' });
+  });
+  const lab = page.locator('#gpt-lab');
+  await lab.locator('summary').click();
+  const problem = lab.getByRole('alert');
+  await eventually(async () => assert.match(await problem.textContent(),
+    /^Part D could not be loaded: .+\. Close the lab and open it again to retry\.$/), 10000);
+  // the rest of the page still answers: Part A's matrix follows an edit
+  await page.locator('#corpus').fill('zebra yak zebra');
+  await eventually(async () => assert.match(await page.locator('#matrix').textContent(), /yak/));
+  // closed and opened again: the lab is made, and the message is gone
+  await lab.locator('summary').click();
+  await lab.locator('summary').click();
+  await page.locator('#gpt-train:enabled').waitFor({ timeout: 20000 });
+  assert.equal(refused, 1);
+  assert.equal(await lab.getByText(/could not be loaded/).count(), 0);
+  await context.close();
+  assert.deepEqual(problems.filter((p) => !/503|Failed to fetch dynamically imported module|panel\.js/.test(p)), []);
+});

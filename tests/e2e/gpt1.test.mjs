@@ -273,6 +273,8 @@ const text = (page, selector) => page.locator(selector).textContent();
 
 test('without the file the panel says where to get it; a dropped file streams tokens and draws every head', async () => {
   const { context, problems } = await newContext();
+  let encoders = 0; // how often GPT-1's encoder file was fetched
+  context.on('request', (r) => { if (/encoder_bpe_40000\.json\.gz$/.test(r.url())) encoders += 1; });
   const page = await openPage(context, problems);
   const get = await text(page, '#gpt1-get');
   for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence', 'params_0.npy', 'params_9.npy']) {
@@ -335,6 +337,15 @@ test('without the file the panel says where to get it; a dropped file streams to
   await eventually(async () => assert.equal(await page.locator('#gpt1-task > ol > li').count(), 2), 5000);
   await page.locator('#part-e').screenshot({ path: shot('part-e.png') });
 
+  // Part A's GPT-1 pieces are answered by the same worker with its one tokenizer (the toy vocabulary here): the
+  // released files were fetched once for both
+  await page.locator('#segment-text').fill('the cat sat');
+  await page.getByRole('button', { name: 'GPT-1’s BPE (40,000 merges)' }).click();
+  await eventually(async () => assert.deepEqual(await page.locator('#gpt1-pieces .id').allTextContents(),
+    ['the</w>', 'cat</w>', 'sat</w>'].map((t) => String(VOCAB.indexOf(t)))), 10000);
+  assert.equal(encoders, 1, 'one tokenizer built, in GPT-1’s worker');
+  assert.equal(await page.evaluate(async () => (await import('/www/main.js')).engine.generation('gpt1')), 1);
+
   await closed(context, problems);
 });
 
@@ -373,11 +384,17 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20, `${await text(page, '#gpt1-weights-status')} ${await text(page, '#gpt1-error')} ${await text(page, '#gpt1-prompt-error')}`), 20000);
   const first = await text(page, '#gpt1-output');
   await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
+  // Part E's fields are kept with the page's state, never in the link: a word typed now is there after the reload
+  await page.getByLabel('Where does this word rank?').fill('dog');
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks/));
 
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
   assert.equal(await page.locator('#gpt1-lab').getAttribute('open'), '', 'the lab opens by itself');
   await loaded(page);
+  assert.equal(await page.getByLabel('Where does this word rank?').inputValue(), 'dog');
+  assert.doesNotMatch(new URL(page.url()).hash, /dog/);
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks/), 20000);
   await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 20000);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
   assert.equal(await text(page, '#gpt1-output'), first, 'the same weights and seed give the same continuation');

@@ -15,6 +15,7 @@ export const LAB_CSS = `
 .gpt-next-table .next-tok { font-family: ui-monospace, monospace; font-weight: 600; }
 .gpt-ft-table td { font-size: 1.05rem; font-weight: 700; }
 .gpt-ft-table th[scope="row"] { text-align: left; font-weight: 400; white-space: normal; }
+.gpt-ft-table thead th:first-child { text-align: left; }
 .gpt-ft-summary { margin-top: 0; }
 @media (max-width: 30rem) { .gpt-line-field { grid-column: auto; } }
 .gpt-size-field { grid-column: span 2; }

@@ -1,9 +1,9 @@
-// Part E's requests, answered in its worker (gpt1-worker.js): read the weights file (or OpenAI's .npy pieces, read as
-// one file: gpt1-npy.js) a chunk at a time into the core's streaming loader (keeping a copy in the browser's
-// storage), then run GPT-1 — continue a prompt token by token, the next-token distribution, every head's
-// attention, and Part B's input transformation with GPT-1's ids.
-import { GPT1_FILES } from '../../assets/gpt.js';
-import { GPT1_SPECIALS, gunzipText } from './tokenizer.js';
+// GPT-1's requests, answered in its worker (worker.js): GPT-1's tokenizer for Parts A and B (tokenizer-requests.js),
+// and Part E's: read the weights file (or OpenAI's .npy pieces, read as one file: npy.js) a chunk at a time into the
+// core's streaming loader (keeping a copy in the browser's storage), then run GPT-1 — continue a prompt token by
+// token, the next-token distribution, every head's attention, and Part B's input transformation with GPT-1's ids.
+import { GPT1_SPECIALS, buildGpt1Tokenizer } from './tokenizer.js';
+import { tokenizerRequests } from './tokenizer-requests.js';
 import { openStorage, startCopy } from './storage.js';
 import { weightsSource } from './npy.js';
 
@@ -36,9 +36,8 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   let attention = null; // { model, text, all }: every head's maps of the last prompt drawn
 
   const store = () => (storage ??= openStorage().catch(() => null));
-  const tokens = () => (tokenizer ??= Promise.all([gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)])
-    .then(([encoder, merges]) => new Gpt1Tokenizer(encoder, merges))
-    .catch((error) => { tokenizer = null; throw error; }));
+  // the lane's one tokenizer, for Part E and for Parts A and B alike (a failed load: the next request tries again)
+  const tokens = () => (tokenizer ??= buildGpt1Tokenizer(Gpt1Tokenizer).catch((error) => { tokenizer = null; throw error; }));
 
   function need() {
     if (!gpt) throw new Error('no weights are loaded: pick or drop the file first');
@@ -98,6 +97,8 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   }
 
   return {
+    ...tokenizerRequests(tokens),
+
     /** Whether a copy of the weights is kept from an earlier visit: { bytes, where } or null. */
     async stored() {
       const storage = await store();

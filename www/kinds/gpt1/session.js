@@ -1,33 +1,22 @@
-// Part E's model as the section knows it: the engine's 'gpt1' lane (gpt1-kind.js: a worker of its own), and what was
-// loaded (sizes, where from). Reading a file goes request by request — open, then feed a few chunks at a time, then
-// finish — so the progress bar moves and the reading can be stopped between any two requests.
-import { GPT_WASM } from '../../assets/gpt.js';
-import { Engine } from '../../engine/engine.js';
-import { gpt1Lanes } from './kind.js';
+// Part E's model as the section knows it: GPT-1's lane in the page's engine (kind.js: a worker of its own), and what
+// was loaded (sizes, where from). Reading a file goes request by request — open, then feed a few chunks at a time,
+// then finish — so the progress bar moves and the reading can be stopped between any two requests.
+import { addGpt1Lane } from './kind.js';
 
 const STEP = 32 * 1024 * 1024; // bytes each feed request reads (in chunks of 8 MB)
 
-export function createSession() {
-  let loading = null; // Promise of the engine
+/** The section's session over `engine` (the page's: GPT-1's lane is added to it at the first request). */
+export function createSession(engine) {
   let reading = 0; // counts reads: a newer one (or Stop) ends an older one's loop
   const listeners = { crash: [] };
   const session = {
     model: null, // the loaded model's sizes, or null
     on(event, fn) { listeners[event].push(fn); },
 
-    /** The engine, once the transformer's module is compiled (a failure: the next call tries again). */
-    ready() {
-      loading ??= WebAssembly.compileStreaming(fetch(GPT_WASM)).then((module) => {
-        const engine = new Engine(gpt1Lanes(module));
-        engine.onCrash((crash) => {
-          session.model = null;
-          for (const fn of listeners.crash) fn(crash);
-        });
-        engine.start('gpt1');
-        return engine;
-      });
-      loading.catch(() => { loading = null; });
-      return loading;
+    /** The engine, once GPT-1's lane is in it (a failure: the next call tries again). */
+    async ready() {
+      await addGpt1Lane(engine);
+      return engine;
     },
 
     async request(type, payload) {
@@ -65,5 +54,11 @@ export function createSession() {
       return session.request('cancel').catch(() => {});
     },
   };
+  // the lane's worker died (its memory refused?) or trapped: the model is gone with it
+  engine.onCrash((crash) => {
+    if (crash.lane !== 'gpt1') return;
+    session.model = null;
+    for (const fn of listeners.crash) fn(crash);
+  });
   return session;
 }

@@ -1,9 +1,8 @@
 // Where Part E keeps the weights file between visits (in its worker): the origin private file system (OPFS), or,
 // in a browser without it, IndexedDB (one record per chunk, each a Blob the browser keeps on disk). Either way the
 // file is read back as a Blob, sliced a chunk at a time: it is never held whole in JavaScript memory.
+import { GPT1_WEIGHTS_DB as DB, GPT1_WEIGHTS_FILE as NAME } from '../../state/keys.js';
 
-const NAME = 'gpt1-weights.safetensors';
-const DB = 'gpt1-playground-released-gpt1'; // (Part D's weights file has a database of its own)
 const MB = 1024 * 1024;
 
 /** What to say when the browser will not keep `bytes`: the quota, in MB. */

@@ -91,7 +91,7 @@ export function architecturePicture(shape) {
 /** The sizes table: this model beside GPT-1. */
 export function sizeTable(shape) {
   return el('table', { class: 'arch-sizes' },
-    el('thead', {}, el('tr', {}, el('th', { text: '' }), el('th', { text: 'this model' }), el('th', { text: 'GPT-1' }))),
+    el('thead', {}, el('tr', {}, ['size', 'this model', 'GPT-1'].map((text) => el('th', { text, scope: 'col' })))),
     el('tbody', {}, sizeRows(shape).map(([what, ours, theirs]) => el('tr', {}, el('th', { text: what, scope: 'row' }), el('td', { text: ours }), el('td', { text: theirs })))));
 }
 

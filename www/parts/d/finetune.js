@@ -51,7 +51,7 @@ function resultsTable({ before, runs }, parsed) {
     ...runs.map((r) => cell(r[key], name, r.lambda)));
   return el('table', { class: 'loss-table gpt-ft-table' },
     el('caption', { text: 'Two fine-tunings of the same pre-trained model' }),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: '' }), ...runs.map((r) => el('th', { scope: 'col', text: label(r.lambda) })))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'measure' }), ...runs.map((r) => el('th', { scope: 'col', text: label(r.lambda) })))),
     el('tbody', {},
       row(`task accuracy on the ${parsed.test.length} held-out examples`, 'accuracy', 'accuracy'),
       row(`task accuracy on the ${parsed.train.length} training examples`, 'trainAccuracy', 'train-accuracy'),

@@ -2,11 +2,11 @@
 // file picker, or a file dropped on the control), and the last weights kept in IndexedDB so both survive a reload.
 // The bytes are whatever TinyGpt.toSafetensors() wrote; TinyGpt.fromSafetensors() checks them.
 import { el } from '../../drawing/dom.js';
+import { GPT_WEIGHTS_DB as DB } from '../../state/keys.js';
 
 /** The largest file accepted: GPT-1's own weights (about 479 MB in f32) and some room. */
 export const MAX_WEIGHTS_BYTES = 600 * 1024 * 1024;
 
-const DB = 'gpt1-playground-weights';
 const STORE = 'weights';
 const KEY = 'last';
 

@@ -12,23 +12,13 @@ import { createRun } from './run.js';
 import { createHeads } from './heads.js';
 import { createTask } from './task.js';
 import { buildLab } from './lab.js';
+import { markGpt1WeightsKept as markKept } from '../../state/keys.js'; // (main.js then opens the lab at once)
 
 const MB = 1024 * 1024;
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** Words for what is read: the kept copy (`files` null), one file, or several (OpenAI's .npy pieces). */
 const said = (files, kept, one, several) => (!files ? kept : files.length === 1 ? one : several);
-const KEPT = 'gpt1-playground/gpt1-kept'; // set while a copy is kept: main.js opens the lab at once on the next visit
-
-/** Notes (true) or clears the mark that a copy is kept; storage may be disabled (a sandboxed frame). */
-function markKept(kept) {
-  try {
-    if (kept) localStorage.setItem(KEPT, '1');
-    else localStorage.removeItem(KEPT);
-  } catch {
-    // the lab then simply does not open by itself
-  }
-}
 
 /** Whether this looks like a phone, or a device that says it has little memory (Chromium's deviceMemory). */
 function smallDevice() {
@@ -38,7 +28,6 @@ function smallDevice() {
   return '';
 }
 
-/** Sets up Part E. `store` is the page's: Part B's task is read from it. */
 // Part E's styles, adopted when its panel is made: the page's first stylesheet carries none of them
 const CSS = `
 .drop-zone { border: 2px dashed var(--line); padding: 0.8rem; max-width: 40rem; }
@@ -53,15 +42,16 @@ const CSS = `
 .gpt1-state { display: block; width: 100%; max-width: 40rem; height: 1.2rem; }
 `;
 
-export function createGpt1Panel(store) {
+/** Sets up Part E. `store` and `engine` are the page's: Part E's fields are kept in the store, Part B's task read from it. */
+export function createGpt1Panel(store, engine) {
   adoptStyle($('gpt1-lab').getRootNode(), LAB_CSS);
   adoptStyle($('gpt1-lab').getRootNode(), CSS);
   buildLab($('gpt1-lab'));
   const ui = { file: $('gpt1-file'), drop: $('gpt1-drop'), progress: $('gpt1-progress'), status: $('gpt1-weights-status'),
     cancel: $('gpt1-cancel'), forget: $('gpt1-forget'), notice: $('gpt1-notice'), timing: $('gpt1-timing'),
     ready: $('gpt1-ready') };
-  const session = createSession();
-  const run = createRun(session);
+  const session = createSession(engine);
+  const run = createRun(session, store);
   const heads = createHeads(session);
   const task = createTask(session, store);
   let busy = false;
