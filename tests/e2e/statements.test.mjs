@@ -1,0 +1,65 @@
+// Statements the page makes in more than one place must agree with each other and with what the code does: every
+// place that says how the tiny GPT arranges its LayerNorms (post-LN, as GPT-1), read off the page as a student reads
+// it, at desktop and phone sizes, in the light and the dark, and compared with the core's own model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { session, inNode, eventually, finish, VIEWS } from './browser.mjs';
+
+const api = await inNode('gpt');
+const { load } = session({ timeout: 20000 });
+
+/** The arrangement a text states, by `pattern` (its first group: "post" or "pre"); fails when it states none. */
+function stated(where, text, pattern) {
+  const match = text.match(pattern);
+  assert.ok(match, `${where} states the arrangement (${pattern}): “${text}”`);
+  return match[1];
+}
+
+/** Every place that states the tiny GPT's arrangement, read off the page: [where, "post" | "pre"]. */
+async function arrangements(page) {
+  const found = [];
+  const intro = await page.locator('#part-d > .explain').textContent();
+  found.push(['Part D\'s introduction', stated('Part D\'s introduction', intro, /added to its input and the sum is LayerNormed \((post|pre)-LN\)/)]);
+  // the lab's text says which of the two pictures is this model's; that picture's label says its arrangement
+  const lab = await page.locator('#gpt-lab').textContent();
+  const side = stated('the lab', lab, /On the (left|right) is GPT-[12]'s (?:block|arrangement), the one this model uses/);
+  const label = await page.locator('#gpt-architecture .arch-column').nth(side === 'left' ? 0 : 1).locator('p').textContent();
+  found.push([`the picture on the ${side}`, stated('the picture this model uses', label, /^GPT-[12]: (post|pre)-LN$/)]);
+  found.push(['that picture\'s drawing', await page.locator('#gpt-architecture .arch-column').nth(side === 'left' ? 0 : 1)
+    .locator('svg').getAttribute('data-norm')]);
+  const row = page.locator('#gpt-architecture table.arch-sizes tr', { has: page.locator('th', { hasText: /^LayerNorm$/ }) });
+  found.push(['the sizes table', stated('the sizes table', await row.locator('td').first().textContent(), /^(post|pre)\b/)]);
+  const glossary = await page.locator('#glossary-terms dt', { hasText: /^LayerNorm$/ }).locator('xpath=following-sibling::dd[1]').textContent();
+  found.push(['the glossary', stated('the glossary', glossary, /Part D's tiny GPT[^.]*\((post|pre)-LN/)]);
+  return found;
+}
+
+for (const view of VIEWS) {
+  test(`${view.name}: every statement of the tiny GPT's arrangement agrees, with each other and with the core`, async () => {
+    const made = new api.TinyGpt('chai bahut garam hai\nchai acha hai', { dModel: 16, layers: 1, heads: 2, context: 16, seed: 1 });
+    const norm = made.shape.norm;
+    made.free();
+    assert.equal(norm, 'post', 'the core builds GPT-1\'s post-LN block');
+
+    const opened = await load('', view.options);
+    const { page } = opened;
+    await page.locator('#glossary-terms > summary').click();
+    await page.locator('#glossary-terms dd').first().waitFor();
+    await page.locator('#gpt-lab > summary').click();
+    await page.locator('#gpt-architecture table.arch-sizes').waitFor();
+    const before = await arrangements(page);
+    assert.deepEqual(before.filter(([, said]) => said !== norm), [], 'before training');
+
+    // a model made and trained: the table and the picture are drawn from its own shape
+    await page.getByLabel('Model size').selectOption('tiny');
+    await page.getByLabel('Stop after').fill('25');
+    await page.locator('#part-d').getByRole('button', { name: 'Train', exact: true }).click();
+    await eventually(async () => assert.match(await page.locator('#gpt-status').textContent(), /^Finished/), 60000);
+    const after = await arrangements(page);
+    assert.deepEqual(after.filter(([, said]) => said !== norm), [], 'after training');
+    assert.equal(after.length, 5);
+    // and nothing anywhere on the page says the tiny GPT is arranged as GPT-2
+    assert.doesNotMatch(await page.locator('body').textContent(), /tiny GPT[^.]*like GPT-2/);
+    await finish(opened);
+  });
+}
