@@ -163,9 +163,9 @@ test('without the file the panel says where to get it; a dropped file streams to
 
   // every head: 12 rows of 12 maps; layer 1 head 1 large; another head enlarged by a click, its cells explained
   await eventually(async () => assert.equal(await page.locator('#gpt1-heads button.head-map canvas').count(), LAYERS * HEADS), 20000);
-  assert.equal(await page.locator('#gpt1-heads .heads-row').count(), LAYERS);
+  assert.equal(await page.locator('#gpt1-heads .heads-row[role="group"]').count(), LAYERS);
   assert.match(await text(page, '#gpt1-head-table caption'), /layer 1, head 1$/);
-  await page.getByRole('button', { name: 'layer 7, head 4', exact: true }).click();
+  await page.getByRole('button', { name: /^layer 7, head 4: / }).click();
   assert.match(await text(page, '#gpt1-head-table caption'), /layer 7, head 4$/);
   const T = await page.locator('#gpt1-head-table tbody tr').count();
   assert.equal(T, 7, 'the prompt’s 7 tokens');

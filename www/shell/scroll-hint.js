@@ -50,5 +50,13 @@ export function markScrollable(root, selector = SCROLLERS) {
     update(el);
   };
   for (const el of root.querySelectorAll(selector)) watch(el);
+  // regions a panel adds later (a lab's controls, made when it is first opened)
+  new MutationObserver((records) => {
+    for (const node of records.flatMap((record) => [...record.addedNodes])) {
+      if (node.nodeType !== Node.ELEMENT_NODE) continue;
+      if (node.matches(selector)) watch(node);
+      for (const inner of node.querySelectorAll(selector)) watch(inner);
+    }
+  }).observe(root, { childList: true, subtree: true });
   return { watch, update };
 }

@@ -1,6 +1,7 @@
 // Part E's controls, made when its lab is first opened so that they are not part of the page's first load. Plain
 // elements with their labels, hints and inline error slots, as the page's own markup writes them (dom.js's el()).
 import { el } from '../../drawing/dom.js';
+import { SCORES } from './head-scores.js';
 
 /** A text input that the browser neither completes nor spell-checks. */
 function text(props) {
@@ -64,9 +65,15 @@ export function buildLab(lab) {
         el('p', { id: 'gpt1-rank', class: 'hint', 'aria-live': 'polite' }),
         el('p', { class: 'error', id: 'gpt1-word-error', hidden: true })),
       heading('h3', '2. All 144 heads'),
-      explain('Each small map is one head’s attention over the prompt (for prompts of up to 24 tokens): row i is what position i looks at, among itself and the tokens before it. Rows are GPT-1’s 12 layers, columns its 12 heads. Press a map to see it large, cell by cell.'),
+      explain('Each small map is one head’s attention over the prompt (for prompts of up to 24 tokens): row i is what position i looks at, among itself and the tokens before it. The grid’s rows are GPT-1’s 12 layers, numbered from the input up (layer 1 reads the embeddings, layer 12 gives the final state), and its columns are each layer’s 12 heads. Under each map is the head’s score: its mean attention on the previous token (or on the first token, if you choose), over every position of the prompt after the first. A head that scores near 1 on the previous token looks back one token. The five highest are outlined and listed. Press a map or a listed head to see it large, cell by cell.'),
+      el('div', { class: 'field' },
+        el('label', { htmlFor: 'gpt1-head-score', text: 'Score each head by its mean attention on' }),
+        el('select', { id: 'gpt1-head-score' }, Object.entries(SCORES).map(([value, text]) => el('option', { value, text })))),
+      el('p', { id: 'gpt1-head-top-note', class: 'hint' }),
+      el('ol', { id: 'gpt1-head-top', class: 'head-top', 'aria-labelledby': 'gpt1-head-top-note' }),
       el('p', { class: 'error', id: 'gpt1-heads-error', hidden: true }),
-      el('div', { id: 'gpt1-heads', class: 'heads-grid', role: 'group', 'aria-label': 'GPT-1’s 144 attention maps' }),
+      el('div', { class: 'table-wrap heads-scroll', 'aria-label': 'Every head’s attention map, by layer and head (scrolls sideways on small screens)' },
+        el('div', { id: 'gpt1-heads', class: 'heads-grid', role: 'group', 'aria-label': 'GPT-1’s 144 attention maps: rows are layers 1 to 12, columns heads 1 to 12' })),
       el('div', { class: 'matrix-layout' },
         el('div', { id: 'gpt1-head-big', class: 'matrix-wrap' }),
         el('div', { class: 'matrix-side' }, el('div', { id: 'gpt1-cell-explain', class: 'cell-explain', 'aria-live': 'polite' }))),
