@@ -35,7 +35,8 @@ export function showReadout({ made, history }) {
 export function showBaselines({ made }) {
   $('gpt-baselines').replaceChildren(...(made?.baselines ?? []).map((b) => el('li', { class: `n${b.order}`, 'data-order': b.order },
     el('span', { class: 'swatch', 'aria-hidden': 'true' }),
-    `${NAMES[b.order]} (best k = ${b.k}): `, el('span', { class: 'value', 'data-value': String(b.loss), text: four(b.loss) }))));
+    `${NAMES[b.order]} (best k = ${b.k}): `, el('span', { class: 'value', 'data-value': String(b.loss), text: four(b.loss) }),
+    el('span', { class: 'crossed' }))));
   const note = $('gpt-split');
   if (!made) {
     note.textContent = '';
@@ -45,6 +46,18 @@ export function showBaselines({ made }) {
     ? ` ${made.droppedCount} held-out line${made.droppedCount === 1 ? ' was' : 's were'} left out of validation because a token in it never occurs in the training lines (e.g. “${made.dropped[0].token}”).`
     : '';
   note.textContent = `Trained on ${made.trainLines.toLocaleString('en-US')} lines, validated on ${made.valLines.toLocaleString('en-US')}; vocabulary ${grouped(made.vocab)} tokens, context ${made.context}.${dropped}`;
+}
+
+/**
+ * Beside each n-gram line's loss, in words, the step where validation first went below it (the chart's ring says
+ * the same, but only to a pointer that hovers).
+ */
+function showCrossings(history, crossed) {
+  for (const item of $('gpt-baselines').children) {
+    const at = crossed.find((c) => c.order === Number(item.dataset.order));
+    item.querySelector('.crossed').textContent = !history.step.length ? ''
+      : at ? `; validation first below it at step ${grouped(at.step)}` : '; validation not below it yet';
+  }
 }
 
 let queued = false;
@@ -68,6 +81,7 @@ export function drawChart(session, maxSteps) {
       xMax: Math.max(maxSteps() ?? 2000, history.step.at(-1) ?? 0),
       xLabel: 'optimisation step',
     });
+    showCrossings(history, crossed);
     const marks = crossed.map((c) => `below the ${NAMES[c.order]} from step ${grouped(c.step)}`).join(', ');
     $('gpt-chart-desc').textContent = history.step.length
       ? `${progressText(session)} ${(made?.baselines ?? []).map((b) => `${NAMES[b.order]} ${four(b.loss)}`).join(', ')}.${marks ? ` Validation: ${marks}.` : ''}`
