@@ -79,6 +79,7 @@ function openLab(id, errorId, part, load) {
       for (const control of controls) control.disabled = false;
       setError(errorId, ''); // a failed earlier try's message
       create(store);
+      markScrollable(); // the regions the lab's controls brought
     }, (error) => {
       loading = null; // the next opening tries again
       setError(errorId, `${part} could not be loaded: ${messageOf(error)}`);
@@ -86,6 +87,11 @@ function openLab(id, errorId, part, load) {
   };
   lab.addEventListener('toggle', open);
   open();
+}
+
+/** Marks the page's sideways-scrolling regions not marked yet (scroll-hint.js: loaded once the page is drawn). */
+function markScrollable() {
+  import('./shell/scroll-hint.js').then((hint) => hint.markScrollable(document));
 }
 
 /** Shows a state: its text in every control, then everything computed from it. */
@@ -127,7 +133,7 @@ document.addEventListener('click', (event) => {
   if (event.target.closest?.('a[href="#glossary"]')) document.getElementById('glossary-terms').open = true;
 });
 // once the page is drawn: the matrix and the tables say when they scroll sideways (not needed to start)
-(window.requestIdleCallback ?? setTimeout)(() => import('./shell/scroll-hint.js').then((hint) => hint.markScrollable(document)));
+(window.requestIdleCallback ?? setTimeout)(markScrollable);
 // a lesson-sized corpus is drawn by now (its requests answer on this thread, within the task's microtasks): the
 // page is ready once they are
 await new Promise((done) => { setTimeout(done); });

@@ -1,6 +1,6 @@
 // Part D: a tiny GPT trained in the page. main.js imports this module when the lab is first opened; the transformer
 // (its own wasm module) lives in the engine's 'gpt' lane (gpt-kind.js: a worker), which starts then. This module
-// wires the section's parts: its settings (gpt-settings.js), the model it knows (gpt-session.js), pre-training
+// builds the section's controls (lab.js) and wires its parts: its settings (gpt-settings.js), the model it knows (gpt-session.js), pre-training
 // (gpt-trainer.js), looking inside (gpt-inspect.js) and fine-tuning (gpt-finetune.js).
 import { $ } from '../../drawing/dom.js';
 import { adoptStyle } from '../../drawing/sheet.js';
@@ -11,6 +11,7 @@ import { createLookInside } from './inspect.js';
 import { createTrainer } from './trainer.js';
 import { createFineTune } from './finetune.js';
 import { createWeights } from './weights.js';
+import { buildLab } from './lab.js';
 
 // the lab's chart, baselines, architecture picture and weights controls: styles adopted when the panel is made, so
 // the page's first stylesheet carries none of them
@@ -56,6 +57,7 @@ const CSS = `
 export function createGptPanel(store) {
   adoptStyle($('gpt-lab').getRootNode(), LAB_CSS);
   adoptStyle($('gpt-lab').getRootNode(), CSS);
+  buildLab($('gpt-lab'));
   const settings = createSettings();
   const session = createSession();
   const inside = createLookInside({ settings, session });

@@ -1,30 +1,10 @@
 // Part E's controls, made when its lab is first opened so that they are not part of the page's first load. Plain
-// elements with their labels, hints and inline error slots, as the page's own markup writes them (dom.js's el()).
+// elements with their labels, hints and inline error slots (drawing/controls.js).
 import { el } from '../../drawing/dom.js';
+import { textInput, field, menu, button, heading, explain, code, sub } from '../../drawing/controls.js';
 import { SCORES } from './head-scores.js';
 
-/** A text input that the browser neither completes nor spell-checks. */
-function text(props) {
-  const input = el('input', { type: 'text', autocomplete: 'off', ...props });
-  input.setAttribute('spellcheck', 'false');
-  return input;
-}
-
-/** A labelled text field with an error slot (and a hint): `id`, its label, and the input's extra attributes. */
-function field(id, label, { hint, wide, ...input } = {}) {
-  const described = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(' ');
-  return el('div', { class: wide ? 'field gpt-line-field' : 'field' },
-    el('label', { htmlFor: id, text: label }),
-    text({ id, class: wide ? null : 'short', 'aria-describedby': described, ...input }),
-    hint && el('p', { class: 'hint', id: `${id}-hint`, text: hint }),
-    el('p', { class: 'error', id: `${id}-error`, hidden: true }));
-}
-
-const button = (id, text, props = {}) => el('button', { type: 'button', id, text, ...props });
-const heading = (level, text) => el(level, { text });
-const explain = (...text) => el('div', { class: 'explain' }, el('p', {}, ...text));
-const code = (text) => el('code', { text });
-const sub = (text) => el('sub', { text });
+const short = (props = {}) => ({ class: 'short', ...props });
 
 /** Fills the lab (a <details> holding only its summary) with Part E's controls and outputs. */
 export function buildLab(lab) {
@@ -50,10 +30,10 @@ export function buildLab(lab) {
       heading('h3', '1. Continue a prompt'),
       el('div', { class: 'controls' },
         field('gpt1-prompt', 'Prompt for GPT-1', { wide: true }),
-        field('gpt1-seed', 'GPT-1 seed', { inputMode: 'numeric' }),
-        field('gpt1-temp', 'GPT-1 temperature', { inputMode: 'decimal' }),
-        field('gpt1-topk', 'GPT-1 top-k', { inputMode: 'numeric', hint: '0 keeps all tokens.' }),
-        field('gpt1-len', 'New tokens', { inputMode: 'numeric' }),
+        field('gpt1-seed', 'GPT-1 seed', short({ inputMode: 'numeric' })),
+        field('gpt1-temp', 'GPT-1 temperature', short({ inputMode: 'decimal' })),
+        field('gpt1-topk', 'GPT-1 top-k', short({ inputMode: 'numeric', hint: '0 keeps all tokens.' })),
+        field('gpt1-len', 'New tokens', short({ inputMode: 'numeric' })),
         el('div', { class: 'field field-button' }, button('gpt1-run', 'Continue'), button('gpt1-stop', 'Stop', { disabled: true }))),
       el('p', { id: 'gpt1-output', class: 'gpt1-output', 'aria-label': 'The prompt and its continuation' }),
       el('p', { id: 'gpt1-run-status', class: 'hint', role: 'status', 'aria-live': 'polite' }),
@@ -61,14 +41,12 @@ export function buildLab(lab) {
       el('div', { id: 'gpt1-next', class: 'table-wrap' }),
       el('div', { class: 'field' },
         el('label', { htmlFor: 'gpt1-word', text: 'Where does this word rank?' }),
-        text({ id: 'gpt1-word', class: 'short', 'aria-describedby': 'gpt1-rank gpt1-word-error' }),
+        textInput({ id: 'gpt1-word', class: 'short', 'aria-describedby': 'gpt1-rank gpt1-word-error' }),
         el('p', { id: 'gpt1-rank', class: 'hint', 'aria-live': 'polite' }),
         el('p', { class: 'error', id: 'gpt1-word-error', hidden: true })),
       heading('h3', '2. All 144 heads'),
       explain('Each small map is one head’s attention over the prompt (for prompts of up to 24 tokens): row i is what position i looks at, among itself and the tokens before it. The grid’s rows are GPT-1’s 12 layers, numbered from the input up (layer 1 reads the embeddings, layer 12 gives the final state), and its columns are each layer’s 12 heads. Under each map is the head’s score: its mean attention on the previous token (or on the first token, if you choose), over every position of the prompt after the first. A head that scores near 1 on the previous token looks back one token. The five highest are outlined and listed. Press a map or a listed head to see it large, cell by cell.'),
-      el('div', { class: 'field' },
-        el('label', { htmlFor: 'gpt1-head-score', text: 'Score each head by its mean attention on' }),
-        el('select', { id: 'gpt1-head-score' }, Object.entries(SCORES).map(([value, text]) => el('option', { value, text })))),
+      menu('gpt1-head-score', 'Score each head by its mean attention on', Object.entries(SCORES)),
       el('p', { id: 'gpt1-head-top-note', class: 'hint' }),
       el('ol', { id: 'gpt1-head-top', class: 'head-top', 'aria-labelledby': 'gpt1-head-top-note' }),
       el('p', { class: 'error', id: 'gpt1-heads-error', hidden: true }),
