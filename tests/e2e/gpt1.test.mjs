@@ -137,10 +137,14 @@ test('without the file the panel says where to get it; a dropped file streams to
     assert.ok(about.includes(fact), `the lab says ${fact}`);
   }
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
-  // the file picker is reachable by keyboard, from the lab's summary
+  // the file picker is reachable by keyboard, from the lab's summary, after the links to the two sources
   await page.locator('#gpt1-lab > summary').focus();
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'gpt1-file');
+  const reached = [];
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Tab');
+    reached.push(await page.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('href')));
+  }
+  assert.deepEqual(reached, ['https://huggingface.co/openai-community/openai-gpt', 'https://github.com/openai/finetune-transformer-lm', 'gpt1-file']);
   await recordStream(page);
   await drop(page, GOOD);
   await loaded(page);

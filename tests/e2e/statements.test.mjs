@@ -63,3 +63,31 @@ for (const view of VIEWS) {
     await finish(opened);
   });
 }
+
+/** The sentences of `text` that match `pattern`. */
+const sentences = (text, pattern) => text.replace(/\s+/g, ' ').split(/(?<=[.!?:;])\s+(?=[A-Z(“])/).filter((s) => pattern.test(s));
+
+test('GPT-1\'s weights file: one size wherever Part E gives one, the megabyte defined, and both sources linked', async () => {
+  const opened = await load();
+  const { page } = opened;
+  await page.locator('#gpt1-lab > summary').click();
+  await page.locator('#gpt1-about').waitFor();
+  const text = await page.locator('#part-e').innerText();
+  const sizes = [...text.matchAll(/([\d,.]+) MB/g)].map((m) => m[1]);
+  assert.ok(sizes.length >= 1);
+  // every size in MB is the file's 479, but for the memory a loaded model needs
+  const other = sentences(text, /\d MB/).filter((s) => !/memory/.test(s) && [...s.matchAll(/([\d,.]+) MB/g)].some((m) => m[1] !== '479'));
+  assert.deepEqual(other, [], 'one size for the file');
+  assert.match(text, /479 MB, a megabyte being 1,000,000 bytes/);
+  for (const [href, name] of [['https://huggingface.co/openai-community/openai-gpt', 'openai-community/openai-gpt'],
+    ['https://github.com/openai/finetune-transformer-lm', 'openai/finetune-transformer-lm']]) {
+    const links = page.locator(`#part-e a[href="${href}"]`);
+    assert.ok(await links.count() >= 1, `${name} is a link`);
+    for (const link of await links.all()) {
+      assert.equal(await link.textContent(), name);
+      assert.equal(await link.getAttribute('target'), '_blank', 'a source opens beside the page, which keeps its model');
+      assert.match(await link.getAttribute('rel'), /noopener/);
+    }
+  }
+  await finish(opened);
+});

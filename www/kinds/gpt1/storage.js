@@ -4,7 +4,7 @@
 
 const NAME = 'gpt1-weights.safetensors';
 const DB = 'gpt1-playground-released-gpt1'; // (Part D's weights file has a database of its own)
-const MB = 1024 * 1024;
+const MB = 1_000_000; // the page's megabyte, as the core's messages and Hugging Face count it
 
 /** What to say when the browser will not keep `bytes`: the quota, in MB. */
 const quotaMessage = (bytes, free) => `the browser lets this page keep ${Math.floor(free / MB).toLocaleString('en-US')} MB more, and the file is ${Math.ceil(bytes / MB).toLocaleString('en-US')} MB`;

@@ -5,15 +5,20 @@ import { textInput, field, menu, button, heading, explain, code, sub } from '../
 import { SCORES } from './head-scores.js';
 
 const short = (props = {}) => ({ class: 'short', ...props });
+const HUB = 'https://huggingface.co/openai-community/openai-gpt';
+const RELEASE = 'https://github.com/openai/finetune-transformer-lm';
+/** A link to a source, opened in a new tab (the page and a loaded model stay as they are). */
+const link = (href, ...children) => el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, ...children);
 
 /** Fills the lab (a <details> holding only its summary) with Part E's controls and outputs. */
 export function buildLab(lab) {
   lab.append(
-    el('p', { id: 'gpt1-about' }, 'The file is on the model’s “Files and versions” tab. OpenAI’s own release works too: the ten files ',
-      code('params_0.npy'), ' … ', code('params_9.npy'), ' in the ', code('model'), ' folder of its ', code('openai/finetune-transformer-lm'),
-      ' repository on GitHub (the same 479 MB in ten pieces); pick or drop all ten at once, with ', code('params_shapes.json'),
+    el('p', { id: 'gpt1-about' }, 'The file is on the “Files and versions” tab of ', link(HUB, code('openai-community/openai-gpt')),
+      ' on Hugging Face. OpenAI’s own release works too: the ten files ',
+      code('params_0.npy'), ' … ', code('params_9.npy'), ' in the ', code('model'), ' folder of its ', link(RELEASE, code('openai/finetune-transformer-lm')),
+      ' repository on GitHub (the same weights in ten pieces, without the attention masks the safetensors file also holds); pick or drop all ten at once, with ', code('params_shapes.json'),
       ' if you have it. It holds the 117M weights of Radford, Narasimhan, Salimans and Sutskever (2018), “Improving Language Understanding by Generative Pre-Training”: the pre-trained model, never fine-tuned. It runs with GPT-1’s own tokenizer (40,000 merges) and Part A’s seeded sampler. The page keeps the file in your browser’s storage for your next visit until you press ',
-      el('em', { text: 'Forget the weights' }), '. It needs about 500 MB of memory (its weights are 466 MB): a phone may not have it.'),
+      el('em', { text: 'Forget the weights' }), '. It needs about 500 MB of memory: a phone may not have it.'),
     el('div', { id: 'gpt1-drop', class: 'drop-zone' },
       el('label', { htmlFor: 'gpt1-file' }, 'The weights file, ', code('model.safetensors'), ', or OpenAI’s ten ', code('.npy'), ' files'),
       el('input', { type: 'file', id: 'gpt1-file', accept: '.safetensors,.npy,.json', multiple: true, 'aria-describedby': 'gpt1-drop-hint' }),

@@ -13,7 +13,7 @@ import { createHeads } from './heads.js';
 import { createTask } from './task.js';
 import { buildLab } from './lab.js';
 
-const MB = 1024 * 1024;
+const MB = 1_000_000; // the page's megabyte (Part E's introduction defines it), as the core and Hugging Face count it
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** Words for what is read: the kept copy (`files` null), one file, or several (OpenAI's .npy pieces). */
