@@ -91,3 +91,22 @@ test('GPT-1\'s weights file: one size wherever Part E gives one, the megabyte de
   }
   await finish(opened);
 });
+
+test('why the output is tied: the numbers given are GPT-1\'s, worked out from its shape', async () => {
+  const opened = await load();
+  const { page } = opened;
+  const { GPT1 } = await import('../../www/kinds/gpt1/shape.js');
+  const text = (await page.locator('#part-d > .explain').textContent()).replace(/\s+/g, ' ');
+  const [, rows, d, tied, tiedM, allM] = text.match(/GPT-1's Wₑ is a ([\d,]+) × ([\d,]+) matrix, ([\d,]+) weights, about (\d+)M of its (\d+)M/);
+  const n = (s) => Number(s.replace(/,/g, ''));
+  assert.deepEqual([n(rows), n(d)], [GPT1.rows, GPT1.dModel]);
+  assert.equal(n(tied), GPT1.rows * GPT1.dModel);
+  // every weight of GPT-1, the tied matrix counted once: embeddings, then per block attention, MLP and two LayerNorms
+  const D = GPT1.dModel;
+  const block = (D * 3 * D + 3 * D) + (D * D + D) + (D * 4 * D + 4 * D) + (4 * D * D + D) + 2 * 2 * D;
+  const all = GPT1.rows * D + GPT1.context * D + GPT1.layers * block;
+  assert.equal(all, 116534784);
+  assert.deepEqual([n(tiedM), n(allM)], [Math.round(GPT1.rows * D / 1e6), Math.round(all / 1e6)]);
+  assert.match(text, /one space of token vectors/);
+  await finish(opened);
+});
