@@ -110,3 +110,29 @@ test('why the output is tied: the numbers given are GPT-1\'s, worked out from it
   assert.match(text, /one space of token vectors/);
   await finish(opened);
 });
+
+test('what the paper found about keeping the language-model loss reads the same in Parts C and D and beside the run', async () => {
+  const opened = await load();
+  const { page } = opened;
+  const finding = /Table 5\)? (?:found )?(?:it|the language-model term) helped on (?:the|its) larger data sets \(QQP, MNLI, QNLI\),? (?:and )?not on the smaller ones/;
+  const partC = (await page.locator('#part-c > .explain').textContent()).replace(/\s+/g, ' ');
+  const aside = (await page.locator('#part-d aside.gpt1').textContent()).replace(/\s+/g, ' ');
+  for (const [where, text] of [['Part C', partC], ['Part D\'s GPT-1 note', aside]]) assert.match(text, finding, where);
+  // a fine-tuning run: its summary says what the table above it shows, then the same finding
+  await page.locator('#gpt-lab > summary').click();
+  await page.getByLabel('Model size').selectOption('tiny');
+  await page.getByLabel('Stop after').fill('25');
+  await page.locator('#part-d').getByRole('button', { name: 'Train', exact: true }).click();
+  await eventually(async () => assert.match(await page.locator('#gpt-status').textContent(), /^Finished/), 60000);
+  await page.getByLabel('Fine-tuning steps').fill('5');
+  await page.locator('#part-d').getByRole('button', { name: 'Fine-tune both' }).click();
+  await eventually(async () => assert.match(await page.locator('#gpt-ft-status').textContent(), /^Done/), 60000);
+  const summary = await page.locator('.gpt-ft-summary').textContent();
+  assert.match(summary, finding);
+  const accuracy = async (lambda) => Number(await page.locator(`#gpt-ft-results td[data-lambda="${lambda}"][data-name="accuracy"]`).getAttribute('data-value'));
+  const tested = Number((await page.locator('#gpt-ft-results').textContent()).match(/task accuracy on the (\d+) held-out examples/)[1]);
+  const [plain, mixed] = [Math.round((await accuracy(0)) * tested), Math.round((await accuracy(0.5)) * tested)];
+  assert.match(summary, new RegExp(`got ${plain} right and λ = 0\\.5 got ${mixed}: in this run the language-model term ${
+    mixed > plain ? 'helped the task' : mixed < plain ? 'cost the task' : 'made no difference'}`));
+  await finish(opened);
+});

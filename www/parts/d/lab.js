@@ -118,7 +118,7 @@ function fineTune() {
     el('div', { id: 'gpt-ft-results', class: 'table-wrap', 'aria-label': 'Fine-tuning results (scroll sideways on small screens)' }),
     el('figure', { class: 'gpt-figure', id: 'gpt-ft-figure', hidden: true },
       chart('gpt-ft-chart', 240, 'Language-model loss on the fine-tuning batches, per step, for both values of λ'),
-      el('figcaption', { text: 'The language-model loss on the examples being fine-tuned on. With λ = 0 nothing holds it down and the model forgets how to predict text; with λ > 0 it stays near where pre-training left it.' })),
+      el('figcaption', { text: 'The language-model loss on the examples being fine-tuned on, for both copies: with λ = 0 nothing in the objective holds it down; with λ > 0 it is part of what is minimised. The text above says how each copy did.' })),
   ];
 }
 
