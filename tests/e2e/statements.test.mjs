@@ -136,3 +136,16 @@ test('what the paper found about keeping the language-model loss reads the same 
     mixed > plain ? 'helped the task' : mixed < plain ? 'cost the task' : 'made no difference'}`));
   await finish(opened);
 });
+
+test('nothing the student cannot see: no document is sent for, and the measured figures are on the page', async () => {
+  const opened = await load();
+  const { page } = opened;
+  for (const lab of ['#gpt-lab', '#gpt1-lab', '#glossary-terms']) await page.locator(`${lab} > summary`).click();
+  await page.locator('#gpt-architecture').waitFor();
+  const text = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+  assert.doesNotMatch(text, /README|Performance section/);
+  // the names are said to be what they are, with the figures measured on them
+  assert.match(text, /Measured on 32,032 US first names cut into characters \(30,032 to train on, 1,000 to validate/);
+  assert.match(text, /the validation loss after 4,500 steps was 2\.078 post-LN and 2\.098 pre-LN, where the best 4-gram gets 2\.112/);
+  await finish(opened);
+});
