@@ -57,6 +57,20 @@ function recipe(store, values, builtin, seed) {
   };
 }
 
+/**
+ * What Train would make a model from now: `{ train, cut, context }` (the training lines, how they are cut, the
+ * context), or null while the corpus is too short to split.
+ */
+function plan(store, values, builtin) {
+  try {
+    const { request: { train, options } } = recipe(store, values, builtin, 0);
+    const { tokenizer, boundaries, merges } = options;
+    return { train, cut: merges === undefined ? { tokenizer, boundaries } : { tokenizer, boundaries, merges }, context: options.context };
+  } catch {
+    return null;
+  }
+}
+
 // The trainer is small functions of its state `t` (made by createTrainer): the lab's parts, its elements, and what
 // the training loop keeps between chunks.
 
@@ -281,5 +295,6 @@ export function createTrainer({ store, settings, session, inside }) {
     setButtons(t);
   });
   return { pause: () => pause(t), setButtons: () => setButtons(t), showSource: () => showSource(t),
-    showPending: () => showPending(t), showProgress: () => showProgress(t) };
+    showPending: () => showPending(t), showProgress: () => showProgress(t),
+    plan: () => plan(store, t.values, session.builtin) };
 }
