@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { session, eventually, finish, tokens } from './browser.mjs';
+import { session, eventually, finish, tokens, pasteInto } from './browser.mjs';
 
 const { load } = session({ timeout: 15000 });
 
@@ -82,7 +82,7 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   // seeds 1 to 6 all name it from step 300 or earlier.
   const corpus = readFileSync(new URL('../../www/data/chai-corpus.txt', import.meta.url), 'utf8')
     .split('\n').filter((l) => l.trim()).slice(0, 60).join('\n');
-  await page.getByLabel('Corpus', { exact: true }).fill(corpus);
+  await pasteInto(page.getByLabel('Corpus', { exact: true }), corpus); // (fill types 60 lines in, slowly)
   await openLab(page);
   await page.getByLabel('the corpus from Part A').check();
   await page.getByLabel('Stop after').fill('1000');
@@ -92,8 +92,9 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   assert.match(await page.locator('#gpt-split').textContent(), /^Trained on 54 lines, validated on 6;/);
   // validation rose, training fell: named, with the best step
   const now = await readout(page);
-  const best = now.status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d)/);
+  const best = now.status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d), while the training loss did not rise with it \(its mean ([\d.]+) before that step, ([\d.]+) since\)\.$/);
   assert.ok(best, now.status);
+  assert.ok(Number(best[4]) < Number(best[3]), 'the training loss\'s means, as said');
   const bestVal = best[1].replace('.', '\\.');
   assert.ok(number(best[2]) < 1000 && Number(now.val) > Number(best[1]) + 0.02, `${now.val} now, ${best[1]} at best`);
   const box = page.locator('#gpt-best-box');
