@@ -107,9 +107,12 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   assert.equal((await readout(page)).val, best[1], 'the validation loss of the best step');
   assert.match((await readout(page)).status, new RegExp(`^Back at step ${best[2]}, the lowest validation loss`));
   assert.ok(await box.isHidden(), 'at the best step there is nothing to return to');
-  // the chart's last point is the best step
+  // the chart's last point is the best step; the curves after it stay drawn, greyed, and the description says so
   await eventually(async () => assert.match(await page.locator('#gpt-chart-desc').textContent(),
-    new RegExp(`^Paused at step ${best[2]}: validation loss ${bestVal}`)));
+    new RegExp(`^Paused at step ${best[2]}: validation loss ${bestVal}.* In grey, the curves of steps ${best[2]} to 1,000, undone by early stopping\\.$`)));
+  assert.equal(await page.locator('#gpt-chart path.series.undone.val').count(), 1);
+  assert.equal(await page.locator('#gpt-chart path.series.undone.train').count(), 1);
+  assert.ok((await page.locator('#gpt-chart text.key').allTextContents()).includes('undone by early stopping'));
   // a line with a word the model never saw: its error, and no attention tables of an earlier line under it
   await page.getByLabel('Input line').fill('chai bahut garam hai');
   await eventually(async () => assert.equal(await page.locator('#gpt-attention table').count(), 1), 20000);

@@ -25,6 +25,7 @@ const CSS = `
 .gpt-figure .curve.train { stroke: var(--k0); stroke-width: 1.2; opacity: 0.75; }
 .gpt-figure .curve.val { stroke: var(--k1); stroke-width: 2.8; }
 .gpt-figure .curve.lm0 { stroke: var(--k0); stroke-width: 2.8; }
+.gpt-figure .curve.undone { stroke: var(--muted); opacity: 0.55; }
 .gpt-figure .ref { stroke-width: 1.8; stroke-dasharray: 6 4; }
 .gpt-figure .mark { fill: var(--panel); stroke-width: 2.5; }
 .gpt-figure .mark-drop { stroke-width: 1; stroke-dasharray: 1 3; }

@@ -68,12 +68,18 @@ export function drawChart(session, maxSteps) {
   requestAnimationFrame(() => {
     queued = false;
     const { made, history } = session;
-    const points = (ys) => history.step.map((s, i) => [s, ys[i]]);
+    const points = (part, ys) => part.step.map((s, i) => [s, ys[i]]);
     const crossed = crossings(history, made?.baselines ?? []);
+    const undone = history.undone ?? [];
     drawCurves($('gpt-chart'), {
       series: [
-        { points: points(history.train), className: 'train', label: 'training (batch)' },
-        { points: points(history.val), className: 'val', label: 'validation' },
+        { points: points(history, history.train), className: 'train', label: 'training (batch)' },
+        { points: points(history, history.val), className: 'val', label: 'validation' },
+        // what early stopping undid: greyed, one key for them all
+        ...undone.flatMap((part, i) => [
+          { points: points(part, part.train), className: 'undone train', key: false },
+          { points: points(part, part.val), className: 'undone val', label: 'undone by early stopping', key: i === 0 },
+        ]),
       ],
       lines: (made?.baselines ?? []).map((b) => ({ y: b.loss, className: `n${b.order}`, label: NAMES[b.order] })),
       marks: crossed.map((c) => ({ x: c.step, y: c.loss, className: `n${c.order}`,
@@ -83,8 +89,10 @@ export function drawChart(session, maxSteps) {
     });
     showCrossings(history, crossed);
     const marks = crossed.map((c) => `below the ${NAMES[c.order]} from step ${grouped(c.step)}`).join(', ');
+    const greyed = undone.map((part) => `steps ${grouped(part.step[0])} to ${grouped(part.step.at(-1))}`).join(' and ');
     $('gpt-chart-desc').textContent = history.step.length
-      ? `${progressText(session)} ${(made?.baselines ?? []).map((b) => `${NAMES[b.order]} ${four(b.loss)}`).join(', ')}.${marks ? ` Validation: ${marks}.` : ''}`
+      ? `${progressText(session)} ${(made?.baselines ?? []).map((b) => `${NAMES[b.order]} ${four(b.loss)}`).join(', ')}.${marks ? ` Validation: ${marks}.` : ''}${
+        greyed ? ` In grey, the curves of ${greyed}, undone by early stopping.` : ''}`
       : 'No training yet.';
   });
 }

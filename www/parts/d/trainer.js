@@ -205,7 +205,10 @@ async function chunk(t) {
   return true;
 }
 
-/** Early stopping: the model goes back to its best validation step; the curves after it are dropped. */
+/**
+ * Early stopping: the model goes back to its best validation step. The curves after it are kept apart
+ * (`history.undone`, drawn greyed): training from the best step draws new ones beside them.
+ */
 async function rewind(t) {
   const { session } = t;
   const mine = session.generation;
@@ -216,7 +219,12 @@ async function rewind(t) {
     const back = await session.request('rewind');
     const { history } = session;
     const keep = history.step.findIndex((s) => s > back.step);
-    if (keep >= 0) for (const key of ['step', 'train', 'val']) history[key].length = keep;
+    if (keep >= 0) {
+      // from the best point on, so that the greyed curves start where the kept ones end
+      const undone = Object.fromEntries(['step', 'train', 'val'].map((key) => [key, history[key].slice(Math.max(0, keep - 1))]));
+      history.undone = [...(history.undone ?? []), undone];
+      for (const key of ['step', 'train', 'val']) history[key].length = keep;
+    }
     session.phase = 'paused';
     setButtons(t);
     showProgress(t);
