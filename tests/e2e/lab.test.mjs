@@ -168,6 +168,10 @@ test('a 390 px phone after training: samples wrap whole tokens, the last axis la
   const next = page.getByRole('region', { name: /Next-token distributions/ });
   await eventually(async () => assert.equal(await next.getAttribute('data-overflow'), 'right'), 20000);
   assert.equal(await next.getAttribute('tabindex'), '0');
+  // its caption wraps inside the region, whole, clear of the fade at its edge (it was cut at "(th…")
+  const [caption, region] = await page.evaluate(() => [document.querySelector('#gpt-next caption'), document.getElementById('gpt-next')]
+    .map((node) => node.getBoundingClientRect().right));
+  assert.ok(caption <= region - 20, `the caption ends at ${caption} px, the region at ${region} px`);
   await page.screenshot({ path: new URL('../../test-results/screenshots/lab-390.png', import.meta.url).pathname, fullPage: true });
   await finish(opened);
 });
