@@ -214,6 +214,7 @@ test('the same payloads typed into every field stay text, and the lesson comes b
   const lab = page.locator('#part-d');
   if (await lab.count()) {
     await lab.getByText('Open the training lab').click();
+    await lab.getByLabel('Stop after').waitFor(); // (the lab's fields are made once its module has loaded)
     const boxes = await lab.getByRole('textbox').all();
     assert.ok(boxes.length >= 5);
     for (const box of boxes) await box.fill(Object.values(PAYLOADS).join(' '));
