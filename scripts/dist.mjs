@@ -20,9 +20,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
 import { ASSET_MODULES, assetModule } from './assets.mjs';
 import { bundlePage, fromRoot, shippedTwice } from './bundle.mjs';
+import { readArgs, DIST_SPEC } from './cli.mjs';
 
 const ROOT = new URL('..', import.meta.url);
-const DIST = process.argv[2] ? pathToFileURL(`${resolve(process.argv[2])}/`) : new URL('dist/', ROOT);
+const { args: [dir] } = readArgs('node scripts/dist.mjs', DIST_SPEC);
+const DIST = dir ? pathToFileURL(`${resolve(dir)}/`) : new URL('dist/', ROOT);
 const from = (path) => new URL(path, ROOT);
 const to = (path) => new URL(path, DIST);
 

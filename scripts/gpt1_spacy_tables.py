@@ -13,9 +13,17 @@ import re
 import sys
 import unicodedata
 
-import spacy
-from spacy.lang import char_classes as cc
-from spacy.lang.en import English
+# it takes no arguments: --help says what it does, anything else is refused before anything is written
+if sys.argv[1:]:
+    if sys.argv[1] in ("-h", "--help"):
+        print(f"usage: python3 scripts/gpt1_spacy_tables.py\n\n{__doc__.strip()}")
+        sys.exit(0)
+    print(f"scripts/gpt1_spacy_tables.py: takes no arguments, not {' '.join(sys.argv[1:])}", file=sys.stderr)
+    sys.exit(2)
+
+import spacy  # noqa: E402
+from spacy.lang import char_classes as cc  # noqa: E402
+from spacy.lang.en import English  # noqa: E402
 
 ALPHA, LOWER, UPPER, ICON, PREFIX, SUFFIX, DOT_AFTER, QUOTE, WORD, DIGIT = (1 << i for i in range(10))
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readArgs } from './cli.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TYPES = {
@@ -97,7 +98,11 @@ export function serve({ root = ROOT, base = '/', port = 8000, host = '127.0.0.1'
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
   // `node scripts/serve.mjs dist /courses/gpt1/` serves the built site from a sub-path
-  const [dir, base = '/'] = process.argv.slice(2);
+  const { args: [dir, base = '/'] } = readArgs('node scripts/serve.mjs', {
+    usage: '[DIR] [BASE]',
+    about: 'Serves the page on localhost (port $PORT, default 8000) with its Content-Security-Policy.',
+    args: [['[DIR]', 'what to serve (default: this checkout, www/ unbuilt)'], ['[BASE]', 'the sub-path to serve it from (default /)']],
+  });
   const root = dir ? `${normalize(join(process.cwd(), dir))}${sep}` : ROOT;
   const { url } = await serve({ root, base, port: Number(process.env.PORT ?? 8000) });
   console.log(`gpt1-playground is served at ${url}  (Ctrl+C stops it)`);

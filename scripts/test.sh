@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test layer, reports each, and fails if any failed. `npm test` runs the set-up first.
 set -uo pipefail
+# it takes no arguments: --help says what it does, anything else is refused before any work
+if [ $# -gt 0 ]; then
+  case $1 in
+    -h|--help) echo 'usage: bash scripts/test.sh   (Runs every test layer, reports each, and fails if any failed. It takes no arguments.)'; exit 0 ;;
+    *) printf 'scripts/test.sh: takes no arguments, not %s (bash scripts/test.sh --help)\n' "$*" >&2; exit 2 ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}

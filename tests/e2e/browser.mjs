@@ -7,6 +7,16 @@ import { serve } from '../../scripts/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * The four ways a page test looks at the page: a desktop and a 390 px phone (touch, no hover), each in the light and
+ * the dark colour scheme. `options` are Playwright's for the context.
+ */
+export const VIEWS = ['light', 'dark'].flatMap((colorScheme) => [
+  { name: `desktop, ${colorScheme}`, phone: false, options: { viewport: { width: 1280, height: 900 }, colorScheme } },
+  { name: `phone, ${colorScheme}`, phone: true,
+    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme } },
+]);
+
 /** The lesson's corpus: the page's default. */
 export const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
 

@@ -396,10 +396,11 @@ test("Part D draws GPT-1's architecture beside GPT-2's; Download weights, Load w
   assert.deepEqual(await pictures.evaluateAll((svgs) => svgs.map((s) => s.dataset.norm)), ['post', 'pre']);
   const texts = (i) => pictures.nth(i).locator('text').allTextContents();
   const post = await texts(0);
-  assert.deepEqual(post.slice(2, 8), ['masked self-attention, 4 heads of 8', '+ x (residual)', 'LayerNorm',
-    'MLP: 128 units, GELU', '+ n (residual)', 'LayerNorm'], 'post-LN: add, then LayerNorm, after each sub-layer');
+  assert.deepEqual(post.slice(2, 8), ['masked self-attention on x: 4 heads of 8', '+ x, the block\'s input, added back',
+    'LayerNorm → n', 'MLP on n: 128 units, GELU', '+ n, added back', 'LayerNorm → the block\'s output'],
+  'post-LN: add, then LayerNorm, after each sub-layer');
   assert.equal(post[0], '2 ×');
-  assert.deepEqual(post.slice(-2), ['logits = h·Wₑᵀ (tied)', 'softmax(h·W_y) at [EXTRACT]']);
+  assert.deepEqual(post.slice(-4), ['logits = h·Wₑᵀ', '(tied to Wₑ)', 'softmax(h·W_y)', 'at [EXTRACT]']);
   assert.ok(!post.includes('final LayerNorm'), 'GPT-1 has no final LayerNorm');
   assert.ok((await texts(1)).includes('final LayerNorm'));
   const row = async (what) => page.locator('#gpt-architecture table.arch-sizes tr', { hasText: what }).locator('td').allTextContents();

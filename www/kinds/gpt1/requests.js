@@ -9,7 +9,7 @@ import { weightsSource } from './npy.js';
 
 export const CHUNK = 8 * 1024 * 1024; // bytes read from the file at a time: JavaScript never holds more of it
 export const MAX_HEADS_TOKENS = 24; // the longest prompt whose every head is drawn
-const MB = 1024 * 1024;
+const MB = 1_000_000; // the page's megabyte, as the core's messages and Hugging Face count it
 
 /** A read that a newer one (or Stop) replaced: nothing of the newer one is dropped for it. */
 class Stopped extends Error {}

@@ -3,7 +3,7 @@
 // file is read back as a Blob, sliced a chunk at a time: it is never held whole in JavaScript memory.
 import { GPT1_WEIGHTS_DB as DB, GPT1_WEIGHTS_FILE as NAME } from '../../state/keys.js';
 
-const MB = 1024 * 1024;
+const MB = 1_000_000; // the page's megabyte, as the core's messages and Hugging Face count it
 
 /** What to say when the browser will not keep `bytes`: the quota, in MB. */
 const quotaMessage = (bytes, free) => `the browser lets this page keep ${Math.floor(free / MB).toLocaleString('en-US')} MB more, and the file is ${Math.ceil(bytes / MB).toLocaleString('en-US')} MB`;

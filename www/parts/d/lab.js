@@ -17,7 +17,7 @@ function theModel() {
   return [
     heading('h3', 'The model'),
     el('p', { text: "Read the picture from the bottom: the embeddings, the blocks, then the two outputs that read the final state h. On the left is GPT-1's block, the one this model uses: each sub-layer's output is added to its input, then LayerNormed. On the right is GPT-2's arrangement (pre-LN): the LayerNorm moves to each sub-layer's input and one more comes after the last block. The table puts this model's sizes beside GPT-1's." }),
-    el('p', { text: 'Which trains faster here? On the names, at two blocks and the same learning rate, post-LN ends a little lower after the same steps (the Performance section of the README has the figures). GPT-2 moved the LayerNorm for depth. With pre-LN, the path from the loss back to the embeddings is a plain sum through every block, so the first blocks of a 48-block stack still get a strong gradient. Training is then stable without a long warm-up. With post-LN, that gradient passes through every LayerNorm above it.' }),
+    el('p', { text: 'Which trains better here? Measured on 32,032 US first names cut into characters (30,032 to train on, 1,000 to validate: a benchmark of this project, not on the page), at the small size (d = 32, 2 blocks, 4 heads) and this page\'s learning rate (7e-3 after 200 warm-up steps), the validation loss after 4,500 steps was 2.078 post-LN and 2.098 pre-LN, where the best 4-gram gets 2.112: at two blocks, post-LN ends a little lower. GPT-2 moved the LayerNorm for depth. With pre-LN, the path from the loss back to the embeddings is a plain sum through every block, so the first blocks of a 48-block stack still get a strong gradient. Training is then stable without a long warm-up. With post-LN, that gradient passes through every LayerNorm above it.' }),
     el('div', { id: 'gpt-architecture', class: 'gpt-architecture' }),
   ];
 }
@@ -118,7 +118,7 @@ function fineTune() {
     el('div', { id: 'gpt-ft-results', class: 'table-wrap', 'aria-label': 'Fine-tuning results (scroll sideways on small screens)' }),
     el('figure', { class: 'gpt-figure', id: 'gpt-ft-figure', hidden: true },
       chart('gpt-ft-chart', 240, 'Language-model loss on the fine-tuning batches, per step, for both values of λ'),
-      el('figcaption', { text: 'The language-model loss on the examples being fine-tuned on. With λ = 0 nothing holds it down and the model forgets how to predict text; with λ > 0 it stays near where pre-training left it.' })),
+      el('figcaption', { text: 'The language-model loss on the examples being fine-tuned on, for both copies: with λ = 0 nothing in the objective holds it down; with λ > 0 it is part of what is minimised. The text above says how each copy did.' })),
   ];
 }
 

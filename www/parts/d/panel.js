@@ -25,6 +25,7 @@ const CSS = `
 .gpt-figure .curve.train { stroke: var(--k0); stroke-width: 1.2; opacity: 0.75; }
 .gpt-figure .curve.val { stroke: var(--k1); stroke-width: 2.8; }
 .gpt-figure .curve.lm0 { stroke: var(--k0); stroke-width: 2.8; }
+.gpt-figure .curve.undone { stroke: var(--muted); opacity: 0.55; }
 .gpt-figure .ref { stroke-width: 1.8; stroke-dasharray: 6 4; }
 .gpt-figure .mark { fill: var(--panel); stroke-width: 2.5; }
 .gpt-figure .mark-drop { stroke-width: 1; stroke-dasharray: 1 3; }
@@ -46,6 +47,7 @@ const CSS = `
 .arch-column p { margin: 0 0 0.25rem; }
 .arch-picture { max-width: 100%; height: auto; font-family: inherit; }
 .arch-picture text { fill: #222; }
+.arch-picture text.arch-repeat { fill: var(--fg); font-weight: 700; } /* outside the boxes: the page's own colour */
 .arch-sizes { border-collapse: collapse; margin-top: 0.5rem; }
 .arch-sizes th, .arch-sizes td { padding: 0.15rem 0.6rem; text-align: right; }
 .arch-sizes th[scope="row"] { text-align: left; font-weight: normal; }
@@ -91,17 +93,24 @@ export function createGptPanel(store, engine) {
   const speed = $('gpt-speed'); // read before each chunk: a change applies at once, training or not
   speed.value = values.speed;
   speed.addEventListener('change', () => settings.set('speed', speed.value));
+  // what the section would train on changed: say so, and draw the model it would make (once edits rest a moment)
+  let redraw = 0;
+  const sourceChanged = () => {
+    trainer.showSource();
+    clearTimeout(redraw);
+    redraw = setTimeout(weights.draw, 300);
+  };
   for (const radio of document.querySelectorAll('input[name="gpt-source"]')) {
     radio.checked = radio.value === values.source;
     radio.addEventListener('change', () => {
       if (!radio.checked) return;
       settings.set('source', radio.value);
-      trainer.showSource();
+      sourceChanged();
     });
   }
   // Part A's settings change what the section would train on
   store.subscribe((changed) => {
-    if (['corpus', 'tokenizer', 'boundaries', 'merges'].some((key) => changed.has(key))) trainer.showSource();
+    if (['corpus', 'tokenizer', 'boundaries', 'merges'].some((key) => changed.has(key))) sourceChanged();
   });
   session.on('loaded', trainer.showSource);
   const lab = $('gpt-lab');

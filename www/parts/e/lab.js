@@ -1,18 +1,24 @@
 // Part E's controls, made when its lab is first opened so that they are not part of the page's first load. Plain
 // elements with their labels, hints and inline error slots (drawing/controls.js).
 import { el } from '../../drawing/dom.js';
-import { textInput, field, button, heading, explain, code, sub } from '../../drawing/controls.js';
+import { textInput, field, menu, button, heading, explain, code, sub } from '../../drawing/controls.js';
+import { SCORES } from './head-scores.js';
 
 const short = (props = {}) => ({ class: 'short', ...props });
+const HUB = 'https://huggingface.co/openai-community/openai-gpt';
+const RELEASE = 'https://github.com/openai/finetune-transformer-lm';
+/** A link to a source, opened in a new tab (the page and a loaded model stay as they are). */
+const link = (href, ...children) => el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, ...children);
 
 /** Fills the lab (a <details> holding only its summary) with Part E's controls and outputs. */
 export function buildLab(lab) {
   lab.append(
-    el('p', { id: 'gpt1-about' }, 'The file is on the model’s “Files and versions” tab. OpenAI’s own release works too: the ten files ',
-      code('params_0.npy'), ' … ', code('params_9.npy'), ' in the ', code('model'), ' folder of its ', code('openai/finetune-transformer-lm'),
-      ' repository on GitHub (the same 479 MB in ten pieces); pick or drop all ten at once, with ', code('params_shapes.json'),
+    el('p', { id: 'gpt1-about' }, 'The file is on the “Files and versions” tab of ', link(HUB, code('openai-community/openai-gpt')),
+      ' on Hugging Face. OpenAI’s own release works too: the ten files ',
+      code('params_0.npy'), ' … ', code('params_9.npy'), ' in the ', code('model'), ' folder of its ', link(RELEASE, code('openai/finetune-transformer-lm')),
+      ' repository on GitHub (the same weights in ten pieces, without the attention masks the safetensors file also holds); pick or drop all ten at once, with ', code('params_shapes.json'),
       ' if you have it. It holds the 117M weights of Radford, Narasimhan, Salimans and Sutskever (2018), “Improving Language Understanding by Generative Pre-Training”: the pre-trained model, never fine-tuned. It runs with GPT-1’s own tokenizer (40,000 merges) and Part A’s seeded sampler. The page keeps the file in your browser’s storage for your next visit until you press ',
-      el('em', { text: 'Forget the weights' }), '. It needs about 500 MB of memory (its weights are 466 MB): a phone may not have it.'),
+      el('em', { text: 'Forget the weights' }), '. It needs about 500 MB of memory: a phone may not have it.'),
     el('div', { id: 'gpt1-drop', class: 'drop-zone' },
       el('label', { htmlFor: 'gpt1-file' }, 'The weights file, ', code('model.safetensors'), ', or OpenAI’s ten ', code('.npy'), ' files'),
       el('input', { type: 'file', id: 'gpt1-file', accept: '.safetensors,.npy,.json', multiple: true, 'aria-describedby': 'gpt1-drop-hint' }),
@@ -44,9 +50,13 @@ export function buildLab(lab) {
         el('p', { id: 'gpt1-rank', class: 'hint', 'aria-live': 'polite' }),
         el('p', { class: 'error', id: 'gpt1-word-error', hidden: true })),
       heading('h3', '2. All 144 heads'),
-      explain('Each small map is one head’s attention over the prompt (for prompts of up to 24 tokens): row i is what position i looks at, among itself and the tokens before it. Rows are GPT-1’s 12 layers, columns its 12 heads. Press a map to see it large, cell by cell.'),
+      explain('Each small map is one head’s attention over the prompt (for prompts of up to 24 tokens): row i is what position i looks at, among itself and the tokens before it. The grid’s rows are GPT-1’s 12 layers, numbered from the input up (layer 1 reads the embeddings, layer 12 gives the final state), and its columns are each layer’s 12 heads. Under each map is the head’s score: its mean attention on the previous token (or on the first token, if you choose), over every position of the prompt after the first. A head that scores near 1 on the previous token looks back one token. The five highest are outlined and listed. Press a map or a listed head to see it large, cell by cell.'),
+      menu('gpt1-head-score', 'Score each head by its mean attention on', Object.entries(SCORES)),
+      el('p', { id: 'gpt1-head-top-note', class: 'hint' }),
+      el('ol', { id: 'gpt1-head-top', class: 'head-top', 'aria-labelledby': 'gpt1-head-top-note' }),
       el('p', { class: 'error', id: 'gpt1-heads-error', hidden: true }),
-      el('div', { id: 'gpt1-heads', class: 'heads-grid', role: 'group', 'aria-label': 'GPT-1’s 144 attention maps' }),
+      el('div', { class: 'table-wrap heads-scroll', 'aria-label': 'Every head’s attention map, by layer and head (scrolls sideways on small screens)' },
+        el('div', { id: 'gpt1-heads', class: 'heads-grid', role: 'group', 'aria-label': 'GPT-1’s 144 attention maps: rows are layers 1 to 12, columns heads 1 to 12' })),
       el('div', { class: 'matrix-layout' },
         el('div', { id: 'gpt1-head-big', class: 'matrix-wrap' }),
         el('div', { class: 'matrix-side' }, el('div', { id: 'gpt1-cell-explain', class: 'cell-explain', 'aria-live': 'polite' }))),

@@ -14,7 +14,7 @@ import { createTask } from './task.js';
 import { buildLab } from './lab.js';
 import { markGpt1WeightsKept as markKept } from '../../state/keys.js'; // (main.js then opens the lab at once)
 
-const MB = 1024 * 1024;
+const MB = 1_000_000; // the page's megabyte (Part E's introduction defines it), as the core and Hugging Face count it
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** Words for what is read: the kept copy (`files` null), one file, or several (OpenAI's .npy pieces). */
@@ -34,11 +34,19 @@ const CSS = `
 .drop-zone.over { border-color: var(--k1); }
 .gpt1-output { font-family: ui-monospace, monospace; white-space: pre-wrap; }
 .gpt1-new { font-weight: 700; }
-.heads-row { display: flex; gap: 2px; }
-.heads-row > .hint { min-width: 2ch; margin-right: 2px; text-align: right; font-variant-numeric: tabular-nums; }
-.head-map { padding: 1px; border: 1px solid var(--line); background: none; line-height: 0; }
-.head-map[aria-pressed="true"] { outline: 2px solid var(--k1); background: none; border-color: var(--k1); }
+.heads-grid { width: max-content; padding: 3px; }
+.heads-row { display: flex; gap: 2px; align-items: flex-start; }
+.heads-row > .hint { min-width: 2ch; margin: 0 2px 0 0; text-align: right; font-variant-numeric: tabular-nums; }
+.heads-row > .head-number { width: calc(2.6rem + 4px); min-width: 0; margin: 0; text-align: center; }
+.head-map { padding: 1px; border: 1px solid var(--line); background: none; line-height: 0; color: var(--fg); }
+.head-map[aria-pressed="true"] { outline: 2px solid var(--k1); background: none; border-color: var(--k1); color: var(--fg); }
+.head-map.top { border: 1px solid var(--k3); box-shadow: 0 0 0 2px var(--k3); }
+.head-map .head-score { display: block; line-height: 1.2; font-size: 0.72rem; font-variant-numeric: tabular-nums; }
+.head-map.top .head-score { font-weight: 700; }
+.head-top { margin: 0.2rem 0 0.6rem; }
+.head-top button { margin: 0.1rem 0; }
 .head-map canvas, .gpt1-state { width: 2.6rem; height: 2.6rem; image-rendering: pixelated; }
+.head-map canvas { display: block; }
 .gpt1-state { display: block; width: 100%; max-width: 40rem; height: 1.2rem; }
 `;
 
