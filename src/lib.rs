@@ -11,6 +11,8 @@
 //!
 //! The core is plain Rust with no WebAssembly types; `wasm` (a folder, wasm32 only) is the one thin binding to JavaScript.
 
+#![forbid(unsafe_code)]
+
 pub mod bpe;
 pub mod cdf;
 pub mod encode;
