@@ -21,6 +21,8 @@ pub mod error;
 pub mod gpt;
 #[cfg(feature = "gpt")]
 pub mod gpt1_tokenizer;
+#[cfg(feature = "gpt")]
+pub mod json;
 pub mod loss;
 pub mod ngram;
 pub mod sampling;

@@ -147,6 +147,18 @@ fn merges_step_through_builds_the_pieces_lowest_rank_first() {
 }
 
 #[test]
+fn the_released_encoder_reads_as_serde_json_reads_it() {
+    let text = gunzip_text(&Path::new(env!("CARGO_MANIFEST_DIR")).join(DATA).join("encoder_bpe_40000.json.gz"));
+    let theirs: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).expect("serde_json reads it");
+    let tok = tokenizer();
+    assert_eq!(theirs.len(), tok.size());
+    for (token, id) in &theirs {
+        let id = id.as_u64().expect("a whole number") as u32;
+        assert_eq!(tok.piece(id).unwrap(), token.as_str(), "id {id}");
+    }
+}
+
+#[test]
 fn bad_files_are_refused_with_a_message_that_says_what_is_allowed() {
     let merges = "#version: 0.2\nt h\n";
     for bad in ["", "[]", "{\"a\": -1}", "{\"a\": 1}", "{\"a\": 0, \"b\": 0}", "{\"a\": 0", "{\"a\": 0} x"] {
