@@ -11,7 +11,6 @@
 //! Pieces are cached per chunk and per token, as the original caches them per token.
 
 mod encoder_json;
-mod fast_hash;
 pub mod ftfy;
 mod ftfy_tables;
 pub mod merges;
@@ -19,12 +18,12 @@ pub mod spacy;
 mod spacy_en;
 pub mod standardize;
 
-use fast_hash::FastMap;
 pub use merges::MergeStep;
 use merges::Merges;
 use spacy::{English, Token};
 
 use crate::error::{Error, Given, Result};
+use rustc_hash::FxHashMap;
 
 /// The special tokens fine-tuning appends after the vocabulary, in `train.py`'s order: the paper's start,
 /// delimiter and extract tokens.
@@ -40,12 +39,12 @@ const CACHE_LIMIT: usize = 1 << 18;
 pub struct Gpt1Tokenizer {
     english: English,
     merges: Merges,
-    encoder: FastMap<Box<str>, u32>,
+    encoder: FxHashMap<Box<str>, u32>,
     decoder: Vec<Box<str>>,
     /// A spaCy token as cut (before lower-casing) -> its pieces and ids.
-    words: FastMap<Box<str>, Word>,
+    words: FxHashMap<Box<str>, Word>,
     /// A whitespace chunk -> its tokens, and its ids when no later pass can touch it.
-    chunks: FastMap<Box<str>, Chunk>,
+    chunks: FxHashMap<Box<str>, Chunk>,
 }
 
 /// The BPE pieces of one token, with their ids.
@@ -67,7 +66,7 @@ impl Gpt1Tokenizer {
         let entries = encoder_json::parse(encoder_json)?;
         let size = entries.len();
         let mut decoder: Vec<Option<Box<str>>> = vec![None; size];
-        let mut encoder = FastMap::default();
+        let mut encoder = FxHashMap::default();
         for (token, id) in entries {
             let slot = decoder.get_mut(id as usize).filter(|slot| slot.is_none());
             let Some(slot) = slot else {
@@ -92,8 +91,8 @@ impl Gpt1Tokenizer {
             merges: Merges::parse(merges)?,
             encoder,
             decoder: decoder.into_iter().map(Option::unwrap_or_default).collect(),
-            words: FastMap::default(),
-            chunks: FastMap::default(),
+            words: FxHashMap::default(),
+            chunks: FxHashMap::default(),
         })
     }
 
