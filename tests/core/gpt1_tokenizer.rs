@@ -1,5 +1,5 @@
 //! GPT-1's tokenizer against OpenAI's original pipeline (tests/fixtures/gpt1_tokenizer_reference.py): the same ids
-//! for every line of plain prose, dialogue and every name, and for at least 99% of all lines.
+//! for every name and every line of the battery but the known differences, which are listed line by line.
 #![cfg(feature = "gpt")]
 
 use std::path::Path;
@@ -43,38 +43,45 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
-/// The kinds of line whose every line must match: ordinary English text.
-const EXACT_KINDS: [&str; 2] = ["prose", "dialogue"];
+/// The lines of the battery (by line number in `gpt1_tokenizer_cases.jsonl`, from 1, and text) whose ids differ
+/// from the original's, each with the reason. Every other line must match, and each of these must still differ:
+/// a new break, or a fix, changes this list.
+const KNOWN_DIFFERENCES: [(usize, &str, &str); 4] = [
+    (3690, "caf\u{c3}\u{a9}", MOJIBAKE),
+    (3691, "\u{e2}\u{20ac}\u{153}quoted\u{e2}\u{20ac}\u{9d}", MOJIBAKE),
+    (3692, "\u{c3}\u{a0} la carte", MOJIBAKE),
+    (3693, "na\u{c3}\u{af}ve", MOJIBAKE),
+];
+
+/// Why the mojibake lines differ.
+const MOJIBAKE: &str = "UTF-8 read as Windows-1252: ftfy's fix_encoding repairs it, the port leaves it as it is";
 
 #[test]
-fn every_line_of_prose_and_dialogue_and_99_percent_of_all_lines_match_the_original() {
+fn every_line_matches_the_original_but_the_known_differences_listed_line_by_line() {
     let mut tok = tokenizer();
     let cases = cases();
-    assert!(cases.len() >= 2000, "the battery has {} lines", cases.len());
-    let mut wrong = Vec::new();
-    for case in &cases {
+    assert_eq!(cases.len(), 3693, "the battery's lines");
+    let mut differ = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
         let ids = tok.encode(&case.text);
         if ids != case.ids {
-            wrong.push(format!(
-                "[{}] {:?}\n   ours:     {:?}\n   original: {:?}\n   ours:     {:?}\n   original: {:?}",
+            let line = i + 1;
+            let known = KNOWN_DIFFERENCES.iter().find(|&&(l, text, _)| l == line && text == case.text);
+            eprintln!(
+                "{} line {line} [{}] {:?}\n   ours:     {:?}\n   original: {:?}\n   ours:     {:?}\n   original: {:?}",
+                known.map_or("NEW".to_string(), |(_, _, reason)| format!("known ({reason})")),
                 case.kind,
                 case.text,
                 ids,
                 case.ids,
                 tok.pieces(&case.text),
                 case.pieces
-            ));
+            );
+            differ.push((line, case.text.as_str()));
         }
     }
-    for w in &wrong {
-        eprintln!("{w}");
-    }
-    let exact_wrong: Vec<&String> =
-        wrong.iter().filter(|w| EXACT_KINDS.iter().any(|k| w.starts_with(&format!("[{k}]")))).collect();
-    assert!(exact_wrong.is_empty(), "{} prose/dialogue lines differ", exact_wrong.len());
-    let matched = cases.len() - wrong.len();
-    eprintln!("{matched} of {} lines match", cases.len());
-    assert!(matched * 100 >= cases.len() * 99, "only {matched} of {} lines match", cases.len());
+    let known: Vec<(usize, &str)> = KNOWN_DIFFERENCES.iter().map(|&(line, text, _)| (line, text)).collect();
+    assert_eq!(differ, known, "the lines that differ from the original (line number, text)");
 }
 
 /// The names data set: read from the shared data beside the repository when it is there; otherwise each name is
