@@ -252,7 +252,8 @@ impl Parser<'_> {
                 Some(low @ 0xdc00..0xe000) => 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00),
                 _ => {
                     let problem = format!(
-                        "an unpaired surrogate \\u{high:04X} (a high surrogate must be followed by a low one, \\uDC00 to \\uDFFF)"
+                        "an unpaired surrogate \\u{high:04X} (a high surrogate must be followed by a low one, {})",
+                        "\\uDC00 to \\uDFFF"
                     );
                     return Err(self.error_at(start, problem));
                 }

@@ -160,8 +160,9 @@ fn a_bad_surrogate_in_the_encoder_file_is_a_clear_error_and_a_pair_is_one_charac
 
 #[test]
 fn written_strings_read_back_unchanged() {
-    for text in ["", "plain", "quote \" and backslash \\", "line\nbreak\ttab\r\u{0}\u{1f}", "é€😀", "\u{7f}\u{2028}"]
-    {
+    let controls = "line\nbreak\ttab\r\u{0}\u{1f}";
+    let texts = ["", "plain", "quote \" and backslash \\", controls, "é€😀", "\u{7f}\u{2028}"];
+    for text in texts {
         let mut written = String::new();
         json::write_string(text, &mut written);
         assert_eq!(json::parse(&written).unwrap(), Json::String(text.to_string()), "{written}");
