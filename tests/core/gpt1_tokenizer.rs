@@ -3,6 +3,7 @@
 #![cfg(feature = "gpt")]
 
 use std::path::Path;
+use std::process::Command;
 
 use gpt1_playground::gpt1_tokenizer::{Gpt1Tokenizer, SPECIAL_TOKENS};
 
@@ -179,4 +180,39 @@ fn bad_files_are_refused_with_a_message_that_says_what_is_allowed() {
     // a small pair of files works: "t" "h</w>" merge into "th</w>"
     let mut tok = Gpt1Tokenizer::new("{\"t\": 0, \"h</w>\": 1, \"th</w>\": 2}", "#version: 0.2\nt h</w>\n").unwrap();
     assert_eq!(tok.encode("th TH x"), [2, 2, 0]);
+}
+
+/// Where to look for a Python with the generator's pinned spaCy: `GPT1_TABLES_PYTHON` when set (then it must be
+/// one), else the bench's venv, else `python3`.
+fn table_pythons() -> (Vec<String>, bool) {
+    if let Ok(python) = std::env::var("GPT1_TABLES_PYTHON") {
+        return (vec![python], true);
+    }
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/.venv-gpt1/bin/python");
+    (vec![bench.to_string_lossy().into_owned(), "python3".to_string()], false)
+}
+
+#[test]
+fn the_committed_spacy_and_ftfy_tables_are_what_the_pinned_generator_makes() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gpt1_spacy_tables.py");
+    let (pythons, required) = table_pythons();
+    let mut unable = Vec::new();
+    for python in &pythons {
+        let Ok(out) = Command::new(python).arg(&script).arg("--check").output() else {
+            unable.push(format!("{python}: not found"));
+            continue;
+        };
+        let said = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => {
+                eprintln!("{python}: {said}");
+                return;
+            }
+            // this Python or its spaCy is not the pinned one
+            Some(3) => unable.push(format!("{python}: {}", said.trim())),
+            _ => panic!("{python} {} --check failed:\n{said}", script.display()),
+        }
+    }
+    assert!(!required, "GPT1_TABLES_PYTHON cannot run the check: {unable:?}");
+    eprintln!("SKIPPED: no Python with the pinned spaCy to regenerate the tables with ({})", unable.join("; "));
 }
