@@ -188,7 +188,7 @@ impl Merges {
 /// Called after each merging pass with the word's symbols and (left id, right id, rank) of the pair merged.
 pub type OnStep<'a> = dyn FnMut(&[Symbol], (u32, u32, u32)) + 'a;
 
-/// A symbol of a word being merged: a range of the token, its id in the merges (or [`UNKNOWN`]), and its
+/// A symbol of a word being merged: a range of the token, its id in the merges (or `UNKNOWN`), and its
 /// neighbours while merging.
 #[derive(Clone, Copy, Debug)]
 pub struct Symbol {
