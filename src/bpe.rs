@@ -6,7 +6,7 @@
 //! on its own. Ties between equally frequent pairs go to the pair whose two tokens come first in code-point order
 //! (left token first, then right token).
 
-use crate::tokens::FxHashMap;
+use rustc_hash::FxHashMap;
 
 /// The most merges that can be learned: 10,000.
 pub const MAX_MERGES: usize = 10_000;

@@ -6,9 +6,9 @@
 //! - [`tokenizer`] (feature `gpt`) exports GPT-1's own tokenizer, in the same on-demand module.
 //! - [`gpt1`] (feature `gpt`) adds Part E's exports to it: decoding with a KV cache and the streaming loader.
 //!
-//! Every export returns `Result<T, JsValue>`: a core [`Error`] becomes a thrown JavaScript `Error` here, its
-//! numbers written by JavaScript itself (`Number#toString`), so messages read as the page would print the number
-//! and the core module carries no float formatter.
+//! Every export that can fail returns `Result<T, JsValue>`: a core [`Error`] becomes a thrown JavaScript `Error`
+//! here, its numbers written by JavaScript itself (`Number#toString`), so messages read as the page would print the
+//! number and the core module carries no float formatter.
 
 use wasm_bindgen::prelude::*;
 
