@@ -11,7 +11,8 @@ pub fn words(model: &NgramModel, ids: &[u32]) -> Vec<String> {
     ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
 }
 
-/// A JSON array of numbers, as f64.
+/// A JSON array of numbers, as f64 (the transformer's references).
+#[cfg(feature = "gpt")]
 pub fn floats(value: &Value) -> Vec<f64> {
     value.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
 }
