@@ -5,6 +5,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
+export * from './gpt1-files.mjs'; // (Part E's test files and steps)
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The lesson's corpus: the page's default. */
