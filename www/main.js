@@ -50,7 +50,8 @@ for (const id of ['gpt1-load', 'gpt1-fed-load']) {
 // Parts D and E: each panel's module, and from there the transformer's, loads only when its lab is opened
 openLab('gpt-lab', 'gpt', 'Part D', () => import('./parts/d/panel.js').then((m) => m.createGptPanel));
 openLab('gpt1-lab', 'gpt1', 'Part E', () => import('./parts/e/panel.js').then((m) => m.createGpt1Panel));
-// GPT-1's weights kept from an earlier visit (gpt1-panel.js notes it): its lab opens and reads them back at once
+// GPT-1's weights (or a download of them) kept from an earlier visit (parts/e/panel.js notes it): its lab opens and
+// reads them back at once (or offers to go on with the download)
 try {
   if (localStorage.getItem('gpt1-playground/gpt1-kept')) document.getElementById('gpt1-lab').open = true;
 } catch {

@@ -43,9 +43,9 @@ export function session({ path: home = '', timeout = 5000 } = {}) {
   return { env, load };
 }
 
-/** Starts the server and a headless Chromium; `close()` stops both. */
-export async function start() {
-  const { server, url } = await serve({ port: 0 });
+/** Starts the server (of this checkout, or of `root`) and a headless Chromium; `close()` stops both. */
+export async function start({ root } = {}) {
+  const { server, url } = await serve({ port: 0, ...(root ? { root } : {}) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -153,8 +153,10 @@ test('without the file the panel says where to get it; a dropped file streams to
     assert.ok(about.includes(fact), `the lab says ${fact}`);
   }
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
-  // the file picker is reachable by keyboard, from the lab's summary
+  // the download button, then the file picker, are reachable by keyboard from the lab's summary
   await page.locator('#gpt1-lab > summary').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'gpt1-download');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'gpt1-file');
   await recordStream(page);
