@@ -35,7 +35,8 @@ onFirstSight(section('eval'), evalPanel);
 // Parts D and E: each panel's module, and from there the transformer's, loads only when its lab is opened
 openLab('gpt-lab', 'Part D', () => import('./parts/d/panel.js').then((m) => m.createGptPanel));
 openLab('gpt1-lab', 'Part E', () => import('./parts/e/panel.js').then((m) => m.createGpt1Panel));
-// GPT-1's weights kept from an earlier visit (gpt1-panel.js notes it): its lab opens and reads them back at once
+// GPT-1's weights (or a download of them) kept from an earlier visit (parts/e/panel.js notes it): its lab opens and
+// reads them back at once (or offers to go on with the download)
 if (gpt1WeightsKept()) document.getElementById('gpt1-lab').open = true;
 onStorageProblem((message) => {
   const slot = document.getElementById('storage-notice');

@@ -4,6 +4,7 @@
 mod util;
 
 mod cdf;
+mod file_hash;
 mod gpt;
 mod gpt1_full;
 mod gpt1_tokenizer;

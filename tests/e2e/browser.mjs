@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
@@ -51,9 +52,9 @@ export function session({ path: home = '', timeout = 5000 } = {}) {
   return { env, load };
 }
 
-/** Starts the server and a headless Chromium; `close()` stops both. */
-export async function start() {
-  const { server, url } = await serve({ port: 0 });
+/** Starts the server (of this checkout, or of `root`) and a headless Chromium; `close()` stops both. */
+export async function start({ root } = {}) {
+  const { server, url } = await serve({ port: 0, ...(root ? { root } : {}) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -1,7 +1,9 @@
 // Part E's page tests share this: small GPT-1-shaped models (12 layers of 12 heads at a small width, random weights
 // from a seed) with a vocabulary of their own, served in place of GPT-1's tokenizer files so that the core builds its
-// Gpt1Tokenizer from them; a browser context that records problems; dropping files onto Part E; opening its lab.
+// Gpt1Tokenizer from them; GPT-1's full-size layout with random weights, written to a file; a browser context that
+// records problems; dropping files onto Part E; opening its lab.
 import assert from 'node:assert/strict';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { eventually } from './browser.mjs';
 
@@ -76,6 +78,64 @@ export const TENSORS = [['tokens_embed.weight', [rows, D]], ['positions_embed.we
   ...Array.from({ length: LAYERS }, (_, l) => block(l, D)).flat()];
 export const GOOD = safetensors(TENSORS);
 
+/** Serves the toy vocabulary in place of GPT-1's tokenizer files in `context`: the core builds its tokenizer from them. */
+export async function toyTokenizer(context) {
+  const encoder = gzipSync(JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))));
+  const merges = gzipSync(`#version: 0.2\n${TOY_MERGES.join('\n')}\n`);
+  await context.route('**/www/data/gpt1/encoder_bpe_40000.json.gz', (route) => route.fulfill({ body: encoder }));
+  await context.route('**/www/data/gpt1/vocab_40000.bpe.gz', (route) => route.fulfill({ body: merges }));
+}
+
+/**
+ * GPT-1's layout in Hugging Face's names (openai-community/openai-gpt) at full size — 40,478 rows, 512 positions,
+ * 12 blocks of d = 768 — with random weights from a seed, written to `path` a tensor at a time (about 479 MB).
+ */
+export function writeFullSize(path, seed = 7) {
+  const d = 768;
+  const tensors = [['tokens_embed.weight', [40478, d]], ['positions_embed.weight', [512, d]]];
+  for (let l = 0; l < 12; l++) {
+    tensors.push([`h.${l}.attn.c_attn.weight`, [d, 3 * d]], [`h.${l}.attn.c_attn.bias`, [3 * d]],
+      [`h.${l}.attn.c_proj.weight`, [d, d]], [`h.${l}.attn.c_proj.bias`, [d]],
+      [`h.${l}.ln_1.weight`, [d]], [`h.${l}.ln_1.bias`, [d]],
+      [`h.${l}.mlp.c_fc.weight`, [d, 4 * d]], [`h.${l}.mlp.c_fc.bias`, [4 * d]],
+      [`h.${l}.mlp.c_proj.weight`, [4 * d, d]], [`h.${l}.mlp.c_proj.bias`, [d]],
+      [`h.${l}.ln_2.weight`, [d]], [`h.${l}.ln_2.bias`, [d]], [`h.${l}.attn.bias`, [1, 1, 512, 512]]);
+  }
+  const header = {};
+  let offset = 0;
+  for (const [name, shape] of tensors) {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, length);
+    writeSync(fd, json);
+    let state = seed;
+    for (const [name, shape] of tensors) {
+      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      if (name.endsWith('attn.bias')) {
+        // the causal mask Hugging Face's file carries as a buffer (the loader ignores it): 1 on and below the diagonal
+        for (let i = 0; i < 512; i++) values.fill(1, i * 512, i * 512 + i + 1);
+      } else if (/ln_\d\.weight$/.test(name)) values.fill(1); // LayerNorm gains 1, biases 0
+      else if (!name.endsWith('bias')) {
+        for (let i = 0; i < values.length; i++) { // uniform in ±0.02 (GPT-1 drew N(0, 0.02)), xorshift32
+          state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+          values[i] = (state / 2 ** 31 - 1) * 0.02;
+        }
+      }
+      writeSync(fd, new Uint8Array(values.buffer));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return 8 + json.length + offset;
+}
+
 /** Part E's page helpers over `env` (browser.mjs's `start()`, filled in before the tests run). */
 export function gpt1Pages(env) {
   /**
@@ -89,12 +149,7 @@ export function gpt1Pages(env) {
     if (dying) {
       await context.route('**/www/gpt-api.js', (route) => route.fulfill({ contentType: 'text/javascript', body: DYING }));
     }
-    if (toy) {
-      const encoder = gzipSync(JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))));
-      const merges = gzipSync(`#version: 0.2\n${TOY_MERGES.join('\n')}\n`);
-      await context.route('**/www/data/gpt1/encoder_bpe_40000.json.gz', (route) => route.fulfill({ body: encoder }));
-      await context.route('**/www/data/gpt1/vocab_40000.bpe.gz', (route) => route.fulfill({ body: merges }));
-    }
+    if (toy) await toyTokenizer(context);
     const problems = [];
     const origin = new URL(env.url).origin;
     context.on('request', (r) => {
@@ -157,5 +212,6 @@ export async function openLab(page) {
   await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
 }
 
-export const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-weights-status').textContent(), /^GPT-1 is loaded/), 20000);
+/** Waits until Part E says GPT-1 is loaded. */
+export const loaded = (page, timeout = 20000) => eventually(async () => assert.match(await page.locator('#gpt1-weights-status').textContent(), /^GPT-1 is loaded/), timeout);
 export const text = (page, selector) => page.locator(selector).textContent();

@@ -9,62 +9,12 @@
 // Gpt1Tokenizer from them); the full-size file is read with GPT-1's own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, eventually, shot } from './browser.mjs';
 import { LAYERS, HEADS, D, CONTEXT, VOCAB, rows, safetensors, TENSORS, GOOD, gpt1Pages, drop, dropAll, recordStream, openLab,
-  loaded, text } from './gpt1-model.mjs';
-
-/**
- * GPT-1's layout in Hugging Face's names (openai-community/openai-gpt) at full size — 40,478 rows, 512 positions,
- * 12 blocks of d = 768 — with random weights from a seed, written to `path` a tensor at a time (about 479 MB).
- */
-function writeFullSize(path, seed = 7) {
-  const d = 768;
-  const tensors = [['tokens_embed.weight', [40478, d]], ['positions_embed.weight', [512, d]]];
-  for (let l = 0; l < 12; l++) {
-    tensors.push([`h.${l}.attn.c_attn.weight`, [d, 3 * d]], [`h.${l}.attn.c_attn.bias`, [3 * d]],
-      [`h.${l}.attn.c_proj.weight`, [d, d]], [`h.${l}.attn.c_proj.bias`, [d]],
-      [`h.${l}.ln_1.weight`, [d]], [`h.${l}.ln_1.bias`, [d]],
-      [`h.${l}.mlp.c_fc.weight`, [d, 4 * d]], [`h.${l}.mlp.c_fc.bias`, [4 * d]],
-      [`h.${l}.mlp.c_proj.weight`, [4 * d, d]], [`h.${l}.mlp.c_proj.bias`, [d]],
-      [`h.${l}.ln_2.weight`, [d]], [`h.${l}.ln_2.bias`, [d]], [`h.${l}.attn.bias`, [1, 1, 512, 512]]);
-  }
-  const header = {};
-  let offset = 0;
-  for (const [name, shape] of tensors) {
-    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  const json = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(json.length));
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, length);
-    writeSync(fd, json);
-    let state = seed;
-    for (const [name, shape] of tensors) {
-      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-      if (name.endsWith('attn.bias')) {
-        // the causal mask Hugging Face's file carries as a buffer (the loader ignores it): 1 on and below the diagonal
-        for (let i = 0; i < 512; i++) values.fill(1, i * 512, i * 512 + i + 1);
-      } else if (/ln_\d\.weight$/.test(name)) values.fill(1); // LayerNorm gains 1, biases 0
-      else if (!name.endsWith('bias')) {
-        for (let i = 0; i < values.length; i++) { // uniform in ±0.02 (GPT-1 drew N(0, 0.02)), xorshift32
-          state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-          values[i] = (state / 2 ** 31 - 1) * 0.02;
-        }
-      }
-      writeSync(fd, new Uint8Array(values.buffer));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return 8 + json.length + offset;
-}
+  loaded, text, writeFullSize } from './gpt1-model.mjs';
 
 /** An .npy file of `data` (the numbers' bytes, `size` bytes each) as numpy's np.save writes one: format 1.0, 1-D. */
 function npy(data, { descr = '<f4', size = 4 } = {}) {
@@ -139,14 +89,15 @@ test('without the file the panel says where to get it; a dropped file streams to
     assert.ok(about.includes(fact), `the lab says ${fact}`);
   }
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
-  // the file picker is reachable by keyboard, from the lab's summary, after the links to the two sources
+  // the download button, then the links to the two sources, then the file picker are reachable by keyboard, from
+  // the lab's summary
   await page.locator('#gpt1-lab > summary').focus();
   const reached = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     await page.keyboard.press('Tab');
     reached.push(await page.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('href')));
   }
-  assert.deepEqual(reached, ['https://huggingface.co/openai-community/openai-gpt', 'https://github.com/openai/finetune-transformer-lm', 'gpt1-file']);
+  assert.deepEqual(reached, ['gpt1-download', 'https://huggingface.co/openai-community/openai-gpt', 'https://github.com/openai/finetune-transformer-lm', 'gpt1-file']);
   await recordStream(page);
   await drop(page, GOOD);
   await loaded(page);

@@ -21,6 +21,11 @@ export const GPT_WEIGHTS_DB = 'gpt1-playground-weights';
 /** GPT-1's kept weights: the IndexedDB database, and the file's name in the origin's private files (kinds/gpt1/storage.js). */
 export const GPT1_WEIGHTS_DB = 'gpt1-playground-released-gpt1';
 export const GPT1_WEIGHTS_FILE = 'gpt1-weights.safetensors';
+/** Beside it: a downloaded file's provenance (the hub's commit and SHA-256 it was checked with, kinds/gpt1/storage.js). */
+export const GPT1_WEIGHTS_RECORD = 'gpt1-weights.json';
+/** A download under way and its record (kinds/gpt1/partial.js). */
+export const GPT1_DOWNLOAD_FILE = 'gpt1-weights.download';
+export const GPT1_DOWNLOAD_RECORD = 'gpt1-weights.download.json';
 
 /** Whether a copy of GPT-1's weights is kept from an earlier visit (Part E's lab then opens at once). */
 export function gpt1WeightsKept() {
