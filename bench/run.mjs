@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printGpt1 } from './gpt1.mjs';
+import { printTuner } from './gpt1_tuner.mjs';
 
 import { bibleVerses } from './book.mjs';
 import { readArgs } from '../scripts/cli.mjs';
@@ -183,6 +184,12 @@ function main() {
     '--json',
     ...(quick ? ['--quick'] : []),
   ]);
+  // Part E's experiments on GPT-1: a fine-tuning step of the top block and a zero-shot score (bench/gpt1_tuner.mjs)
+  const gpt1Tuner = child('GPT-1 117M: a fine-tuning step (top block) and a zero-shot score, wasm SIMD', 'node', [
+    join(bench, 'gpt1_tuner.mjs'),
+    '--json',
+    ...(quick ? ['--quick'] : []),
+  ]);
   const grid = child('names: order × smoothing grid in wasm', 'node', [
     join(bench, 'wasm_child.mjs'),
     '--grid',
@@ -206,10 +213,12 @@ function main() {
   };
   const report = summarise(corpora, results, grid, machine, page);
   report.gpt1 = gpt1;
+  report.gpt1_tuner = gpt1Tuner;
   report.seconds = (performance.now() - started) / 1000;
   writeFileSync(join(bench, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   print(report);
   if (gpt1.wasm) printGpt1(gpt1);
+  if (gpt1Tuner.step_s) printTuner(gpt1Tuner);
   say(`done in ${report.seconds.toFixed(0)} s; results in ${relative(root, join(bench, 'results.json'))}`);
 }
 

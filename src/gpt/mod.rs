@@ -10,8 +10,10 @@
 //!   [`kernels`] (matrix products in fixed summation orders), [`float`] (`exp`, `tanh`, `ln` from exactly rounded
 //!   operations), [`model`] (the [`TinyGpt`] a caller holds) and [`options`];
 //! - [`train`]: the hand-written backward pass, AdamW, the corpus in batches, and fine-tuning with GPT-1's
-//!   classifier on the final state at `[EXTRACT]` and `L_task + λ·L_lm` (Part C);
-//! - [`infer`]: decoding one token at a time with a KV cache, which gives the full pass's bits;
+//!   classifier on the final state at `[EXTRACT]` and `L_task + λ·L_lm` (Part C): the whole tiny GPT (Part D),
+//!   or GPT-1's top blocks ([`train::tuner`], Part E);
+//! - [`infer`]: decoding one token at a time with a KV cache, which gives the full pass's bits, and each token's
+//!   log-probability ([`infer::score`], Part E's zero-shot heuristics);
 //! - [`formats`]: safetensors in Hugging Face's `openai-gpt` names, and the loader that streams a file in.
 //!
 //! Everything is deterministic for a seed, natively and in WebAssembly: one thread, fixed summation orders, no
@@ -35,3 +37,5 @@ pub use net::{Batch, Losses, NO_TARGET, Net, Workspace};
 pub use options::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput};
 pub use params::{Config, Layout, Norm};
 pub use train::finetune::LabelledInput;
+pub use train::tuner::{Evaluation, TaskIds, Tuner, TunerLosses};
+pub use train::tuner_options::{MEMORY_BUDGET, TunerMemory, TunerOptions, TunerOptionsInput};

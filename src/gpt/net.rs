@@ -211,15 +211,16 @@ impl<F: Float> Net<F> {
             }
         }
         let lm = if predicted > 0 { lm_total / predicted as f64 } else { f64::NAN };
-        // classifier: P(y | x) = softmax(h·W_y) at [EXTRACT]
+        // classifier: P(y | x) = softmax(h·W_y + b) at [EXTRACT] (b stays 0 in Part D: the paper's softmax(h·W_y))
         let mut task = 0.0;
         if !batch.extract.is_empty() {
             let w_cls = &self.params[self.layout.w_cls.clone()];
+            let b_cls = &self.params[self.layout.b_cls.clone()];
             sized(&mut ws.class_probs, batch.rows * classes);
             for (r, (&at, &label)) in batch.extract.iter().zip(&batch.labels).enumerate() {
                 let h = &hidden(&ws.stream, &ws.lnf, norm)[(r * batch.len + at) * d..][..d];
                 let z = &mut ws.class_probs[r * classes..][..classes];
-                matmul(z, h, w_cls, (1, d, classes), None, false);
+                matmul(z, h, w_cls, (1, d, classes), Some(b_cls), false);
                 let logit = z[label].f64();
                 task += softmax(z) - logit;
             }

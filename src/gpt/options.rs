@@ -120,7 +120,7 @@ pub fn parse_norm(name: &str) -> Result<Norm> {
 }
 
 /// Checks a learning rate: finite, above 0, at most 1.
-fn learning_rate(value: f64) -> Result<f32> {
+pub(crate) fn learning_rate(value: f64) -> Result<f32> {
     if value.is_finite() && value > 0.0 && value <= 1.0 {
         Ok(value as f32)
     } else {

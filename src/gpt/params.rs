@@ -94,8 +94,11 @@ pub struct Layout {
     pub blocks: Vec<BlockTensors>,
     /// Pre-LN only: the final LayerNorm's gain and bias.
     pub final_norm: Option<(Range<usize>, Range<usize>)>,
-    /// Fine-tuning head W_y (d × classes), no bias, as in the paper.
+    /// Fine-tuning head W_y (d × classes): the paper's `softmax(h·W_y)`.
     pub w_cls: Range<usize>,
+    /// The head's bias (classes), as train.py's `clf` has one: the GPT-1 fine-tuner trains it; Part D's
+    /// fine-tuning keeps the paper's `softmax(h·W_y)` and leaves it as it is (0 in a new head).
+    pub b_cls: Range<usize>,
     /// How many numbers in all.
     pub total: usize,
 }
@@ -143,7 +146,8 @@ impl Layout {
             .collect();
         let final_norm = (config.norm == Norm::Pre).then(|| (take(d), take(d)));
         let w_cls = take(d * config.classes);
-        Layout { wte, wpe, blocks, final_norm, w_cls, total: at }
+        let b_cls = take(config.classes);
+        Layout { wte, wpe, blocks, final_norm, w_cls, b_cls, total: at }
     }
 
     /// Every tensor: its name, place, initialisation and whether weight decay applies (matrices only).
@@ -180,6 +184,7 @@ impl Layout {
             all.push(("lnf_b".into(), b.clone(), Init::Zeros, false));
         }
         all.push(("w_cls".into(), self.w_cls.clone(), Init::Random(INIT_STD), true));
+        all.push(("b_cls".into(), self.b_cls.clone(), Init::Zeros, false));
         all
     }
 }

@@ -5,7 +5,8 @@
 //! - [`gpt`] (feature `gpt`) exports the tiny transformer: the second module, loaded on demand;
 //! - [`tokenizer`] (feature `gpt`) exports GPT-1's own tokenizer, in the same on-demand module.
 //! - [`gpt1`] (feature `gpt`) adds Part E's exports to it: decoding with a KV cache, the streaming loader and the
-//!   file hash that checks a download.
+//!   file hash that checks a download;
+//! - [`experiments`] (feature `gpt`) adds Part E's experiments: token log-probabilities and the GPT-1 fine-tuner.
 //!
 //! Every export that can fail returns `Result<T, JsValue>`: a core [`Error`] becomes a thrown JavaScript `Error`
 //! here, its numbers written by JavaScript itself (`Number#toString`), so messages read as the page would print the
@@ -15,6 +16,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+#[cfg(feature = "gpt")]
+pub mod experiments;
 #[cfg(feature = "gpt")]
 pub mod gpt;
 #[cfg(feature = "gpt")]

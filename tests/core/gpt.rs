@@ -41,16 +41,16 @@ fn total_loss(net: &Net<f64>, batch: &Batch, ws: &mut Workspace<f64>) -> f64 {
 
 #[test]
 fn every_gradient_matches_central_differences_post_ln() {
-    check_gradients(Norm::Post, 2 + 12 * 2 + 1);
+    check_gradients(Norm::Post, 2 + 12 * 2 + 2);
 }
 
 #[test]
 fn every_gradient_matches_central_differences_pre_ln() {
-    check_gradients(Norm::Pre, 2 + 12 * 2 + 2 + 1);
+    check_gradients(Norm::Pre, 2 + 12 * 2 + 2 + 2);
 }
 
 /// Every analytic gradient of a network with `tensors` tensors (the tied embedding, the blocks' LayerNorms, the
-/// classifier) against central differences.
+/// classifier and its bias) against central differences.
 fn check_gradients(norm: Norm, tensors: usize) {
     let (mut net, batch) = gradient_net(norm);
     let mut ws = Workspace::default();

@@ -2,7 +2,10 @@
 //! GPT-1 at its full size (d 768, 12 layers, 12 heads, context 512, 40,478 rows) with random weights drawn from
 //! a seed exactly as tests/fixtures/gpt1_full_reference.py draws them: the file is made here, streamed through
 //! the loader in uneven chunks, and the logits of several prompts must match the numpy reference within 1e-4,
-//! through the full forward pass and through the KV cache. Also the loader's own behaviour on small files.
+//! through the full forward pass and through the KV cache. Also the loader's own behaviour on small files, and
+//! (in `tuner`) Part E's experiments at full size.
+
+mod tuner;
 
 use crate::util::floats;
 use gpt1_playground::gpt::{DecodeOptions, GptOptions, Loader, TinyGpt};

@@ -9,6 +9,7 @@ mod gpt;
 mod gpt1_full;
 mod gpt1_tokenizer;
 mod gpt_decode;
+mod gpt_tuner;
 mod gpt_weights;
 mod json;
 mod lesson;

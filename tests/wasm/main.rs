@@ -5,5 +5,6 @@
 mod util;
 
 mod gpt;
+mod gpt_tuner;
 mod ngram;
 mod tokenizer;

@@ -6,11 +6,12 @@
 //! `.bias` [4d], `h.N.mlp.c_proj.weight` [4d, d] and `.bias`, `h.N.ln_2.weight` / `.bias`. Matrices are stored
 //! [in, out] (Hugging Face's `Conv1D`), as the network holds them. The pre-LN variant adds GPT-2's final
 //! `ln_f.weight` / `.bias`; the fine-tuning head W_y is `score.weight` [classes, d], as Hugging Face's
-//! `OpenAIGPTForSequenceClassification` names it.
+//! `OpenAIGPTForSequenceClassification` names it, and its bias `score.bias`, one number per class (absent: 0).
 //!
 //! `__metadata__` says what the shapes cannot: `heads`, `architecture` (`post` or `pre`), and, for a model that
 //! reads text, `tokenizer`, `boundaries`, `vocabulary` (a JSON array of the V tokens) and, for BPE, `merges` (a
-//! JSON array of `[left, right]` pairs).
+//! JSON array of `[left, right]` pairs). A model that works on ids only and has special rows after its V tokens
+//! (GPT-1 fine-tuned: `_start_`, `_delimiter_`, `_classify_`) says V in `vocab`.
 
 use std::ops::Range;
 use std::rc::Rc;
@@ -21,7 +22,7 @@ use crate::gpt::formats::safetensors::{self, Output, Tensor};
 use crate::gpt::model::TinyGpt;
 use crate::gpt::net::{Net, Workspace};
 use crate::gpt::options::{GptOptions, parse_norm};
-use crate::gpt::params::{Config, Layout, Norm};
+use crate::gpt::params::{BlockTensors, Config, Layout, Norm};
 use crate::gpt::train::adam::AdamW;
 use crate::gpt::train::data::Corpus;
 use crate::json::{self, Json};
@@ -40,21 +41,7 @@ fn named_tensors(layout: &Layout, config: &Config) -> Vec<(String, Range<usize>,
         ("positions_embed.weight".to_string(), layout.wpe.clone(), vec![config.context, d]),
     ];
     for (l, b) in layout.blocks.iter().enumerate() {
-        let block = [
-            ("attn.c_attn.weight", &b.w_qkv, vec![d, 3 * d]),
-            ("attn.c_attn.bias", &b.b_qkv, vec![3 * d]),
-            ("attn.c_proj.weight", &b.w_proj, vec![d, d]),
-            ("attn.c_proj.bias", &b.b_proj, vec![d]),
-            ("ln_1.weight", &b.ln1_g, vec![d]),
-            ("ln_1.bias", &b.ln1_b, vec![d]),
-            ("mlp.c_fc.weight", &b.w_fc, vec![d, 4 * d]),
-            ("mlp.c_fc.bias", &b.b_fc, vec![4 * d]),
-            ("mlp.c_proj.weight", &b.w_out, vec![4 * d, d]),
-            ("mlp.c_proj.bias", &b.b_out, vec![d]),
-            ("ln_2.weight", &b.ln2_g, vec![d]),
-            ("ln_2.bias", &b.ln2_b, vec![d]),
-        ];
-        all.extend(block.into_iter().map(|(name, range, shape)| (format!("h.{l}.{name}"), range.clone(), shape)));
+        all.extend(block_tensors(b, d).into_iter().map(|(name, range, shape)| (format!("h.{l}.{name}"), range, shape)));
     }
     if let Some((g, b)) = &layout.final_norm {
         all.push(("ln_f.weight".into(), g.clone(), vec![d]));
@@ -63,8 +50,28 @@ fn named_tensors(layout: &Layout, config: &Config) -> Vec<(String, Range<usize>,
     all
 }
 
+/// One block's tensors, in file order: the name after `h.N.`, the place and the shape (matrices [in, out]).
+pub(crate) fn block_tensors(b: &BlockTensors, d: usize) -> [(&'static str, Range<usize>, Vec<usize>); 12] {
+    [
+        ("attn.c_attn.weight", b.w_qkv.clone(), vec![d, 3 * d]),
+        ("attn.c_attn.bias", b.b_qkv.clone(), vec![3 * d]),
+        ("attn.c_proj.weight", b.w_proj.clone(), vec![d, d]),
+        ("attn.c_proj.bias", b.b_proj.clone(), vec![d]),
+        ("ln_1.weight", b.ln1_g.clone(), vec![d]),
+        ("ln_1.bias", b.ln1_b.clone(), vec![d]),
+        ("mlp.c_fc.weight", b.w_fc.clone(), vec![d, 4 * d]),
+        ("mlp.c_fc.bias", b.b_fc.clone(), vec![4 * d]),
+        ("mlp.c_proj.weight", b.w_out.clone(), vec![4 * d, d]),
+        ("mlp.c_proj.bias", b.b_out.clone(), vec![d]),
+        ("ln_2.weight", b.ln2_g.clone(), vec![d]),
+        ("ln_2.bias", b.ln2_b.clone(), vec![d]),
+    ]
+}
+
 /// The classifier's name in the file.
 const SCORE: &str = "score.weight";
+/// The classifier's bias.
+const SCORE_BIAS: &str = "score.bias";
 
 /// A JSON array of strings.
 fn json_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
@@ -97,6 +104,11 @@ impl TinyGpt {
         let score: Vec<f32> = (0..classes * d).map(|i| w_cls[(i % d) * classes + i / d]).collect();
         if classes > 0 {
             tensors.push(Output { name: SCORE.into(), shape: vec![classes, d], values: &score });
+            tensors.push(Output {
+                name: SCORE_BIAS.into(),
+                shape: vec![classes],
+                values: &params[layout.b_cls.clone()],
+            });
         }
         let mut metadata = vec![
             ("format", "pt".to_string()),
@@ -113,6 +125,8 @@ impl TinyGpt {
                     bpe.merges().iter().map(|(l, r)| json_array([l.as_str(), r.as_str()].into_iter())).collect();
                 metadata.push(("merges", format!("[{}]", pairs.join(","))));
             }
+        } else if config.vocab < config.embeddings {
+            metadata.push(("vocab", config.vocab.to_string()));
         }
         safetensors::write(&tensors, &metadata)
     }
@@ -228,6 +242,16 @@ impl Plan {
                 ));
             }
         };
+        match find(SCORE_BIAS).map(|t| t.shape.as_slice()) {
+            None => {}
+            Some(&[c]) if c == classes => {}
+            Some(shape) => {
+                return Err(bad(
+                    Some(SCORE_BIAS),
+                    format!("shape {shape:?}, expected [{classes}] (one bias per class of score.weight)"),
+                ));
+            }
+        }
         let (corpus, vocab) = text_side(file, rows)?;
         let config = Config { vocab, embeddings: rows, d_model: d, layers, heads, context, classes, norm };
         let layout = Layout::new(&config);
@@ -244,10 +268,13 @@ impl Plan {
                 ));
             }
         }
-        if let Some((name, _)) = tensors.iter().find(|(n, _)| n != SCORE && !expected.iter().any(|(e, _, _)| e == n)) {
+        let classifier = |n: &str| n == SCORE || n == SCORE_BIAS;
+        if let Some((name, _)) =
+            tensors.iter().find(|(n, _)| !classifier(n) && !expected.iter().any(|(e, _, _)| e == n))
+        {
             let allowed = match norm {
-                Norm::Post => "openai-gpt's tensors (and score.weight); a post-LN model has no ln_f",
-                Norm::Pre => "openai-gpt's tensors, ln_f and score.weight",
+                Norm::Post => "openai-gpt's tensors (and score.weight, score.bias); a post-LN model has no ln_f",
+                Norm::Pre => "openai-gpt's tensors, ln_f, score.weight and score.bias",
             };
             return Err(bad(Some(name), format!("is not part of this model: expected only {allowed}")));
         }
@@ -269,6 +296,7 @@ impl Plan {
                 match expected.iter().find(|(e, _, _)| e == name) {
                     Some((_, range, _)) => Place::Params(range.clone()),
                     None if name == SCORE => Place::Score,
+                    None if name == SCORE_BIAS => Place::Params(layout.b_cls.clone()),
                     None => Place::Skip,
                 }
             })
@@ -374,7 +402,14 @@ fn text_side(file: &safetensors::File<'_>, rows: usize) -> Result<(TextSide, usi
     };
     let Some(text) = file.meta("vocabulary") else {
         let corpus = Corpus::without_text(Vocab::default(), Tokenizer::Word, boundaries);
-        return Ok((TextSide { corpus, kind }, rows));
+        // V: the rows before any special ones (all of them unless the metadata says)
+        let vocab = match file.meta("vocab") {
+            None => rows,
+            Some(text) => text.trim().parse::<usize>().ok().filter(|&v| (1..=rows).contains(&v)).ok_or_else(|| {
+                bad(None, format!("metadata vocab is {text:?}: expected a whole number from 1 to {rows} (the rows)"))
+            })?,
+        };
+        return Ok((TextSide { corpus, kind }, vocab));
     };
     let tokens = strings(text).ok_or_else(|| bad(None, "metadata vocabulary must be a JSON array of strings"))?;
     if tokens.is_empty() || tokens.len() > rows {

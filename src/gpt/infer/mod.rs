@@ -1,4 +1,5 @@
-//! Inference one position at a time: the KV-cached decoder and its one-position kernels.
+//! Inference: the KV-cached decoder and its one-position kernels, and scoring a sequence token by token.
 
 pub mod decode;
 pub mod matvec;
+pub mod score;

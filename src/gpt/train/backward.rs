@@ -53,7 +53,7 @@ impl<F: Float> Net<F> {
         zeroed(&mut ws.d_ln, n * d);
         matmul(&mut ws.d_ln, &ws.logits, &p[lay.wte.clone()], (n, embeddings, d), None, false);
         matmul_at_b(&mut grads[lay.wte.clone()], &ws.logits, ws.hidden(norm), (embeddings, n, d));
-        // the classifier: d z = (softmax − one-hot) / rows; d W_y += hᵀ·dz, d h += W_y·dz
+        // the classifier: d z = (softmax − one-hot) / rows; d W_y += hᵀ·dz, d b += dz, d h += W_y·dz
         if !batch.extract.is_empty() {
             let w_cls = &p[lay.w_cls.clone()];
             let inv_rows = F::of(1.0 / rows as f64);
@@ -67,6 +67,9 @@ impl<F: Float> Net<F> {
                 let h = &hidden(&ws.stream, &ws.lnf, norm)[position..][..d];
                 let dw = &mut grads[lay.w_cls.clone()];
                 matmul(dw, h, dz, (d, 1, classes), None, true);
+                for (db, &g) in grads[lay.b_cls.clone()].iter_mut().zip(dz.iter()) {
+                    *db += g;
+                }
                 let dh = &mut ws.d_ln[position..][..d];
                 for (c, dh) in dh.iter_mut().enumerate() {
                     for (k, &g) in dz.iter().enumerate() {
@@ -86,21 +89,7 @@ impl<F: Float> Net<F> {
             }
         }
 
-        let mut s = Scratch {
-            d_ln: &mut ws.d_ln,
-            d_att: &mut ws.d_att,
-            d_qkv: &mut ws.d_qkv,
-            d_fc: &mut ws.d_fc,
-            d_act: &mut ws.d_act,
-            scratch: &mut ws.scratch,
-        };
-        for l in (0..layers).rev() {
-            let (t, a, x) = (&lay.blocks[l], &ws.blocks[l], &ws.stream[l]);
-            match norm {
-                Norm::Post => self.post_block_backward(t, a, x, &mut ws.d_stream, &mut s, grads, (rows, len)),
-                Norm::Pre => self.pre_block_backward(t, a, x, &mut ws.d_stream, &mut s, grads, (rows, len)),
-            }
-        }
+        self.blocks_backward(ws, grads, (rows, len));
 
         // embeddings: each position's gradient goes to its token's row and its position's row
         for (i, (dx, &id)) in ws.d_stream.chunks_exact(d).zip(&batch.inputs).enumerate() {
@@ -111,6 +100,27 @@ impl<F: Float> Net<F> {
             let position = &mut grads[lay.wpe.start + (i % len) * d..][..d];
             for c in 0..d {
                 position[c] += dx[c];
+            }
+        }
+    }
+
+    /// Every block's backward pass, last to first, after a forward pass that left each block's input in
+    /// `ws.stream` and its activations in `ws.blocks`: turns `ws.d_stream` from the gradient of the last block's
+    /// output into that of the first block's input, adding each block's weight gradients to `grads`.
+    pub(crate) fn blocks_backward(&self, ws: &mut Workspace<F>, grads: &mut [F], (rows, len): (usize, usize)) {
+        let mut s = Scratch {
+            d_ln: &mut ws.d_ln,
+            d_att: &mut ws.d_att,
+            d_qkv: &mut ws.d_qkv,
+            d_fc: &mut ws.d_fc,
+            d_act: &mut ws.d_act,
+            scratch: &mut ws.scratch,
+        };
+        for l in (0..self.config.layers).rev() {
+            let (t, a, x) = (&self.layout.blocks[l], &ws.blocks[l], &ws.stream[l]);
+            match self.config.norm {
+                Norm::Post => self.post_block_backward(t, a, x, &mut ws.d_stream, &mut s, grads, (rows, len)),
+                Norm::Pre => self.pre_block_backward(t, a, x, &mut ws.d_stream, &mut s, grads, (rows, len)),
             }
         }
     }

@@ -137,6 +137,8 @@ impl TinyGpt {
             self.net.forward(&batch, &mut self.ws);
             let losses = self.net.losses(&batch, &mut self.ws);
             self.net.backward(&batch, &mut self.ws, &mut self.grads);
+            // the paper's softmax(h·W_y): the head's bias (train.py's, which the GPT-1 fine-tuner trains) stays
+            self.grads[self.net.layout.b_cls.clone()].fill(0.0);
             optimiser.update(&mut Rc::make_mut(&mut self.net).params, &mut self.grads);
             curve.push((losses.task, losses.lm));
         }
