@@ -2,28 +2,24 @@
 import { el, fillChips, shown } from '../../drawing/dom.js';
 import { newest } from '../../engine/engine.js';
 import { TASKS } from '../../state/store.js';
+import { answerLines, taskTexts } from './task-texts.js';
 
 // For each task: its state keys (and the input ids showing them), and how to build encode()'s input.
 const SPEC = {
-  classification: { fields: { text: 'text' }, input: (s) => ({ text: s.text }), labels: () => ['One sequence'] },
+  classification: { fields: { text: 'text' }, input: (s) => ({ text: s.text }) },
   entailment: {
     fields: { premise: 'premise', hypothesis: 'hypothesis' },
     input: (s) => ({ premise: s.premise, hypothesis: s.hypothesis }),
-    labels: () => ['One sequence: premise, then hypothesis'],
   },
   similarity: {
     fields: { similarityA: 'sim-a', similarityB: 'sim-b' },
     input: (s) => ({ a: s.similarityA, b: s.similarityB }),
-    labels: () => ['Order 1: text 1 first', 'Order 2: text 2 first'],
   },
   multipleChoice: {
     fields: { choiceContext: 'mc-context', choiceAnswers: 'mc-answers' },
     input: (s) => ({ context: s.choiceContext, answers: answerLines(s.choiceAnswers) }),
-    labels: (s) => answerLines(s.choiceAnswers).map((a, i) => `Choice ${i + 1}: ${a}`),
   },
 };
-
-const answerLines = (text) => text.split('\n').map((a) => a.trim()).filter(Boolean);
 
 export function createEncodePanel(ui, store) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
@@ -53,21 +49,16 @@ export function createEncodePanel(ui, store) {
     const task = state.task;
     const spec = SPEC[task];
     const fields = Object.fromEntries(Object.entries(spec.fields).map(([key, id]) => [id, state[key]]));
-    ask(model.ask('encodeView', task, spec.input(state), fields)).then((answer) => draw(model, task, spec, answer),
+    ask(model.ask('encodeView', task, spec.input(state), fields)).then((answer) => draw(model, task, answer),
       () => {});
   }
 
-  function draw(model, task, spec, { checks, sequences, error }) {
+  function draw(model, task, { checks, sequences, error }) {
     for (const [id, words] of Object.entries(checks)) checkWords(id, words, model.tokenizer);
     const lists = $(`out-${task}-sequences`);
-    if (error) {
-      setError(`out-${task}`, error);
-      lists.classList.add('stale'); // the last good encoding stays, faded; the error does not fade
-      return;
-    }
-    setError(`out-${task}`, '');
-    lists.classList.remove('stale');
-    const labels = spec.labels(store.state);
+    setError(`out-${task}`, error ?? '');
+    if (error) return lists.replaceChildren(); // no tokens of an earlier text stay under the error
+    const labels = taskTexts(store.state).map((t) => t.label);
     lists.replaceChildren(...sequences.map((seq, i) => {
       const list = el('ol', { class: 'chips', 'aria-label': labels[i] ?? `Sequence ${i + 1}` });
       fillChips(list, seq.tokens, seq.ids);
