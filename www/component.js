@@ -143,9 +143,9 @@ export class Gpt1Playground extends HTMLElement {
     const offstage = document.createDocumentFragment(); // the sections not shown
     const sections = copySections(markup);
     for (const { node } of sections.values()) offstage.append(node);
-    readOnOpen(offstage);
     const ui = lookups(this.shadowRoot, offstage);
     const store = createStore(DEFAULTS, () => {}); // saves nothing: the page's link and storage stay the page's
+    readOnOpen(offstage, store);
     // lanes start at their first request: a widget whose corpus is small and whose evaluation is not shown never
     // starts a worker (one that cannot start rejects the request, and the panel says why)
     const engine = new Engine(ngramLanes(module));

@@ -119,7 +119,7 @@ window.addEventListener('hashchange', () => {
   report(applied);
 });
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
-readOnOpen(document);
+readOnOpen(document, store);
 const figure = document.getElementById('figure1'); // Part B's Figure 1, drawn once Part B is in sight
 onFirstSight(figure, () => import('./parts/b/figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
 // a Glossary link opens the glossary (its text loads then)

@@ -92,12 +92,12 @@ function showError(control, slot, message) {
 export const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Fills each <details data-reading> under `root` when first opened: the numpy, the answers to "why" questions and
- * the glossary are text the first load does without (www/reading.js).
+ * Fills each <details data-reading> under `root` when first opened: the numpy (written for `store`'s state), the
+ * answers to "why" questions and the glossary are text the first load does without (shell/reading.js).
  */
-export function readOnOpen(root) {
+export function readOnOpen(root, store) {
   for (const details of root.querySelectorAll('details[data-reading]')) {
-    details.addEventListener('toggle', () => import('../shell/reading.js').then((reading) => reading.fill(details),
+    details.addEventListener('toggle', () => import('../shell/reading.js').then((reading) => reading.fill(details, store),
       (error) => details.append(messageOf(error))), { once: true });
   }
 }

@@ -1,7 +1,9 @@
-// What the page shows only when asked, so the first load stays small: the notebook's numpy beside Parts A–C, the
-// answers to a first-time student's questions, and the glossary. dom.js's readOnOpen imports this module when a
-// <details data-reading> is first opened. Everything is text (textContent), never markup.
+// What the page shows only when asked, so the first load stays small: the notebook's numpy beside Parts A–C (written
+// for the page's state by numpy.js, and again as it changes), the answers to a first-time student's questions, and
+// the glossary. dom.js's readOnOpen imports this module when a <details data-reading> is first opened. Everything
+// is text (textContent), never markup.
 import { adoptStyle } from '../drawing/sheet.js';
+import { NUMPY, NUMPY_FIELDS } from './numpy.js';
 
 const CSS = `.glossary-list { max-width: 62rem; margin: 0; }
 .glossary-list dt { font-weight: 700; margin-top: 0.8rem; }
@@ -10,100 +12,6 @@ const CSS = `.glossary-list { max-width: 62rem; margin: 0; }
   overflow-x: auto; max-width: 62rem; margin: 0.3rem 0; padding: 0.6rem 0.8rem; font-size: 0.85rem;
   background: var(--explain); border: 1px solid var(--line); border-radius: 8px; line-height: 1.45;
 }`;
-
-/** The numpy for each part, in the notebook's style: what the part computes, for the lesson's corpus. */
-export const NUMPY = {
-  a: {
-    note: 'The notebook\'s Part A on the lesson\'s corpus: the vocabulary, the smoothed matrix, generation with seed 42 '
-      + 'and the loss. The page computes the same numbers, bit for bit, for any corpus you type.',
-    code: `import numpy as np
-
-corpus = ["chai bahut garam hai", "chai acha", "chai bahut acha hai"]
-sentences = [line.split() for line in corpus]
-
-# the vocabulary: words in order of first appearance, then the two special tokens
-vocab = {}
-for s in sentences:
-    for w in s:
-        vocab.setdefault(w, len(vocab))
-vocab["[START]"] = len(vocab)
-vocab["[END]"] = len(vocab)
-V = len(vocab)
-words = list(vocab)  # id -> token
-
-def padded(s):
-    return [vocab["[START]"]] + [vocab[w] for w in s] + [vocab["[END]"]]
-
-# count every neighbouring pair on top of k (k = 1 is the lesson's np.ones)
-k = 1
-counts = np.full((V, V), float(k))
-for s in sentences:
-    ids = padded(s)
-    for prev, nxt in zip(ids, ids[1:]):
-        counts[prev, nxt] += 1
-
-# divide each row by its total: the smoothed matrix
-lm = counts / counts.sum(axis=1, keepdims=True)
-print(lm[vocab["chai"], vocab["bahut"]])  # 0.3 = (2 + 1) / (3 + 1·7)
-
-def generate(max_len=6):
-    tokens = [vocab["[START]"]]
-    for _ in range(max_len - 1):
-        # Step: the row's cumulative sum, a uniform u, the first token whose sum exceeds u
-        nxt = np.random.choice(V, p=lm[tokens[-1]])
-        tokens.append(nxt)
-        if nxt == vocab["[END]"]:
-            break
-    return [words[t] for t in tokens]
-
-np.random.seed(42)
-print(generate())  # ['[START]', 'chai', '[END]']
-
-# the loss on its own corpus, in nats, and the perplexity e^loss
-logs = [np.log(lm[a, b]) for s in sentences for a, b in zip(padded(s), padded(s)[1:])]
-loss = -np.mean(logs)
-print(loss, np.exp(loss))  # 1.2589… 3.5216…
-`,
-  },
-  b: {
-    note: 'Part B, with the vocabulary of Part A\'s numpy (V = 7): each task\'s input as one flat list of ids.',
-    code: `# GPT-1's input transformations: one flat id list per input; the two new tokens take the next free ids
-EXTRACT, DELIM = V, V + 1
-START = vocab["[START]"]
-
-def ids_of(text):
-    return [vocab[w] for w in text.split()]  # KeyError: a word the corpus never had
-
-def classification(text):
-    return [START] + ids_of(text) + [EXTRACT]
-
-def entailment(premise, hypothesis):
-    return [START] + ids_of(premise) + [DELIM] + ids_of(hypothesis) + [EXTRACT]
-
-def similarity(a, b):  # no natural order: both orders, their final states added
-    return [entailment(a, b), entailment(b, a)]
-
-def multiple_choice(context, answers):  # one sequence per answer, a softmax over their scores
-    return [entailment(context, answer) for answer in answers]
-
-print(classification("chai bahut garam hai"))            # [5, 0, 1, 2, 3, 7]
-print(entailment("chai bahut garam hai", "chai acha hai"))  # [5, 0, 1, 2, 3, 8, 0, 4, 3, 7]
-`,
-  },
-  c: {
-    note: 'Part C with the panel\'s starting values: the task loss of the true label, then the combined loss.',
-    code: `import numpy as np
-
-p = np.array([0.72, 0.28])  # the classifier's P(positive), P(negative)
-label = 0                   # the true label: positive
-L_task = -np.log(p[label])  # cross-entropy: 0.3285
-L_lm = 1.5                  # the lesson's supposed value (Part A's loss is the model's own)
-lam = 0.5
-L_total = L_task + lam * L_lm
-print(L_task, L_total)      # 0.3285… 1.0785…
-`,
-  },
-};
 
 /** The answers to the questions a first-time student asks (each a <details data-reading="why-…">). */
 export const WHY = {
@@ -147,19 +55,31 @@ function node(tag, props, ...children) {
   return el;
 }
 
-/** Fills a <details data-reading="numpy-a" | "why-end" | "glossary"> with its text, once. */
-export function fill(details) {
+/** Fills a numpy <details> with the code for `store`'s state, and writes it again when a field it reads changes. */
+function fillNumpy(details, part, store) {
+  const hint = node('p', { className: 'hint' });
+  const code = node('code');
+  const pre = node('pre', { className: 'numpy-code', tabIndex: 0 }, code);
+  pre.setAttribute('role', 'region');
+  pre.setAttribute('aria-label', `numpy for Part ${part.toUpperCase()}`);
+  details.append(hint, pre);
+  const write = () => {
+    const numpy = NUMPY[part](store.state);
+    hint.textContent = numpy.note;
+    code.textContent = numpy.code;
+  };
+  write();
+  store.subscribe((changed) => { if (NUMPY_FIELDS[part].some((name) => changed.has(name))) write(); });
+}
+
+/** Fills a <details data-reading="numpy-a" | "why-end" | "glossary"> with its text, once; the numpy follows `store`. */
+export function fill(details, store) {
   if (details.dataset.filled) return;
   details.dataset.filled = 'true';
   adoptStyle(details.getRootNode(), CSS);
   const [kind, part] = details.dataset.reading.split('-');
   if (kind === 'numpy') {
-    const { note, code } = NUMPY[part];
-    details.append(node('p', { className: 'hint', textContent: note }),
-      node('pre', { className: 'numpy-code', tabIndex: 0 }, node('code', { textContent: code })));
-    const pre = details.lastElementChild;
-    pre.setAttribute('role', 'region');
-    pre.setAttribute('aria-label', `numpy for Part ${part.toUpperCase()}`);
+    fillNumpy(details, part, store);
   } else if (kind === 'why') {
     details.append(node('p', { className: 'note', textContent: WHY[part] }));
   } else {
