@@ -39,14 +39,22 @@ const section = (name) => document.querySelector(`[data-section="${name}"]`);
 const stepper = laterStepper(ui, store, matrix);
 for (const name of ['matrix', 'step']) onFirstSight(section(name), stepper.load);
 onFirstSight(section('eval'), laterEvalPanel(ui, store, { apply: modelPanel.apply, engine }));
-// GPT-1's own tokenizer: its panel, the on-demand module and the released files load at the first press of a button
+// GPT-1's own tokenizer: its panel, the on-demand module and the released files load at the first press of either
+// button; a press made while they load is answered once the panel is made, and from then on its own listeners answer
+const gpt1Buttons = ['gpt1-load', 'gpt1-fed-load'].map((id) => ui.$(id));
 let gpt1TokenizerPanel = null;
-for (const id of ['gpt1-load', 'gpt1-fed-load']) {
-  ui.$(id).addEventListener('click', () => {
-    gpt1TokenizerPanel ??= import('./parts/a/gpt1-tokenizer-panel.js').then(({ createGpt1TokenizerPanel }) => createGpt1TokenizerPanel(ui, store));
-    gpt1TokenizerPanel.then((panel) => panel.open(id));
-  }, { once: true });
+function openGpt1Tokenizer(event) {
+  const { id } = event.currentTarget;
+  gpt1TokenizerPanel ??= import('./parts/a/gpt1-tokenizer-panel.js').then(({ createGpt1TokenizerPanel }) => {
+    for (const button of gpt1Buttons) button.removeEventListener('click', openGpt1Tokenizer);
+    return createGpt1TokenizerPanel(ui, store);
+  });
+  gpt1TokenizerPanel.then((panel) => panel.open(id), (error) => {
+    gpt1TokenizerPanel = null; // the next press tries again
+    ui.$(id).nextElementSibling.textContent = `GPT-1’s tokenizer did not load: ${messageOf(error)}`;
+  });
 }
+for (const button of gpt1Buttons) button.addEventListener('click', openGpt1Tokenizer);
 // Parts D and E: each panel's module, and from there the transformer's, loads only when its lab is opened
 openLab('gpt-lab', 'gpt', 'Part D', () => import('./parts/d/panel.js').then((m) => m.createGptPanel));
 openLab('gpt1-lab', 'gpt1', 'Part E', () => import('./parts/e/panel.js').then((m) => m.createGpt1Panel));

@@ -53,7 +53,8 @@ export function lookups(...roots) {
 
 export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]', '_start_', '_delimiter_', '_classify_']);
 
-/** A token as the page prints it: the newline token as ↵ and spaces as ␣, so char and BPE pieces stay visible. */
+/** A token as the page prints it: a line break as ↵ and a space as ␣, so char tokens stay visible (BPE pieces hold
+ * no space: they mark a word's end with </w>). */
 export const shown = (token) => token.replace(/\n/g, '↵').replace(/ /g, '␣');
 
 /** A token as a word of running text (a sample's): special tokens look different. */
