@@ -45,12 +45,12 @@ impl Word {
     }
 }
 
-/// `character` with `</w>` after it, in a buffer on the stack (a character is at most 4 bytes of UTF-8).
-fn ending_word<'b>(character: &str, buffer: &'b mut [u8; 8]) -> &'b str {
-    let n = character.len();
-    buffer[..n].copy_from_slice(character.as_bytes());
-    buffer[n..n + WORD_END.len()].copy_from_slice(WORD_END.as_bytes());
-    std::str::from_utf8(&buffer[..n + WORD_END.len()]).unwrap_or_default()
+/// `piece` with `</w>` after it: the piece ending a word.
+fn ending_word(piece: &str) -> String {
+    let mut ending = String::with_capacity(piece.len() + WORD_END.len());
+    ending.push_str(piece);
+    ending.push_str(WORD_END);
+    ending
 }
 
 impl Bpe {
@@ -79,17 +79,17 @@ impl Bpe {
                 bpe.intern(c);
             }
         }
-        let characters = bpe.symbols.len();
-        let mut buffer = [0u8; 8];
-        for i in 0..characters {
-            let ending = ending_word(&bpe.symbols[i], &mut buffer).to_string();
+        for i in 0..bpe.symbols.len() {
+            let ending = ending_word(&bpe.symbols[i]);
             bpe.intern(&ending);
         }
         bpe.base = bpe.symbols.len();
-        let mut words: Vec<Word> = distinct
-            .iter()
-            .map(|&(word, count)| Word { symbols: bpe.spell(word).map(|(_, _, id)| id.unwrap_or(0)).collect(), count })
-            .collect();
+        let mut spelt = Vec::new();
+        let mut words: Vec<Word> = Vec::with_capacity(distinct.len());
+        for &(word, count) in &distinct {
+            bpe.spell(word, &mut spelt);
+            words.push(Word { symbols: spelt.iter().map(|&(_, _, id)| id.unwrap_or(0)).collect(), count });
+        }
         // how often each adjacent pair occurs, and which words hold it
         let mut pair_counts: FxHashMap<(u32, u32), u64> = FxHashMap::default();
         let mut holders: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
@@ -140,19 +140,20 @@ impl Bpe {
         bpe
     }
 
-    /// A word's starting symbols: each character as `(start, end, id)`, byte ranges of `word`, the last character
-    /// looked up with `</w>` (None: a symbol this tokenizer never saw).
-    fn spell<'w>(&'w self, word: &'w str) -> impl Iterator<Item = (usize, usize, Option<u32>)> + 'w {
-        word.char_indices().map(move |(i, c)| {
+    /// A word's starting symbols into `out` (emptied first): each character as `(start, end, id)`, byte ranges of
+    /// `word`, the last character looked up with `</w>` (None: a symbol this tokenizer never saw).
+    fn spell(&self, word: &str, out: &mut Vec<(usize, usize, Option<u32>)>) {
+        out.clear();
+        for (i, c) in word.char_indices() {
             let end = i + c.len_utf8();
+            let symbol = &word[i..end];
             let id = if end == word.len() {
-                let mut buffer = [0u8; 8];
-                self.symbol_ids.get(ending_word(&word[i..end], &mut buffer)).copied()
+                self.symbol_ids.get(ending_word(symbol).as_str())
             } else {
-                self.symbol_ids.get(&word[i..end]).copied()
+                self.symbol_ids.get(symbol)
             };
-            (i, end, id)
-        })
+            out.push((i, end, id.copied()));
+        }
     }
 
     /// The tokenizer that applies `merges` in order (as [`Bpe::merges`] lists them): segments exactly as the
@@ -204,8 +205,9 @@ impl Bpe {
     /// Appends the tokens of `text` to `out`: each word's characters (the last with `</w>`), merged by rank,
     /// lowest first. A character this tokenizer never saw stays a piece of its own, and has no id.
     pub fn segment_into<'t>(&'t self, text: &'t str, out: &mut Vec<Cow<'t, str>>) {
+        let mut symbols = Vec::new();
         for word in crate::tokens::words(text) {
-            let mut symbols: Vec<(usize, usize, Option<u32>)> = self.spell(word).collect();
+            self.spell(word, &mut symbols);
             loop {
                 let best = symbols
                     .windows(2)
@@ -218,7 +220,7 @@ impl Bpe {
             }
             out.extend(symbols.iter().map(|&(start, end, id)| match id {
                 Some(id) => Cow::Borrowed(self.symbols[id as usize].as_str()),
-                None if end == word.len() => Cow::Owned(format!("{}{WORD_END}", &word[start..end])),
+                None if end == word.len() => Cow::Owned(ending_word(&word[start..end])),
                 None => Cow::Borrowed(&word[start..end]),
             }));
         }

@@ -180,6 +180,7 @@ for (const combo of COMBOS) {
     assert.equal(await steps.count(), all.length);
     assert.match(await steps.last().textContent(), /cha · i · wal · a<\/w>$/);
     assert.ok(await page.getByRole('button', { name: 'Next merge' }).isDisabled());
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'gpt1-step-back', 'the focus is not left on a dead button');
     await page.getByRole('button', { name: 'Back' }).click();
     assert.equal(await steps.count(), all.length - 1);
     // the word stays in the text: its steps stay; the word gone: its steps go

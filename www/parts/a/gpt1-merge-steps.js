@@ -34,6 +34,9 @@ export function createMergeSteps($) {
   function move(to) {
     at = Math.max(0, Math.min(steps.length - 1, to));
     draw();
+    // a button that has just turned itself off hands the keyboard's focus to the one that still works
+    const focused = box.getRootNode().activeElement;
+    if (focused?.disabled && Object.values(buttons).includes(focused)) (at ? buttons.back : buttons.next).focus();
   }
   buttons.back.addEventListener('click', () => move(at - 1));
   buttons.next.addEventListener('click', () => move(at + 1));
