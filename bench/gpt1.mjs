@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gpt1Header, SEED, writeGpt1File } from './gpt1_weights.mjs';
 import { printThreads, runThreadsBench } from './gpt1_threads.mjs';
+import { readArgs } from '../scripts/cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (message) => console.error(`\x1b[1m[bench gpt1]\x1b[0m ${message}`);
@@ -129,9 +130,15 @@ export function printGpt1(r, log = console.log) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { flags } = readArgs('node bench/gpt1.mjs', {
+    usage: '[--quick] [--json]',
+    about: 'GPT-1 at full size (random weights of its layout, made once in the system\'s temporary folder): the wasm '
+      + 'SIMD decode against numpy\'s float32 KV-cached decode, one thread and all, with the prompt and memory.',
+    flags: { '--quick': 'fewer tokens', '--json': 'one JSON line on stdout (the report goes to stderr)' },
+  });
   const venv = join(root, 'bench/.venv/bin/python');
-  const json = process.argv.includes('--json');
+  const json = flags.has('--json');
   const python = existsSync(venv) ? venv : 'python3';
-  const report = await runGpt1Bench({ python, quick: process.argv.includes('--quick'), log: json ? console.error : console.log });
+  const report = await runGpt1Bench({ python, quick: flags.has('--quick'), log: json ? console.error : console.log });
   if (json) console.log(JSON.stringify(report));
 }

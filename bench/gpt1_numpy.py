@@ -11,7 +11,10 @@ import os
 import sys
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ModuleNotFoundError:  # --help needs no numpy; a run does (bench/run.mjs installs it in bench/.venv)
+    np = None
 
 
 def load(path):
@@ -29,7 +32,8 @@ def load(path):
     return w
 
 
-def layer_norm(x, g, b, e=np.float32(1e-5)):
+def layer_norm(x, g, b, e=1e-5):
+    e = np.float32(e)
     u = x.mean(axis=-1, keepdims=True)
     s = ((x - u) ** 2).mean(axis=-1, keepdims=True)
     return (x - u) / np.sqrt(s + e) * g + b
@@ -82,11 +86,16 @@ class Gpt1:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--weights", required=True)
+    ap.add_argument("--weights")  # required: checked after parsing, so an unknown flag is named first
     ap.add_argument("--prompt", type=int, default=64)
     ap.add_argument("--tokens", type=int, default=32)
     ap.add_argument("--runs", type=int, default=2)
     args = ap.parse_args()
+    missing = [f"--{name}" for name in ['weights'] if getattr(args, name) is None]
+    if missing:
+        ap.error(f"the following arguments are required: {', '.join(missing)}")
+    if np is None:
+        sys.exit("numpy is missing: npm run bench sets it up in bench/.venv (or pip install numpy)")
     model = Gpt1(load(args.weights))
     prompt = [(i * 104729 + 5) % model.we.shape[0] for i in range(args.prompt)]
     best_prompt, best_rate = float("inf"), 0.0

@@ -13,6 +13,7 @@
 
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { cpus } from 'node:os';
+import { readArgs, refuse } from '../scripts/cli.mjs';
 
 const D = 768;
 const LAYERS = 12;
@@ -170,10 +171,18 @@ export function printThreads(r, log = console.log) {
 }
 
 if (isMainThread && process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
-  const at = process.argv.indexOf('--tokens');
-  const json = process.argv.includes('--json');
-  const report = await runThreadsBench({
-    tokens: at > 0 ? Number(process.argv[at + 1]) : 24, log: json ? console.error : console.log,
-  });
+  const name = 'node bench/gpt1_threads.mjs';
+  const spec = {
+    usage: '[--tokens N] [--json]',
+    about: 'Would wasm threads speed up GPT-1\'s decode? Its per-token weight traffic through one SIMD kernel, by one '
+      + 'worker and by two.',
+    flags: { '--json': 'one JSON line on stdout (the report goes to stderr)' },
+    options: { '--tokens': ['N', 'tokens to time (default 24)'] },
+  };
+  const { flags, options } = readArgs(name, spec);
+  const tokens = options['--tokens'] ?? '24';
+  if (!/^[1-9]\d*$/.test(tokens)) refuse(name, spec, `--tokens ${tokens}: a whole number of tokens, at least 1`);
+  const json = flags.has('--json');
+  const report = await runThreadsBench({ tokens: Number(tokens), log: json ? console.error : console.log });
   if (json) console.log(JSON.stringify(report));
 }

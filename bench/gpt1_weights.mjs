@@ -9,6 +9,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { safetensorsHeader } from '../www/kinds/gpt1/npy.js';
+import { readArgs, refuse } from '../scripts/cli.mjs';
 
 export const D = 768;
 export const LAYERS = 12;
@@ -136,11 +137,15 @@ export function writeGpt1File(path, seed = SEED) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [out, seed] = process.argv.slice(2);
-  if (!out) {
-    console.error('usage: node bench/gpt1_weights.mjs OUT.safetensors [seed]');
-    process.exit(2);
-  }
-  const size = writeGpt1File(out, seed === undefined ? SEED : Number(seed));
+  const name = 'node bench/gpt1_weights.mjs';
+  const spec = {
+    usage: 'OUT.safetensors [seed]',
+    about: 'Writes random weights of GPT-1\'s size (about 479 MB) in Hugging Face\'s openai-gpt layout, drawn from the seed '
+      + 'as tests/fixtures/gpt1_full_reference.py draws them.',
+    args: [['OUT.safetensors', 'the file to write'], ['[seed]', `a whole number (default ${SEED}: the seed of the committed numpy outputs)`]],
+  };
+  const { args: [out, seed = String(SEED)] } = readArgs(name, spec);
+  if (!/^\d+$/.test(seed)) refuse(name, spec, `the seed “${seed}” is not a whole number`);
+  const size = writeGpt1File(out, Number(seed));
   console.error(`wrote ${out}: ${size} bytes`);
 }

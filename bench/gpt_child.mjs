@@ -2,8 +2,14 @@
 // training, scoring excluded) and prints one JSON line like examples/gpt_bench.rs --json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readArgs } from '../scripts/cli.mjs';
 
-const [names, d, marksArg, norm = 'post'] = process.argv.slice(2);
+const { args: [names, d, marksArg, norm = 'post'] } = readArgs('node bench/gpt_child.mjs', {
+  usage: 'NAMES D MARKS [NORM]   (bench/gpt.mjs runs it)',
+  about: 'The tiny GPT in wasm in Node, trained on the names for the given marks: one JSON line on stdout.',
+  args: [['NAMES', 'the folder of train.txt and val.txt'], ['D', 'the width'], ['MARKS', 'seconds, comma-separated'],
+    ['[NORM]', 'post (default) or pre']],
+});
 const root = new URL('..', import.meta.url).pathname;
 const api = await import(join(root, 'www/gpt-api.js'));
 api.initSync({ module: readFileSync(join(root, 'www/pkg/gpt1_playground_gpt_bg.wasm')) });

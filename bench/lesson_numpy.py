@@ -19,7 +19,10 @@ import resource
 import sys
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ModuleNotFoundError:  # --help needs no numpy; a run does (bench/run.mjs installs it in bench/.venv)
+    np = None
 
 START, END = "[START]", "[END]"
 
@@ -118,8 +121,8 @@ def fitting_prefix(text, tokenizer, budget_bytes):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", required=True)
-    parser.add_argument("--eval", required=True)
+    parser.add_argument("--corpus")  # required: checked after parsing, so an unknown flag is named first
+    parser.add_argument("--eval")  # required: checked after parsing, so an unknown flag is named first
     parser.add_argument("--tokenizer", default="word", choices=["word", "char"])
     parser.add_argument("--smoothing", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=5)
@@ -130,6 +133,11 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--memory-budget-mib", type=float, default=6144.0)
     args = parser.parse_args()
+    missing = [f"--{name}" for name in ['corpus', 'eval'] if getattr(args, name) is None]
+    if missing:
+        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    if np is None:
+        sys.exit("numpy is missing: npm run bench sets it up in bench/.venv (or pip install numpy)")
 
     with open(args.corpus, encoding="utf-8") as f:
         corpus = f.read()

@@ -1,16 +1,25 @@
 // Helpers shared by the Node children of `npm run bench` (the plain-JS peer and the wasm module): options, memory,
 // and the timed loops, so both are measured the same way as the numpy and native children.
+import { readArgs } from '../scripts/cli.mjs';
 
-/** `--name value` pairs → an object of strings. */
-export function parseArgs(argv) {
-  const args = {};
-  for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
-  return args;
-}
+/** What every child takes (bench/run.mjs starts them), with the same defaults as the native and numpy children. */
+const CHILD = {
+  usage: '(--corpus FILE --eval FILE | --grid FILE --eval FILE) [--tokenizer T] [--order N] … (bench/run.mjs runs it)',
+  about: 'One implementation of the lesson\'s model, timed on one corpus: one JSON line on stdout.',
+  options: {
+    '--corpus': ['FILE', 'the training text'], '--eval': ['FILE', 'the held-out text'],
+    '--grid': ['FILE', 'time the order × smoothing grid on this training text instead'],
+    '--tokenizer': ['word|char|bpe', 'default word'], '--boundaries': ['lines|stream', 'default lines'],
+    '--order': ['N', 'default 2'], '--smoothing': ['K', 'default 1'], '--runs': ['N', 'default 5'],
+    '--budget-ms': ['MS', 'how long each generation run lasts (default 400)'], '--batch': ['N', 'default 100'],
+    '--max-len': ['N', 'default 100'], '--seed': ['N', 'default 42'],
+  },
+};
 
-/** The options every child takes, with the same defaults as the native and numpy children. */
-export function benchOptions(argv) {
-  const a = parseArgs(argv);
+/** The options of a child run as `name`, from its command line (`--name value` pairs; --help, or a mistake, stops it). */
+export function benchOptions(argv, name) {
+  const { options } = readArgs(name, CHILD, argv);
+  const a = Object.fromEntries(Object.entries(options).map(([key, value]) => [key.slice(2), value]));
   return {
     corpus: a.corpus,
     eval: a.eval,

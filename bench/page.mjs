@@ -8,9 +8,19 @@
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
-import { parseArgs } from './measure.mjs';
+import { readArgs, refuse } from '../scripts/cli.mjs';
 
-const args = parseArgs(process.argv.slice(2));
+const NAME = 'node bench/page.mjs';
+const SPEC = {
+  usage: '--book FILE [--keys N] [--shot FILE]',
+  about: 'The page in Chromium: how long a keystroke takes to reach the matrix, for the lesson\'s corpus and for a book, '
+    + 'and whether input stays responsive while the book is counted. One JSON line on stdout.',
+  options: { '--book': ['FILE', 'the long text to paste'], '--keys': ['N', 'keystrokes timed (default 20)'],
+    '--shot': ['FILE', 'a screenshot of the page with the book'] },
+};
+const { options } = readArgs(NAME, SPEC);
+const args = { book: options['--book'], keys: options['--keys'], shot: options['--shot'] };
+if (!args.book) refuse(NAME, SPEC, '--book is missing');
 const KEYS = Number(args.keys ?? 20);
 const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run'];

@@ -105,7 +105,7 @@ export class BigramModel {
 }
 
 function main() {
-  const o = benchOptions(process.argv.slice(2));
+  const o = benchOptions(process.argv.slice(2), 'node bench/peer.mjs');
   const corpus = readFileSync(o.corpus, 'utf8');
   const evalText = readFileSync(o.eval, 'utf8');
   const rssBase = rssKib();

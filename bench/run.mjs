@@ -11,12 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { printGpt1 } from './gpt1.mjs';
 
 import { bibleVerses } from './book.mjs';
+import { readArgs } from '../scripts/cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bench = join(root, 'bench');
 const data = join(bench, '.data');
 const names = join(root, '..', 'shared', 'data', 'names');
-const quick = process.argv.includes('--quick');
+const { flags } = readArgs('npm run bench --', {
+  usage: '[--quick]',
+  about: 'The lesson\'s numpy, a plain-JS peer, our core natively and our wasm module side by side on three corpora; '
+    + 'then the page in Chromium, GPT-1, the tiny transformer and GPT-1\'s tokenizer. Writes bench/results.json.',
+  flags: { '--quick': 'fewer runs and shorter ones' },
+});
+const quick = flags.has('--quick');
 process.env.PATH = `${process.env.HOME}/.cargo/bin:${process.env.PATH}`;
 
 // how many runs, and how long each generation run lasts

@@ -10,6 +10,16 @@ import os
 import sys
 import time
 
+# the command line first, before anything is imported or read: --help, or a mistake, stops here
+USAGE = "usage: python bench/tokenizer_original.py BOOK LINES ENCODER MERGES   (bench/tokenizer.mjs runs it)"
+if any(arg in ("-h", "--help") for arg in sys.argv[1:]):
+    print(f"{USAGE}\n\n{__doc__.strip()}")
+    sys.exit(0)
+if len(sys.argv) != 5 or any(arg.startswith("-") for arg in sys.argv[1:]) or not sys.argv[2].isdigit():
+    print(f"bench/tokenizer_original.py: BOOK, a whole number of LINES, ENCODER and MERGES are expected; got {sys.argv[1:]}\n{USAGE}",
+          file=sys.stderr)
+    sys.exit(2)
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures"))
 from gpt1_tokenizer_reference import TextEncoder  # noqa: E402
 

@@ -49,7 +49,7 @@ function hasFastMode(model) {
 }
 
 function main() {
-  const o = benchOptions(process.argv.slice(2));
+  const o = benchOptions(process.argv.slice(2), 'node bench/wasm_child.mjs');
   if (o.grid) return grid(o);
   const corpus = readFileSync(o.corpus, 'utf8');
   const evalText = readFileSync(o.eval, 'utf8');

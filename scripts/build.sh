@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Builds the wasm module for the page: cargo (release) → wasm-bindgen --target web → wasm-opt -Oz, into www/pkg/.
 set -euo pipefail
+# it takes no arguments: --help says what it does, anything else is refused before any work
+if [ $# -gt 0 ]; then
+  case $1 in
+    -h|--help) echo 'usage: bash scripts/build.sh   (Builds the wasm modules for the page into www/pkg/. It takes no arguments.)'; exit 0 ;;
+    *) printf 'scripts/build.sh: takes no arguments, not %s (bash scripts/build.sh --help)\n' "$*" >&2; exit 2 ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 

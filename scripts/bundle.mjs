@@ -19,7 +19,10 @@ import { onDemand } from './on-demand.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WWW = resolve(ROOT, 'www');
-const MARK = 'gpt1-www-root:'; // a path from www/, to be rewritten relative to the output that holds it
+const MARK = 'gpt1-www-root:';
+/** What the bundles import rather than hold: the wasm glue and the transformer's public API (OWN below). */
+export const OWN = ['www/pkg', 'www/gpt-api.js'];
+const OWN_FILES = OWN.map((path) => resolve(ROOT, path)); // a path from www/, to be rewritten relative to the output that holds it
 
 /** The page's entries, as paths in the checkout: the first load, the web component, then what loads on demand. */
 export const FIRST = ['www/main.js', 'www/kinds/ngram/worker.js'];
@@ -49,10 +52,12 @@ export async function bundlePage(assets) {
     plugins: [{
       name: 'relative-urls',
       setup(on) {
-        // the wasm glue stays a file of its own (pkg/), imported from wherever the importer lands
-        on.onResolve({ filter: /\/pkg\/[^/]+\.js$/ }, ({ path, resolveDir }) => {
+        // the wasm glue (pkg/) and the transformer's API (gpt-api.js, a public module of its own) stay files of
+        // their own, imported from wherever the importer lands
+        on.onResolve({ filter: /(\/pkg\/[^/]+|\/gpt-api)\.js$/ }, ({ path, resolveDir }) => {
           const target = resolve(resolveDir, path);
-          return target.startsWith(resolve(WWW, 'pkg')) ? { path: fromRoot(fromWww(target)), external: true } : null;
+          return OWN_FILES.some((own) => target === own || target.startsWith(`${own}/`))
+            ? { path: fromRoot(fromWww(target)), external: true } : null;
         });
         on.onLoad({ filter: /\.js$/ }, ({ path }) => {
           if (assets.has(path)) return { contents: assets.get(path), loader: 'js' };

@@ -3,8 +3,8 @@
 // - The modules: one esbuild pass with code splitting (scripts/bundle.mjs), so each module ships once: the page's
 //   bundle, the counting worker's, the web component's and one for every module loaded on demand, with the code two
 //   or more of them share in chunks. The build fails if any module would ship twice.
-// - The wasm glue modules (pkg/) are files of their own, minified: the bundles import them, and a fresh wasm instance
-//   after a trap imports its glue again.
+// - The wasm glue modules (pkg/) and the transformer's API (gpt-api.js) are files of their own, minified: the
+//   bundles import them, and a fresh wasm instance after a trap imports its glue again.
 // - No source is rewritten: the modules name their files once (www/assets/), in the form browsers and bundlers
 //   understand, and the bundler is handed this build's version of those modules (scripts/assets.mjs), naming the
 //   content-hashed copies.
@@ -19,10 +19,12 @@ import { posix, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
 import { ASSET_MODULES, assetModule } from './assets.mjs';
-import { bundlePage, fromRoot, shippedTwice } from './bundle.mjs';
+import { OWN, bundlePage, fromRoot, shippedTwice } from './bundle.mjs';
+import { readArgs, DIST_SPEC } from './cli.mjs';
 
 const ROOT = new URL('..', import.meta.url);
-const DIST = process.argv[2] ? pathToFileURL(`${resolve(process.argv[2])}/`) : new URL('dist/', ROOT);
+const { args: [dir] } = readArgs('node scripts/dist.mjs', DIST_SPEC);
+const DIST = dir ? pathToFileURL(`${resolve(dir)}/`) : new URL('dist/', ROOT);
 const from = (path) => new URL(path, ROOT);
 const to = (path) => new URL(path, DIST);
 
@@ -70,8 +72,9 @@ for (const [file, text] of outputs) {
   writeFileSync(to(`www/${file}`), text);
 }
 
-// the glue: its name kept, minified on its own
-for (const file of readdirSync(from('www/pkg/')).filter((f) => f.endsWith('.js')).map((f) => `www/pkg/${f}`)) {
+// the glue and the transformer's API: their names kept, each minified on its own
+for (const file of [...readdirSync(from('www/pkg/')).filter((f) => f.endsWith('.js')).map((f) => `www/pkg/${f}`),
+  ...OWN.filter((f) => f.endsWith('.js'))]) {
   const { code } = await transform(readFileSync(from(file), 'utf8'), { minify: true, format: 'esm', sourcefile: file });
   writeFileSync(to(file), code);
 }

@@ -4,6 +4,13 @@
 # cargo-fuzz needs nightly-only flags; RUSTC_BOOTSTRAP lets the one stable toolchain here accept them, and
 # without a sanitizer (the core has no unsafe code) libFuzzer's coverage guidance is all that is used.
 set -euo pipefail
+# it takes no arguments: --help says what it does, anything else is refused before any work
+if [ $# -gt 0 ]; then
+  case $1 in
+    -h|--help) echo 'usage: bash scripts/fuzz.sh   (Runs every cargo-fuzz target for FUZZ_SECONDS each (default 30). It takes no arguments.)'; exit 0 ;;
+    *) printf 'scripts/fuzz.sh: takes no arguments, not %s (bash scripts/fuzz.sh --help)\n' "$*" >&2; exit 2 ;;
+  esac
+fi
 cd "$(dirname "$0")/../fuzz"
 export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${FUZZ_SECONDS:-30}

@@ -1,6 +1,9 @@
 // Takes the README's screenshot of the page (docs/screenshot.png): `node scripts/screenshot.mjs` after a build.
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
+import { readArgs } from './cli.mjs';
+
+readArgs('node scripts/screenshot.mjs', { usage: '', about: 'Takes the README\'s screenshot of the page (docs/screenshot.png), after a build.' });
 
 const { server, url } = await serve({ port: 0 });
 const browser = await chromium.launch({

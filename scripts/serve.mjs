@@ -1,9 +1,11 @@
 // A small static server for the page: index.html and www/ from this checkout, on localhost only.
 // `node scripts/serve.mjs` serves on $PORT (default 8000, or the next free port); tests import `serve()`.
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readArgs } from './cli.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TYPES = {
@@ -19,21 +21,21 @@ const TYPES = {
 };
 
 /**
- * The page's Content-Security-Policy: its own scripts and wasm only, no inline script, no plugins, no <base>, no
- * requests beyond its own files; any site may frame it (the embed use).
+ * The Content-Security-Policy an index.html declares in its `<meta http-equiv>`: its own scripts and wasm only, no
+ * inline script, no plugins, no <base>, no requests beyond its own files and the hub Part E downloads GPT-1 from.
+ * The page's markup is the one place it is written.
  */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  'frame-ancestors *',
-].join('; ');
+export function pagePolicy(html) {
+  const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html);
+  if (!meta) throw new Error('index.html declares no Content-Security-Policy');
+  return meta[1];
+}
+
+/** The policy sent as a header: the page's own, and any site may frame it (the embed use; only a header can say so). */
+export const headerPolicy = (html) => `${pagePolicy(html)}; frame-ancestors *`;
+
+/** The header this checkout's page is served with. */
+export const CSP = headerPolicy(readFileSync(join(ROOT, 'index.html'), 'utf8'));
 
 /** Maps a URL path under `base` to a file under the root, or null when it is not one of the page's files. */
 function resolve(root, urlPath, base) {
@@ -66,11 +68,12 @@ export function serve({ root = ROOT, base = '/', port = 8000, host = '127.0.0.1'
     }
     try {
       const body = await readFile(file);
+      const csp = headerPolicy(await readFile(join(root, 'index.html'), 'utf8')); // (edits show on the next request)
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
-        'content-security-policy': CSP,
+        'content-security-policy': csp,
         'referrer-policy': 'no-referrer',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -97,7 +100,11 @@ export function serve({ root = ROOT, base = '/', port = 8000, host = '127.0.0.1'
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
   // `node scripts/serve.mjs dist /courses/gpt1/` serves the built site from a sub-path
-  const [dir, base = '/'] = process.argv.slice(2);
+  const { args: [dir, base = '/'] } = readArgs('node scripts/serve.mjs', {
+    usage: '[DIR] [BASE]',
+    about: 'Serves the page on localhost (port $PORT, default 8000) with its Content-Security-Policy.',
+    args: [['[DIR]', 'what to serve (default: this checkout, www/ unbuilt)'], ['[BASE]', 'the sub-path to serve it from (default /)']],
+  });
   const root = dir ? `${normalize(join(process.cwd(), dir))}${sep}` : ROOT;
   const { url } = await serve({ root, base, port: Number(process.env.PORT ?? 8000) });
   console.log(`gpt1-playground is served at ${url}  (Ctrl+C stops it)`);

@@ -2,6 +2,12 @@
 # Installs whatever building (`setup.sh build`) or testing (`setup.sh test`) needs and is missing.
 # Idempotent: when everything is present it only checks, in a few seconds.
 set -euo pipefail
+usage='usage: bash scripts/setup.sh [build|test]   (build: what building needs, the default; test: what testing needs too)'
+case "$#:${1:-}" in
+  0:|1:build|1:test) ;;
+  1:-h|1:--help) echo "$usage"; exit 0 ;;
+  *) printf 'scripts/setup.sh: %s is not build or test\n%s\n' "$*" "$usage" >&2; exit 2 ;;
+esac
 mode=${1:-build}
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -13,9 +13,11 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ASSET_MODULES, assetModule } from './assets.mjs';
+import { readArgs, DIST_SPEC } from './cli.mjs';
 
 const ROOT = new URL('..', import.meta.url);
-const OUT = process.argv[2] ? pathToFileURL(`${resolve(process.argv[2])}/`) : new URL('dist/', ROOT);
+const { args: [dir] } = readArgs('node scripts/single.mjs', DIST_SPEC);
+const OUT = dir ? pathToFileURL(`${resolve(dir)}/`) : new URL('dist/', ROOT);
 const read = (path, encoding) => readFileSync(new URL(path, ROOT), encoding);
 
 /** Replaces the one match of `pattern` in `text`; fails loudly otherwise. */

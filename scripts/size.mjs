@@ -8,10 +8,16 @@ import { gzipSync } from 'node:zlib';
 import { posix, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workers } from './on-demand.mjs'; // the scripts a module starts (its workers; not the glue of pkg/)
+import { readArgs } from './cli.mjs';
 
-// `node scripts/size.mjs [DIR]`: dist/ by default
-const DIST = process.argv[2] && !process.argv[2].startsWith('--') ? pathToFileURL(`${resolve(process.argv[2])}/`)
-  : new URL('../dist/', import.meta.url);
+const { flags, args: [dir] } = readArgs('node scripts/size.mjs', {
+  usage: '[DIR] [--strict]',
+  about: 'Prints every file of a built site with its raw and gzip (-9) bytes, then the first load\'s budgets: 100 KB '
+    + 'gzipped for all the page fetches before it is ready, 60 KB for the core wasm.',
+  args: [['[DIR]', 'the site scripts/dist.mjs wrote (default dist/)']],
+  flags: { '--strict': 'exit 1 when a budget is missed' },
+});
+const DIST = dir ? pathToFileURL(`${resolve(dir)}/`) : new URL('../dist/', import.meta.url);
 const KB = 1024;
 const BUDGET = { firstLoad: 100 * KB, wasm: 60 * KB };
 if (!existsSync(DIST)) {
@@ -69,4 +75,4 @@ for (const [name, bytes, budget, note] of rows) {
   missed += ok ? 0 : 1;
   console.log(`  ${ok ? 'PASS' : 'MISS'}  ${name.padEnd(22)} ${pad(kb(bytes), 9)} of ${kb(budget).padStart(8)}  (${note})`);
 }
-if (missed && process.argv.includes('--strict')) process.exit(1);
+if (missed && flags.has('--strict')) process.exit(1);

@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
-# Runs every test layer, reports each, and fails if any failed. `npm test` runs the set-up first.
+# Runs every test layer, reports each with how long it took, and fails if any failed. `npm test` runs the set-up first.
 set -uo pipefail
+# it takes no arguments: --help says what it does, anything else is refused before any work
+if [ $# -gt 0 ]; then
+  case $1 in
+    -h|--help) echo 'usage: bash scripts/test.sh   (Runs every test layer, reports each, and fails if any failed. It takes no arguments.)'; exit 0 ;;
+    *) printf 'scripts/test.sh: takes no arguments, not %s (bash scripts/test.sh --help)\n' "$*" >&2; exit 2 ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
-passed=() failed=()
-layer() {
-  local name=$1; shift
+passed=() failed=() summary=()
+started_all=$(date +%s%N)
+
+took() { # nanoseconds since $1, as "4.2 s" or "3 min 07 s"
+  local tenths=$(( ($(date +%s%N) - $1) / 100000000 ))
+  if [ "$tenths" -lt 600 ]; then printf '%d.%d s' $((tenths / 10)) $((tenths % 10))
+  else printf '%d min %02d s' $((tenths / 600)) $((tenths / 10 % 60)); fi
+}
+
+layer() { # a header line, the layer, then its header line again with how it went and how long it took
+  local name=$1 started status time; shift
   printf '\n\033[1m=== %s ===\033[0m\n' "$name"
-  if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+  started=$(date +%s%N)
+  if "$@"; then status=ok; passed+=("$name"); else status=FAIL; failed+=("$name"); fi
+  time=$(took "$started")
+  printf '\033[1m=== %s: %s in %s ===\033[0m\n' "$name" "$status" "$time"
+  summary+=("$(printf '  %-4s  %13s  %s' "$status" "$time" "$name")")
 }
 
 wasm_tests() { # $1: node | chrome | firefox
@@ -50,7 +69,6 @@ layer "page tests (Playwright, headless Chromium)" node --test tests/e2e/
 layer "dist/, iframe embed, single file, npm package (Chromium, Firefox, Vite)" node --test tests/dist/
 
 printf '\n\033[1m=== summary ===\033[0m\n'
-for name in "${passed[@]}"; do printf '  ok    %s\n' "$name"; done
-for name in "${failed[@]}"; do printf '  FAIL  %s\n' "$name"; done
-printf 'layers: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
+printf '%s\n' "${summary[@]}"
+printf 'layers: %d passed, %d failed, in %s\n' "${#passed[@]}" "${#failed[@]}" "$(took "$started_all")"
 [ ${#failed[@]} -eq 0 ]

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use crate::tokens::FxHashMap;
+use rustc_hash::FxHashMap;
 
 /// The most merges that can be learned: 10,000.
 pub const MAX_MERGES: usize = 10_000;

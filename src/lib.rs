@@ -1,15 +1,23 @@
 //! # gpt1-playground
 //!
-//! The core of a playground that teaches how GPT-1 works, in the lesson's three parts:
+//! The core of a playground that teaches how GPT-1 works, in the lesson's parts:
 //!
 //! - **Part A, a causal language model** — [`ngram`] counts the adjacent pairs of `[START] w1 … wn [END]` and
 //!   smooths them with add-k; [`sampling`] generates by drawing the next token from the last token's row, with
-//!   numpy's legacy random generator reproduced bit for bit.
+//!   numpy's legacy random generator reproduced bit for bit ([`cdf`]: numpy's running sums of a row, in runs).
+//!   [`tokens`] cuts text into words, characters or byte-pair pieces ([`bpe`]) and holds the vocabulary.
 //! - **Part B, input transformations** — [`encode`] turns a classification, entailment, similarity or
 //!   multiple-choice input into GPT-1's flat token sequences.
 //! - **Part C, the combined loss** — [`loss`] has the cross-entropy and `L_task + λ·L_lm`.
+//! - **Parts D and E, a transformer** (feature `gpt`, the page's second module, loaded on demand) — `gpt`: GPT-1's
+//!   network, a tiny one trained in the page and the released 117M model read from its file; `gpt1_tokenizer`:
+//!   GPT-1's own tokenizer; `json`: the one JSON reader they share.
 //!
-//! The core is plain Rust with no WebAssembly types; `wasm` (a folder, wasm32 only) is the one thin binding to JavaScript.
+//! [`error`] is the one error type; [`select`] sorts and picks the top k. The core is plain Rust with no
+//! WebAssembly types and no `unsafe` (forbidden crate-wide); `wasm` (a folder, wasm32 only) is the one thin binding
+//! to JavaScript.
+
+#![forbid(unsafe_code)]
 
 pub mod bpe;
 pub mod cdf;
@@ -19,6 +27,8 @@ pub mod error;
 pub mod gpt;
 #[cfg(feature = "gpt")]
 pub mod gpt1_tokenizer;
+#[cfg(feature = "gpt")]
+pub mod json;
 pub mod loss;
 pub mod ngram;
 pub mod sampling;

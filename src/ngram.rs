@@ -14,9 +14,9 @@ use crate::cdf::RunCdf;
 use crate::error::{Error, Given, Result, invalid_number, non_negative, number_text, quoted, whole_number};
 use crate::select;
 use crate::tokens::{
-    Boundaries, END, FxHashMap, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, text_ids,
-    visit_tokens,
+    Boundaries, END, START, Tokenizer, Vocab, check_not_special, check_text_size, lines, text_ids, visit_tokens,
 };
+use rustc_hash::FxHashMap;
 
 /// The largest vocabulary for which [`NgramModel::probabilities`] and [`NgramModel::counts`] build a dense
 /// `V×V` matrix: 2,048 tokens, about 4.2 million cells (32 MiB of `f64`).

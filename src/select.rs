@@ -1,5 +1,5 @@
-//! Heap sort and top-k selection: small in code (the page's module carries one copy of each instead of the standard
-//! library's sorts), O(n log n) to sort and O(n + k log n) to find the k largest, with no allocation.
+//! Heap sort and top-k selection: small in code (the page's first module sorts with these alone, instead of carrying
+//! the standard library's sorts), O(n log n) to sort and O(n + k log n) to find the k largest, with no allocation.
 
 /// Moves the k largest items of `items` (under `less`) to its end, in ascending order, so `items[len - k..]` holds
 /// them with the largest last; the rest stay in front, in no particular order. `k` is capped at the length.

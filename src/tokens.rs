@@ -1,11 +1,10 @@
 //! Tokens: the word, character and BPE tokenizers, sentence boundaries, the vocabulary and the special tokens.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::bpe::Bpe;
 use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
 
 /// Start of every sentence.
 pub const START: &str = "[START]";
@@ -234,55 +233,6 @@ pub fn check_not_special(token: &str, place: impl FnOnce() -> String) -> Result<
         Ok(())
     }
 }
-
-/// A small, fast hasher for token strings (the multiply-rotate scheme of Firefox's and rustc's FxHash): the
-/// vocabulary hashes every token of the corpus, and SipHash's protection against crafted collisions buys nothing
-/// in a page that only ever hashes its own user's text.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.add(u64::from_le_bytes(tail) ^ bytes.len() as u64);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-/// A `HashMap` with [`FxHasher`].
-pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Token strings and their ids, in the order they were added.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -17,15 +17,8 @@ import { CORE_WASM, PAGE, STYLE } from './assets/core.js';
 import { Engine } from './engine/engine.js';
 import { ngramLanes } from './kinds/ngram/kind.js';
 import { DEFAULTS, createStore } from './state/store.js';
-import { lookups, messageOf, readOnOpen, onFirstSight, svg } from './drawing/dom.js';
-import { createModelPanel } from './parts/a/model-panel.js';
-import { createTokenizerPanel } from './parts/a/tokenizer-panel.js';
-import { createMatrix } from './parts/a/matrix.js';
-import { createGeneratePanel } from './parts/a/generate-panel.js';
-import { createValidationField } from './parts/a/validation-field.js';
-import { laterStepper, laterEvalPanel } from './parts/a/later-panels.js';
-import { createEncodePanel } from './parts/b/encode-panel.js';
-import { createLossPanel } from './parts/c/loss-panel.js';
+import { lookups, messageOf, readOnOpen } from './drawing/dom.js';
+import { assembleLesson } from './parts/lesson.js';
 
 /** The sections a widget can show, in the order it shows them (the page's). */
 export const SECTIONS = Object.freeze(['model', 'tokenizer', 'matrix', 'generate', 'step', 'eval', 'encode', 'loss']);
@@ -98,7 +91,7 @@ export class Gpt1Playground extends HTMLElement {
   static observedAttributes = ['sections', ...Object.keys(ATTRIBUTES)];
 
   #ready = null; // the build, once started
-  #widget = null; // once built: { engine, store, panels, sections, offstage, ui, stepper, evalPanel }
+  #widget = null; // once built: { engine, store, sections, offstage, stepper, evalPanel }
 
   constructor() {
     super();
@@ -112,7 +105,7 @@ export class Gpt1Playground extends HTMLElement {
   attributeChangedCallback(name, before, after) {
     if (!this.#widget || before === after) return; // before the build, update() reads them all
     if (name === 'sections') this.#show();
-    else this.#set({ [ATTRIBUTES[name]]: after ?? DEFAULTS[ATTRIBUTES[name]] });
+    else this.#widget.store.replace({ [ATTRIBUTES[name]]: after ?? DEFAULTS[ATTRIBUTES[name]] });
   }
 
   /**
@@ -132,12 +125,12 @@ export class Gpt1Playground extends HTMLElement {
       const state = {};
       for (const [name, key] of Object.entries(ATTRIBUTES)) state[key] = this.getAttribute(name) ?? DEFAULTS[key];
       const loading = this.#show();
-      this.#set(state, Object.keys(this.#widget.store.state));
+      this.#widget.store.replace(state, Object.keys(this.#widget.store.state));
       return Promise.all(loading).then(() => new Promise((done) => { setTimeout(done); }));
     });
   }
 
-  /** Makes the widget: its copy of the sections, its store and engine, and its panels but two (see #show). */
+  /** Makes the widget: its copy of the sections, its store and engine, and Parts A–C's panels (lesson.js). */
   async #build({ module, markup, sheets }) {
     this.shadowRoot.adoptedStyleSheets = sheets;
     const offstage = document.createDocumentFragment(); // the sections not shown
@@ -150,23 +143,10 @@ export class Gpt1Playground extends HTMLElement {
     // starts a worker (one that cannot start rejects the request, and the panel says why)
     const engine = new Engine(ngramLanes(module));
     await engine.ready('page');
-    const modelPanel = createModelPanel(ui, store, engine);
-    const matrix = createMatrix(ui, store);
-    const panels = [modelPanel, createTokenizerPanel(ui, store), createGeneratePanel(ui, store, engine),
-      createValidationField(ui, store), createEncodePanel(ui, store), createLossPanel(ui, store, engine)];
+    // (GPT-1's tokenizer is not part of the widget's files: its buttons say it runs on the playground's page)
+    const { stepper, evalPanel } = assembleLesson(ui, store, engine);
     store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
-    const figure = ui.$('figure1');
-    onFirstSight(figure, () => import('./parts/b/figure1-panel.js').then((panel) => panel.showFigure(figure, store, svg)));
-    this.#widget = { engine, store, panels, sections, offstage, ui, stepper: laterStepper(ui, store, matrix),
-      evalPanel: laterEvalPanel(ui, store, { apply: modelPanel.apply, engine }) };
-  }
-
-  /** Puts `patch` into the widget's state and its fields, then redraws what depends on `changed`. */
-  #set(patch, changed = Object.keys(patch)) {
-    const { store, panels } = this.#widget;
-    Object.assign(store.state, patch);
-    for (const panel of panels) panel.fill(store.state);
-    store.notify(new Set(changed));
+    this.#widget = { engine, store, sections, offstage, stepper, evalPanel };
   }
 
   /**

@@ -3,7 +3,8 @@
 //! The tensors are GPT-1's (Hugging Face's `openai-gpt` names in brackets): the token embedding `wte`
 //! (`tokens_embed`, also the output layer), the position embedding `wpe` (`positions_embed`), and per block the
 //! attention (`attn.c_attn`, `attn.c_proj`), the first LayerNorm (`ln_1`), the MLP (`mlp.c_fc`, `mlp.c_proj`) and
-//! the second LayerNorm (`ln_2`). Only the pre-LN variant has a final LayerNorm (GPT-2's `ln_f`).
+//! the second LayerNorm (`ln_2`). Only the pre-LN variant has a final LayerNorm (GPT-2's `ln_f`). Fine-tuning adds
+//! the classifier `w_cls`, the paper's W_y (`score`).
 
 use std::ops::Range;
 

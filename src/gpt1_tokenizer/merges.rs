@@ -5,19 +5,19 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::fast_hash::FastMap;
 use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
 
 /// The merges, as symbol ids: which pair merges at which rank, into which symbol.
 pub struct Merges {
     /// Every symbol the merges name (left, right and merged), by id.
-    symbols: FastMap<Box<str>, u32>,
+    symbols: FxHashMap<Box<str>, u32>,
     /// (left, right) -> (rank, merged symbol).
-    pairs: FastMap<(u32, u32), (u32, u32)>,
+    pairs: FxHashMap<(u32, u32), (u32, u32)>,
     /// The pairs by rank, for the step-through.
     ranked: Vec<(u32, u32)>,
     /// A character -> its symbol inside a word and at a word's end (`c</w>`), for the characters the merges name.
-    chars: FastMap<char, (u32, u32)>,
+    chars: FxHashMap<char, (u32, u32)>,
     names: Vec<Box<str>>,
 }
 
@@ -44,10 +44,10 @@ impl Merges {
             return Err(bad(format!("a first line {:?}", short(lines[0]))));
         }
         let mut merges = Merges {
-            symbols: FastMap::default(),
-            pairs: FastMap::default(),
+            symbols: FxHashMap::default(),
+            pairs: FxHashMap::default(),
             ranked: Vec::new(),
-            chars: FastMap::default(),
+            chars: FxHashMap::default(),
             names: Vec::new(),
         };
         let body = &lines[1..lines.len().saturating_sub(1).max(1)];
@@ -188,7 +188,7 @@ impl Merges {
 /// Called after each merging pass with the word's symbols and (left id, right id, rank) of the pair merged.
 pub type OnStep<'a> = dyn FnMut(&[Symbol], (u32, u32, u32)) + 'a;
 
-/// A symbol of a word being merged: a range of the token, its id in the merges (or [`UNKNOWN`]), and its
+/// A symbol of a word being merged: a range of the token, its id in the merges (or `UNKNOWN`), and its
 /// neighbours while merging.
 #[derive(Clone, Copy, Debug)]
 pub struct Symbol {

@@ -9,11 +9,11 @@
 //! runs of tokens that together spell a special case containing punctuation (`:` `)` -> `:)`) and joins them.
 //! The character classes and special cases are spaCy's own, read off its patterns (`spacy_en.rs`).
 
-use super::fast_hash::{FastMap, FastSet};
 use super::spacy_en::{
     ALPHA, CLASSES, CURRENCY, DIGIT, DOT_AFTER, HYPHENS, ICON, LOWER, PREFIX, QUOTE, SPECIAL_CASES, SUFFIX, UNITS,
     UPPER, WORD,
 };
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The class bits of a character (0 for most).
 pub(super) fn classes(c: char) -> u16 {
@@ -65,21 +65,21 @@ pub(super) struct Token {
 
 /// spaCy's English tokenizer: its special cases, and the special cases it re-joins after cutting.
 pub(super) struct English {
-    specials: FastMap<&'static str, &'static [&'static str]>,
+    specials: FxHashMap<&'static str, &'static [&'static str]>,
     /// Special cases that affix and infix rules cut apart, as the tokens they are cut into; indexed by first token.
-    phrases: FastMap<String, Vec<Vec<String>>>,
+    phrases: FxHashMap<String, Vec<Vec<String>>>,
     /// Every token that appears in some phrase: a token outside this set starts and continues no phrase.
-    phrase_tokens: FastSet<String>,
+    phrase_tokens: FxHashSet<String>,
 }
 
 impl English {
     /// Loads the rules: the special cases, and which of them the last pass must look for.
     pub fn new() -> Self {
-        let specials: FastMap<&'static str, &'static [&'static str]> = SPECIAL_CASES.iter().copied().collect();
-        let mut english = English { specials, phrases: FastMap::default(), phrase_tokens: FastSet::default() };
+        let specials: FxHashMap<&'static str, &'static [&'static str]> = SPECIAL_CASES.iter().copied().collect();
+        let mut english = English { specials, phrases: FxHashMap::default(), phrase_tokens: FxHashSet::default() };
         // spaCy's add_special_case: a special case that a prefix, suffix or infix rule would cut apart (or that
         // holds a space) is also matched afterwards, as the tokens the rules without special cases make of it
-        let mut phrases: FastMap<String, Vec<Vec<String>>> = FastMap::default();
+        let mut phrases: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
         for &(text, _) in SPECIAL_CASES {
             if find_prefix(text) == 0 && find_infixes(text).is_empty() && find_suffix(text) == 0 && !text.contains(' ')
             {

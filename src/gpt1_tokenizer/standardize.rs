@@ -29,7 +29,7 @@ fn is_spaced_out(c: char) -> bool {
 }
 
 /// `text_standardize(text)`: dashes to `-`, `…` to `...`, `´` to `'`; each run of one repeated character from
-/// [`is_spaced_out`]'s list set apart by spaces; every whitespace run that holds a line break becomes ` \n `, every
+/// `is_spaced_out`'s list set apart by spaces; every whitespace run that holds a line break becomes ` \n `, every
 /// other whitespace run one space; whitespace stripped from both ends. One pass: the spaces put around a run join
 /// the whitespace next to them, exactly as the original's later whitespace rules merge them.
 pub fn text_standardize(text: &str) -> String {

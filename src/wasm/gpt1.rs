@@ -1,6 +1,6 @@
 //! Part E's exports (feature `gpt`), for the released GPT-1 and any tiny GPT alike: continuing token ids with a
-//! KV cache, the stepwise decoder behind the streaming view, the final state, the streaming weights loader, and
-//! the module's memory size.
+//! KV cache, the stepwise decoder behind the streaming view, the final state, the streaming weights loader, the
+//! module's memory size, and the SHA-256 that checks a downloaded weights file.
 
 use js_sys::{Float32Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
@@ -198,5 +198,38 @@ impl GptLoader {
         self.loader()?;
         let loader = self.inner.take().expect("checked");
         Ok(TinyGpt { inner: loader.finish()? })
+    }
+}
+
+/// A file's SHA-256, computed as its bytes arrive (`new FileHash()`, then `update(chunk)` in order, then `hex()`):
+/// how Part E checks a downloaded weights file against the hub's record without holding the file.
+#[wasm_bindgen(js_name = FileHash)]
+#[derive(Default)]
+pub struct FileHashJs {
+    inner: crate::gpt::formats::file_hash::FileHash,
+}
+
+#[wasm_bindgen(js_class = FileHash)]
+impl FileHashJs {
+    /// The hash of nothing yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> FileHashJs {
+        FileHashJs::default()
+    }
+
+    /// Takes the next bytes of the file.
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.inner.update(chunk);
+    }
+
+    /// How many bytes were hashed so far.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> f64 {
+        self.inner.bytes() as f64
+    }
+
+    /// The digest of every byte so far as 64 lowercase hex digits; the hash starts again from nothing.
+    pub fn hex(&mut self) -> String {
+        self.inner.finish()
     }
 }

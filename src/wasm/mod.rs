@@ -4,11 +4,12 @@
 //! - [`ngram`] exports the n-gram model, sampling, Part B's `encode` and Part C's losses: the page's first module;
 //! - [`gpt`] (feature `gpt`) exports the tiny transformer: the second module, loaded on demand;
 //! - [`tokenizer`] (feature `gpt`) exports GPT-1's own tokenizer, in the same on-demand module.
-//! - [`gpt1`] (feature `gpt`) adds Part E's exports to it: decoding with a KV cache and the streaming loader.
+//! - [`gpt1`] (feature `gpt`) adds Part E's exports to it: decoding with a KV cache, the streaming loader and the
+//!   file hash that checks a download.
 //!
-//! Every export returns `Result<T, JsValue>`: a core [`Error`] becomes a thrown JavaScript `Error` here, its
-//! numbers written by JavaScript itself (`Number#toString`), so messages read as the page would print the number
-//! and the core module carries no float formatter.
+//! Every export that can fail returns `Result<T, JsValue>`: a core [`Error`] becomes a thrown JavaScript `Error`
+//! here, its numbers written by JavaScript itself (`Number#toString`), so messages read as the page would print the
+//! number and the core module carries no float formatter.
 
 use wasm_bindgen::prelude::*;
 

@@ -1,8 +1,9 @@
 //! GPT-1's tokenizer against OpenAI's original pipeline (tests/fixtures/gpt1_tokenizer_reference.py): the same ids
-//! for every line of plain prose, dialogue and every name, and for at least 99% of all lines.
+//! for every name and every line of the battery but the known differences, which are listed line by line.
 #![cfg(feature = "gpt")]
 
 use std::path::Path;
+use std::process::Command;
 
 use gpt1_playground::gpt1_tokenizer::{Gpt1Tokenizer, SPECIAL_TOKENS};
 
@@ -43,38 +44,45 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
-/// The kinds of line whose every line must match: ordinary English text.
-const EXACT_KINDS: [&str; 2] = ["prose", "dialogue"];
+/// The lines of the battery (by line number in `gpt1_tokenizer_cases.jsonl`, from 1, and text) whose ids differ
+/// from the original's, each with the reason. Every other line must match, and each of these must still differ:
+/// a new break, or a fix, changes this list.
+const KNOWN_DIFFERENCES: [(usize, &str, &str); 4] = [
+    (3690, "caf\u{c3}\u{a9}", MOJIBAKE),
+    (3691, "\u{e2}\u{20ac}\u{153}quoted\u{e2}\u{20ac}\u{9d}", MOJIBAKE),
+    (3692, "\u{c3}\u{a0} la carte", MOJIBAKE),
+    (3693, "na\u{c3}\u{af}ve", MOJIBAKE),
+];
+
+/// Why the mojibake lines differ.
+const MOJIBAKE: &str = "UTF-8 read as Windows-1252: ftfy's fix_encoding repairs it, the port leaves it as it is";
 
 #[test]
-fn every_line_of_prose_and_dialogue_and_99_percent_of_all_lines_match_the_original() {
+fn every_line_matches_the_original_but_the_known_differences_listed_line_by_line() {
     let mut tok = tokenizer();
     let cases = cases();
-    assert!(cases.len() >= 2000, "the battery has {} lines", cases.len());
-    let mut wrong = Vec::new();
-    for case in &cases {
+    assert_eq!(cases.len(), 3693, "the battery's lines");
+    let mut differ = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
         let ids = tok.encode(&case.text);
         if ids != case.ids {
-            wrong.push(format!(
-                "[{}] {:?}\n   ours:     {:?}\n   original: {:?}\n   ours:     {:?}\n   original: {:?}",
+            let line = i + 1;
+            let known = KNOWN_DIFFERENCES.iter().find(|&&(l, text, _)| l == line && text == case.text);
+            eprintln!(
+                "{} line {line} [{}] {:?}\n   ours:     {:?}\n   original: {:?}\n   ours:     {:?}\n   original: {:?}",
+                known.map_or("NEW".to_string(), |(_, _, reason)| format!("known ({reason})")),
                 case.kind,
                 case.text,
                 ids,
                 case.ids,
                 tok.pieces(&case.text),
                 case.pieces
-            ));
+            );
+            differ.push((line, case.text.as_str()));
         }
     }
-    for w in &wrong {
-        eprintln!("{w}");
-    }
-    let exact_wrong: Vec<&String> =
-        wrong.iter().filter(|w| EXACT_KINDS.iter().any(|k| w.starts_with(&format!("[{k}]")))).collect();
-    assert!(exact_wrong.is_empty(), "{} prose/dialogue lines differ", exact_wrong.len());
-    let matched = cases.len() - wrong.len();
-    eprintln!("{matched} of {} lines match", cases.len());
-    assert!(matched * 100 >= cases.len() * 99, "only {matched} of {} lines match", cases.len());
+    let known: Vec<(usize, &str)> = KNOWN_DIFFERENCES.iter().map(|&(line, text, _)| (line, text)).collect();
+    assert_eq!(differ, known, "the lines that differ from the original (line number, text)");
 }
 
 /// The names data set: read from the shared data beside the repository when it is there; otherwise each name is
@@ -139,8 +147,10 @@ fn each_step_of_the_pipeline_is_shown() {
     assert_eq!(stages.lowered, ["i", "do", "n't", "like", "fish", "...", "really"]);
     assert_eq!(stages.pieces.len(), stages.tokens.len());
     assert!(stages.pieces.iter().all(|p| p.last().unwrap().ends_with("</w>")), "{:?}", stages.pieces);
-    // the pieces and ids of every line of prose and dialogue, token after token, are the original's
-    for case in cases().iter().filter(|c| EXACT_KINDS.contains(&c.kind.as_str())) {
+    // the pieces and ids of every line of the battery but the known differences, token after token, are the
+    // original's
+    let known = |line: usize| KNOWN_DIFFERENCES.iter().any(|&(l, _, _)| l == line);
+    for (_, case) in cases().iter().enumerate().filter(|&(i, _)| !known(i + 1)) {
         let stages = tok.stages(&case.text);
         assert_eq!(stages.ids.concat(), case.ids, "{:?}", case.text);
         assert_eq!(stages.pieces.concat(), case.pieces, "{:?}", case.text);
@@ -168,6 +178,18 @@ fn merges_step_through_builds_the_pieces_lowest_rank_first() {
 }
 
 #[test]
+fn the_released_encoder_reads_as_serde_json_reads_it() {
+    let text = gunzip_text(&Path::new(env!("CARGO_MANIFEST_DIR")).join(DATA).join("encoder_bpe_40000.json.gz"));
+    let theirs: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).expect("serde_json reads it");
+    let tok = tokenizer();
+    assert_eq!(theirs.len(), tok.size());
+    for (token, id) in &theirs {
+        let id = id.as_u64().expect("a whole number") as u32;
+        assert_eq!(tok.piece(id).unwrap(), token.as_str(), "id {id}");
+    }
+}
+
+#[test]
 fn bad_files_are_refused_with_a_message_that_says_what_is_allowed() {
     let merges = "#version: 0.2\nt h\n";
     for bad in ["", "[]", "{\"a\": -1}", "{\"a\": 1}", "{\"a\": 0, \"b\": 0}", "{\"a\": 0", "{\"a\": 0} x"] {
@@ -181,4 +203,39 @@ fn bad_files_are_refused_with_a_message_that_says_what_is_allowed() {
     // a small pair of files works: "t" "h</w>" merge into "th</w>"
     let mut tok = Gpt1Tokenizer::new("{\"t\": 0, \"h</w>\": 1, \"th</w>\": 2}", "#version: 0.2\nt h</w>\n").unwrap();
     assert_eq!(tok.encode("th TH x"), [2, 2, 0]);
+}
+
+/// Where to look for a Python with the generator's pinned spaCy: `GPT1_TABLES_PYTHON` when set (then it must be
+/// one), else the bench's venv, else `python3`.
+fn table_pythons() -> (Vec<String>, bool) {
+    if let Ok(python) = std::env::var("GPT1_TABLES_PYTHON") {
+        return (vec![python], true);
+    }
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/.venv-gpt1/bin/python");
+    (vec![bench.to_string_lossy().into_owned(), "python3".to_string()], false)
+}
+
+#[test]
+fn the_committed_spacy_and_ftfy_tables_are_what_the_pinned_generator_makes() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gpt1_spacy_tables.py");
+    let (pythons, required) = table_pythons();
+    let mut unable = Vec::new();
+    for python in &pythons {
+        let Ok(out) = Command::new(python).arg(&script).arg("--check").output() else {
+            unable.push(format!("{python}: not found"));
+            continue;
+        };
+        let said = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => {
+                eprintln!("{python}: {said}");
+                return;
+            }
+            // this Python or its spaCy is not the pinned one
+            Some(3) => unable.push(format!("{python}: {}", said.trim())),
+            _ => panic!("{python} {} --check failed:\n{said}", script.display()),
+        }
+    }
+    assert!(!required, "GPT1_TABLES_PYTHON cannot run the check: {unable:?}");
+    eprintln!("SKIPPED: no Python with the pinned spaCy to regenerate the tables with ({})", unable.join("; "));
 }

@@ -4,11 +4,13 @@
 mod util;
 
 mod cdf;
+mod file_hash;
 mod gpt;
 mod gpt1_full;
 mod gpt1_tokenizer;
 mod gpt_decode;
 mod gpt_weights;
+mod json;
 mod lesson;
 mod numpy_exact;
 mod orders;

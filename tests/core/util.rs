@@ -1,7 +1,6 @@
 //! Helpers the core's tests share.
 
 use gpt1_playground::NgramModel;
-use serde_json::Value;
 
 /// The lesson's three-sentence corpus.
 pub const LESSON: &str = "chai bahut garam hai\nchai acha\nchai bahut acha hai";
@@ -11,7 +10,8 @@ pub fn words(model: &NgramModel, ids: &[u32]) -> Vec<String> {
     ids.iter().map(|&id| model.vocab().token(id).to_string()).collect()
 }
 
-/// A JSON array of numbers, as f64.
-pub fn floats(value: &Value) -> Vec<f64> {
+/// A JSON array of numbers, as f64 (the transformer's references).
+#[cfg(feature = "gpt")]
+pub fn floats(value: &serde_json::Value) -> Vec<f64> {
     value.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
 }

@@ -131,6 +131,9 @@ for (const build of ['www', 'dist']) test(`${build}: two widgets render the real
   // P(bahut | chai) = (2 + 1) / (3 + 7) = 0.3
   assert.equal(await matrix.getByRole('cell', { name: 'P(bahut | chai) = 0.3' }).textContent(), '0.3');
   assert.deepEqual(await chips(one, 'region', 'Tokens of the text'), ['chaiwala (unknown)', 'chai', 'garam', 'hai']);
+  // GPT-1's own tokenizer is not among the widget's files: no button that does nothing, and a word on where it runs
+  assert.equal(await one.getByRole('button', { name: /GPT-1/ }).count(), 0);
+  assert.equal(await one.locator('#gpt1-status').textContent(), 'GPT-1’s own tokenizer runs on the playground’s page.');
   assert.deepEqual(await chips(one, 'region', 'Classification input'), lesson.encoded);
   assert.equal(await one.getByLabel('Combined loss', { exact: true }).textContent(), '1.0785');
   await eventually(async () => assert.equal(await one.getByRole('region', { name: /^Loss table/ }).getByRole('row').count(), 8), 10000);

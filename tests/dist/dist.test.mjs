@@ -54,6 +54,15 @@ test('npm run size prints every file with raw and gzip bytes and both budgets, a
   assert.ok(Number(gzip) > 0 && Number(gzip) < Number(raw));
   assert.equal(first, 'yes', 'the core wasm is part of the first load');
   assert.doesNotMatch(row('www/kinds/gpt/worker.js'), /yes$/, 'Part D is not');
+  // Part E's download comes with Part E: no script of the first load asks the hub for anything
+  const firstLoad = out.split('\n').filter((line) => /\.js\s.*\byes$/.test(line)).map((line) => line.split(/\s+/)[0]);
+  assert.ok(firstLoad.length > 3, firstLoad.join(', '));
+  for (const file of firstLoad) {
+    assert.doesNotMatch(readFileSync(new URL(file, DIST), 'utf8'), /blobs=true|\/resolve\/|gpt1-hub/, `${file} holds none of the download`);
+  }
+  assert.match(readFileSync(new URL('www/parts/e/panel.js', DIST), 'utf8'), /gpt1-hub/, 'Part E\'s panel reads the hub');
+  assert.match(readFileSync(new URL('www/kinds/gpt1/worker.js', DIST), 'utf8') + readdirSync(new URL('www/chunks/', DIST))
+    .map((f) => readFileSync(new URL(`www/chunks/${f}`, DIST), 'utf8')).join(''), /blobs=true/, 'the download is built');
   assert.match(out, /(PASS|MISS) {2}first load, gzipped +[\d.]+ KB of +100\.0 KB/);
   assert.match(out, /(PASS|MISS) {2}core wasm, gzipped +[\d.]+ KB of +60\.0 KB/);
 });

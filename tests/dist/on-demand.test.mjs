@@ -70,7 +70,7 @@ test('the page: every panel and worker it loads later is found, the first load\'
   assert.ok(!found.includes('www/kinds/ngram/worker.js') && !found.some((f) => f.startsWith('www/pkg/')), found.join(', '));
 });
 
-test('the page is one build: every module ships in exactly one output, the wasm glue in none (a file of its own)', async () => {
+test('the page is one build: every module ships in exactly one output; the wasm glue and gpt-api.js in none (files of their own)', async () => {
   const { bundlePage, shippedTwice } = await import('../../scripts/bundle.mjs');
   const { outputs, metafile } = await bundlePage(new Map());
   assert.deepEqual(shippedTwice(metafile), []);
@@ -78,7 +78,8 @@ test('the page is one build: every module ships in exactly one output, the wasm 
   for (const module of ['www/engine/engine.js', 'www/state/store.js', 'www/drawing/dom.js', 'www/parts/d/panel.js']) {
     assert.equal(inputs.filter((i) => i === module).length, 1, module);
   }
-  assert.ok(!inputs.some((i) => i.startsWith('www/pkg/')), 'the glue is imported, never bundled');
+  assert.ok(!inputs.some((i) => i.startsWith('www/pkg/') || i === 'www/gpt-api.js'), 'the glue and the API are imported, never bundled');
+  assert.match(outputs.get('kinds/gpt/worker.js'), /from"\.\.\/\.\.\/gpt-api\.js"/);
   // entries keep their folders; the glue is named relative to each output that imports it
   for (const entry of ['main.js', 'component.js', 'kinds/ngram/worker.js', 'kinds/gpt1/worker.js', 'parts/e/panel.js']) {
     assert.ok(outputs.has(entry), entry);

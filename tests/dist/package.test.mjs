@@ -1,8 +1,9 @@
 // Issue 5, the npm package: `npm pack` holds only the JS API (glue, wasm, type declarations) and the web component
 // with exactly the files it loads (its modules, the page's panels and model worker, index.html for the markup, the
-// stylesheet), and a fresh project that installs the tarball can use both three ways — with Vite 7 (a build of a tiny app, opened in Chromium), as plain
-// ES modules in the browser (an import map, no build) and in Node — and TypeScript sees its declarations through
-// `exports`. Vite and TypeScript are installed into the temporary project only.
+// stylesheet), and a fresh project that installs the tarball can use both three ways — with Vite 7 (a build of a tiny
+// app, opened in Chromium), as plain ES modules in the browser (an import map, no build) and in Node — and TypeScript
+// sees its declarations through `exports`. The project installs the tarball alone, offline; Vite and TypeScript are
+// this repository's pinned devDependencies, run on it from here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -34,6 +35,7 @@ function loads(file, seen = new Set()) {
 const EXPECTED = [...loads('www/component.js'), 'README.md', 'package.json', 'www/component.d.ts',
   'www/pkg/gpt1_playground.d.ts', 'www/pkg/gpt1_playground_bg.wasm.d.ts'].sort();
 const LESSON = 'chai bahut garam hai\\nchai acha\\nchai bahut acha hai';
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 let app; // the temporary consumer project
@@ -49,7 +51,9 @@ test('a fresh project installs the tarball: API and component with Vite and as p
   const [{ filename }] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', app], ROOT));
   const write = (name, text) => writeFileSync(join(app, name), text);
   write('package.json', JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  npm(['install', '--no-audit', '--no-fund', '--loglevel=error', `./${filename}`, 'vite@7', 'typescript@5'], app);
+  // the tarball has no dependencies, so the install needs no registry
+  npm(['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', `./${filename}`], app);
+  assert.deepEqual(readdirSync(join(app, 'node_modules')).filter((f) => !f.startsWith('.')), ['gpt1-playground']);
 
   // the app: the lesson's seed-42 generation from the API, and the web component beside it
   const use = `import init, { NgramModel, generate } from 'gpt1-playground';
@@ -78,10 +82,10 @@ widget.update().then(() => undefined);
   write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'es2022', module: 'esnext',
     moduleResolution: 'bundler', strict: true, noEmit: true, lib: ['es2022', 'esnext.disposable', 'dom'], skipLibCheck: false },
   files: ['check.ts', 'main.ts'] }));
-  execFileSync(join(app, 'node_modules/.bin/tsc'), ['-p', app], { cwd: app, stdio: 'inherit' });
+  execFileSync(bin('tsc'), ['-p', app], { cwd: app, stdio: 'inherit' });
 
   // Vite: a production build, the wasm emitted as an asset with a hashed name
-  execFileSync(join(app, 'node_modules/.bin/vite'), ['build', '--base', './', '--logLevel', 'error'], { cwd: app, stdio: 'inherit' });
+  execFileSync(bin('vite'), ['build', '--base', './', '--logLevel', 'error'], { cwd: app, stdio: 'inherit' });
   assert.ok(readdirSync(join(app, 'dist/assets')).some((f) => /\.wasm$/.test(f)), 'the wasm is a Vite asset');
 
   // plain ES modules: an import map onto node_modules, no build step

@@ -64,6 +64,16 @@ test('Chromium: the single file works from file:// with every network request bl
     await page.getByLabel('Stop after').fill('25');
     await page.locator('#part-d').getByRole('button', { name: /^(Train|Resume)$/ }).click();
     await eventually(async () => assert.match(await page.locator('#gpt-status').textContent(), /^Finished/), 40000);
+    // GPT-1's tokenizer: its lane runs on the page thread here, and says why it has no files to build from
+    await page.getByRole('button', { name: 'GPT-1’s BPE (40,000 merges)' }).click();
+    await eventually(async () => assert.equal(await page.locator('#gpt1-status').textContent(),
+      'GPT-1’s tokenizer did not load: this build of the page does not carry GPT-1’s tokenizer files'), 10000);
+    // Part E: the download says at once why a file from disk cannot fetch it (the file picker is still there)
+    await page.locator('#gpt1-lab > summary').click();
+    await page.getByRole('button', { name: 'Download GPT-1 from Hugging Face' }).click();
+    await eventually(async () => assert.match(await page.locator('#gpt1-download-error').textContent(),
+      /^GPT-1 could not be downloaded: this copy of the page is opened from a file on your disk \(file:\/\/\), and such a page may fetch nothing from other sites/));
+    assert.equal(await page.locator('#gpt1-file').isEnabled(), true);
     await context.close();
     assert.deepEqual(blocked, [], 'the file asked for nothing beyond itself');
     assert.deepEqual(problems, []);

@@ -5,7 +5,18 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The four ways a page test looks at the page: a desktop and a 390 px phone (touch, no hover), each in the light and
+ * the dark colour scheme. `options` are Playwright's for the context.
+ */
+export const VIEWS = ['light', 'dark'].flatMap((colorScheme) => [
+  { name: `desktop, ${colorScheme}`, phone: false, options: { viewport: { width: 1280, height: 900 }, colorScheme } },
+  { name: `phone, ${colorScheme}`, phone: true,
+    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme } },
+]);
 
 /** The lesson's corpus: the page's default. */
 export const LESSON = 'chai bahut garam hai\nchai acha\nchai bahut acha hai';
@@ -41,9 +52,9 @@ export function session({ path: home = '', timeout = 5000 } = {}) {
   return { env, load };
 }
 
-/** Starts the server and a headless Chromium; `close()` stops both. */
-export async function start() {
-  const { server, url } = await serve({ port: 0 });
+/** Starts the server (of this checkout, or of `root`) and a headless Chromium; `close()` stops both. */
+export async function start({ root } = {}) {
+  const { server, url } = await serve({ port: 0, ...(root ? { root } : {}) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

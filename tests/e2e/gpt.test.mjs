@@ -396,10 +396,11 @@ test("Part D draws GPT-1's architecture beside GPT-2's; Download weights, Load w
   assert.deepEqual(await pictures.evaluateAll((svgs) => svgs.map((s) => s.dataset.norm)), ['post', 'pre']);
   const texts = (i) => pictures.nth(i).locator('text').allTextContents();
   const post = await texts(0);
-  assert.deepEqual(post.slice(2, 8), ['masked self-attention, 4 heads of 8', '+ x (residual)', 'LayerNorm',
-    'MLP: 128 units, GELU', '+ n (residual)', 'LayerNorm'], 'post-LN: add, then LayerNorm, after each sub-layer');
+  assert.deepEqual(post.slice(2, 8), ['masked self-attention on x: 4 heads of 8', '+ x, the block\'s input, added back',
+    'LayerNorm → n', 'MLP on n: 128 units, GELU', '+ n, added back', 'LayerNorm → the block\'s output'],
+  'post-LN: add, then LayerNorm, after each sub-layer');
   assert.equal(post[0], '2 ×');
-  assert.deepEqual(post.slice(-2), ['logits = h·Wₑᵀ (tied)', 'softmax(h·W_y) at [EXTRACT]']);
+  assert.deepEqual(post.slice(-4), ['logits = h·Wₑᵀ', '(tied to Wₑ)', 'softmax(h·W_y)', 'at [EXTRACT]']);
   assert.ok(!post.includes('final LayerNorm'), 'GPT-1 has no final LayerNorm');
   assert.ok((await texts(1)).includes('final LayerNorm'));
   const row = async (what) => page.locator('#gpt-architecture table.arch-sizes tr', { hasText: what }).locator('td').allTextContents();
@@ -456,4 +457,30 @@ test("Part D draws GPT-1's architecture beside GPT-2's; Download weights, Load w
   assert.deepEqual(await row('width d'), ['16', '768']);
   await context.close();
   assert.deepEqual(problems, [], 'no console errors and no requests beyond the page');
+});
+
+test('a lab whose module cannot be loaded says why inside it; the rest of the page works, and the next opening retries', async () => {
+  const { context, page, problems } = await load();
+  let refused = 0;
+  await context.route('**/www/parts/d/panel.js', (route) => {
+    if (refused > 0) return route.continue();
+    refused += 1;
+    return route.fulfill({ status: 503, body: 'unavailable' });
+  });
+  const lab = page.locator('#gpt-lab');
+  await lab.locator('summary').click();
+  const problem = lab.getByRole('alert');
+  await eventually(async () => assert.match(await problem.textContent(),
+    /^Part D could not be loaded: .+\. Close the lab and open it again to retry\.$/), 10000);
+  // the rest of the page still answers: Part A's matrix follows an edit
+  await page.locator('#corpus').fill('zebra yak zebra');
+  await eventually(async () => assert.match(await page.locator('#matrix').textContent(), /yak/));
+  // closed and opened again: the lab is made, and the message is gone
+  await lab.locator('summary').click();
+  await lab.locator('summary').click();
+  await page.locator('#gpt-train:enabled').waitFor({ timeout: 20000 });
+  assert.equal(refused, 1);
+  assert.equal(await lab.getByText(/could not be loaded/).count(), 0);
+  await context.close();
+  assert.deepEqual(problems.filter((p) => !/503|Failed to fetch dynamically imported module|panel\.js/.test(p)), []);
 });

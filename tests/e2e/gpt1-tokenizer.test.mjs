@@ -1,12 +1,13 @@
 // Issue 14 on the page: GPT-1's own tokenizer. Nothing of it loads with the page; asked for, it shows the lesson
 // sentence's real pieces and ids, a click steps through a word's merges, a word the toy model cannot see is spelt
 // from GPT-1's pieces, and Part B shows what GPT-1 itself is fed, with 40,478–40,480 as start, delimiter, extract.
-// The ids are checked against the wasm module run here, in Node, on the same released files.
+// The ids are checked against the wasm module run here, in Node, on the same released files. The tokenizer runs in
+// GPT-1's lane of the page's engine: a crash of its worker is recovered as every lane's is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { session, inNode, open, eventually } from './browser.mjs';
+import { session, inNode, open, eventually, inject } from './browser.mjs';
 
 const api = await inNode('gpt');
 const file = (name) => gunzipSync(readFileSync(new URL(`../../www/data/gpt1/${name}.gz`, import.meta.url))).toString('utf8');
@@ -64,6 +65,49 @@ test('GPT-1 tokens: loaded on demand, real ids, merges step by step, unknown wor
   await eventually(async () => assert.equal(await fed.count(), 2));
   assert.ok((await chips(fed.first().locator('ol'))).some(([piece, id]) => piece === '_delimiter_' && id === 40479));
   assert.deepEqual(await fed.first().locator('.role').allTextContents(), ['(start)', '(delimiter)', '(extract)']);
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('GPT-1 tokens through the engine: a crashed worker is replaced and the pieces asked again; a second crash gives up until the next edit', async () => {
+  const { context, page, problems } = await open(env);
+  const encoders = [];
+  page.on('request', (r) => { if (/encoder_bpe_40000\.json\.gz/.test(r.url())) encoders.push(r.url()); });
+  await page.locator('html[data-ready="true"]').waitFor();
+  await page.locator('#segment-text').fill('chai bahut garam hai');
+  await page.getByRole('button', { name: 'GPT-1’s BPE (40,000 merges)' }).click();
+  const pieces = page.locator('#gpt1-pieces');
+  await eventually(async () => assert.equal(await pieces.locator('li').count(), 6), 20000);
+  const generation = () => page.evaluate(async () => (await import('/www/main.js')).engine.generation('gpt1'));
+  assert.equal(await generation(), 1, 'one worker for GPT-1, the tokenizer built in it once');
+  assert.equal(encoders.length, 1);
+
+  // the worker dies: a fresh one starts, builds its own tokenizer, and the pieces are asked for again
+  await pieces.evaluate((list) => list.replaceChildren());
+  await inject.crashWorker(page, 'gpt1');
+  await eventually(async () => assert.equal(await pieces.locator('li').count(), 6), 20000);
+  assert.equal(await generation(), 2);
+  assert.equal(encoders.length, 2, 'the fresh worker loaded the files again');
+  await page.locator('#segment-text').fill('chai acha');
+  await eventually(async () => assert.deepEqual(await chips(pieces),
+    reference.pieces('chai acha').map((p, i) => [p, reference.encode('chai acha')[i]])), 20000);
+
+  // it dies again, and its replacement dies before answering: the panel says so and asks nothing more ...
+  await page.evaluate(async () => {
+    const { engine } = await import('/www/main.js');
+    const crash = () => engine.lane('gpt1').transport.worker.dispatchEvent(new ErrorEvent('error', { message: 'test crash', cancelable: true }));
+    crash();
+    await new Promise((done) => { setTimeout(done); }); // the panel has asked the second worker again
+    crash();
+  });
+  await eventually(async () => assert.match(await pieces.textContent(), /GPT-1’s tokenizer stopped twice \(test crash\); edit the text to try again\./));
+  assert.equal(await generation(), 4);
+  // ... until the next edit, which the fourth worker answers
+  await page.locator('#segment-text').fill('garam chai');
+  await eventually(async () => assert.deepEqual(await chips(pieces),
+    reference.pieces('garam chai').map((p, i) => [p, reference.encode('garam chai')[i]])), 20000);
+  assert.equal(await generation(), 4);
 
   assert.deepEqual(problems, []);
   await context.close();

@@ -9,132 +9,12 @@
 // Gpt1Tokenizer from them); the full-size file is read with GPT-1's own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { start, eventually, shot } from './browser.mjs';
-
-/**
- * The core's API with one change, served in place of www/gpt-api.js where a test must make the worker die (as when
- * the browser refuses a worker its memory): a file whose metadata says `crash` throws an uncaught error in the
- * worker after the header is read. Everything else is the real module.
- */
-const DYING = `import init, * as core from './gpt-api.js?core';
-export * from './gpt-api.js?core';
-export default init;
-const load = core.TinyGpt.loadSafetensors;
-core.TinyGpt.loadSafetensors = function (header, options) {
-  if (new TextDecoder().decode(header).includes('"crash":"yes"')) setTimeout(() => { throw new Error('Out of memory (the test makes the worker die)'); });
-  return load.call(this, header, options);
-};`;
-
-const WORDS = ['the', 'cat', 'sat', 'on', 'mat', 'and', 'dog', 'ran', 'chai', 'is', 'hot', 'good', '.', ','];
-const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
-const VOCAB = [...WORDS.map((w) => `${w}</w>`), ...LETTERS, ...LETTERS.map((c) => `${c}</w>`)];
-/** Merges that build each of WORDS from its characters, left to right (what the real BPE needs to find them). */
-const TOY_MERGES = [...new Set(WORDS.flatMap((word) => {
-  const pieces = [...word];
-  pieces[pieces.length - 1] += '</w>';
-  const steps = [];
-  while (pieces.length > 1) {
-    steps.push(`${pieces[0]} ${pieces[1]}`);
-    pieces.splice(0, 2, pieces[0] + pieces[1]);
-  }
-  return steps;
-}))];
-const LAYERS = 12;
-const HEADS = 12;
-const D = 24;
-const CONTEXT = 64;
-
-/** A seeded stream of uniform floats in [-1, 1) (xorshift32): the same file every run. */
-function floats(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s / 2 ** 31 - 1;
-  };
-}
-
-/** A safetensors file of F32 tensors `[name, shape]`, random from `seed`; `edit(header)` may change the header. */
-function safetensors(tensors, { seed = 1, meta = { heads: String(HEADS) }, edit = (h) => h } = {}) {
-  const next = floats(seed);
-  let offset = 0;
-  const header = { __metadata__: meta };
-  const parts = [];
-  for (const [name, shape] of tensors) {
-    const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next() * 0.5);
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + values.byteLength] };
-    offset += values.byteLength;
-    parts.push(Buffer.from(values.buffer));
-  }
-  const json = Buffer.from(JSON.stringify(edit(header)));
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(json.length));
-  return Buffer.concat([length, json, ...parts]);
-}
-
-/**
- * GPT-1's layout in Hugging Face's names (openai-community/openai-gpt) at full size — 40,478 rows, 512 positions,
- * 12 blocks of d = 768 — with random weights from a seed, written to `path` a tensor at a time (about 479 MB).
- */
-function writeFullSize(path, seed = 7) {
-  const d = 768;
-  const tensors = [['tokens_embed.weight', [40478, d]], ['positions_embed.weight', [512, d]]];
-  for (let l = 0; l < 12; l++) {
-    tensors.push([`h.${l}.attn.c_attn.weight`, [d, 3 * d]], [`h.${l}.attn.c_attn.bias`, [3 * d]],
-      [`h.${l}.attn.c_proj.weight`, [d, d]], [`h.${l}.attn.c_proj.bias`, [d]],
-      [`h.${l}.ln_1.weight`, [d]], [`h.${l}.ln_1.bias`, [d]],
-      [`h.${l}.mlp.c_fc.weight`, [d, 4 * d]], [`h.${l}.mlp.c_fc.bias`, [4 * d]],
-      [`h.${l}.mlp.c_proj.weight`, [4 * d, d]], [`h.${l}.mlp.c_proj.bias`, [d]],
-      [`h.${l}.ln_2.weight`, [d]], [`h.${l}.ln_2.bias`, [d]], [`h.${l}.attn.bias`, [1, 1, 512, 512]]);
-  }
-  const header = {};
-  let offset = 0;
-  for (const [name, shape] of tensors) {
-    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  const json = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(json.length));
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, length);
-    writeSync(fd, json);
-    let state = seed;
-    for (const [name, shape] of tensors) {
-      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-      if (name.endsWith('attn.bias')) {
-        // the causal mask Hugging Face's file carries as a buffer (the loader ignores it): 1 on and below the diagonal
-        for (let i = 0; i < 512; i++) values.fill(1, i * 512, i * 512 + i + 1);
-      } else if (/ln_\d\.weight$/.test(name)) values.fill(1); // LayerNorm gains 1, biases 0
-      else if (!name.endsWith('bias')) {
-        for (let i = 0; i < values.length; i++) { // uniform in ±0.02 (GPT-1 drew N(0, 0.02)), xorshift32
-          state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-          values[i] = (state / 2 ** 31 - 1) * 0.02;
-        }
-      }
-      writeSync(fd, new Uint8Array(values.buffer));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return 8 + json.length + offset;
-}
-
-const rows = VOCAB.length + 3; // the vocabulary, then _start_, _delimiter_, _classify_
-/** Every tensor of one block in Hugging Face's names, at width `d`. */
-const block = (l, d) => [[`h.${l}.attn.c_attn.weight`, [d, 3 * d]], [`h.${l}.attn.c_attn.bias`, [3 * d]],
-  [`h.${l}.attn.c_proj.weight`, [d, d]], [`h.${l}.attn.c_proj.bias`, [d]], [`h.${l}.ln_1.weight`, [d]],
-  [`h.${l}.ln_1.bias`, [d]], [`h.${l}.mlp.c_fc.weight`, [d, 4 * d]], [`h.${l}.mlp.c_fc.bias`, [4 * d]],
-  [`h.${l}.mlp.c_proj.weight`, [4 * d, d]], [`h.${l}.mlp.c_proj.bias`, [d]], [`h.${l}.ln_2.weight`, [d]],
-  [`h.${l}.ln_2.bias`, [d]]];
-const TENSORS = [['tokens_embed.weight', [rows, D]], ['positions_embed.weight', [CONTEXT, D]],
-  ...Array.from({ length: LAYERS }, (_, l) => block(l, D)).flat()];
-const GOOD = safetensors(TENSORS);
+import { LAYERS, HEADS, D, CONTEXT, VOCAB, rows, safetensors, TENSORS, GOOD, gpt1Pages, drop, dropAll, recordStream, openLab,
+  loaded, text, writeFullSize } from './gpt1-model.mjs';
 
 /** An .npy file of `data` (the numbers' bytes, `size` bytes each) as numpy's np.save writes one: format 1.0, 1-D. */
 function npy(data, { descr = '<f4', size = 4 } = {}) {
@@ -166,91 +46,17 @@ function release(seed) {
   return { file, pieces, shapes: [Buffer.from(json), 'params_shapes.json'] };
 }
 
-let env;
+const env = {};
 let dir;
 before(async () => {
-  env = await start();
+  Object.assign(env, await start());
   dir = mkdtempSync(join(tmpdir(), 'gpt1-e2e-'));
 });
 after(async () => {
-  await env?.close();
+  await env.close?.();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/**
- * A context whose GPT-1 tokenizer files are the small model's own vocabulary (`toy`: the real core builds its
- * Gpt1Tokenizer from them, so a small random model reads the test's words), with the core's API made able to die
- * (`dying`); records problems.
- */
-async function newContext({ toy = true, dying = false, ...options } = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  context.setDefaultTimeout(20000);
-  if (dying) {
-    await context.route('**/www/gpt-api.js', (route) => route.fulfill({ contentType: 'text/javascript', body: DYING }));
-  }
-  if (toy) {
-    const encoder = gzipSync(JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))));
-    const merges = gzipSync(`#version: 0.2\n${TOY_MERGES.join('\n')}\n`);
-    await context.route('**/www/data/gpt1/encoder_bpe_40000.json.gz', (route) => route.fulfill({ body: encoder }));
-    await context.route('**/www/data/gpt1/vocab_40000.bpe.gz', (route) => route.fulfill({ body: merges }));
-  }
-  const problems = [];
-  const origin = new URL(env.url).origin;
-  context.on('request', (r) => {
-    const u = new URL(r.url());
-    if (u.origin !== origin && u.protocol !== 'data:' && u.protocol !== 'blob:') problems.push(`request: ${r.url()}`);
-  });
-  return { context, problems };
-}
-
-async function openPage(context, problems) {
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(env.url);
-  await page.locator('html[data-ready="true"]').waitFor();
-  return page;
-}
-
-/** Drops `bytes` as a file named `name` onto Part E's drop zone, as a person dragging it from their files would. */
-const drop = (page, bytes, name = 'model.safetensors') => dropAll(page, [[bytes, name]]);
-
-/** Drops several files at once: `files` is a list of [bytes, name]. */
-async function dropAll(page, files) {
-  const transfer = await page.evaluateHandle((all) => {
-    const dt = new DataTransfer();
-    for (const [data, fileName] of all) dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], fileName));
-    return dt;
-  }, files.map(([bytes, name]) => [bytes.toString('base64'), name]));
-  await page.locator('#gpt1-drop').dispatchEvent('drop', { dataTransfer: transfer });
-}
-
-/** Records how many generated tokens the output held after each change, from now on. */
-const recordStream = (page) => page.evaluate(() => {
-  window.streamCounts = [];
-  new MutationObserver(() => window.streamCounts.push(document.querySelectorAll('#gpt1-output .gpt1-new').length))
-    .observe(document.getElementById('gpt1-output'), { childList: true });
-});
-
-/** Opens Part E's lab and waits until its panel runs (its controls are enabled then). */
-async function openLab(page) {
-  await page.locator('#gpt1-lab > summary').click();
-  await eventually(async () => assert.equal(await page.locator('#gpt1-file').isDisabled(), false), 10000);
-}
-
-/** A new context and page with Part E's lab open. */
-async function openPart(options) {
-  const { context, problems } = await newContext(options);
-  const page = await openPage(context, problems);
-  await openLab(page);
-  return { context, problems, page };
-}
-
-/** Closes a context and checks that its pages logged no errors and asked no other origin for anything. */
-async function closed(context, problems) {
-  await context.close();
-  assert.deepEqual(problems, []);
-}
+const { newContext, openPage, openPart, closed } = gpt1Pages(env);
 
 /**
  * Drops each case's files (`[what, files, message]`, files as [bytes, name]) and checks that the error starts with
@@ -284,11 +90,10 @@ async function summedInOrder(page, where) {
     `number ${i}: ${v} is ${orders[0][i]} + ${orders[1][i]}`));
 }
 
-const loaded = (page) => eventually(async () => assert.match(await page.locator('#gpt1-weights-status').textContent(), /^GPT-1 is loaded/), 20000);
-const text = (page, selector) => page.locator(selector).textContent();
-
 test('without the file the panel says where to get it; a dropped file streams tokens and draws every head', async () => {
   const { context, problems } = await newContext();
+  let encoders = 0; // how often GPT-1's encoder file was fetched
+  context.on('request', (r) => { if (/encoder_bpe_40000\.json\.gz$/.test(r.url())) encoders += 1; });
   const page = await openPage(context, problems);
   const get = await text(page, '#gpt1-get');
   for (const fact of ['openai-community/openai-gpt', 'model.safetensors', '479 MB', 'MIT licence', 'params_0.npy', 'params_9.npy']) {
@@ -300,10 +105,15 @@ test('without the file the panel says where to get it; a dropped file streams to
     assert.ok(about.includes(fact), `the lab says ${fact}`);
   }
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
-  // the file picker is reachable by keyboard, from the lab's summary
+  // the download button, then the links to the two sources, then the file picker are reachable by keyboard, from
+  // the lab's summary
   await page.locator('#gpt1-lab > summary').focus();
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'gpt1-file');
+  const reached = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    reached.push(await page.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('href')));
+  }
+  assert.deepEqual(reached, ['gpt1-download', 'https://huggingface.co/openai-community/openai-gpt', 'https://github.com/openai/finetune-transformer-lm', 'gpt1-file']);
   await recordStream(page);
   await drop(page, GOOD);
   await loaded(page);
@@ -326,9 +136,9 @@ test('without the file the panel says where to get it; a dropped file streams to
 
   // every head: 12 rows of 12 maps; layer 1 head 1 large; another head enlarged by a click, its cells explained
   await eventually(async () => assert.equal(await page.locator('#gpt1-heads button.head-map canvas').count(), LAYERS * HEADS), 20000);
-  assert.equal(await page.locator('#gpt1-heads .heads-row').count(), LAYERS);
+  assert.equal(await page.locator('#gpt1-heads .heads-row[role="group"]').count(), LAYERS);
   assert.match(await text(page, '#gpt1-head-table caption'), /layer 1, head 1$/);
-  await page.getByRole('button', { name: 'layer 7, head 4', exact: true }).click();
+  await page.getByRole('button', { name: /^layer 7, head 4: / }).click();
   assert.match(await text(page, '#gpt1-head-table caption'), /layer 7, head 4$/);
   const T = await page.locator('#gpt1-head-table tbody tr').count();
   assert.equal(T, 7, 'the prompt’s 7 tokens');
@@ -351,6 +161,15 @@ test('without the file the panel says where to get it; a dropped file streams to
   await eventually(async () => assert.equal(await page.locator('#gpt1-task > ol > li').count(), 2), 5000);
   await summedInOrder(page, '_classify_');
   await page.locator('#part-e').screenshot({ path: shot('part-e.png') });
+
+  // Part A's GPT-1 pieces are answered by the same worker with its one tokenizer (the toy vocabulary here): the
+  // released files were fetched once for both
+  await page.locator('#segment-text').fill('the cat sat');
+  await page.getByRole('button', { name: 'GPT-1’s BPE (40,000 merges)' }).click();
+  await eventually(async () => assert.deepEqual(await page.locator('#gpt1-pieces .id').allTextContents(),
+    ['the</w>', 'cat</w>', 'sat</w>'].map((t) => String(VOCAB.indexOf(t)))), 10000);
+  assert.equal(encoders, 1, 'one tokenizer built, in GPT-1’s worker');
+  assert.equal(await page.evaluate(async () => (await import('/www/main.js')).engine.generation('gpt1')), 1);
 
   await closed(context, problems);
 });
@@ -415,11 +234,17 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20, `${await text(page, '#gpt1-weights-status')} ${await text(page, '#gpt1-error')} ${await text(page, '#gpt1-prompt-error')}`), 20000);
   const first = await text(page, '#gpt1-output');
   await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
+  // Part E's fields are kept with the page's state, never in the link: a word typed now is there after the reload
+  await page.getByLabel('Where does this word rank?').fill('dog');
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog<\/w>” ranks/));
 
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
   assert.equal(await page.locator('#gpt1-lab').getAttribute('open'), '', 'the lab opens by itself');
   await loaded(page);
+  assert.equal(await page.getByLabel('Where does this word rank?').inputValue(), 'dog');
+  assert.doesNotMatch(new URL(page.url()).hash, /dog/);
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog<\/w>” ranks/), 20000);
   await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 20000);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
   assert.equal(await text(page, '#gpt1-output'), first, 'the same weights and seed give the same continuation');

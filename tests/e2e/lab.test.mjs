@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { session, eventually, finish, tokens } from './browser.mjs';
+import { session, eventually, finish, tokens, pasteInto } from './browser.mjs';
 
 const { load } = session({ timeout: 15000 });
 
@@ -82,7 +82,7 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   // seeds 1 to 6 all name it from step 300 or earlier.
   const corpus = readFileSync(new URL('../../www/data/chai-corpus.txt', import.meta.url), 'utf8')
     .split('\n').filter((l) => l.trim()).slice(0, 60).join('\n');
-  await page.getByLabel('Corpus', { exact: true }).fill(corpus);
+  await pasteInto(page.getByLabel('Corpus', { exact: true }), corpus); // (fill types 60 lines in, slowly)
   await openLab(page);
   await page.getByLabel('the corpus from Part A').check();
   await page.getByLabel('Stop after').fill('1000');
@@ -92,8 +92,9 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   assert.match(await page.locator('#gpt-split').textContent(), /^Trained on 54 lines, validated on 6;/);
   // validation rose, training fell: named, with the best step
   const now = await readout(page);
-  const best = now.status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d)/);
+  const best = now.status.match(/Overfitting: validation has risen since its best, ([\d.]+) at step ([\d,]*\d), while the training loss did not rise with it \(its mean ([\d.]+) before that step, ([\d.]+) since\)\.$/);
   assert.ok(best, now.status);
+  assert.ok(Number(best[4]) < Number(best[3]), 'the training loss\'s means, as said');
   const bestVal = best[1].replace('.', '\\.');
   assert.ok(number(best[2]) < 1000 && Number(now.val) > Number(best[1]) + 0.02, `${now.val} now, ${best[1]} at best`);
   const box = page.locator('#gpt-best-box');
@@ -106,9 +107,12 @@ test('overfitting is named, the best step is offered back, and a bad input line 
   assert.equal((await readout(page)).val, best[1], 'the validation loss of the best step');
   assert.match((await readout(page)).status, new RegExp(`^Back at step ${best[2]}, the lowest validation loss`));
   assert.ok(await box.isHidden(), 'at the best step there is nothing to return to');
-  // the chart's last point is the best step
+  // the chart's last point is the best step; the curves after it stay drawn, greyed, and the description says so
   await eventually(async () => assert.match(await page.locator('#gpt-chart-desc').textContent(),
-    new RegExp(`^Paused at step ${best[2]}: validation loss ${bestVal}`)));
+    new RegExp(`^Paused at step ${best[2]}: validation loss ${bestVal}.* In grey, the curves of steps ${best[2]} to 1,000, undone by early stopping\\.$`)));
+  assert.equal(await page.locator('#gpt-chart path.series.undone.val').count(), 1);
+  assert.equal(await page.locator('#gpt-chart path.series.undone.train').count(), 1);
+  assert.ok((await page.locator('#gpt-chart text.key').allTextContents()).includes('undone by early stopping'));
   // a line with a word the model never saw: its error, and no attention tables of an earlier line under it
   await page.getByLabel('Input line').fill('chai bahut garam hai');
   await eventually(async () => assert.equal(await page.locator('#gpt-attention table').count(), 1), 20000);
@@ -164,6 +168,10 @@ test('a 390 px phone after training: samples wrap whole tokens, the last axis la
   const next = page.getByRole('region', { name: /Next-token distributions/ });
   await eventually(async () => assert.equal(await next.getAttribute('data-overflow'), 'right'), 20000);
   assert.equal(await next.getAttribute('tabindex'), '0');
+  // its caption wraps inside the region, whole, clear of the fade at its edge (it was cut at "(th…")
+  const [caption, region] = await page.evaluate(() => [document.querySelector('#gpt-next caption'), document.getElementById('gpt-next')]
+    .map((node) => node.getBoundingClientRect().right));
+  assert.ok(caption <= region - 20, `the caption ends at ${caption} px, the region at ${region} px`);
   await page.screenshot({ path: new URL('../../test-results/screenshots/lab-390.png', import.meta.url).pathname, fullPage: true });
   await finish(opened);
 });

@@ -124,7 +124,11 @@ test('tokens panel: word, char and BPE segmentation with ids, the merges in orde
   // word: the unseen word is one unknown token, without an id
   assert.deepEqual(await tokens(list), ['chaiwala (unknown)', 'chai', 'garam', 'hai']);
   assert.deepEqual(await ids(list), ['?', '0', '2', '3']);
-  assert.match(await page.locator('#rare-word').textContent(), /“chaiwala” never occurs in the corpus.*bpe/);
+  assert.match(await page.locator('#rare-word').textContent(), /^A word new to the corpus: “chaiwala” never occurs in it\..*bpe/);
+  // a word of the corpus met only once is the rare one
+  await label(page, 'Text to split').fill('chai garam hai');
+  await eventually(async () => assert.match(await page.locator('#rare-word').textContent(), /^A rare word: “garam” occurs once in the corpus\./));
+  await label(page, 'Text to split').fill('chaiwala chai garam hai');
   // char: every character, spaces shown as ␣, each with its index in the vocabulary
   await label(page, 'Tokenizer').selectOption('char');
   const charVocab = withModel(LESSON, { tokenizer: 'char' }, (m) => m.vocab);

@@ -140,7 +140,8 @@ for (const combo of COMBOS) {
     const button = page.getByRole('button', { name: 'GPT-1’s BPE (40,000 merges)' });
     await button.click();
     const stages = page.getByRole('list', { name: 'GPT-1’s steps before BPE' }).locator(':scope > li');
-    await eventually(async () => assert.equal(await stages.count(), 4));
+    // (the first answer waits for GPT-1's lane: its worker compiles the transformer's module and reads the files)
+    await eventually(async () => assert.equal(await stages.count(), 4), 20000);
     const want = reference.stages(typed);
     assert.match(await stages.nth(0).textContent(), /^ftfy\.fix_text repairs the text: .*leaves that repair out\./);
     assert.equal(await stages.nth(0).locator('q').textContent(), want.fixed);
@@ -221,7 +222,7 @@ for (const combo of COMBOS) {
     const fed = page.getByRole('button', { name: 'What GPT-1 itself is fed' });
     await fed.click();
     const lists = page.locator('#gpt1-fed > li');
-    await eventually(async () => assert.equal(await lists.count(), 2));
+    await eventually(async () => assert.equal(await lists.count(), 2), 20000); // (the lane loads first)
     assert.deepEqual(await page.locator('#gpt1-fed .seq-label').allTextContents(), orders);
     const [a, b] = [await label(page, 'Text 1').inputValue(), await label(page, 'Text 2').inputValue()];
     const piecesOf = (text) => reference.pieces(text).map((p, i) => [p, reference.encode(text)[i]]);

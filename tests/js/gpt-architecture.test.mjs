@@ -14,8 +14,12 @@ test("a block is drawn as GPT-1 arranges it: attention, add, LayerNorm, MLP, add
   assert.deepEqual(kinds('post'), ['attention', 'add', 'norm', 'mlp', 'add', 'norm']);
   assert.deepEqual(kinds('pre'), ['norm', 'attention', 'add', 'norm', 'mlp', 'add']);
   const labels = architectureSteps('post', SHAPE).map((s) => s.label);
-  assert.equal(labels[0], 'masked self-attention, 4 heads of 8');
-  assert.equal(labels[3], 'MLP: 128 units, GELU');
+  assert.equal(labels[0], 'masked self-attention on x: 4 heads of 8');
+  assert.equal(labels[1], '+ x, the block\'s input, added back');
+  assert.equal(labels[3], 'MLP on n: 128 units, GELU');
+  // GPT-2's block names its halfway state m
+  assert.deepEqual(architectureSteps('pre', SHAPE).filter((s) => s.kind === 'add').map((s) => s.label),
+    ['+ x, added back → m', '+ m, added back → the block\'s output']);
 });
 
 test('post-LN has no final LayerNorm; both outputs read h, the logits through the tied embedding', () => {
@@ -26,8 +30,11 @@ test('post-LN has no final LayerNorm; both outputs read h, the logits through th
   assert.equal(pre.steps.filter((s) => s.label === 'final LayerNorm').length, 1);
   const [output, classifier] = post.steps.slice(-2);
   assert.deepEqual([output.kind, output.tied, classifier.kind], ['output', true, 'classifier']);
-  assert.match(classifier.label, /\[EXTRACT\]/);
+  assert.deepEqual(classifier.label, ['softmax(h·W_y)', 'at [EXTRACT]'], 'two lines: the half-width box holds each whole');
   assert.match(post.steps[0].label, /27 × 32/);
+  // before the vocabulary is counted, its size is V, never 0
+  assert.match(architectureLayout({ ...SHAPE, rows: null }).steps[0].label, /Wₑ \(V × 32\)/);
+  assert.equal(sizeRows({ ...SHAPE, rows: null })[4][1], '—');
 });
 
 test("this model's sizes beside GPT-1's 768 / 12 / 12 / 512", () => {

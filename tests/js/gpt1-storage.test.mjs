@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startCopy } from '../../www/kinds/gpt1/storage.js';
 import { answer, settle } from '../../www/engine/host.js';
 
-const MB = 1024 * 1024;
+const MB = 1_000_000; // the page's megabyte
 
 /** A storage whose writer records what it got; `failAt(n)` makes write number n (from 0) throw `error`. */
 function fakeStorage({ failAt = Infinity, error = null, closeError = null } = {}) {

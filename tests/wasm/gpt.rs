@@ -292,3 +292,19 @@ fn the_kv_cache_continues_as_recomputing_does() {
     assert!(message(model.decoder(js("'chai'"), None)).contains("token ids"));
     assert!(TinyGpt::memory_bytes() >= 65_536.0);
 }
+
+#[wasm_bindgen_test]
+fn the_file_hash_takes_chunks_from_javascript() {
+    use gpt1_playground::wasm::gpt1::FileHashJs;
+    let mut hash = FileHashJs::new();
+    let bytes: Vec<u8> = js_sys::Uint8Array::new(&js(
+        "new TextEncoder().encode('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')",
+    ))
+    .to_vec();
+    for chunk in bytes.chunks(5) {
+        hash.update(chunk);
+    }
+    assert_eq!(hash.bytes(), 56.0);
+    assert_eq!(hash.hex(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    assert_eq!(hash.hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "nothing after hex()");
+}

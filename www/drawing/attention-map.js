@@ -3,7 +3,7 @@
 // the arrow keys move along the causal triangle (heatmap.js).
 import { el, shown } from './dom.js';
 import { cellColours } from './colour.js';
-import { clamp, explainCells } from './heatmap.js';
+import { clamp, explainCells, readCellHint } from './heatmap.js';
 
 const quoted = (token) => `“${shown(token)}”`;
 
@@ -51,5 +51,5 @@ export function explainAttention(container, slot, tokens) {
   });
 }
 
-/** The hint shown before any cell is read. */
-export const readingHint = () => el('p', { class: 'hint', text: 'Hover over a cell, or focus it (Tab into the table, then arrow keys), to read it.' });
+/** The hint shown before any cell is read (a touch screen is told to tap). */
+export const readingHint = () => el('p', { class: 'hint', text: readCellHint('to read it') });

@@ -1,4 +1,5 @@
 // Small DOM helpers. All text goes through textContent: user data is never parsed as HTML.
+import { adoptStyle } from './sheet.js';
 
 /** Creates an element with attributes/properties and children (strings become text nodes). */
 export function el(tag, props = {}, ...children) {
@@ -48,6 +49,8 @@ export function lookups(...roots) {
     /** The focused element inside the first root (null, or the body of a page, when none is). */
     focused: () => shown.activeElement,
     setError: (id, message) => showError(find(id), find(`${id}-error`), message),
+    /** Adopts a stylesheet of a module loaded on demand where its elements are shown, even while they are not. */
+    adopt: (css) => adoptStyle(shown, css),
   };
 }
 

@@ -1,9 +1,19 @@
 // A heatmap table's reading aids, shared by the n-gram matrix (matrix.js) and the attention map (gpt-inspect.js):
 // hovering over or focusing a cell explains it, and the arrow keys (Home and End along the row) move the focus from
-// cell to cell, with one cell in the tab order at a time.
+// cell to cell, with one cell in the tab order at a time; and the hint that says so, for the device in hand.
 
 const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Home: [0, -Infinity],
   End: [0, Infinity] };
+
+/** True when the device's main pointer cannot hover: a phone's or a tablet's touch screen. */
+export const touchOnly = () => typeof matchMedia === 'function' && matchMedia('(hover: none)').matches;
+
+/**
+ * How to read a cell, for `purpose` ("to read it"), on the device in hand: a mouse hovers; a touch screen only taps,
+ * and a tapped cell is focused, which explains it. `into` names what Tab goes into.
+ */
+export const readCellHint = (purpose, into = 'the table') => (touchOnly() ? `Tap a cell ${purpose}.`
+  : `Hover over a cell, or focus it (Tab into ${into}, then arrow keys), ${purpose}.`);
 
 /** `n` within [lo, hi]. */
 export const clamp = (n, lo, hi) => Math.max(lo, Math.min(hi, n));

@@ -11,10 +11,14 @@ export const LAB_CSS = `
 .gpt-line-field { grid-column: span 2; }
 .gpt-attn td.masked { background: transparent; border: 1px dashed var(--line); }
 .gpt-attn td[data-w]:focus-visible { outline: 3px solid var(--focus); outline-offset: 1px; }
+/* a table wider than a phone scrolls in its region; its caption wraps at the region's width, whole, never cut */
+.gpt-lab .table-wrap { container-type: inline-size; }
+.gpt-lab .table-wrap > table > caption { max-width: calc(100cqw - 2.5rem); white-space: normal; } /* clear of the fade */
 .gpt-next-table td { text-align: left; }
 .gpt-next-table .next-tok { font-family: ui-monospace, monospace; font-weight: 600; }
 .gpt-ft-table td { font-size: 1.05rem; font-weight: 700; }
 .gpt-ft-table th[scope="row"] { text-align: left; font-weight: 400; white-space: normal; }
+.gpt-ft-table thead th:first-child { text-align: left; }
 .gpt-ft-summary { margin-top: 0; }
 @media (max-width: 30rem) { .gpt-line-field { grid-column: auto; } }
 .gpt-size-field { grid-column: span 2; }

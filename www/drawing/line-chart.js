@@ -64,7 +64,8 @@ function referenceLines(lines, { y, right, narrow }) {
 }
 
 /**
- * Draws loss curves into `plot`: series = [{ points: [[x, y], …], className, label }], lines = [{ y, className,
+ * Draws loss curves into `plot`: series = [{ points: [[x, y], …], className, label, key (false: not in the key) }],
+ * lines = [{ y, className,
  * label }] (reference losses), marks = [{ x, y, className, label }] (a ring at a point, a dotted line down to the
  * axis), xMax (at least), xLabel, yLabel, height.
  */
@@ -72,7 +73,8 @@ export function drawCurves(plot, { series, lines = [], marks = [], xMax = 1, xLa
   const W = Math.round(Math.max(300, Math.min(720, plot.parentElement?.clientWidth || 600)));
   const narrow = W < 480;
   const right = W - (narrow ? 12 : 150); // room for the reference lines' labels
-  const keyCount = series.length + (narrow ? lines.length : 0);
+  const keyed = series.filter((s) => s.key !== false);
+  const keyCount = keyed.length + (narrow ? lines.length : 0);
   const perRow = narrow ? 2 : 3;
   plot.setAttribute('viewBox', `0 0 ${W} ${height + 18 * Math.ceil(keyCount / perRow) + 6}`);
   const xEnd = Math.max(xMax, ...series.flatMap((s) => s.points.map((p) => p[0])), 1);
@@ -99,7 +101,7 @@ export function drawCurves(plot, { series, lines = [], marks = [], xMax = 1, xLa
       svg('circle', { cx: at[0], cy: at[1], r: 5, class: `mark ${m.className}` }, svg('title', {}, m.label)));
   }
   // the key under the plot: what each colour is
-  const keys = [...series.map((s) => [`curve key ${s.className}`, s.label]),
+  const keys = [...keyed.map((s) => [`curve key ${s.className}`, s.label]),
     ...(narrow ? lines.map((l) => [`ref key ${l.className}`, `${l.label} ${l.y.toFixed(3)}`]) : [])];
   const start = narrow ? 8 : LEFT;
   keys.forEach(([cls, text], i) => {

@@ -30,7 +30,7 @@ class Lane {
   start() {
     if (this.transport) return this.transport;
     const events = {
-      reply: (data) => this.#settle(data),
+      reply: (data) => { if (transport === this.transport) this.#settle(data); }, // not a replaced one's late answer
       crash: (reason) => this.#crash(reason, transport),
       intercept: (message) => this.#engine.interceptor(this.#name, message),
     };
@@ -96,6 +96,7 @@ class Lane {
 
 export class Engine {
   #lanes;
+  #kinds = new Map(); // kind → Promise of its lanes being added (extend)
   #listeners = [];
   nextId = 1;
   interceptor = () => {};
@@ -106,6 +107,29 @@ export class Engine {
    */
   constructor(lanes) {
     this.#lanes = new Map(Object.entries(lanes).map(([name, spec]) => [name, new Lane(this, name, spec)]));
+  }
+
+  /** Adds lanes (name → spec, as the constructor takes them) to this engine. */
+  add(lanes) {
+    for (const [name, spec] of Object.entries(lanes)) {
+      if (this.#lanes.has(name)) throw new Error(`the engine already has a lane ${name}`);
+      this.#lanes.set(name, new Lane(this, name, spec));
+    }
+  }
+
+  /**
+   * Adds a model kind whose wasm loads on demand: `make()` gives (a Promise of) its lanes, called once per `kind`
+   * however many panels ask; resolves once they are added. After a failure (the module did not load) the next call
+   * tries again.
+   */
+  extend(kind, make) {
+    let adding = this.#kinds.get(kind);
+    if (!adding) {
+      adding = Promise.resolve().then(make).then((lanes) => { this.add(lanes); });
+      this.#kinds.set(kind, adding);
+      adding.catch(() => { if (this.#kinds.get(kind) === adding) this.#kinds.delete(kind); });
+    }
+    return adding;
   }
 
   lane(name) {

@@ -27,7 +27,8 @@ export class WorkerTransport {
 
 /**
  * The requests run on the page thread, in a wasm instance of this transport's own: `spec.glue(n)` loads the glue (n = 0:
- * the page's first instance, shared; n > 0: a fresh module record), `spec.requests(glue)` makes the kind's table.
+ * the page's first instance, shared; n > 0: a fresh module record), `spec.requests(glue)` makes the kind's table (or
+ * a Promise of it: a kind may load its table only when it runs here).
  * A trap may leave the instance broken: the lane then starts a new transport, whose instance is fresh.
  */
 export class ThreadTransport {

@@ -47,7 +47,7 @@ export const GLOSSARY = [
   ["head",
     "One attention head: for every position it computes weights over that position and the ones before it, and takes a weighted average of their states. A layer runs several heads side by side (GPT-1: 12 of 64 dimensions each), each free to look for something different. The linear layer that turns a state into logits is sometimes called a head too (the language-model head, the classifier head)."],
   ["LayerNorm",
-    "Layer normalisation: rescales each position's state to mean 0 and variance 1 over its dimensions, then applies a learnt scale and shift. It keeps the numbers in a range where a deep network trains well. GPT-1 applies it after each attention and feed-forward step; the tiny GPT here, like GPT-2, before them."],
+    "Layer normalisation: rescales each position's state to mean 0 and variance 1 over its dimensions, then applies a learnt scale and shift. It keeps the numbers in a range where a deep network trains well. GPT-1 applies it after each attention and feed-forward step, to the step's output added to its input: post-LN. Part D's tiny GPT is built the same way (post-LN, as GPT-1). GPT-2 later moved it to each step's input and added one after the last block: pre-LN."],
   ["fine-tuning",
     "Training a pre-trained model further on a labelled task. GPT-1 adds only a linear layer W_y (and the delimiter tokens' embeddings), trains every weight for a few epochs, and keeps the language-model loss in the objective: L = L_task + λ·L_lm with λ = 0.5 (Part C)."],
 ];

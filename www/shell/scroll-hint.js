@@ -21,13 +21,15 @@ export function overflowOf({ scrollLeft, scrollWidth, clientWidth }) {
   return left && right ? 'both' : left ? 'left' : right ? 'right' : 'none';
 }
 
+const watched = new WeakSet(); // every region marked so far, whichever call marked it
+
 /**
- * Marks every region matching `selector` under `root` (now and as panels add them): a name from its first
- * caption or aria-label, tabindex 0, and data-overflow kept up to date on resize, scroll and content change.
+ * Marks every region matching `selector` under `root` (a Document or a ShadowRoot) that is not marked yet: a name
+ * from its aria-label, tabindex 0, and data-overflow kept up to date on resize, scroll and content change. Called
+ * again once a lab has made its controls, it marks only the lab's new regions.
  */
 export function markScrollable(root, selector = SCROLLERS) {
   adoptStyle(root, CSS);
-  const watched = new WeakSet();
   const update = (el) => {
     const overflow = overflowOf(el);
     if (el.dataset.overflow !== overflow) el.dataset.overflow = overflow;

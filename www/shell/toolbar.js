@@ -1,9 +1,10 @@
 // Page-wide controls: copy link, copy embed code, presentation mode and the keyboard shortcuts.
 import { $ } from '../drawing/dom.js';
 import { flush } from '../state/saving.js';
+import { STORAGE_KEYS } from '../state/keys.js';
 import { setupEmbedButton } from './embed.js';
 
-const PRESENTATION_KEY = 'gpt1-playground/presentation';
+const PRESENTATION_KEY = STORAGE_KEYS.presentation;
 
 /** Copies text: the Clipboard API where allowed, else a selected hidden textarea and execCommand. */
 async function copyText(text) {

@@ -3,7 +3,7 @@
 import { FIELDS, SIZES, invalid, complete, quote } from './store.js';
 import { grouped } from './numbers.js';
 
-/** Each field's key in a link. */
+/** Each linked field's key in a link (Part D's fields, `linked: false` in store.js, have none). */
 const KEYS = Object.freeze({
   corpus: 'corpus', smoothing: 'k', order: 'order', tokenizer: 'tok', boundaries: 'bounds', merges: 'merges',
   segmentText: 'seg', validation: 'val', seed: 'seed', maxLen: 'len', temperature: 't', topK: 'topk', task: 'task',
@@ -22,8 +22,11 @@ export const linkMax = (name) => SIZES[FIELDS[name].size];
 /** A state part of the address longer than this is not read at all. */
 export const HASH_MAX = 2000000;
 
-/** The state under the link's keys (what localStorage keeps too). */
-export const encode = (state) => Object.fromEntries(Object.entries(state).map(([name, value]) => [KEYS[name], value]));
+/** The linked fields of a state, as [name, value] pairs. */
+const linked = (state) => Object.entries(state).filter(([name]) => Object.hasOwn(KEYS, name));
+
+/** The state's linked fields under the link's keys (what localStorage keeps of Parts A–C too). */
+export const encode = (state) => Object.fromEntries(linked(state).map(([name, value]) => [KEYS[name], value]));
 
 /** A state kept under the link's keys, back to its fields: only known keys whose values are valid, the rest `base`'s. */
 export function decode(saved, base) {
@@ -101,6 +104,6 @@ export function applyLink(base, link, saved) {
 
 /** The hash that reproduces `state` (everything after '#'; a value longer than a link may carry is left out). */
 export function toHash(state) {
-  const entries = Object.entries(state).filter(([name, value]) => value.length <= linkMax(name));
+  const entries = linked(state).filter(([name, value]) => value.length <= linkMax(name));
   return new URLSearchParams(entries.map(([name, value]) => [KEYS[name], value])).toString();
 }

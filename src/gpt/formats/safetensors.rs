@@ -3,11 +3,12 @@
 //! little-endian bytes, one after another.
 //!
 //! Reading never copies or allocates what the header claims: each tensor is a borrowed slice of the file, checked
-//! against the file's real length before anything else looks at it. (A hand-written reader, not the `safetensors`
-//! crate: the crate and the serde/serde_json it needs cost more of the module than this file, and its errors do not
-//! name the tensor at fault.)
+//! against the file's real length before anything else looks at it. The header is read by the crate's one JSON
+//! reader, [`crate::json`]. (A hand-written reader, not the `safetensors` crate: the crate and the serde/serde_json
+//! it needs cost more of the module than this file, and its errors do not name the tensor at fault.)
 
 use crate::error::{Error, Result};
+use crate::json::{self, Json};
 
 /// The element types a weights file may hold; every one is read into `f32`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,7 +200,7 @@ pub fn read_header(header: &[u8], data_len: Option<u64>) -> Result<File<'static>
     let header = std::str::from_utf8(&header[8..])
         .map_err(|e| bad(None, format!("the header is not UTF-8 text (at byte {})", e.valid_up_to())))?;
     let Json::Object(entries) =
-        parse_json(header).map_err(|e| bad(None, format!("the header is not valid JSON: {e}")))?
+        json::parse(header).map_err(|e| bad(None, format!("the header is not valid JSON: {e}")))?
     else {
         return Err(bad(None, "the header must be a JSON object of tensors"));
     };
@@ -289,7 +290,7 @@ fn tensor_entry(name: &str, value: Json) -> Result<Entry> {
                 })?);
             }
             ("shape", Json::Array(items)) => {
-                let dims = items.iter().map(|i| whole(i).and_then(|n| usize::try_from(n).ok()));
+                let dims = items.iter().map(|i| i.whole().and_then(|n| usize::try_from(n).ok()));
                 shape = Some(
                     dims.collect::<Option<Vec<usize>>>()
                         .ok_or_else(|| bad(Some(name), "shape must be an array of whole numbers"))?,
@@ -297,7 +298,7 @@ fn tensor_entry(name: &str, value: Json) -> Result<Entry> {
             }
             ("data_offsets", Json::Array(items)) => match items.as_slice() {
                 [a, b] => {
-                    offsets = Some((whole(a), whole(b)));
+                    offsets = Some((a.whole(), b.whole()));
                 }
                 _ => return Err(bad(Some(name), "data_offsets must be [begin, end]")),
             },
@@ -314,14 +315,6 @@ fn tensor_entry(name: &str, value: Json) -> Result<Entry> {
         _ => return Err(bad(Some(name), "data_offsets must be two whole numbers")),
     };
     Ok((dtype, shape, offsets))
-}
-
-/// A JSON number that is a whole number below 2^64, written without fraction or exponent.
-fn whole(value: &Json) -> Option<u64> {
-    match value {
-        Json::Number(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
-        _ => None,
-    }
 }
 
 /// One tensor to write: its name, shape and values.
@@ -345,9 +338,9 @@ pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
             if i > 0 {
                 header.push(',');
             }
-            json_string(key, &mut header);
+            json::write_string(key, &mut header);
             header.push(':');
-            json_string(value, &mut header);
+            json::write_string(value, &mut header);
         }
         header.push('}');
     }
@@ -357,7 +350,7 @@ pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
         if i > 0 || !metadata.is_empty() {
             header.push(',');
         }
-        json_string(&t.name, &mut header);
+        json::write_string(&t.name, &mut header);
         let shape: Vec<String> = t.shape.iter().map(usize::to_string).collect();
         let end = at + 4 * t.values.len();
         header
@@ -377,225 +370,4 @@ pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
         }
     }
     out
-}
-
-/// A JSON value. Numbers keep their text (the header's are whole numbers, read exactly).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Json {
-    /// `null`.
-    Null,
-    /// `true` or `false`.
-    Bool(bool),
-    /// A number, as written.
-    Number(String),
-    /// A string, unescaped.
-    String(String),
-    /// An array.
-    Array(Vec<Json>),
-    /// An object's entries in the order written.
-    Object(Vec<(String, Json)>),
-}
-
-/// Deepest nesting read: a header needs 3 levels; the limit keeps a hostile file from exhausting the stack.
-const MAX_DEPTH: usize = 16;
-
-/// Parses one JSON value filling all of `text` (surrounding whitespace allowed).
-pub fn parse_json(text: &str) -> std::result::Result<Json, String> {
-    let mut p = Parser { s: text.as_bytes(), at: 0 };
-    let value = p.value(0)?;
-    p.space();
-    if p.at != p.s.len() {
-        return Err(format!("unexpected text after the value at byte {}", p.at));
-    }
-    Ok(value)
-}
-
-struct Parser<'s> {
-    s: &'s [u8],
-    at: usize,
-}
-
-impl Parser<'_> {
-    fn space(&mut self) {
-        while matches!(self.s.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
-    }
-
-    fn error(&self, expected: &str) -> String {
-        match self.s.get(self.at) {
-            Some(&b) => format!("expected {expected} at byte {}, found {:?}", self.at, b as char),
-            None => format!("expected {expected} at byte {}, found the end", self.at),
-        }
-    }
-
-    fn eat(&mut self, byte: u8) -> bool {
-        let found = self.s.get(self.at) == Some(&byte);
-        self.at += usize::from(found);
-        found
-    }
-
-    fn value(&mut self, depth: usize) -> std::result::Result<Json, String> {
-        if depth > MAX_DEPTH {
-            return Err(format!("nesting deeper than {MAX_DEPTH} levels at byte {}", self.at));
-        }
-        self.space();
-        match self.s.get(self.at) {
-            Some(b'{') => {
-                self.at += 1;
-                let mut entries = Vec::new();
-                self.space();
-                if self.eat(b'}') {
-                    return Ok(Json::Object(entries));
-                }
-                loop {
-                    self.space();
-                    let key = self.string()?;
-                    self.space();
-                    if !self.eat(b':') {
-                        return Err(self.error("':'"));
-                    }
-                    entries.push((key, self.value(depth + 1)?));
-                    self.space();
-                    if self.eat(b'}') {
-                        return Ok(Json::Object(entries));
-                    }
-                    if !self.eat(b',') {
-                        return Err(self.error("',' or '}'"));
-                    }
-                }
-            }
-            Some(b'[') => {
-                self.at += 1;
-                let mut items = Vec::new();
-                self.space();
-                if self.eat(b']') {
-                    return Ok(Json::Array(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
-                    self.space();
-                    if self.eat(b']') {
-                        return Ok(Json::Array(items));
-                    }
-                    if !self.eat(b',') {
-                        return Err(self.error("',' or ']'"));
-                    }
-                }
-            }
-            Some(b'"') => Ok(Json::String(self.string()?)),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            _ => {
-                for (word, value) in [("true", Json::Bool(true)), ("false", Json::Bool(false)), ("null", Json::Null)] {
-                    if self.s[self.at..].starts_with(word.as_bytes()) {
-                        self.at += word.len();
-                        return Ok(value);
-                    }
-                }
-                Err(self.error("a value"))
-            }
-        }
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.at;
-        while matches!(self.s.get(self.at), Some(b'0'..=b'9')) {
-            self.at += 1;
-        }
-        self.at - start
-    }
-
-    fn number(&mut self) -> std::result::Result<Json, String> {
-        let start = self.at;
-        self.eat(b'-');
-        if self.digits() == 0 {
-            return Err(self.error("a digit"));
-        }
-        if self.eat(b'.') && self.digits() == 0 {
-            return Err(self.error("a digit after '.'"));
-        }
-        if self.eat(b'e') || self.eat(b'E') {
-            let _ = self.eat(b'+') || self.eat(b'-');
-            if self.digits() == 0 {
-                return Err(self.error("an exponent"));
-            }
-        }
-        Ok(Json::Number(String::from_utf8_lossy(&self.s[start..self.at]).into_owned()))
-    }
-
-    fn hex4(&mut self) -> std::result::Result<u32, String> {
-        let digits = self.s.get(self.at..self.at + 4).ok_or_else(|| self.error("4 hex digits"))?;
-        let text = std::str::from_utf8(digits).map_err(|_| self.error("4 hex digits"))?;
-        let value = u32::from_str_radix(text, 16).map_err(|_| self.error("4 hex digits"))?;
-        self.at += 4;
-        Ok(value)
-    }
-
-    fn string(&mut self) -> std::result::Result<String, String> {
-        if !self.eat(b'"') {
-            return Err(self.error("a string"));
-        }
-        let mut out = Vec::new();
-        loop {
-            let Some(&b) = self.s.get(self.at) else {
-                return Err(self.error("the end of the string"));
-            };
-            self.at += 1;
-            match b {
-                b'"' => break,
-                b'\\' => {
-                    let Some(&e) = self.s.get(self.at) else {
-                        return Err(self.error("an escape"));
-                    };
-                    self.at += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let mut code = self.hex4()?;
-                            // a surrogate pair spells one character above U+FFFF
-                            if (0xd800..0xdc00).contains(&code) && self.s[self.at..].starts_with(b"\\u") {
-                                self.at += 2;
-                                let low = self.hex4()?;
-                                if !(0xdc00..0xe000).contains(&low) {
-                                    return Err(format!("an unpaired surrogate before byte {}", self.at));
-                                }
-                                code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-                            }
-                            char::from_u32(code)
-                                .ok_or_else(|| format!("an unpaired surrogate before byte {}", self.at))?
-                        }
-                        _ => return Err(format!("an unknown escape at byte {}", self.at - 1)),
-                    };
-                    let mut buf = [0; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-                0..=0x1f => return Err(format!("a control character inside a string at byte {}", self.at - 1)),
-                _ => out.push(b),
-            }
-        }
-        // the input is UTF-8 and escapes add whole characters, so this cannot fail
-        String::from_utf8(out).map_err(|_| "a string that is not UTF-8".to_string())
-    }
-}
-
-/// Appends `text` as a JSON string: quotes, backslashes and control characters escaped.
-pub fn json_string(text: &str, out: &mut String) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

@@ -17,13 +17,14 @@ use std::rc::Rc;
 
 use crate::bpe::Bpe;
 use crate::error::{Error, Result};
-use crate::gpt::formats::safetensors::{self, Json, Output, Tensor, json_string, parse_json};
+use crate::gpt::formats::safetensors::{self, Output, Tensor};
 use crate::gpt::model::TinyGpt;
 use crate::gpt::net::{Net, Workspace};
 use crate::gpt::options::{GptOptions, parse_norm};
 use crate::gpt::params::{Config, Layout, Norm};
 use crate::gpt::train::adam::AdamW;
 use crate::gpt::train::data::Corpus;
+use crate::json::{self, Json};
 use crate::ngram::{TokenizerKind, parse_boundaries};
 use crate::sampling::Mt19937;
 use crate::tokens::{Boundaries, END, START, Tokenizer, Vocab};
@@ -72,7 +73,7 @@ fn json_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
         if i > 0 {
             out.push(',');
         }
-        json_string(item, &mut out);
+        json::write_string(item, &mut out);
     }
     out.push(']');
     out
@@ -422,7 +423,7 @@ fn text_side(file: &safetensors::File<'_>, rows: usize) -> Result<(TextSide, usi
 
 /// A JSON array of strings.
 fn strings(text: &str) -> Option<Vec<String>> {
-    match parse_json(text).ok()? {
+    match json::parse(text).ok()? {
         Json::Array(items) => items
             .into_iter()
             .map(|item| match item {
@@ -436,7 +437,7 @@ fn strings(text: &str) -> Option<Vec<String>> {
 
 /// A JSON array of `[left, right]` string pairs.
 fn pairs(text: &str) -> Option<Vec<(String, String)>> {
-    match parse_json(text).ok()? {
+    match json::parse(text).ok()? {
         Json::Array(items) => items
             .into_iter()
             .map(|item| match item {

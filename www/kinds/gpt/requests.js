@@ -89,6 +89,19 @@ export function gptRequests({ TinyGpt, NgramModel }) {
   }
 
   return {
+    /**
+     * The rows a model made from `train` cut by `cut` would have (its vocabulary's size), before one is made: what
+     * Part D's picture of the model says before training.
+     */
+    vocabSize({ train, cut }) {
+      const probe = new NgramModel(train, { ...cut, order: 1 });
+      try {
+        return probe.vocab.length;
+      } finally {
+        probe.free();
+      }
+    },
+
     /** A fresh model of `train`, the n-gram lines on the same split, and the loss before any step. */
     create({ train, held, options }) {
       model?.free();

@@ -1,21 +1,15 @@
-// Part E's requests, answered in its worker (gpt1-worker.js): read the weights file (or OpenAI's .npy pieces, read as
-// one file: gpt1-npy.js) a chunk at a time into the core's streaming loader (keeping a copy in the browser's
-// storage), then run GPT-1 — continue a prompt token by token, the next-token distribution, every head's
-// attention, and Part B's input transformation with GPT-1's ids.
-import { GPT1_FILES } from '../../assets/gpt.js';
-import { GPT1_SPECIALS, gunzipText } from './tokenizer.js';
-import { openStorage, startCopy } from './storage.js';
-import { weightsSource } from './npy.js';
+// GPT-1's requests, answered in its worker (worker.js): GPT-1's tokenizer for Parts A and B (tokenizer-requests.js),
+// and Part E's: read the weights — the user's file or OpenAI's .npy pieces (reader.js), or a download from the hub
+// (download.js) — a chunk at a time into the core's streaming loader, keeping a copy in the browser's storage, then
+// run GPT-1: continue a prompt token by token, the next-token distribution, every head's attention, and Part B's
+// input transformation with GPT-1's ids.
+import { GPT1_SPECIALS, buildGpt1Tokenizer } from './tokenizer.js';
+import { tokenizerRequests } from './tokenizer-requests.js';
+import { openStorage } from './storage.js';
+import { Stopped, count, openFile } from './reader.js';
+import { openDownload } from './download.js';
 
-export const CHUNK = 8 * 1024 * 1024; // bytes read from the file at a time: JavaScript never holds more of it
 export const MAX_HEADS_TOKENS = 24; // the longest prompt whose every head is drawn
-const MB = 1024 * 1024;
-
-/** A read that a newer one (or Stop) replaced: nothing of the newer one is dropped for it. */
-class Stopped extends Error {}
-
-const megabytes = (bytes) => `${(bytes / MB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
-const count = (n) => n.toLocaleString('en-US');
 
 /** The model's sizes, as the panel shows them (`shape`: the core's `{ dModel, layers, heads, context, rows, … }`). */
 function summary(gpt, TinyGpt) {
@@ -24,11 +18,12 @@ function summary(gpt, TinyGpt) {
     memoryBytes: typeof TinyGpt.memoryBytes === 'function' ? Number(TinyGpt.memoryBytes()) : null };
 }
 
-/** The table of requests over `api` (the transformer module's glue: TinyGpt and Gpt1Tokenizer). */
-export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
-  let storage = null; // Promise of the browser's storage (gpt1-storage.js), or of null
+/** The table of requests over `api` (the transformer module's glue: TinyGpt, Gpt1Tokenizer and FileHash). */
+export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
+  let storage = null; // Promise of the browser's storage (storage.js), or of null
   let tokenizer = null; // Promise of the Gpt1Tokenizer
-  let reading = null; // { source, offset, loader, copy } while a file is read
+  let reading = null; // the reader of the weights being read or downloaded (reader.js, download.js)
+  let opening = 0; // counts abandons: a reader opened after one is stopped at once
   let copying = null; // the copy of the file last read, until `keep` commits it
   let gpt = null;
   let run = null; // the decoder continuing the prompt
@@ -36,9 +31,8 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
   let attention = null; // { model, text, all }: every head's maps of the last prompt drawn
 
   const store = () => (storage ??= openStorage().catch(() => null));
-  const tokens = () => (tokenizer ??= Promise.all([gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)])
-    .then(([encoder, merges]) => new Gpt1Tokenizer(encoder, merges))
-    .catch((error) => { tokenizer = null; throw error; }));
+  // the lane's one tokenizer, for Part E and for Parts A and B alike (a failed load: the next request tries again)
+  const tokens = () => (tokenizer ??= buildGpt1Tokenizer(Gpt1Tokenizer).catch((error) => { tokenizer = null; throw error; }));
 
   function need() {
     if (!gpt) throw new Error('no weights are loaded: pick or drop the file first');
@@ -74,12 +68,12 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
     prompt = null;
   }
 
-  /** Drops the file being read (and its partial copy) and any model. */
+  /** Ends the reading under way (a file's partial copy is removed; a download keeps what it stored) and any model. */
   async function abandon() {
+    opening += 1; // (a reader still being opened is stopped as soon as it is open)
     const was = reading;
     reading = null;
-    was?.loader.free?.();
-    await was?.copy?.drop();
+    await was?.stop();
     await copying?.drop();
     copying = null;
     freeRuns();
@@ -87,7 +81,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
     gpt = null;
   }
 
-  /** Runs `work`; if it throws, the file being read is dropped (a bad file is never kept). */
+  /** Runs `work`; if it throws, the reading is ended (a bad file is never kept). */
   async function orAbandon(work) {
     try {
       return await work();
@@ -97,79 +91,71 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
     }
   }
 
+  /** Starts reading with `open(storage)` (a reader): its summary. */
+  function begin(open) {
+    return orAbandon(async () => {
+      await abandon();
+      const mine = opening;
+      tokens().catch(() => {}); // (loaded meanwhile; a failure is reported when it is needed)
+      const reader = await open(await store());
+      if (mine !== opening) { // cancelled (or replaced) while it was being opened
+        await reader.stop();
+        throw new Stopped('the reading was stopped');
+      }
+      reading = reader;
+      return reader.summary;
+    });
+  }
+
   return {
-    /** Whether a copy of the weights is kept from an earlier visit: { bytes, where } or null. */
+    ...tokenizerRequests(tokens),
+
+    /**
+     * What storage keeps from an earlier visit: `{ bytes, where, provenance }` for the kept file (`provenance`:
+     * the download's record, or null for a file the user gave), `{ partial: { bytes, size, commit } }` for a
+     * download under way, or null.
+     */
     async stored() {
       const storage = await store();
       const file = await storage?.read();
-      return file ? { bytes: file.size, where: storage.where } : null;
+      if (file) return { bytes: file.size, where: storage.where, provenance: await storage.record().catch(() => null) };
+      const partial = await storage?.partial.inspect().catch(() => null);
+      return partial ? { partial: { bytes: partial.bytes, size: partial.record.size, commit: partial.record.commit } } : null;
     },
 
     /**
      * Starts reading `files` (what the user picked or dropped: one safetensors file, or OpenAI's ten .npy pieces
-     * read as one, gpt1-npy.js), or the kept copy when `files` is null: the header is read and checked now; the
-     * rest comes with `feed`. What is read from picked files is copied into storage as one safetensors file.
+     * read as one), or the kept copy when `files` is null: the header is read and checked now; the rest comes
+     * with `feed`.
      */
-    open({ files }) {
+    open: ({ files }) => begin((storage) => openFile({ files, storage, TinyGpt })),
+
+    /**
+     * Starts downloading GPT-1 from `hub` (the page's meta tag), or takes up the download storage kept: the hub's
+     * record of the file is read and the first request made now; the rest comes with `feed`.
+     */
+    download: ({ hub }) => begin((storage) => openDownload({ hub, storage, TinyGpt, FileHash })),
+
+    /** Reads up to `bytes` more (a download stops after `ms` milliseconds too); how far it got. */
+    feed({ bytes, ms }) {
       return orAbandon(async () => {
-        await abandon();
-        tokens().catch(() => {}); // (loaded meanwhile; a failure is reported when it is needed)
-        const kept = await store();
-        const source = files ? await weightsSource(files) : await kept?.read();
-        if (!source) throw new Error('no copy of the weights is kept in this browser any more: pick or drop the file');
-        if (source.size < 8) throw new Error(`the file is ${count(source.size)} bytes long: a safetensors file starts with 8 bytes giving its header's length`);
-        const headerLength = Number(TinyGpt.safetensorsHeaderLength(new Uint8Array(await source.slice(0, 8).arrayBuffer())));
-        if (headerLength > source.size) {
-          throw new Error(`the file says its header is ${count(headerLength)} bytes long, but the whole file is ${count(source.size)} bytes: it is cut short, or not a safetensors file`);
-        }
-        const header = new Uint8Array(await source.slice(0, headerLength).arrayBuffer());
-        // (fileBytes: the core refuses a header that claims more than the file holds before allocating anything)
-        const loader = TinyGpt.loadSafetensors(header, { fileBytes: source.size });
-        reading = { source, offset: headerLength, loader, copy: null };
-        const expected = Number(loader.expectBytes); // the whole file's size as its header describes it
-        if (source.size < expected) {
-          throw new Error(`the file is cut short: its header describes ${megabytes(expected)} of tensors and header, but the file has ${megabytes(source.size)} (${count(expected - source.size)} bytes missing)`);
-        }
-        if (source.size > expected) {
-          throw new Error(`the file has ${count(source.size - expected)} bytes after the last tensor its header describes: it is not a safetensors file as written`);
-        }
-        if (files) {
-          reading.copy = await startCopy(kept, source.size);
-          await reading.copy.write(header);
-        }
-        return { bytes: source.size, stored: !files };
+        if (!reading) throw new Error('no file is being read');
+        return reading.pump({ bytes, ms });
       });
     },
 
-    /** Reads up to `bytes` more of the file into the loader; how far it got. */
-    feed({ bytes }) {
-      return orAbandon(async () => {
-        const mine = reading;
-        if (!mine) throw new Error('no file is being read');
-        const end = Math.min(mine.source.size, mine.offset + bytes);
-        const slice = (at) => mine.source.slice(at, Math.min(end, at + CHUNK)).arrayBuffer();
-        let next = slice(mine.offset);
-        while (mine.offset < end) {
-          const chunk = new Uint8Array(await next);
-          if (reading !== mine) throw new Stopped('the reading was stopped');
-          const after = mine.offset + chunk.length;
-          next = after < end ? slice(after) : null; // the next slice is read while this one is loaded and copied
-          mine.loader.write(chunk);
-          await mine.copy?.write(chunk);
-          mine.offset = after;
-        }
-        return { read: mine.offset, bytes: mine.source.size, progress: Number(mine.loader.progress) };
-      });
-    },
-
-    /** Makes the model from what was read; its sizes. The copy is committed by `keep`, after the first token. */
+    /**
+     * Makes the model from what was read (a download's SHA-256 checked first); its sizes, and where the file came
+     * from. The copy is committed by `keep`, after the first token.
+     */
     finish() {
       return orAbandon(async () => {
         if (!reading) throw new Error('no file is being read');
-        gpt = reading.loader.finish();
+        const { gpt: made, provenance } = await reading.finish();
+        gpt = made;
         copying = reading.copy;
         reading = null;
-        return summary(gpt, TinyGpt);
+        return { ...summary(gpt, TinyGpt), provenance };
       });
     },
 
@@ -181,10 +167,10 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer }) {
       return { kept: await copy.keep(), problem: copy.problem };
     },
 
-    /** Stops reading (the partial copy is removed) and forgets the model. */
+    /** Stops reading (a file's partial copy is removed; a download keeps what it stored) and forgets the model. */
     cancel: abandon,
 
-    /** Forgets the model and removes the kept copy. */
+    /** Forgets the model and removes the kept copy, and any download under way. */
     async forget() {
       await abandon();
       await (await store())?.forget();

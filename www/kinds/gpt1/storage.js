@@ -1,10 +1,14 @@
 // Where Part E keeps the weights file between visits (in its worker): the origin private file system (OPFS), or,
-// in a browser without it, IndexedDB (one record per chunk, each a Blob the browser keeps on disk). Either way the
-// file is read back as a Blob, sliced a chunk at a time: it is never held whole in JavaScript memory.
+// in a browser without it, IndexedDB (one record per chunk, each a Blob the browser keeps on disk, idb.js). Either
+// way the file is read back as a Blob, sliced a chunk at a time: it is never held whole in JavaScript memory.
+// Beside the kept file: where it came from, when it is a checked download (its record), and a download under way
+// (partial.js), which becomes the kept file once it is complete and checked (IndexedDB, which holds one file's
+// chunks, lets the kept file go when a new download begins); a file the user gives removes a download under way.
+import { GPT1_WEIGHTS_FILE as NAME, GPT1_WEIGHTS_RECORD as RECORD } from '../../state/keys.js';
+import { chunks, record as idbRecord, transact } from './idb.js';
+import { idbPartial, opfsPartial, readJson, remove } from './partial.js';
 
-const NAME = 'gpt1-weights.safetensors';
-const DB = 'gpt1-playground-released-gpt1'; // (Part D's weights file has a database of its own)
-const MB = 1024 * 1024;
+const MB = 1_000_000; // the page's megabyte, as the core's messages and Hugging Face count it
 
 /** What to say when the browser will not keep `bytes`: the quota, in MB. */
 const quotaMessage = (bytes, free) => `the browser lets this page keep ${Math.floor(free / MB).toLocaleString('en-US')} MB more, and the file is ${Math.ceil(bytes / MB).toLocaleString('en-US')} MB`;
@@ -25,6 +29,9 @@ async function opfsDirectory() {
 
 const opfs = (dir) => ({
   where: 'the browser\'s private file system (OPFS)',
+  partial: opfsPartial(dir, { name: NAME, record: RECORD }),
+  /** Where the kept file came from (a download's record), or null (a file the user gave). */
+  record: () => readJson(dir, RECORD),
   async read() {
     try {
       const file = await (await dir.getFileHandle(NAME)).getFile();
@@ -34,6 +41,9 @@ const opfs = (dir) => ({
     }
   },
   async writer() {
+    // (the user's file replaces a download's record, and a download under way: it is the weights now)
+    await remove(dir, RECORD);
+    await this.partial.drop();
     const handle = await dir.getFileHandle(NAME, { create: true });
     const writable = await handle.createWritable(); // written to a scratch file, moved into place by close()
     return {
@@ -45,49 +55,26 @@ const opfs = (dir) => ({
       },
     };
   },
-  forget: () => dir.removeEntry(NAME).catch((error) => { if (error?.name !== 'NotFoundError') throw error; }),
+  async forget() {
+    await remove(dir, NAME);
+    await remove(dir, RECORD);
+    await this.partial.drop();
+  },
 });
 
 // — IndexedDB —
 
-const done = (request) => new Promise((resolve, reject) => {
-  request.onsuccess = () => resolve(request.result);
-  request.onerror = () => reject(request.error);
-});
-
-function openDb() {
-  const request = indexedDB.open(DB, 1);
-  request.onupgradeneeded = () => request.result.createObjectStore('chunks');
-  return done(request);
-}
-
-/** One IndexedDB transaction over the chunks store: resolves with `work(store)`'s result once it commits. */
-async function transact(mode, work) {
-  const db = await openDb();
-  try {
-    const tx = db.transaction('chunks', mode);
-    const result = work(tx.objectStore('chunks'));
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error ?? new Error('the transaction was aborted'));
-    });
-    return result instanceof IDBRequest ? result.result : result;
-  } finally {
-    db.close();
-  }
-}
-
 const indexedDb = () => ({
   where: 'the browser\'s IndexedDB',
+  partial: idbPartial(),
+  record: () => idbRecord('record'),
   async read() {
     // key 'complete' marks a whole file; the chunks are keys 0, 1, 2, …
-    const [complete, chunks] = await transact('readonly', (store) => [store.get('complete'), store.getAll(IDBKeyRange.bound(0, Infinity))])
-      .then(([a, b]) => [a.result, b.result]);
-    return complete && chunks.length === complete ? new Blob(chunks) : null;
+    const [complete, blobs] = await Promise.all([idbRecord('complete'), chunks()]);
+    return complete && blobs.length === complete ? new Blob(blobs) : null;
   },
   async writer() {
-    await this.forget();
+    await this.forget(); // (the record and any download under way with it)
     let next = 0;
     return {
       write: (chunk) => transact('readwrite', (store) => store.put(new Blob([chunk]), next++)),
@@ -117,9 +104,9 @@ export async function startCopy(storage, bytes) {
     return wrap(copy);
   }
   try {
-    const { quota, usage = 0 } = (await globalThis.navigator?.storage?.estimate?.()) ?? {};
-    if (quota !== undefined && quota - usage < bytes) {
-      copy.problem = `not kept for the next visit: ${quotaMessage(bytes, quota - usage)}`;
+    const full = await noRoomFor(bytes);
+    if (full) {
+      copy.problem = `not kept for the next visit: ${full}`;
       return wrap(copy);
     }
     copy.writer = await storage.writer();
@@ -129,8 +116,14 @@ export async function startCopy(storage, bytes) {
   return wrap(copy);
 }
 
+/** Why the browser will not keep `bytes` more (its quota, in MB), or '' when it has the room or will not say. */
+export async function noRoomFor(bytes) {
+  const { quota, usage = 0 } = (await globalThis.navigator?.storage?.estimate?.()) ?? {};
+  return quota !== undefined && quota - usage < bytes ? quotaMessage(bytes, quota - usage) : '';
+}
+
 /** Why a copy stopped, in words. */
-const failure = (error) => `not kept for the next visit: ${isQuota(error) ? 'the browser\'s storage for this page is full' : error?.message ?? error}`;
+export const failure = (error) => `not kept for the next visit: ${isQuota(error) ? 'the browser\'s storage for this page is full' : error?.message ?? error}`;
 
 function wrap(copy) {
   const stop = async (problem) => {

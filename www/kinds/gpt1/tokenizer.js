@@ -1,27 +1,20 @@
-// GPT-1's own tokenizer: the released files (gzipped beside OpenAI's LICENSE in data/gpt1/) and the on-demand
-// module, loaded only when asked; what the panels show of it, computed as plain data (no drawing here).
-import { GPT1_FILES, GPT_GLUE, GPT_WASM } from '../../assets/gpt.js';
+// GPT-1's own tokenizer: the released files (gzipped beside OpenAI's LICENSE in data/gpt1/), built into the
+// transformer module's Gpt1Tokenizer where GPT-1's lane runs (requests.js: once per worker or instance), and what the
+// panels show of it, computed as plain data (no drawing here).
+import { GPT1_FILES } from '../../assets/gpt.js';
 
 /** The paper's names for the three tokens fine-tuning appends (ids 40,478 … 40,480). */
 export const GPT1_SPECIALS = ['_start_', '_delimiter_', '_classify_'];
 const PAPER_NAMES = { _start_: 'start', _delimiter_: 'delimiter', _classify_: 'extract' };
 
-let loading = null;
-
-/** GPT-1's tokenizer, built once: the on-demand module (shared with Part D) and the two released files. */
-export function loadGpt1Tokenizer() {
-  loading ??= (async () => {
-    const [glue, encoder, merges] = await Promise.all([
-      import(GPT_GLUE.href), gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)]);
-    await glue.default({ module_or_path: GPT_WASM });
-    return new glue.Gpt1Tokenizer(encoder, merges);
-  })();
-  loading.catch(() => { loading = null; }); // a failed load can be retried
-  return loading;
+/** GPT-1's tokenizer from the released files, made by `Gpt1Tokenizer` (the class of the module's glue). */
+export async function buildGpt1Tokenizer(Gpt1Tokenizer) {
+  const [encoder, merges] = await Promise.all([gunzipText(GPT1_FILES.encoder), gunzipText(GPT1_FILES.merges)]);
+  return new Gpt1Tokenizer(encoder, merges);
 }
 
-/** A gzipped text file of the page's, decompressed as it streams in (Part E's worker reads them this way too). */
-export async function gunzipText(url) {
+/** A gzipped text file of the page's, decompressed as it streams in. */
+async function gunzipText(url) {
   if (!url) throw new Error('this build of the page does not carry GPT-1’s tokenizer files');
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GPT-1's ${url.pathname.split('/').pop()} did not load (HTTP ${response.status})`);

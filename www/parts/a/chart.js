@@ -4,6 +4,30 @@ import { svg } from '../../drawing/dom.js';
 import { short } from '../../state/numbers.js';
 import { frame, replacePlot } from '../../drawing/line-chart.js';
 
+/** The chart's look: adopted (lookups' `adopt`) by the panel that draws it, where it is shown. */
+export const CHART_CSS = `
+.eval-figure { margin: 0.8rem 0 0; max-width: 48rem; }
+.eval-figure svg { width: 100%; height: auto; overflow: hidden; }
+.eval-figure text { fill: var(--muted); font-size: 12px; font-family: system-ui, sans-serif; }
+.eval-figure .axis { stroke: var(--muted); fill: none; }
+.eval-figure .gridline { stroke: var(--line); stroke-dasharray: 2 3; fill: none; }
+.eval-figure .line { fill: none; stroke-width: 2.5; }
+.eval-figure .line.training { stroke-width: 1.6; stroke-dasharray: 5 4; }
+.eval-figure .line.key { stroke: var(--fg); }
+.eval-figure .dot.training { stroke: none; }
+.eval-figure .dot.validation { stroke: var(--panel); stroke-width: 1.5; }
+.eval-figure .current { stroke: var(--muted); stroke-dasharray: 1 3; stroke-width: 1.5; }
+.eval-figure .current-label { font-size: 10px; }
+.eval-figure .best-ring { fill: none; stroke: var(--fg); stroke-width: 2.5; }
+.eval-figure .best-label { fill: var(--fg); font-weight: 700; font-size: 12px; }
+.eval-figure .k0 { stroke: var(--k0); fill: var(--k0); }
+.eval-figure .k1 { stroke: var(--k1); fill: var(--k1); }
+.eval-figure .k2 { stroke: var(--k2); fill: var(--k2); }
+.eval-figure .k3 { stroke: var(--k3); fill: var(--k3); }
+.eval-figure path.line { fill: none; }
+html.presentation .eval-figure text { font-size: 13px; }
+`;
+
 const LEFT = 46;
 const TOP = 14;
 const BOTTOM = 44;

@@ -6,7 +6,7 @@ import { countingOptions } from './counting.js';
 import { corpusTooLarge } from '../../state/limits.js';
 import { newest, WorkerGone } from '../../engine/engine.js';
 import { ORDERS, KS } from '../../kinds/ngram/views.js';
-import { drawLossChart } from './chart.js';
+import { CHART_CSS, drawLossChart } from './chart.js';
 
 export { ORDERS, KS };
 const WAIT_MS = 150; // after the last keystroke, before the grid is computed again
@@ -72,6 +72,7 @@ function bestText(val, best) {
 export function createEvalPanel(ui, store, { apply, engine }) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const plot = $('eval-chart');
+  ui.adopt(CHART_CSS);
   const applyButton = $('apply-best');
   const results = $('eval-results');
   let run = 0; // the latest computation; an older answer is ignored

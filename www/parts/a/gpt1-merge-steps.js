@@ -1,11 +1,12 @@
 // The step-through of GPT-1's merges for one word: its characters first, then one merge pass at a press of Next,
-// back with Back, or every pass at once. The steps come from the tokenizer (`merges(word)`); drawn here as a list
-// that grows, the newest pass last and marked, and a status line that says which pass it is.
+// back with Back, or every pass at once. The steps come from GPT-1's lane (its `merges` request); drawn here as a
+// list that grows, the newest pass last and marked, and a status line that says which pass it is.
 import { el, messageOf } from '../../drawing/dom.js';
+import { newest } from '../../engine/engine.js';
 import { mergeStepItem } from './gpt1-pieces.js';
 
-/** The step-through in the panel's elements (`$`: the panel's lookups). */
-export function createMergeSteps($) {
+/** The step-through in the panel's elements (`$`: the panel's lookups); `merges(word)` asks for a word's steps. */
+export function createMergeSteps($, merges) {
   const box = $('gpt1-steps-box');
   const list = $('gpt1-steps');
   const status = $('gpt1-step-status');
@@ -13,6 +14,8 @@ export function createMergeSteps($) {
   let word = null;
   let steps = [];
   let at = 0; // the last pass shown: 0 is the word's characters
+  let waiting = false; // the steps of `word` were asked for and have not come
+  const asked = newest(); // only the latest word's steps are drawn
 
   function draw() {
     list.replaceChildren(...steps.slice(0, at + 1).map((step, i) => {
@@ -42,27 +45,42 @@ export function createMergeSteps($) {
   buttons.next.addEventListener('click', () => move(at + 1));
   buttons.all.addEventListener('click', () => move(steps.length - 1));
 
+  /** Starts stepping through `shownWord` from its characters, once its steps come. */
+  function show(shownWord) {
+    box.hidden = false;
+    word = shownWord;
+    waiting = true;
+    $('gpt1-steps-title').textContent = `How GPT-1’s merges build “${shownWord}”, lowest rank first`;
+    list.replaceChildren(); // (no steps of an earlier word under this title while its own are asked for)
+    status.textContent = '';
+    for (const button of Object.values(buttons)) button.disabled = true;
+    asked(merges(shownWord)).then((answer) => {
+      if (word !== shownWord) return; // hidden meanwhile
+      waiting = false;
+      steps = answer;
+      move(0);
+    }, (error) => {
+      if (word !== shownWord) return;
+      waiting = false;
+      steps = [];
+      list.replaceChildren(el('li', { class: 'error', text: messageOf(error) }));
+      status.textContent = '';
+      for (const button of Object.values(buttons)) button.disabled = true;
+    });
+  }
+
   return {
     /** The word being stepped through, or null. */
     get word() { return word; },
-    /** Starts stepping through `word` from its characters (`tokenizer`: GPT-1's). */
-    show(tokenizer, shownWord) {
-      box.hidden = false;
-      word = shownWord;
-      $('gpt1-steps-title').textContent = `How GPT-1’s merges build “${shownWord}”, lowest rank first`;
-      try {
-        steps = tokenizer.merges(shownWord);
-        move(0);
-      } catch (error) {
-        steps = [];
-        list.replaceChildren(el('li', { class: 'error', text: messageOf(error) }));
-        status.textContent = '';
-        for (const button of Object.values(buttons)) button.disabled = true;
-      }
+    show,
+    /** Asks again for steps that never came (the lane restarted meanwhile). */
+    retry() {
+      if (waiting) show(word);
     },
     /** Hides the step-through: its word is no longer in the text. */
     hide() {
       word = null;
+      waiting = false;
       steps = [];
       box.hidden = true;
       list.replaceChildren();

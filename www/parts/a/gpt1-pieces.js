@@ -72,7 +72,7 @@ export function outputParts() {
     el('ul', { id: 'gpt1-unknown', class: 'gpt1-unknown', 'aria-label': 'Unknown words spelt by GPT-1' }),
     el('div', { id: 'gpt1-steps-box', hidden: true },
       el('h5', { class: 'subhead', id: 'gpt1-steps-title' }),
-      el('ol', { id: 'gpt1-steps', class: 'merges', 'aria-label': 'Merge steps' }),
+      el('ol', { id: 'gpt1-steps', class: 'merges', tabindex: '0', 'aria-label': 'Merge steps' }),
       el('div', { class: 'inline' }, button('gpt1-step-back', 'Back'), button('gpt1-step-next', 'Next merge'),
         button('gpt1-step-all', 'All steps'), el('p', { id: 'gpt1-step-status', class: 'hint', role: 'status' }))),
   ];

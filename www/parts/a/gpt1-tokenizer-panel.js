@@ -1,10 +1,12 @@
 // GPT-1's own tokenizer in the page. Part A's tokens section: the text after each of GPT-1's steps before BPE, then
 // its pieces with ids (a click steps through the merges that built the word), and each word holding a token the toy
 // model has no id for, spelt whole from GPT-1's pieces. Part B: what GPT-1 itself is fed for the current task.
-// Nothing loads until the reader asks.
+// Nothing loads until the reader asks; then GPT-1's lane (kinds/gpt1/kind.js) is added to the engine, and its worker
+// builds the tokenizer and answers (kinds/gpt1/tokenizer-requests.js).
 import { adoptStyle } from '../../drawing/sheet.js';
 import { el, messageOf, shown } from '../../drawing/dom.js';
-import { fedToGpt1, gpt1Words, loadGpt1Tokenizer } from '../../kinds/gpt1/tokenizer.js';
+import { newest } from '../../engine/engine.js';
+import { addGpt1Lane } from '../../kinds/gpt1/kind.js';
 import { taskTexts } from '../b/task-texts.js';
 import { outputParts, pieceChip, stageItems, wordChips } from './gpt1-pieces.js';
 import { createMergeSteps } from './gpt1-merge-steps.js';
@@ -53,51 +55,64 @@ export function unknownByWord(tokens, tokenizer) {
 const listed = (items) => (items.length < 2 ? items.join('')
   : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
-export function createGpt1TokenizerPanel(ui, store) {
+/** An error as a list item, for the list that would have shown the answer. */
+const failed = (error) => el('li', { class: 'error', text: messageOf(error) });
+
+/** The panel: `ui` the page's (or a widget's) lookups, `store` its state, `engine` the engine GPT-1's lane joins. */
+export function createGpt1TokenizerPanel(ui, store, engine) {
   const { $ } = ui;
   adoptStyle($('gpt1-out').getRootNode(), CSS);
   $('gpt1-out').replaceChildren(...outputParts());
-  const steps = createMergeSteps($);
-  let tokenizer = null;
+  /** Asks GPT-1's lane (added to the engine at the first question). */
+  const ask = (type, payload) => addGpt1Lane(engine).then(() => engine.request('gpt1', type, payload));
+  // each output draws only the answer to its latest question (newest(): a restart's WorkerGone is not an error)
+  const asks = { pieces: newest(), unknown: newest(), fed: newest() };
+  const steps = createMergeSteps($, (word) => ask('merges', { word }));
+  const open = { pieces: () => !$('gpt1-out').hidden, fed: () => !$('gpt1-fed-out').hidden };
+  let built = false; // the lane has answered 'tokenizer' once: later openings need no loading message
 
-  /** Loads the tokenizer once, saying so beside the button that asked. */
+  /** Builds the tokenizer in GPT-1's lane, saying so beside the button that asked; whether it is there. */
   async function load(button, status) {
-    if (tokenizer) return true;
+    if (built) return true;
     button.disabled = true;
     status.textContent = 'Loading GPT-1’s merges and vocabulary (about 440 KB, once)…';
     try {
-      tokenizer ??= await loadGpt1Tokenizer();
+      await ask('tokenizer');
       status.textContent = '';
-      return true;
+      built = true;
     } catch (error) {
       status.textContent = `GPT-1’s tokenizer did not load: ${messageOf(error)}`;
-      return false;
     } finally {
       button.disabled = false;
     }
+    return built;
   }
 
   /** A press of a button that shows (or hides again) its output: the button stays, and says which it will do. */
   async function toggle(id, out, draw) {
     const button = $(id);
-    const open = button.getAttribute('aria-expanded') !== 'true';
-    if (open && !(await load(button, $(`${id.replace(/-load$/, '')}-status`)))) return;
-    button.setAttribute('aria-expanded', String(open));
-    $(out).hidden = !open;
-    if (open) draw();
+    const opening = button.getAttribute('aria-expanded') !== 'true';
+    if (opening && !(await load(button, $(`${id.replace(/-load$/, '')}-status`)))) return;
+    button.setAttribute('aria-expanded', String(opening));
+    $(out).hidden = !opening;
+    if (opening) draw();
   }
 
   /** The text after each step, then its pieces; the merge step-through is kept only while its word is there. */
   function drawPieces() {
-    if (!tokenizer) return;
     const text = store.state.segmentText;
-    $('gpt1-stages').replaceChildren(...stageItems(tokenizer.stages(text), text));
-    const words = gpt1Words(tokenizer, text);
-    const count = words.reduce((n, w) => n + w.pieces.length, 0);
-    $('gpt1-pieces').replaceChildren(...wordChips(words, (word) => steps.show(tokenizer, word)));
-    $('gpt1-note').textContent = `${count} piece${count === 1 ? '' : 's'} from GPT-1’s vocabulary of 40,478 `
-      + '(a piece ending in </w> ends a word). Click a piece to step through the merges that built its word.';
-    if (steps.word !== null && !words.some((w) => w.word === steps.word)) steps.hide();
+    asks.pieces(Promise.all([ask('stages', { text }), ask('words', { texts: [text] })])).then(([stages, [words]]) => {
+      $('gpt1-stages').replaceChildren(...stageItems(stages, text));
+      const count = words.reduce((n, w) => n + w.pieces.length, 0);
+      $('gpt1-pieces').replaceChildren(...wordChips(words, steps.show));
+      $('gpt1-note').textContent = `${count} piece${count === 1 ? '' : 's'} from GPT-1’s vocabulary of 40,478 `
+        + '(a piece ending in </w> ends a word). Click a piece to step through the merges that built its word.';
+      if (steps.word !== null && !words.some((w) => w.word === steps.word)) steps.hide();
+    }, (error) => {
+      $('gpt1-stages').replaceChildren();
+      $('gpt1-pieces').replaceChildren(failed(error));
+      $('gpt1-note').textContent = '';
+    });
     drawUnknownWords();
   }
 
@@ -106,34 +121,51 @@ export function createGpt1TokenizerPanel(ui, store) {
   function drawUnknownWords() {
     const model = store.model;
     const slot = $('gpt1-unknown');
-    if (!model || !tokenizer) return slot.replaceChildren();
-    model.ask('tokenizerView', store.state.segmentText).then(({ tokens }) => {
-      if (store.model !== model) return;
-      slot.replaceChildren(...unknownByWord(tokens, model.tokenizer).map(({ word, unknown }) => el('li', {},
+    if (!model) return slot.replaceChildren();
+    const spelt = model.ask('tokenizerView', store.state.segmentText).then(async ({ tokens }) => {
+      const words = unknownByWord(tokens, model.tokenizer);
+      return { words, spellings: words.length ? await ask('words', { texts: words.map((w) => w.word) }) : [] };
+    });
+    asks.unknown(spelt).then(({ words, spellings }) => {
+      slot.replaceChildren(...words.map(({ word, unknown }, i) => el('li', {},
         el('span', { text: unknown.length === 1 && unknown[0] === word
           ? `“${word}” has no id in the toy model; GPT-1 spells the whole word `
           : `“${word}”: the toy model has no id for ${listed(unknown.map((t) => `“${shown(t)}”`))}; GPT-1 spells the whole word ` }),
-        el('ol', { class: 'chips inline' }, ...gpt1Words(tokenizer, word).flatMap((w) => w.pieces).map((p) => pieceChip(p))))));
+        el('ol', { class: 'chips inline' }, ...spellings[i].flatMap((w) => w.pieces).map((p) => pieceChip(p))))));
     }, () => slot.replaceChildren());
   }
 
+  /** Part B's task as GPT-1 is fed it, each sequence under its label (parts/b/task-texts.js names them). */
   function drawFed() {
-    if (!tokenizer) return;
-    try {
-      $('gpt1-fed').replaceChildren(...fedToGpt1(tokenizer, taskTexts(store.state)).map(({ label, pieces }) =>
+    asks.fed(ask('fed', { sequences: taskTexts(store.state) })).then((fed) => {
+      $('gpt1-fed').replaceChildren(...fed.map(({ label, pieces }) =>
         el('li', {}, el('p', { class: 'seq-label', text: label }),
           el('ol', { class: 'chips', 'aria-label': label }, ...pieces.map((p) => pieceChip(p))))));
-    } catch (error) {
-      $('gpt1-fed').replaceChildren(el('li', { class: 'error', text: messageOf(error) }));
-    }
+    }, (error) => $('gpt1-fed').replaceChildren(failed(error)));
   }
 
   const OPEN = { 'gpt1-load': () => toggle('gpt1-load', 'gpt1-out', drawPieces),
     'gpt1-fed-load': () => toggle('gpt1-fed-load', 'gpt1-fed-out', drawFed) };
   for (const [id, show] of Object.entries(OPEN)) $(id).addEventListener('click', show);
   store.subscribe((changed) => {
-    if (!$('gpt1-out').hidden && (changed.has('segmentText') || changed.has('model'))) drawPieces();
-    if (!$('gpt1-fed-out').hidden && TASK_FIELDS.some((name) => changed.has(name))) drawFed();
+    if (open.pieces() && (changed.has('segmentText') || changed.has('model'))) drawPieces();
+    if (open.fed() && TASK_FIELDS.some((name) => changed.has(name))) drawFed();
+  });
+  // GPT-1's lane restarted (a trap, or its worker died): what is shown is asked again of the fresh worker, which
+  // builds its tokenizer anew; when the retry crashed too, the outputs say so and wait for the next edit
+  engine.onCrash(({ lane, reason, givingUp }) => {
+    if (lane !== 'gpt1') return;
+    if (givingUp) {
+      const stopped = failed(new Error(`GPT-1’s tokenizer stopped twice (${reason}); edit the text to try again.`));
+      if (open.pieces()) $('gpt1-pieces').replaceChildren(stopped);
+      if (open.fed()) $('gpt1-fed').replaceChildren(stopped.cloneNode(true));
+      return;
+    }
+    if (open.pieces()) {
+      drawPieces();
+      steps.retry();
+    }
+    if (open.fed()) drawFed();
   });
 
   return {

@@ -2,6 +2,7 @@
 // canvas picture of a large model, a cell's arithmetic in words, and what the picture and the table leave out.
 import { el, shown } from '../../drawing/dom.js';
 import { cellColours, rgbFor } from '../../drawing/colour.js';
+import { readCellHint, touchOnly } from '../../drawing/heatmap.js';
 import { short } from '../../state/numbers.js';
 import { TABLE_MAX } from '../../kinds/ngram/views.js';
 
@@ -120,8 +121,8 @@ export function helpText(data, big) {
   return `${data.bigram
     ? 'Rows are the previous token, columns the next one'
     : `Rows are contexts — the ${plural(data.order - 1, 'token')} before — most frequent first; columns are the `
-      + 'next token'}; each row is a probability distribution and sums to 1. Hover over a cell, or focus it (Tab `
-    + `into the ${big ? 'picture or the table' : 'table'}, then arrow keys), to see how its number was made.`;
+      + 'next token'}; each row is a probability distribution and sums to 1. `
+    + readCellHint('to see how its number was made', big ? 'the picture or the table' : 'the table');
 }
 
 /** What the picture and the table leave out, and why. */
@@ -141,7 +142,7 @@ export function notesText(data, rows, cols, big) {
         + `predicted most often. Each Σ row still adds all ${V} columns.`);
     }
     if (rows.length > NUMBERS_UP_TO || cols.length > NUMBERS_UP_TO) {
-      notes.push('Too many cells to print every number: hover over or focus a cell to read it.');
+      notes.push(`Too many cells to print every number: ${touchOnly() ? 'tap' : 'hover over or focus'} a cell to read it.`);
     }
   
   return notes.join(' ');

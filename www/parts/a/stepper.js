@@ -5,6 +5,24 @@ import { generationOptions, GENERATION_KEYS } from './generate-panel.js';
 import { contextLabel } from './matrix-parts.js';
 import { newest } from '../../engine/engine.js';
 
+/** The table of slices: one slice of [0, 1) per token, and the uniform draw u as a line across them. */
+const CSS = `
+.slices { border-collapse: collapse; font-size: 0.88rem; width: min(100%, 48rem); margin-top: 0.5rem; }
+.slices caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
+.slices th, .slices td { padding: 0.1rem 0.45rem; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.slices th[scope="row"] { font-family: ui-monospace, monospace; }
+.slices td.strip, .slices .strip-head { position: relative; width: 60%; min-width: 9rem; padding: 0; }
+.slices .strip-head { height: 1.6rem; font-weight: 400; font-size: 0.75rem; }
+.slices .strip-head span:first-child { position: absolute; left: 0; bottom: 0; }
+.slices .strip-head span:last-child { position: absolute; right: 0; bottom: 0; }
+.slices .u-label { position: absolute; top: 0; transform: translateX(-50%); color: var(--focus); font-weight: 700; white-space: nowrap; }
+.slices td.strip { height: 1.5rem; border-left: 1px solid var(--line); border-right: 1px solid var(--line); }
+.slice { position: absolute; top: 0.25rem; bottom: 0.25rem; background: var(--accent); opacity: 0.55; border-radius: 2px; }
+.u-line { position: absolute; top: 0; bottom: 0; width: 2px; margin-left: -1px; background: var(--focus); }
+.slices tr.chosen { background: var(--explain); font-weight: 700; }
+.slices tr.chosen .slice { opacity: 1; }
+`;
+
 const ALL_ROWS_UP_TO = 24; // beyond this, rows far from the chosen token are merged into one slice
 
 /** Row groups to draw: single tokens near the chosen id, merged ranges elsewhere, always covering 0…V−1. */
@@ -74,6 +92,7 @@ export function createStepper(ui, store, matrix) {
   const tokensList = $('step-tokens');
   const view = $('step-view');
   const status = $('step-status');
+  ui.adopt(CSS);
   let session = null; // the last answer: { tokens, done, context, seen }, or null when stepping is impossible
   const ask = newest(); // an older answer is ignored
   let busy = false; // a step is on its way (from the worker): another press waits for it

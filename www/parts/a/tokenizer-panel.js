@@ -45,8 +45,9 @@ export function createTokenizerPanel(ui, store) {
     const slot = $('rare-word');
     if (!rare) return slot.replaceChildren();
     const { word, seen, known, pieces, allKnown, nextCounts } = rare;
-    const how = seen ? `occurs ${seen === 1 ? 'once' : `${seen} times`} in the corpus` : 'never occurs in the corpus';
-    const lead = el('strong', { text: `A rare word: “${word}” ${how}. ` });
+    // (a word the text has and the corpus never does is not rare: it is new to the model)
+    const lead = el('strong', { text: seen ? `A rare word: “${word}” occurs ${seen === 1 ? 'once' : `${seen} times`} in the corpus. `
+      : `A word new to the corpus: “${word}” never occurs in it. ` });
     let text;
     if (model.tokenizer === 'word') {
       text = known ? 'The word tokenizer keeps it whole: one token, learnt from very few examples.'

@@ -48,10 +48,18 @@ export function overfitting(history) {
   const last = history.val.length - 1;
   if (!b || last - b.index < SUSTAINED) return false;
   const rose = history.val.slice(last - SUSTAINED + 1).every((v) => v - b.val > RISE(b.val));
-  const since = last - b.index;
-  const trainSince = mean(history.train, b.index + 1, last + 1);
-  const trainBefore = mean(history.train, b.index + 1 - since, b.index + 1);
-  return rose && trainSince < trainBefore;
+  const { before, since } = trainingAround(history, b.index);
+  return rose && since < before;
+}
+
+/**
+ * The training loss around the point `at`: its mean over the points since, and over as many points up to and
+ * including it (fewer near the start).
+ */
+function trainingAround(history, at) {
+  const last = history.train.length - 1;
+  const count = last - at;
+  return { since: mean(history.train, at + 1, last + 1), before: mean(history.train, at + 1 - count, at + 1) };
 }
 
 /**
@@ -67,8 +75,10 @@ export function statusText(phase, history, baselines = []) {
   const compare = bigram === undefined ? '' : val < bigram ? `, below the bigram's ${four(bigram)}` : `; the bigram's is ${four(bigram)}`;
   const where = `step ${grouped(history.step[last])}: validation loss ${four(val)}${compare}.`;
   const b = best(history);
+  // (the training loss need only not rise with it: it may fall a lot, or hardly at all, so its numbers are given)
+  const around = b && trainingAround(history, b.index);
   const fit = overfitting(history)
-    ? ` Overfitting: validation has risen since its best, ${four(b.val)} at step ${grouped(b.step)}, while training keeps falling.`
+    ? ` Overfitting: validation has risen since its best, ${four(b.val)} at step ${grouped(b.step)}, while the training loss did not rise with it (its mean ${four(around.before)} before that step, ${four(around.since)} since).`
     : '';
   const lead = { training: 'Training, at ', paused: 'Paused at ', done: 'Finished at ' }[phase] ?? 'At ';
   return `${lead}${where}${fit}`;

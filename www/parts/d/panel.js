@@ -1,7 +1,7 @@
 // Part D: a tiny GPT trained in the page. main.js imports this module when the lab is first opened; the transformer
-// (its own wasm module) lives in the engine's 'gpt' lane (gpt-kind.js: a worker), which starts then. This module
-// wires the section's parts: its settings (gpt-settings.js), the model it knows (gpt-session.js), pre-training
-// (gpt-trainer.js), looking inside (gpt-inspect.js) and fine-tuning (gpt-finetune.js).
+// (its own wasm module) lives in the engine's 'gpt' lane (kinds/gpt/kind.js: a worker), which starts then. This
+// module builds the section's controls (lab.js) and wires its parts: its settings (settings.js), the model it knows
+// (session.js), pre-training (trainer.js), looking inside (inspect.js) and fine-tuning (finetune.js).
 import { $ } from '../../drawing/dom.js';
 import { adoptStyle } from '../../drawing/sheet.js';
 import { LAB_CSS } from '../../drawing/lab-style.js';
@@ -11,6 +11,7 @@ import { createLookInside } from './inspect.js';
 import { createTrainer } from './trainer.js';
 import { createFineTune } from './finetune.js';
 import { createWeights } from './weights.js';
+import { buildLab } from './lab.js';
 
 // the lab's chart, baselines, architecture picture and weights controls: styles adopted when the panel is made, so
 // the page's first stylesheet carries none of them
@@ -24,6 +25,7 @@ const CSS = `
 .gpt-figure .curve.train { stroke: var(--k0); stroke-width: 1.2; opacity: 0.75; }
 .gpt-figure .curve.val { stroke: var(--k1); stroke-width: 2.8; }
 .gpt-figure .curve.lm0 { stroke: var(--k0); stroke-width: 2.8; }
+.gpt-figure .curve.undone { stroke: var(--muted); opacity: 0.55; }
 .gpt-figure .ref { stroke-width: 1.8; stroke-dasharray: 6 4; }
 .gpt-figure .mark { fill: var(--panel); stroke-width: 2.5; }
 .gpt-figure .mark-drop { stroke-width: 1; stroke-dasharray: 1 3; }
@@ -45,19 +47,25 @@ const CSS = `
 .arch-column p { margin: 0 0 0.25rem; }
 .arch-picture { max-width: 100%; height: auto; font-family: inherit; }
 .arch-picture text { fill: #222; }
+.arch-picture text.arch-repeat { fill: var(--fg); font-weight: 700; } /* outside the boxes: the page's own colour */
 .arch-sizes { border-collapse: collapse; margin-top: 0.5rem; }
 .arch-sizes th, .arch-sizes td { padding: 0.15rem 0.6rem; text-align: right; }
 .arch-sizes th[scope="row"] { text-align: left; font-weight: normal; }
+.arch-sizes thead th:first-child { text-align: left; }
 .weights-controls { margin: 0.5rem 0; }
 .weights-controls.dropping { outline: 2px dashed currentColor; outline-offset: 4px; }
 `;
 
-/** Sets up Part D. `store` is the page's: Part A's corpus, tokenizer, boundaries and merges are read from it. */
-export function createGptPanel(store) {
+/**
+ * Sets up Part D. `store` and `engine` are the page's: Part A's corpus, tokenizer, boundaries and merges are read
+ * from the store; the tiny GPT's lane is added to the engine.
+ */
+export function createGptPanel(store, engine) {
   adoptStyle($('gpt-lab').getRootNode(), LAB_CSS);
   adoptStyle($('gpt-lab').getRootNode(), CSS);
-  const settings = createSettings();
-  const session = createSession();
+  buildLab($('gpt-lab'));
+  const settings = createSettings(store);
+  const session = createSession(engine);
   const inside = createLookInside({ settings, session });
   const trainer = createTrainer({ store, settings, session, inside });
   const fineTune = createFineTune({ settings, session, trainer });
@@ -85,17 +93,24 @@ export function createGptPanel(store) {
   const speed = $('gpt-speed'); // read before each chunk: a change applies at once, training or not
   speed.value = values.speed;
   speed.addEventListener('change', () => settings.set('speed', speed.value));
+  // what the section would train on changed: say so, and draw the model it would make (once edits rest a moment)
+  let redraw = 0;
+  const sourceChanged = () => {
+    trainer.showSource();
+    clearTimeout(redraw);
+    redraw = setTimeout(weights.draw, 300);
+  };
   for (const radio of document.querySelectorAll('input[name="gpt-source"]')) {
     radio.checked = radio.value === values.source;
     radio.addEventListener('change', () => {
       if (!radio.checked) return;
       settings.set('source', radio.value);
-      trainer.showSource();
+      sourceChanged();
     });
   }
   // Part A's settings change what the section would train on
   store.subscribe((changed) => {
-    if (['corpus', 'tokenizer', 'boundaries', 'merges'].some((key) => changed.has(key))) trainer.showSource();
+    if (['corpus', 'tokenizer', 'boundaries', 'merges'].some((key) => changed.has(key))) sourceChanged();
   });
   session.on('loaded', trainer.showSource);
   const lab = $('gpt-lab');

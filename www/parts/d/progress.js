@@ -35,7 +35,8 @@ export function showReadout({ made, history }) {
 export function showBaselines({ made }) {
   $('gpt-baselines').replaceChildren(...(made?.baselines ?? []).map((b) => el('li', { class: `n${b.order}`, 'data-order': b.order },
     el('span', { class: 'swatch', 'aria-hidden': 'true' }),
-    `${NAMES[b.order]} (best k = ${b.k}): `, el('span', { class: 'value', 'data-value': String(b.loss), text: four(b.loss) }))));
+    `${NAMES[b.order]} (best k = ${b.k}): `, el('span', { class: 'value', 'data-value': String(b.loss), text: four(b.loss) }),
+    el('span', { class: 'crossed' }))));
   const note = $('gpt-split');
   if (!made) {
     note.textContent = '';
@@ -47,6 +48,18 @@ export function showBaselines({ made }) {
   note.textContent = `Trained on ${made.trainLines.toLocaleString('en-US')} lines, validated on ${made.valLines.toLocaleString('en-US')}; vocabulary ${grouped(made.vocab)} tokens, context ${made.context}.${dropped}`;
 }
 
+/**
+ * Beside each n-gram line's loss, in words, the step where validation first went below it (the chart's ring says
+ * the same, but only to a pointer that hovers).
+ */
+function showCrossings(history, crossed) {
+  for (const item of $('gpt-baselines').children) {
+    const at = crossed.find((c) => c.order === Number(item.dataset.order));
+    item.querySelector('.crossed').textContent = !history.step.length ? ''
+      : at ? `; validation first below it at step ${grouped(at.step)}` : '; validation not below it yet';
+  }
+}
+
 let queued = false;
 /** The loss curves (in the next frame: a chunk's answer may come before the last one was drawn). */
 export function drawChart(session, maxSteps) {
@@ -55,12 +68,18 @@ export function drawChart(session, maxSteps) {
   requestAnimationFrame(() => {
     queued = false;
     const { made, history } = session;
-    const points = (ys) => history.step.map((s, i) => [s, ys[i]]);
+    const points = (part, ys) => part.step.map((s, i) => [s, ys[i]]);
     const crossed = crossings(history, made?.baselines ?? []);
+    const undone = history.undone ?? [];
     drawCurves($('gpt-chart'), {
       series: [
-        { points: points(history.train), className: 'train', label: 'training (batch)' },
-        { points: points(history.val), className: 'val', label: 'validation' },
+        { points: points(history, history.train), className: 'train', label: 'training (batch)' },
+        { points: points(history, history.val), className: 'val', label: 'validation' },
+        // what early stopping undid: greyed, one key for them all
+        ...undone.flatMap((part, i) => [
+          { points: points(part, part.train), className: 'undone train', key: false },
+          { points: points(part, part.val), className: 'undone val', label: 'undone by early stopping', key: i === 0 },
+        ]),
       ],
       lines: (made?.baselines ?? []).map((b) => ({ y: b.loss, className: `n${b.order}`, label: NAMES[b.order] })),
       marks: crossed.map((c) => ({ x: c.step, y: c.loss, className: `n${c.order}`,
@@ -68,9 +87,12 @@ export function drawChart(session, maxSteps) {
       xMax: Math.max(maxSteps() ?? 2000, history.step.at(-1) ?? 0),
       xLabel: 'optimisation step',
     });
+    showCrossings(history, crossed);
     const marks = crossed.map((c) => `below the ${NAMES[c.order]} from step ${grouped(c.step)}`).join(', ');
+    const greyed = undone.map((part) => `steps ${grouped(part.step[0])} to ${grouped(part.step.at(-1))}`).join(' and ');
     $('gpt-chart-desc').textContent = history.step.length
-      ? `${progressText(session)} ${(made?.baselines ?? []).map((b) => `${NAMES[b.order]} ${four(b.loss)}`).join(', ')}.${marks ? ` Validation: ${marks}.` : ''}`
+      ? `${progressText(session)} ${(made?.baselines ?? []).map((b) => `${NAMES[b.order]} ${four(b.loss)}`).join(', ')}.${marks ? ` Validation: ${marks}.` : ''}${
+        greyed ? ` In grey, the curves of ${greyed}, undone by early stopping.` : ''}`
       : 'No training yet.';
   });
 }

@@ -1,17 +1,18 @@
-// Part D's model, as the section knows it: the transformer's wasm and data loaded on demand, the engine's lane that
-// trains and answers ('gpt', gpt-kind.js), and what the section shows of the current model (made, history). Reset
-// and a crash forget the model: `generation` moves on, and an answer for an older one is dropped.
+// Part D's model, as the section knows it: the tiny GPT's lane in the page's engine ('gpt', kinds/gpt/kind.js: a
+// worker), added with the transformer's wasm and the built-in data when the section is opened, and what the section
+// shows of the current model (made, history). Reset and a crash forget the model: `generation` moves on, and an
+// answer for an older one is dropped.
 import { setError, messageOf } from '../../drawing/dom.js';
-import { GPT_WASM, DATA } from '../../assets/gpt.js';
-import { Engine } from '../../engine/engine.js';
-import { gptLanes } from '../../kinds/gpt/kind.js';
+import { DATA } from '../../assets/gpt.js';
+import { addGptLane } from '../../kinds/gpt/kind.js';
 
 const fetchText = (name) => fetch(DATA[name]).then((r) => {
   if (!r.ok) throw new Error(`could not load ${DATA[name].pathname.split('/').pop()} (${r.status})`);
   return r.text();
 });
 
-export function createSession() {
+/** The section's session over `engine` (the page's: the tiny GPT's lane is added to it when first asked for). */
+export function createSession(engine) {
   let loading = null; // Promise of the engine, once the section was opened
   const listeners = { forget: [], loaded: [], made: [] };
   const session = {
@@ -24,20 +25,15 @@ export function createSession() {
     /** Tells the section a new model was made (trained or loaded from a file). */
     announceMade() { for (const fn of listeners.made) fn(); },
 
-    /** The engine, once the transformer's module and the data are loaded (a failure: a later call tries again). */
+    /** The engine, once the lane and the data are loaded (a failure: a later call tries again). */
     ready() {
-      loading ??= Promise.all([WebAssembly.compileStreaming(fetch(GPT_WASM)), fetchText('corpus'),
-        fetchText('sentiment'), fetchText('entailment')]).then(([module, corpus, sentiment, entailment]) => {
-        Object.assign(session.builtin, { corpus, sentiment, entailment });
-        const engine = new Engine(gptLanes(module));
-        engine.onCrash(({ reason }) => {
-          session.forget();
-          setError('gpt', `The training worker stopped (${reason}). Press Train to start again.`);
+      loading ??= Promise.all([addGptLane(engine), fetchText('corpus'), fetchText('sentiment'), fetchText('entailment')])
+        .then(([, corpus, sentiment, entailment]) => {
+          Object.assign(session.builtin, { corpus, sentiment, entailment });
+          engine.start('gpt');
+          for (const fn of listeners.loaded) fn();
+          return engine;
         });
-        engine.start('gpt');
-        for (const fn of listeners.loaded) fn();
-        return engine;
-      });
       loading.catch((error) => {
         loading = null; // a later press tries again
         setError('gpt', `The transformer could not be loaded: ${messageOf(error)}`);
@@ -64,10 +60,14 @@ export function createSession() {
 
     /** Stops the lane at once (even mid-step) and forgets the model. */
     async reset() {
-      const engine = loading && await loading.catch(() => null);
-      engine?.restart('gpt', 'reset');
+      if (loading && await loading.then(() => true, () => false)) engine.restart('gpt', 'reset');
       session.forget();
     },
   };
+  engine.onCrash(({ lane, reason }) => {
+    if (lane !== 'gpt') return;
+    session.forget();
+    setError('gpt', `The training worker stopped (${reason}). Press Train to start again.`);
+  });
   return session;
 }

@@ -57,6 +57,20 @@ function recipe(store, values, builtin, seed) {
   };
 }
 
+/**
+ * What Train would make a model from now: `{ train, cut, context }` (the training lines, how they are cut, the
+ * context), or null while the corpus is too short to split.
+ */
+function plan(store, values, builtin) {
+  try {
+    const { request: { train, options } } = recipe(store, values, builtin, 0);
+    const { tokenizer, boundaries, merges } = options;
+    return { train, cut: merges === undefined ? { tokenizer, boundaries } : { tokenizer, boundaries, merges }, context: options.context };
+  } catch {
+    return null;
+  }
+}
+
 // The trainer is small functions of its state `t` (made by createTrainer): the lab's parts, its elements, and what
 // the training loop keeps between chunks.
 
@@ -191,7 +205,10 @@ async function chunk(t) {
   return true;
 }
 
-/** Early stopping: the model goes back to its best validation step; the curves after it are dropped. */
+/**
+ * Early stopping: the model goes back to its best validation step. The curves after it are kept apart
+ * (`history.undone`, drawn greyed): training from the best step draws new ones beside them.
+ */
 async function rewind(t) {
   const { session } = t;
   const mine = session.generation;
@@ -202,7 +219,12 @@ async function rewind(t) {
     const back = await session.request('rewind');
     const { history } = session;
     const keep = history.step.findIndex((s) => s > back.step);
-    if (keep >= 0) for (const key of ['step', 'train', 'val']) history[key].length = keep;
+    if (keep >= 0) {
+      // from the best point on, so that the greyed curves start where the kept ones end
+      const undone = Object.fromEntries(['step', 'train', 'val'].map((key) => [key, history[key].slice(Math.max(0, keep - 1))]));
+      history.undone = [...(history.undone ?? []), undone];
+      for (const key of ['step', 'train', 'val']) history[key].length = keep;
+    }
     session.phase = 'paused';
     setButtons(t);
     showProgress(t);
@@ -281,5 +303,6 @@ export function createTrainer({ store, settings, session, inside }) {
     setButtons(t);
   });
   return { pause: () => pause(t), setButtons: () => setButtons(t), showSource: () => showSource(t),
-    showPending: () => showPending(t), showProgress: () => showProgress(t) };
+    showPending: () => showPending(t), showProgress: () => showProgress(t),
+    plan: () => plan(store, t.values, session.builtin) };
 }

@@ -2,11 +2,11 @@
 // file picker, or a file dropped on the control), and the last weights kept in IndexedDB so both survive a reload.
 // The bytes are whatever TinyGpt.toSafetensors() wrote; TinyGpt.fromSafetensors() checks them.
 import { el } from '../../drawing/dom.js';
+import { GPT_WEIGHTS_DB as DB } from '../../state/keys.js';
 
-/** The largest file accepted: GPT-1's own weights (about 479 MB in f32) and some room. */
-export const MAX_WEIGHTS_BYTES = 600 * 1024 * 1024;
+/** The largest file accepted: GPT-1's own weights (479 MB in f32, a megabyte being 1,000,000 bytes) and some room. */
+export const MAX_WEIGHTS_BYTES = 600_000_000;
 
-const DB = 'gpt1-playground-weights';
 const STORE = 'weights';
 const KEY = 'last';
 
@@ -19,7 +19,7 @@ export function weightsFileName({ norm, dModel, layers, heads, context }) {
 export function weightsFileProblem({ name, size }) {
   if (size === 0) return `${name} is empty: choose a .safetensors file saved with Download weights`;
   if (size > MAX_WEIGHTS_BYTES) {
-    return `${name} is ${(size / 1048576).toFixed(0)} MB, above the limit of ${MAX_WEIGHTS_BYTES / 1048576} MB`;
+    return `${name} is ${(size / 1e6).toFixed(0)} MB, above the limit of ${MAX_WEIGHTS_BYTES / 1e6} MB`;
   }
   return null;
 }

@@ -1,17 +1,19 @@
-// Part D, the model's picture and its weights: the architecture drawn from the current model's shape (or the chosen
-// size before there is one), GPT-1's post-LN beside GPT-2's pre-LN; *Download weights* and *Load weights* (picker or
+// Part D, the model's picture and its weights: the architecture drawn from the current model's shape (or, before there
+// is one, the model Train would make from the chosen size and corpus), GPT-1's post-LN beside GPT-2's pre-LN; *Download weights* and *Load weights* (picker or
 // drop). The weights downloaded or loaded last are kept in IndexedDB and come back after a reload.
 import { $, setError, messageOf } from '../../drawing/dom.js';
 import { SIZES } from './settings.js';
 import { architectureFigure } from './architecture.js';
 import { weightsControls, weightsFileName, saveWeights, loadSavedWeights } from './weights-file.js';
 
-/** The shape to draw: the current model's, or the chosen size's before one is made. */
-function shapeToDraw(session, values, store) {
-  if (session.made?.shape) return session.made.shape;
+/**
+ * The shape to draw before a model is made: the chosen size's, with the rows Train would give it (`rows`: the size of
+ * the vocabulary of the chosen corpus's training lines, or null while that is not known).
+ */
+function plannedShape(values, store, rows) {
   const size = SIZES[values.size];
   const context = store.state.tokenizer === 'word' ? 16 : 64;
-  return { norm: 'post', dModel: size.dModel, layers: size.layers, heads: size.heads, context, rows: session.made?.vocab ?? 0 };
+  return { norm: 'post', dModel: size.dModel, layers: size.layers, heads: size.heads, context, rows };
 }
 
 /** What the section keeps of a model loaded from a file (no corpus, no n-gram lines, no curve). */
@@ -29,9 +31,20 @@ export function createWeights({ store, settings, session, inside, trainer }) {
   const picture = $('gpt-architecture');
   const status = $('gpt-weights-status');
 
-  function draw() {
-    const shape = shapeToDraw(session, values, store);
-    picture.replaceChildren(architectureFigure(shape, { compare: true }));
+  let drawn = 0; // counts drawings: an answer for an older one is dropped
+
+  /** The picture of the current model; before one is made, of the model Train would make (its rows asked first). */
+  async function draw() {
+    const mine = ++drawn;
+    if (session.made?.shape) {
+      picture.replaceChildren(architectureFigure(session.made.shape, { compare: true }));
+      return;
+    }
+    picture.replaceChildren(architectureFigure(plannedShape(values, store, null), { compare: true, planned: true }));
+    const made = await session.ready().then(() => trainer.plan(), () => null);
+    const rows = made && await session.request('vocabSize', { train: made.train, cut: made.cut }).catch(() => null);
+    if (mine !== drawn || session.made || rows === null) return;
+    picture.replaceChildren(architectureFigure(plannedShape(values, store, rows), { compare: true, planned: true }));
   }
 
   /** Puts `bytes` into the lane as the section's model; `how` says where they came from. A file that does not load

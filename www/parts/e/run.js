@@ -2,15 +2,16 @@
 // the ten most likely next tokens after the prompt, and where a chosen word ranks among all of the model's rows.
 import { $, el, setError, messageOf, shown } from '../../drawing/dom.js';
 import { whole, parseTemperature, MAX_SEED } from '../../state/numbers.js';
+import { LAB_NAMES } from '../../state/store.js';
 
 const TOP = 10;
-const FIELDS = { // id → [default, how it is read: { value } or { error }]
-  'gpt1-prompt': ['The cat sat on the mat and', (t) => ({ value: t })],
-  'gpt1-seed': ['42', (t) => whole(t, 'GPT-1 seed', 0, MAX_SEED)],
-  'gpt1-temp': ['1', parseTemperature],
-  'gpt1-topk': ['40', (t) => whole(t, 'GPT-1 top-k', 0, 40478)],
-  'gpt1-len': ['20', (t) => whole(t, 'New tokens', 1, 500)],
-  'gpt1-word': ['the', (t) => ({ value: t })],
+const FIELDS = { // id → [its field in the store (Part E's name), how it is read: { value } or { error }]
+  'gpt1-prompt': ['prompt', (t) => ({ value: t })],
+  'gpt1-seed': ['seed', (t) => whole(t, 'GPT-1 seed', 0, MAX_SEED)],
+  'gpt1-temp': ['temp', parseTemperature],
+  'gpt1-topk': ['topk', (t) => whole(t, 'GPT-1 top-k', 0, 40478)],
+  'gpt1-len': ['len', (t) => whole(t, 'New tokens', 1, 500)],
+  'gpt1-word': ['word', (t) => ({ value: t })],
 };
 
 /** The ten most likely next tokens as a table. */
@@ -34,14 +35,18 @@ function rankText({ token, rank, pieces, of }) {
   return `“${shown(token)}”${split} ranks ${rank.toLocaleString('en-US')} of ${of.toLocaleString('en-US')} as the next token.`;
 }
 
-/** Part E's continuation. `session`: gpt1-session.js. */
-export function createRun(session) {
+/** Part E's continuation. `session`: kinds/gpt1/session.js; `store`: the page's, which holds the fields' text. */
+export function createRun(session, store) {
   const ui = { output: $('gpt1-output'), status: $('gpt1-run-status'), next: $('gpt1-next'), rank: $('gpt1-rank'),
     run: $('gpt1-run'), stop: $('gpt1-stop'), word: $('gpt1-word') };
   let running = 0; // counts runs: a newer one (or Stop) ends an older one's loop
   let rankAsked = 0;
 
-  for (const [id, [value]] of Object.entries(FIELDS)) $(id).value = value;
+  for (const [id, [name]] of Object.entries(FIELDS)) {
+    const field = LAB_NAMES.gpt1[name];
+    $(id).value = store.state[field];
+    $(id).addEventListener('input', () => store.set({ [field]: $(id).value }));
+  }
 
   /** The settings as numbers, or undefined (each bad one says why beside its field). */
   function settings() {
