@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { session, inNode, LESSON, eventually, tokens, ids, finish, shot } from './browser.mjs';
+import { session, inNode, LESSON, eventually, tokens, ids, finish, shot, partB } from './browser.mjs';
 
 const { NgramModel } = await inNode();
 const gpt = await inNode('gpt');
@@ -206,6 +206,7 @@ for (const combo of COMBOS) {
   test(`${name}: Part B clears its tokens under an error; GPT-1's input labelled by order; Figure 1 wraps its texts`, async () => {
     const opened = await open(combo);
     const { page } = opened;
+    await partB(page);
     const sequences = page.locator('#out-classification-sequences');
     await eventually(async () => assert.deepEqual(await tokens(sequences), ['[START]', 'chai', 'bahut', 'garam', 'hai', '[EXTRACT]']));
     await label(page, 'Text').fill('chai thandi hai');
