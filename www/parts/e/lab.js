@@ -19,9 +19,8 @@ export function buildLab(lab) {
         ' from ', el('span', { id: 'gpt1-hub-name' }), ': about 479 MB, MIT licence. It is kept in this browser’s storage only, and its SHA-256 is checked against the hub’s record of the file before it runs. Nothing is fetched until you press the button; a download cut short goes on from where it stopped.'),
       el('p', { class: 'error', id: 'gpt1-download-error', role: 'alert', hidden: true }),
       el('p', { id: 'gpt1-download-numbers', class: 'hint gpt1-numbers', hidden: true }),
-      // (a live log around the list: a list itself may not take the role)
-      el('div', { role: 'log', 'aria-label': 'What happened during the download' },
-        el('ul', { id: 'gpt1-download-log', class: 'hint' }))),
+      // a live log of what happened (a list's own role stays: the log role goes on a box around it)
+      el('div', { role: 'log', 'aria-label': 'What happened during the download' }, el('ul', { id: 'gpt1-download-log', class: 'hint' }))),
     el('progress', { id: 'gpt1-progress', max: 1, value: 0, 'aria-label': 'Reading the weights file', hidden: true }),
     el('div', { class: 'inline' },
       el('p', { id: 'gpt1-weights-status', class: 'gpt-status', role: 'status', 'aria-live': 'polite', text: 'No weights yet.' }),
