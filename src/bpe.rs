@@ -1,15 +1,21 @@
-//! Byte-pair encoding, the classic way: start from characters and repeatedly merge the most frequent adjacent
-//! pair. GPT-1 learned 40,000 merges; here the corpus is small and the number of merges is the user's.
-//!
-//! Text is first cut into chunks that merges never cross: a run of non-space characters together with the one
-//! space before it (so `" chai"` can become a single token, as in GPT-2), and every other whitespace character
-//! on its own. Ties between equally frequent pairs go to the pair whose two tokens come first in code-point order
-//! (left token first, then right token).
+//! Byte-pair encoding as GPT-1 learnt its own: every word of the text (cut at whitespace) is spelt in characters,
+//! its last character marked with `</w>` (the word ends here), and the most frequent pair of neighbouring pieces
+//! is merged into one new piece, again and again. A merge never crosses the end of a word, so a word is spelt the
+//! same wherever it stands in a line, and `chai</w>` (a whole word) is another piece than the `chai` that starts
+//! `chaiwala`. GPT-1 learnt 40,000 merges; here the corpus is small and the number of merges is the user's.
+//! Learning stops early once every word of the corpus is a single piece: no pair is left to merge. Ties between
+//! equally frequent pairs go to the pair whose two pieces come first in code-point order (left piece first, then
+//! right piece).
+
+use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
 /// The most merges that can be learned: 10,000.
 pub const MAX_MERGES: usize = 10_000;
+
+/// The mark on a word's last piece: GPT-1's, as its released vocabulary spells it.
+pub const WORD_END: &str = "</w>";
 
 /// Learned merges, in the order they were learned.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,30 +25,15 @@ pub struct Bpe {
     /// Every symbol seen while learning (characters, then merged tokens), by id, and the reverse.
     symbol_ids: FxHashMap<String, u32>,
     symbols: Vec<String>,
-    /// How many of `symbols` are base symbols (characters of the corpus); the rest are merges' results.
+    /// How many of `symbols` are base symbols (the corpus's characters, alone and ending a word); the rest are
+    /// merges' results.
     base: usize,
     /// `(left id, right id)` → rank << 32 | id of the merged symbol (one u64: the same map type as the pair counts,
     /// so the page's module carries one copy of its code).
     ranks: FxHashMap<(u32, u32), u64>,
 }
 
-/// Cuts a piece of text into the chunks that merges never cross.
-pub fn chunks(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        let first = rest.chars().next()?;
-        let mut end = first.len_utf8();
-        let leading_space = first == ' ' && rest[end..].chars().next().is_some_and(|c| !c.is_whitespace());
-        if !first.is_whitespace() || leading_space {
-            end += rest[end..].find(char::is_whitespace).unwrap_or(rest.len() - end);
-        }
-        let (chunk, tail) = rest.split_at(end);
-        rest = tail;
-        Some(chunk)
-    })
-}
-
-/// A chunk while learning: its symbols (ids) and how often the chunk occurs.
+/// A word while learning: its symbols (ids) and how often the word occurs.
 struct Word {
     symbols: Vec<u32>,
     count: u64,
@@ -54,27 +45,51 @@ impl Word {
     }
 }
 
+/// `piece` with `</w>` after it: the piece ending a word.
+fn ending_word(piece: &str) -> String {
+    let mut ending = String::with_capacity(piece.len() + WORD_END.len());
+    ending.push_str(piece);
+    ending.push_str(WORD_END);
+    ending
+}
+
 impl Bpe {
-    /// Learns up to `merges` merges from the chunks of `pieces` (lines, or a whole stream).
+    /// Learns up to `merges` merges from the words of `pieces` (lines, or a whole stream).
     pub fn learn<'t>(pieces: impl Iterator<Item = &'t str>, merges: usize) -> Bpe {
         let mut bpe = Bpe::default();
-        // distinct chunks with their counts, in order of first appearance
+        // distinct words with their counts, in order of first appearance
         // (String keys, as the vocabulary's: one map type fewer in the module)
         let mut index: FxHashMap<String, u32> = FxHashMap::default();
-        let mut words: Vec<Word> = Vec::new();
+        let mut distinct: Vec<(&str, u64)> = Vec::new();
         for piece in pieces {
-            for chunk in chunks(piece) {
-                match index.get(chunk) {
-                    Some(&i) => words[i as usize].count += 1,
+            for word in crate::tokens::words(piece) {
+                match index.get(word) {
+                    Some(&i) => distinct[i as usize].1 += 1,
                     None => {
-                        index.insert(chunk.to_string(), words.len() as u32);
-                        let symbols = crate::tokens::chars(chunk).map(|c| bpe.intern(c)).collect();
-                        words.push(Word { symbols, count: 1 });
+                        index.insert(word.to_string(), distinct.len() as u32);
+                        distinct.push((word, 1));
                     }
                 }
             }
         }
+        // the base symbols, as GPT-1's: every character of the corpus in order of first appearance, then each of
+        // them again ending a word, so that any word spelt with the corpus's characters can be segmented
+        for &(word, _) in &distinct {
+            for c in crate::tokens::chars(word) {
+                bpe.intern(c);
+            }
+        }
+        for i in 0..bpe.symbols.len() {
+            let ending = ending_word(&bpe.symbols[i]);
+            bpe.intern(&ending);
+        }
         bpe.base = bpe.symbols.len();
+        let mut spelt = Vec::new();
+        let mut words: Vec<Word> = Vec::with_capacity(distinct.len());
+        for &(word, count) in &distinct {
+            bpe.spell(word, &mut spelt);
+            words.push(Word { symbols: spelt.iter().map(|&(_, _, id)| id.unwrap_or(0)).collect(), count });
+        }
         // how often each adjacent pair occurs, and which words hold it
         let mut pair_counts: FxHashMap<(u32, u32), u64> = FxHashMap::default();
         let mut holders: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
@@ -85,7 +100,8 @@ impl Bpe {
             }
         }
         while bpe.merges.len() < merges.min(MAX_MERGES) {
-            // the most frequent pair; ties to the lexicographically first (left, right)
+            // the most frequent pair; ties to the lexicographically first (left, right). None: every word is one
+            // piece, and learning ends
             let names = &bpe.symbols;
             let best = pair_counts
                 .iter()
@@ -124,6 +140,22 @@ impl Bpe {
         bpe
     }
 
+    /// A word's starting symbols into `out` (emptied first): each character as `(start, end, id)`, byte ranges of
+    /// `word`, the last character looked up with `</w>` (None: a symbol this tokenizer never saw).
+    fn spell(&self, word: &str, out: &mut Vec<(usize, usize, Option<u32>)>) {
+        out.clear();
+        for (i, c) in word.char_indices() {
+            let end = i + c.len_utf8();
+            let symbol = &word[i..end];
+            let id = if end == word.len() {
+                self.symbol_ids.get(ending_word(symbol).as_str())
+            } else {
+                self.symbol_ids.get(symbol)
+            };
+            out.push((i, end, id.copied()));
+        }
+    }
+
     /// The tokenizer that applies `merges` in order (as [`Bpe::merges`] lists them): segments exactly as the
     /// tokenizer that learned them. (A character in no merge stays alone either way.)
     pub fn from_merges(merges: Vec<(String, String)>) -> Bpe {
@@ -153,13 +185,14 @@ impl Bpe {
         &self.merges
     }
 
-    /// Every symbol: the base symbols (each character of the corpus, in order of first appearance), then each
-    /// merge's result in merge order (a string two merges both make is listed once, at the first).
+    /// Every symbol: the base symbols (each character of the corpus in order of first appearance, then each of them
+    /// with `</w>`), then each merge's result in merge order (a string two merges both make is listed once, at the
+    /// first).
     pub fn symbols(&self) -> &[String] {
         &self.symbols
     }
 
-    /// The base symbols: every character of the corpus, in order of first appearance.
+    /// The base symbols: every character of the corpus in order of first appearance, then each of them with `</w>`.
     pub fn base_symbols(&self) -> &[String] {
         &self.symbols[..self.base]
     }
@@ -169,14 +202,12 @@ impl Bpe {
         &self.symbols[self.base..]
     }
 
-    /// Appends the tokens of `text` to `out`: each chunk's characters, merged by rank (lowest first).
-    pub fn segment_into<'t>(&self, text: &'t str, out: &mut Vec<&'t str>) {
-        for chunk in chunks(text) {
-            // symbols as byte ranges of the chunk, with their ids (None: a character never seen while learning)
-            let mut symbols: Vec<(usize, usize, Option<u32>)> = chunk
-                .char_indices()
-                .map(|(i, c)| (i, i + c.len_utf8(), self.symbol_ids.get(&chunk[i..i + c.len_utf8()]).copied()))
-                .collect();
+    /// Appends the tokens of `text` to `out`: each word's characters (the last with `</w>`), merged by rank,
+    /// lowest first. A character this tokenizer never saw stays a piece of its own, and has no id.
+    pub fn segment_into<'t>(&'t self, text: &'t str, out: &mut Vec<Cow<'t, str>>) {
+        let mut symbols = Vec::new();
+        for word in crate::tokens::words(text) {
+            self.spell(word, &mut symbols);
             loop {
                 let best = symbols
                     .windows(2)
@@ -187,12 +218,16 @@ impl Bpe {
                 symbols[i] = (symbols[i].0, symbols[i + 1].1, Some(ranked as u32));
                 symbols.remove(i + 1);
             }
-            out.extend(symbols.iter().map(|&(start, end, _)| &chunk[start..end]));
+            out.extend(symbols.iter().map(|&(start, end, id)| match id {
+                Some(id) => Cow::Borrowed(self.symbols[id as usize].as_str()),
+                None if end == word.len() => Cow::Owned(ending_word(&word[start..end])),
+                None => Cow::Borrowed(&word[start..end]),
+            }));
         }
     }
 
     /// The tokens of `text`.
-    pub fn segment<'t>(&self, text: &'t str) -> Vec<&'t str> {
+    pub fn segment<'t>(&'t self, text: &'t str) -> Vec<Cow<'t, str>> {
         let mut out = Vec::new();
         self.segment_into(text, &mut out);
         out

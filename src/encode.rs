@@ -72,12 +72,12 @@ impl<'a> TaskVocab<'a> {
         let mut tokens = Vec::new();
         tokenize_piece(text, self.tokenizer, &mut tokens);
         for token in tokens {
-            check_not_special(token, || field.to_string())?;
+            check_not_special(&token, || field.to_string())?;
             let id = self
                 .vocab
-                .id(token)
+                .id(&token)
                 .ok_or_else(|| Error::UnknownWord { word: token.to_string(), field: field.to_string() })?;
-            out.tokens.push(token.to_string());
+            out.tokens.push(token.into_owned());
             out.ids.push(id);
         }
         Ok(())

@@ -313,13 +313,13 @@ impl NgramModel {
             match token {
                 Some(token) => {
                     if lines_mode {
-                        check_not_special(token, || format!("corpus line {line}"))?;
+                        check_not_special(&token, || format!("corpus line {line}"))?;
                         if fresh {
                             ids.extend(std::iter::repeat_n(START_MARK, context_len));
                         }
                     }
                     fresh = false;
-                    ids.push(vocab.intern(token));
+                    ids.push(vocab.intern(&token));
                 }
                 None => {
                     if lines_mode {
@@ -755,13 +755,13 @@ impl NgramModel {
             match token {
                 Some(token) => {
                     if lines_mode {
-                        check_not_special(token, || format!("the text (line {line})"))?;
+                        check_not_special(&token, || format!("the text (line {line})"))?;
                         if ids.is_empty() {
                             ids.extend(std::iter::repeat_n(self.counts.start.unwrap_or(0), order - 1));
                         }
                     }
-                    let id = self.counts.vocab.id(token).ok_or_else(|| Error::UnknownToken {
-                        token: token.to_string(),
+                    let id = self.counts.vocab.id(&token).ok_or_else(|| Error::UnknownToken {
+                        token: token.into_owned(),
                         place: format!("the text (line {line})"),
                     })?;
                     ids.push(id);

@@ -1,5 +1,7 @@
 //! Tokens: the word, character and BPE tokenizers, sentence boundaries, the vocabulary and the special tokens.
 
+use std::borrow::Cow;
+
 use crate::bpe::Bpe;
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
@@ -37,7 +39,7 @@ pub enum Tokenizer {
     Word,
     /// Every Unicode scalar value is a token.
     Char,
-    /// Byte-pair encoding: characters merged by the learned merges, in order.
+    /// Byte-pair encoding: each word's characters (the last with `</w>`) merged by the learned merges, in order.
     Bpe(Bpe),
 }
 
@@ -52,7 +54,7 @@ impl Tokenizer {
     }
 
     /// The tokens of one line of `text` (no `[START]`/`[END]`), after checking its size.
-    pub fn segment<'t>(&self, text: &'t str) -> Result<Vec<&'t str>> {
+    pub fn segment<'t>(&'t self, text: &'t str) -> Result<Vec<Cow<'t, str>>> {
         check_text_size("the text (in UTF-8 bytes)", text)?;
         let mut tokens = Vec::new();
         tokenize_piece(text, self, &mut tokens);
@@ -68,7 +70,7 @@ impl Tokenizer {
     }
 
     /// The vocabulary a model starts from, before the corpus's tokens are counted. BPE's follows GPT-1: every base
-    /// symbol (the corpus's characters), then each merge's result in merge order. A word spelt with the corpus's
+    /// symbol (the corpus's characters, then each of them ending a word), then each merge's result in merge order. A word spelt with the corpus's
     /// characters is then never unknown, and a piece the merges swallowed keeps its place with a count of zero.
     /// Words and characters start empty: their tokens (and stream mode's newline) are added in order of first
     /// appearance. A merge that spells a special name (`[END]` inside `a[END]`) gives the special token its id
@@ -118,11 +120,12 @@ pub fn chars(text: &str) -> impl Iterator<Item = &str> {
     text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()])
 }
 
-/// Cuts one line into tokens (no sentence boundaries).
-pub fn tokenize_piece<'t>(piece: &'t str, tokenizer: &Tokenizer, out: &mut Vec<&'t str>) {
+/// Cuts one line into tokens (no sentence boundaries). A token is a slice of the line or of the tokenizer's own
+/// symbols (a BPE piece that ends a word carries `</w>`, which the text does not hold).
+pub fn tokenize_piece<'t>(piece: &'t str, tokenizer: &'t Tokenizer, out: &mut Vec<Cow<'t, str>>) {
     match tokenizer {
-        Tokenizer::Word => out.extend(words(piece)),
-        Tokenizer::Char => out.extend(chars(piece)),
+        Tokenizer::Word => out.extend(words(piece).map(Cow::Borrowed)),
+        Tokenizer::Char => out.extend(chars(piece).map(Cow::Borrowed)),
         Tokenizer::Bpe(bpe) => bpe.segment_into(piece, out),
     }
 }
@@ -132,17 +135,17 @@ pub fn tokenize_piece<'t>(piece: &'t str, tokenizer: &Tokenizer, out: &mut Vec<&
 pub struct Sentence<'t> {
     /// The line number, from 1.
     pub line: usize,
-    /// The tokens, as slices of the text.
-    pub tokens: Vec<&'t str>,
+    /// The tokens, as slices of the text or of the tokenizer.
+    pub tokens: Vec<Cow<'t, str>>,
 }
 
 /// Walks the tokens of a text by the rules of [`tokenize`], without collecting them: calls `visit(Some(token),
 /// line)` for each token and `visit(None, line)` where a sequence ends.
 pub fn visit_tokens<'t, E>(
     text: &'t str,
-    tokenizer: &Tokenizer,
+    tokenizer: &'t Tokenizer,
     boundaries: Boundaries,
-    mut visit: impl FnMut(Option<&'t str>, usize) -> std::result::Result<(), E>,
+    mut visit: impl FnMut(Option<Cow<'t, str>>, usize) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     let mut buffer = Vec::new();
     let mut last_line = 1;
@@ -154,12 +157,13 @@ pub fn visit_tokens<'t, E>(
         buffer.clear();
         tokenize_piece(piece, tokenizer, &mut buffer);
         if boundaries == Boundaries::Stream && line > 1 {
-            visit(Some(NEWLINE), line)?;
+            visit(Some(Cow::Borrowed(NEWLINE)), line)?;
         }
-        for &token in &buffer {
+        let any = !buffer.is_empty();
+        for token in buffer.drain(..) {
             visit(Some(token), line)?;
         }
-        if boundaries == Boundaries::Lines && !buffer.is_empty() {
+        if boundaries == Boundaries::Lines && any {
             visit(None, line)?;
         }
     }
@@ -170,8 +174,9 @@ pub fn visit_tokens<'t, E>(
 }
 
 /// Cuts a text into token sequences: one per non-empty line (`Lines`), or one for the whole text (`Stream`,
-/// where each line break is the token `"\n"` and a `\r` before it is dropped). Tokens are slices of `text`.
-pub fn tokenize<'t>(text: &'t str, tokenizer: &Tokenizer, boundaries: Boundaries) -> Vec<Sentence<'t>> {
+/// where each line break is the token `"\n"` and a `\r` before it is dropped). Tokens are slices of `text` or of
+/// the tokenizer.
+pub fn tokenize<'t>(text: &'t str, tokenizer: &'t Tokenizer, boundaries: Boundaries) -> Vec<Sentence<'t>> {
     let mut sentences = Vec::new();
     let mut current = Sentence { line: 1, tokens: Vec::new() };
     let _ = visit_tokens(text, tokenizer, boundaries, |token, line| -> std::result::Result<(), ()> {
@@ -209,10 +214,10 @@ pub fn text_ids(
         let place = || format!("the text (line {})", sentence.line);
         for token in sentence.tokens {
             if pad.0.is_some() {
-                check_not_special(token, place)?;
+                check_not_special(&token, place)?;
             }
-            let id = vocab.id(token);
-            ids.push(id.ok_or_else(|| Error::UnknownToken { token: token.to_string(), place: place() })?);
+            let id = vocab.id(&token);
+            ids.push(id.ok_or_else(|| Error::UnknownToken { token: token.into_owned(), place: place() })?);
         }
         ids.extend(end);
         sequences.push(ids);

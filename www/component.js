@@ -91,7 +91,7 @@ export class Gpt1Playground extends HTMLElement {
   static observedAttributes = ['sections', ...Object.keys(ATTRIBUTES)];
 
   #ready = null; // the build, once started
-  #widget = null; // once built: { engine, store, sections, offstage, stepper, evalPanel }
+  #widget = null; // once built: { engine, store, sections, offstage, later }
 
   constructor() {
     super();
@@ -136,30 +136,32 @@ export class Gpt1Playground extends HTMLElement {
     const offstage = document.createDocumentFragment(); // the sections not shown
     const sections = copySections(markup);
     for (const { node } of sections.values()) offstage.append(node);
-    readOnOpen(offstage);
     const ui = lookups(this.shadowRoot, offstage);
     const store = createStore(DEFAULTS, () => {}); // saves nothing: the page's link and storage stay the page's
+    readOnOpen(offstage, store);
     // lanes start at their first request: a widget whose corpus is small and whose evaluation is not shown never
     // starts a worker (one that cannot start rejects the request, and the panel says why)
     const engine = new Engine(ngramLanes(module));
     await engine.ready('page');
     // (GPT-1's tokenizer is not part of the widget's files: its buttons say it runs on the playground's page)
-    const { stepper, evalPanel } = assembleLesson(ui, store, engine);
+    const { stepper, evalPanel, encodePanel, lossPanel } = assembleLesson(ui, store, engine);
     store.subscribe((changed) => { if (changed.has('model')) this.dispatchEvent(new Event('gpt1-render')); });
-    this.#widget = { engine, store, sections, offstage, stepper, evalPanel };
+    // what loads when its section is first shown
+    const later = { step: stepper.load, eval: evalPanel, encode: encodePanel, loss: lossPanel };
+    this.#widget = { engine, store, sections, offstage, later };
   }
 
   /**
-   * Shows the chosen sections, in the page's order, and moves the others out of the shadow root. The sampler and the
-   * evaluation grid (later-panels.js) load when their section is first shown: until then no row of the matrix is
-   * outlined for a sampling nobody sees, and no worker computes a grid nobody sees. Returns their loads.
+   * Shows the chosen sections, in the page's order, and moves the others out of the shadow root. The sampler, the
+   * evaluation grid and the outputs of Parts B and C (later-panels.js) load when their section is first shown: until
+   * then no row of the matrix is outlined for a sampling nobody sees, and nothing is computed or drawn that nobody
+   * sees. Returns their loads.
    */
   #show() {
     const widget = this.#widget;
     const chosen = chosenSections(this.getAttribute('sections'));
     const loading = [];
-    if (chosen.has('step')) loading.push(widget.stepper.load());
-    if (chosen.has('eval')) loading.push(widget.evalPanel());
+    for (const [name, load] of Object.entries(widget.later)) if (chosen.has(name)) loading.push(load());
     const shown = [];
     for (const name of SECTIONS) {
       const { node, card } = widget.sections.get(name);

@@ -25,13 +25,16 @@ const opened = load();
 export const store = createStore(opened.state, save);
 const ui = lookups(document);
 // GPT-1's own tokenizer: its panel, GPT-1's lane and the released files load at the first press of a button
-const { modelPanel, stepper, evalPanel } = assembleLesson(ui, store, engine,
+const { modelPanel, stepper, evalPanel, encodePanel, lossPanel } = assembleLesson(ui, store, engine,
   { gpt1Tokenizer: () => import('./parts/a/gpt1-tokenizer-panel.js') });
-// Part A's step-through sampler and evaluation grid load when their section first comes into sight (the sampler's
-// also with the matrix, where it outlines the row it samples), or at the first press of Step, Reset or S
+// Part A's step-through sampler and evaluation grid, and Parts B's and C's outputs, load when their section first
+// comes into sight (the sampler's also with the matrix, where it outlines the row it samples, or at the first press
+// of Step, Reset or S)
 const section = (name) => document.querySelector(`[data-section="${name}"]`);
 for (const name of ['matrix', 'step']) onFirstSight(section(name), stepper.load);
-onFirstSight(section('eval'), evalPanel);
+for (const [name, load] of [['eval', evalPanel], ['encode', encodePanel], ['loss', lossPanel]]) {
+  onFirstSight(section(name), load);
+}
 // Parts D and E: each panel's module, and from there the transformer's, loads only when its lab is opened
 openLab('gpt-lab', 'Part D', () => import('./parts/d/panel.js').then((m) => m.createGptPanel));
 openLab('gpt1-lab', 'Part E', () => import('./parts/e/panel.js').then((m) => m.createGpt1Panel));
@@ -104,7 +107,7 @@ window.addEventListener('hashchange', () => {
   report(applied);
 });
 setupToolbar({ resample: () => document.getElementById('resample').click(), step: stepper.step });
-readOnOpen(document);
+readOnOpen(document, store);
 // a Glossary link opens the glossary (its text loads then)
 document.addEventListener('click', (event) => {
   if (event.target.closest?.('a[href="#glossary"]')) document.getElementById('glossary-terms').open = true;

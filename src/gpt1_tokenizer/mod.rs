@@ -50,6 +50,23 @@ pub struct Gpt1Tokenizer {
     chunks: FxHashMap<Box<str>, Chunk>,
 }
 
+/// What each step of the pipeline makes of one text ([`Gpt1Tokenizer::stages`]), for a reader to follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stages {
+    /// After step 1, `ftfy.fix_text`.
+    pub fixed: String,
+    /// After step 2, `text_standardize`.
+    pub standardized: String,
+    /// Step 3: the tokens spaCy's English rules cut the text into, as written.
+    pub tokens: Vec<String>,
+    /// Step 4: each token lower-cased.
+    pub lowered: Vec<String>,
+    /// Step 5: each token's BPE pieces (its last piece ends in `</w>`).
+    pub pieces: Vec<Vec<String>>,
+    /// The ids of each token's pieces.
+    pub ids: Vec<Vec<u32>>,
+}
+
 /// The BPE pieces of one token, with their ids.
 struct Word {
     pieces: Vec<Box<str>>,
@@ -129,6 +146,24 @@ impl Gpt1Tokenizer {
             pieces.extend(self.word(&clean[t.start..t.end]).pieces.iter().map(|p| p.to_string()));
         }
         pieces
+    }
+
+    /// Every step's result for `text`: the text after ftfy and after `text_standardize`, spaCy's tokens, each
+    /// lower-cased, then each token's pieces and ids (together, the pieces and ids of [`Gpt1Tokenizer::pieces`]
+    /// and [`Gpt1Tokenizer::encode`]).
+    pub fn stages(&mut self, text: &str) -> Stages {
+        let fixed = ftfy::fix_text(text);
+        let standardized = standardize::text_standardize(&fixed);
+        let tokens: Vec<String> =
+            self.tokens(&standardized).iter().map(|t| standardized[t.start..t.end].to_string()).collect();
+        let lowered = tokens.iter().map(|t| t.to_lowercase()).collect();
+        let (mut pieces, mut ids) = (Vec::with_capacity(tokens.len()), Vec::with_capacity(tokens.len()));
+        for token in &tokens {
+            let word = self.word(token);
+            pieces.push(word.pieces.iter().map(|p| p.to_string()).collect());
+            ids.push(word.ids.clone());
+        }
+        Stages { fixed, standardized, tokens, lowered, pieces, ids }
     }
 
     /// The tokens spaCy's rules cut the cleaned text into (before lower-casing), for teaching and tests.

@@ -4,13 +4,18 @@ use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 use super::read::{array_of, string, whole};
-use crate::gpt1_tokenizer::{self, MergeStep};
+use crate::gpt1_tokenizer::{self, MergeStep, Stages};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** One pass of BPE's merge loop: the pair merged everywhere in the word (null for the starting characters), its
  * rank (0 = the first merge learnt), and the word's pieces after the pass. */
 export interface MergeStep { pair: [string, string] | null; rank: number | null; pieces: string[] }
+/** What each step of GPT-1's pipeline makes of a text: after ftfy, after text_standardize, spaCy's tokens, each
+ * lower-cased, and each token's BPE pieces (the last ending in </w>) with their ids. */
+export interface Gpt1Stages {
+  fixed: string; standardized: string; tokens: string[]; lowered: string[]; pieces: string[][]; ids: number[][];
+}
 "#;
 
 /// GPT-1's tokenizer, built from the texts of `encoder_bpe_40000.json` and `vocab_40000.bpe`.
@@ -46,6 +51,16 @@ impl Gpt1Tokenizer {
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     ) -> Result<Vec<String>, JsValue> {
         Ok(self.inner.pieces(&string("text", &text)?))
+    }
+
+    /// Every step of the pipeline for `text`: the text after ftfy and after `text_standardize`, spaCy's tokens,
+    /// each lower-cased, then each token's pieces and ids.
+    #[wasm_bindgen(unchecked_return_type = "Gpt1Stages")]
+    pub fn stages(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Object, JsValue> {
+        Ok(stages_object(&self.inner.stages(&string("text", &text)?)))
     }
 
     /// One token's piece as the encoder spells it, `</w>` included (the special tokens by name).
@@ -89,6 +104,32 @@ impl Gpt1Tokenizer {
     }
 }
 
+/// Strings as a JS array.
+fn strings<S: AsRef<str>>(items: &[S]) -> Array {
+    items.iter().map(|s| JsValue::from(s.as_ref())).collect()
+}
+
+/// The stages as `{ fixed, standardized, tokens, lowered, pieces, ids }`.
+fn stages_object(stages: &Stages) -> Object {
+    let object = Object::new();
+    let pieces: Array = stages.pieces.iter().map(|p| JsValue::from(strings(p))).collect();
+    let ids: Array =
+        stages.ids.iter().map(|i| JsValue::from(i.iter().map(|&id| JsValue::from(id)).collect::<Array>())).collect();
+    let fields: [(&str, JsValue); 6] = [
+        ("fixed", stages.fixed.as_str().into()),
+        ("standardized", stages.standardized.as_str().into()),
+        ("tokens", strings(&stages.tokens).into()),
+        ("lowered", strings(&stages.lowered).into()),
+        ("pieces", pieces.into()),
+        ("ids", ids.into()),
+    ];
+    for (name, value) in fields {
+        // setting plain data properties on a fresh object cannot fail
+        let _ = Reflect::set(&object, &name.into(), &value);
+    }
+    object
+}
+
 /// One step as `{ pair, rank, pieces }`.
 fn merge_step(step: &MergeStep) -> JsValue {
     let object = Object::new();
@@ -96,7 +137,7 @@ fn merge_step(step: &MergeStep) -> JsValue {
         Some((left, right, rank)) => (Array::of2(&left.into(), &right.into()).into(), JsValue::from(*rank)),
         None => (JsValue::NULL, JsValue::NULL),
     };
-    let pieces: Array = step.symbols.iter().map(|s| JsValue::from(s.as_str())).collect();
+    let pieces = strings(&step.symbols);
     // setting plain data properties on a fresh object cannot fail
     let _ = Reflect::set(&object, &"pair".into(), &pair);
     let _ = Reflect::set(&object, &"rank".into(), &rank);

@@ -136,6 +136,29 @@ fn the_lesson_sentence_and_the_special_tokens() {
 }
 
 #[test]
+fn each_step_of_the_pipeline_is_shown() {
+    let mut tok = tokenizer();
+    // ftfy straightens the curly apostrophe and unfolds the ligature ﬁ; text_standardize turns … into ... and
+    // collapses the spaces; spaCy cuts "Don't" into "Do" + "n't" and sets "..." apart; each token is lower-cased
+    let stages = tok.stages("I Don\u{2019}t like \u{fb01}sh\u{2026}  Really");
+    assert_eq!(stages.fixed, "I Don't like fish\u{2026}  Really");
+    assert_eq!(stages.standardized, "I Don't like fish... Really");
+    assert_eq!(stages.tokens, ["I", "Do", "n't", "like", "fish", "...", "Really"]);
+    assert_eq!(stages.lowered, ["i", "do", "n't", "like", "fish", "...", "really"]);
+    assert_eq!(stages.pieces.len(), stages.tokens.len());
+    assert!(stages.pieces.iter().all(|p| p.last().unwrap().ends_with("</w>")), "{:?}", stages.pieces);
+    // the pieces and ids of every line of the battery but the known differences, token after token, are the
+    // original's
+    let known = |line: usize| KNOWN_DIFFERENCES.iter().any(|&(l, _, _)| l == line);
+    for (_, case) in cases().iter().enumerate().filter(|&(i, _)| !known(i + 1)) {
+        let stages = tok.stages(&case.text);
+        assert_eq!(stages.ids.concat(), case.ids, "{:?}", case.text);
+        assert_eq!(stages.pieces.concat(), case.pieces, "{:?}", case.text);
+        assert_eq!(stages.tokens, tok.spacy_tokens(&case.text), "{:?}", case.text);
+    }
+}
+
+#[test]
 fn merges_step_through_builds_the_pieces_lowest_rank_first() {
     let tok = tokenizer();
     let steps = tok.merges("Bahut").unwrap();

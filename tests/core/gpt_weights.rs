@@ -131,6 +131,17 @@ fn weights_go_out_and_come_back_the_same() {
     let back = TinyGpt::from_safetensors(&bpe.to_safetensors(), None).unwrap();
     assert_same(&bpe, &back, "chai bahut garam hai");
     assert_eq!(back.view_tokens("chai bahut acha hai").unwrap(), bpe.view_tokens("chai bahut acha hai").unwrap());
+    assert_eq!(
+        back.view_tokens("acha chai").unwrap(),
+        ["[START]", "acha</w>", "chai</w>"],
+        "a word's last piece ends in </w>"
+    );
+    // merges that hold whitespace (a BPE that marks word starts with a space) would spell text otherwise than
+    // this BPE learnt it: refused, naming the piece
+    let (tensors, mut metadata) = tensors_of(&bpe);
+    metadata.iter_mut().find(|e| e.0 == "merges").unwrap().1 = r#"[["c", "h"], [" ", "ch"]]"#.into();
+    let message = TinyGpt::from_safetensors(&rebuild(&tensors, &metadata), None).err().unwrap().to_string();
+    assert!(message.contains("merges hold the piece \" \", with whitespace") && message.contains("</w>"), "{message}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use gpt1_playground::bpe::{Bpe, chunks};
+use gpt1_playground::bpe::Bpe;
 use gpt1_playground::ngram::{ModelOptions, TokenizerKind};
 use gpt1_playground::sampling::{Mt19937, SampleOptions, generate};
 use gpt1_playground::tokens::{Boundaries, Tokenizer};
@@ -115,20 +115,21 @@ fn unigram_and_high_orders() {
 
 #[test]
 fn bpe_merges_by_hand() {
-    // chunks "ab", " ab", " abc": (a,b) ×3 first, then (" ", "ab") ×2, then (" ab", "c")
+    // words ab ×2 (a b</w>) and abc (a b c</w>): (a,b</w>) ×2 first, then (a,b) before (b,c</w>), then (ab,c</w>)
     let bpe = Bpe::learn(["ab ab abc"].into_iter(), 10);
     let merges: Vec<(&str, &str)> = bpe.merges().iter().map(|(l, r)| (l.as_str(), r.as_str())).collect();
-    assert_eq!(merges, [("a", "b"), (" ", "ab"), (" ab", "c")]);
-    assert_eq!(bpe.segment("abc ab x"), ["ab", "c", " ab", " ", "x"]);
+    assert_eq!(merges, [("a", "b</w>"), ("a", "b"), ("ab", "c</w>")]);
+    assert_eq!(bpe.segment("abc ab x"), ["abc</w>", "ab</w>", "x</w>"]);
     assert_eq!(Bpe::learn(["ab ab abc"].into_iter(), 1).merges().len(), 1);
-    // ties: (b,a), (" ",a), (a,b) all once → the code-point-smallest pair, (" ", "a"), goes first
+    // ties: (b,a</w>) and (a,b</w>) once each → the code-point-smallest pair, (a, b</w>), goes first
     let tie = Bpe::learn(["ba ab"].into_iter(), 1);
-    assert_eq!(tie.merges(), [(" ".to_string(), "a".to_string())]);
-    assert_eq!(chunks("  hi\tthere  you ").collect::<Vec<_>>(), [" ", " hi", "\t", "there", " ", " you", " "]);
+    assert_eq!(tie.merges(), [("a".to_string(), "b</w>".to_string())]);
+    // whitespace only separates words: no piece holds any, and runs of it change nothing
+    assert_eq!(bpe.segment("  ab\tab  abc "), ["ab</w>", "ab</w>", "abc</w>"]);
 
     // what the binding's segment() and merges() answer, by each tokenizer
     let tokenizer = Tokenizer::Bpe(bpe);
-    assert_eq!(tokenizer.segment("abc ab x").unwrap(), ["ab", "c", " ab", " ", "x"]);
+    assert_eq!(tokenizer.segment("abc ab x").unwrap(), ["abc</w>", "ab</w>", "x</w>"]);
     assert_eq!(tokenizer.merges().len(), 3);
     assert_eq!(Tokenizer::Word.segment(" chai  acha ").unwrap(), ["chai", "acha"]);
     assert_eq!(Tokenizer::Char.segment("hé").unwrap(), ["h", "é"]);
@@ -137,11 +138,15 @@ fn bpe_merges_by_hand() {
     assert!(matches!(Tokenizer::Word.segment(&huge), Err(Error::TooLarge { .. })));
 }
 
-/// Applies merges the slow, obvious way: for each merge in order, join every adjacent occurrence left to right.
+/// Applies merges the slow, obvious way: each word's characters, the last with </w>; for each merge in order, join
+/// every adjacent occurrence left to right.
 fn reference_segment(bpe: &Bpe, text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for chunk in chunks(text) {
-        let mut symbols: Vec<String> = chunk.chars().map(String::from).collect();
+    for word in text.split_whitespace() {
+        let mut symbols: Vec<String> = word.chars().map(String::from).collect();
+        if let Some(last) = symbols.last_mut() {
+            last.push_str("</w>");
+        }
         for (left, right) in bpe.merges() {
             let mut merged = Vec::new();
             let mut i = 0;
@@ -205,10 +210,17 @@ fn reference_loss(model: &NgramModel, train: &str, text: &str) -> f64 {
     let mut counts: HashMap<Vec<String>, HashMap<String, f64>> = HashMap::new();
     let mut vocab: Vec<String> = Vec::new();
     if let Tokenizer::Bpe(bpe) = model.tokenizer() {
-        // GPT-1's rule: every character of the corpus, then each merge's result (stream mode's newline follows)
-        let characters = train.split('\n').flat_map(str::chars);
+        // GPT-1's rule: every character of the corpus's words, then each of them ending a word, then each merge's
+        // result (stream mode's newline follows)
+        let mut characters: Vec<String> = Vec::new();
+        for c in train.split_whitespace().flat_map(str::chars).map(String::from) {
+            if !characters.contains(&c) {
+                characters.push(c);
+            }
+        }
+        let endings: Vec<String> = characters.iter().map(|c| format!("{c}</w>")).collect();
         let merged = bpe.merges().iter().map(|(left, right)| format!("{left}{right}"));
-        for symbol in characters.map(String::from).chain(merged) {
+        for symbol in characters.into_iter().chain(endings).chain(merged) {
             if !vocab.contains(&symbol) {
                 vocab.push(symbol);
             }
@@ -304,7 +316,8 @@ fn bpe_segmentation_equals_applying_merges_in_order() {
         for line in text.lines().chain(["chai hai xyz  a"]) {
             let ours: Vec<String> = bpe.segment(line).into_iter().map(String::from).collect();
             assert_eq!(ours, reference_segment(&bpe, line), "{line:?} with {} merges", bpe.merges().len());
-            assert_eq!(ours.concat(), line, "segmentation loses nothing");
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(ours.concat(), format!("{}</w>", words.join("</w>")), "segmentation loses nothing");
         }
     }
 }

@@ -58,7 +58,11 @@ test('npm run size prints every file with raw and gzip bytes and both budgets, a
   const firstLoad = out.split('\n').filter((line) => /\.js\s.*\byes$/.test(line)).map((line) => line.split(/\s+/)[0]);
   assert.ok(firstLoad.length > 3, firstLoad.join(', '));
   for (const file of firstLoad) {
-    assert.doesNotMatch(readFileSync(new URL(file, DIST), 'utf8'), /blobs=true|\/resolve\/|gpt1-hub/, `${file} holds none of the download`);
+    const text = readFileSync(new URL(file, DIST), 'utf8');
+    assert.doesNotMatch(text, /blobs=true|\/resolve\/|gpt1-hub/, `${file} holds none of the download`);
+    // Parts B's and C's outputs come when their section is first in sight (their controls are there from the start)
+    assert.doesNotMatch(text, /The model only knows the|p given to the true label/,
+      `${file} holds no output of Parts B and C`);
   }
   assert.match(readFileSync(new URL('www/parts/e/panel.js', DIST), 'utf8'), /gpt1-hub/, 'Part E\'s panel reads the hub');
   assert.match(readFileSync(new URL('www/kinds/gpt1/worker.js', DIST), 'utf8') + readdirSync(new URL('www/chunks/', DIST))

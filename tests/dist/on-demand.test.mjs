@@ -64,7 +64,8 @@ test('the page: every panel and worker it loads later is found, the first load\'
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const found = await onDemand(['www/main.js', 'www/kinds/ngram/worker.js', 'www/component.js'], root);
   for (const module of ['www/parts/d/panel.js', 'www/kinds/gpt/worker.js', 'www/parts/e/panel.js', 'www/kinds/gpt1/worker.js',
-    'www/parts/a/gpt1-tokenizer-panel.js', 'www/shell/reading.js', 'www/shell/scroll-hint.js', 'www/parts/b/figure1-panel.js']) {
+    'www/parts/a/gpt1-tokenizer-panel.js', 'www/shell/reading.js', 'www/shell/scroll-hint.js',
+    'www/parts/b/figure1-panel.js', 'www/parts/b/encode-panel.js', 'www/parts/c/loss-panel.js']) {
     assert.ok(found.includes(module), `${module} in ${found.join(', ')}`);
   }
   assert.ok(!found.includes('www/kinds/ngram/worker.js') && !found.some((f) => f.startsWith('www/pkg/')), found.join(', '));

@@ -1,12 +1,12 @@
 // Accessibility, checked by axe-core (a pinned devDependency, run inside the page) on the desktop and on a dark
 // phone (390 × 844): every <details> open (the reading, the glossary, and both labs, which open without weights),
-// GPT-1's tokenizer shown with a word's merges, and Part D after a short pre-training and fine-tuning, so that its
-// tables and charts are there too. No rule is turned off: a violation is fixed in the page.
+// Parts B's and C's outputs, GPT-1's tokenizer shown with a word's merges, and Part D after a short pre-training and
+// fine-tuning, so that its tables and charts are there too. No rule is turned off: a violation is fixed in the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { session, finish } from './browser.mjs';
+import { session, finish, partB, partC } from './browser.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const { load } = session({ timeout: 30000 });
@@ -17,6 +17,8 @@ async function openEverything(page) {
   await page.locator('#gpt-train:enabled').waitFor(); // Part D's lab, made once its module loaded
   await page.locator('#gpt1-file:enabled').waitFor(); // Part E's
   await page.locator('#glossary-terms dl, #glossary-terms dt').first().waitFor(); // the reading, filled on opening
+  await partB(page); // Parts B's and C's outputs, drawn once their section is in sight
+  await partC(page);
   await page.locator('#gpt1-load').click();
   await page.locator('#gpt1-fed-load').click();
   await page.locator('#gpt1-pieces button').first().click();

@@ -114,6 +114,22 @@ export async function evaluated(page, options) {
   await page.locator('#eval-results[aria-busy="false"]').waitFor(options);
 }
 
+/**
+ * Scrolls Part B into sight, as a person reading down to it does (its output loads then, parts/later-panels.js),
+ * and waits until the chosen task's tokens, or its error, are drawn.
+ */
+export async function partB(page) {
+  await page.locator('#part-b').scrollIntoViewIfNeeded();
+  const task = '.task:not([hidden])';
+  await page.locator(`${task} .sequences > li, ${task} .output .error:not([hidden])`).first().waitFor();
+}
+
+/** Scrolls Part C into sight (its output loads then) and waits until the combined loss is drawn. */
+export async function partC(page) {
+  await page.locator('#part-c').scrollIntoViewIfNeeded();
+  await page.locator('#combined-loss:not(:empty)').waitFor();
+}
+
 /** The token texts and the ids of the chips inside a locator. */
 export const tokens = (locator) => locator.locator('.chip .tok').allTextContents();
 export const ids = (locator) => locator.locator('.chip .id').allTextContents();

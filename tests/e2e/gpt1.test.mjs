@@ -74,6 +74,22 @@ async function refusesEach(page, cases, lead) {
   }
 }
 
+/**
+ * Part E's similarity: each order labelled, and the summed state W_y would read, whose numbers are the two orders'
+ * added (`where`: _classify_, or the texts' last tokens for a file without the special rows).
+ */
+async function summedInOrder(page, where) {
+  assert.deepEqual(await page.locator('#gpt1-task > ol > li > .seq-label').allTextContents(),
+    ['Order 1: text 1 first', 'Order 2: text 2 first']);
+  const sum = page.locator('#gpt1-task .gpt1-sum');
+  await eventually(async () => assert.match(await sum.textContent(), new RegExp(
+    `^Order 1 \\+ order 2: the one vector W_y would read.*The sum of the two orders’ states at ${where}, added element-wise: ${D} numbers`)));
+  const firstSix = (t) => t.match(/the first six are ([-\d., ]+), …/)[1].split(', ').map(Number);
+  const orders = (await page.locator('#gpt1-task > ol > li').allTextContents()).map(firstSix);
+  firstSix(await sum.textContent()).forEach((v, i) => assert.ok(Math.abs(v - orders[0][i] - orders[1][i]) <= 0.0015,
+    `number ${i}: ${v} is ${orders[0][i]} + ${orders[1][i]}`));
+}
+
 test('without the file the panel says where to get it; a dropped file streams tokens and draws every head', async () => {
   const { context, problems } = await newContext();
   let encoders = 0; // how often GPT-1's encoder file was fetched
@@ -114,9 +130,9 @@ test('without the file the panel says where to get it; a dropped file streams to
   const probabilities = (await page.locator('.gpt1-next-table tbody td:last-child').allTextContents()).map(Number);
   assert.equal(probabilities.length, 10);
   assert.ok(probabilities.every((p, i) => p > 0 && p <= 1 && (i === 0 || p <= probabilities[i - 1])), `${probabilities}`);
-  assert.match(await text(page, '#gpt1-rank'), new RegExp(`^“the␣” ranks \\d+ of ${rows} as the next token\\.$`), 'of the model’s rows');
+  assert.match(await text(page, '#gpt1-rank'), new RegExp(`^“the</w>” ranks \\d+ of ${rows} as the next token\\.$`), 'of the model’s rows');
   await page.getByLabel('Where does this word rank?').fill('dog');
-  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks \d+/));
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog<\/w>” ranks \d+/));
 
   // every head: 12 rows of 12 maps; layer 1 head 1 large; another head enlarged by a click, its cells explained
   await eventually(async () => assert.equal(await page.locator('#gpt1-heads button.head-map canvas').count(), LAYERS * HEADS), 20000);
@@ -129,7 +145,7 @@ test('without the file the panel says where to get it; a dropped file streams to
   const rowSums = await page.locator('#gpt1-head-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-w]')].reduce((s, td) => s + Number(td.dataset.w), 0)));
   for (const sum of rowSums) assert.ok(Math.abs(sum - 1) < 1e-5, `a row sums to ${sum}`);
   await page.locator('#gpt1-head-table td[data-i="3"][data-j="1"]').hover();
-  assert.match(await text(page, '#gpt1-cell-explain'), /^Position 3 \(“on␣”\) attends to position 1 \(“cat␣”\)/);
+  assert.match(await text(page, '#gpt1-cell-explain'), /^Position 3 \(“on<\/w>”\) attends to position 1 \(“cat<\/w>”\)/);
 
   // Part B's classification in GPT-1's ids, and the final state at _classify_
   const size = VOCAB.length;
@@ -137,12 +153,13 @@ test('without the file the panel says where to get it; a dropped file streams to
   const chips = await page.locator('#gpt1-task .chip').evaluateAll((lis) => lis.map((li) => [li.querySelector('.tok').textContent, li.querySelector('.id').textContent]));
   assert.deepEqual(chips[0], ['_start_', String(size)]);
   assert.deepEqual(chips.at(-1), ['_classify_', String(size + 2)]);
-  assert.deepEqual(chips.slice(1, 3), [['chai', String(VOCAB.indexOf('chai</w>'))], ['bahut'.at(0), String(VOCAB.indexOf('b'))]]);
+  assert.deepEqual(chips.slice(1, 3), [['chai</w>', String(VOCAB.indexOf('chai</w>'))], ['b', String(VOCAB.indexOf('b'))]]);
   assert.match(await text(page, '#gpt1-task'), new RegExp(`The final state at _classify_: ${D} numbers`));
   assert.match(await text(page, '#part-e'), /never fine-tuned: it has no Wy/);
   // a change of task in Part B is followed
   await page.locator('input[name="task"][value="similarity"]').check();
   await eventually(async () => assert.equal(await page.locator('#gpt1-task > ol > li').count(), 2), 5000);
+  await summedInOrder(page, '_classify_');
   await page.locator('#part-e').screenshot({ path: shot('part-e.png') });
 
   // Part A's GPT-1 pieces are answered by the same worker with its one tokenizer (the toy vocabulary here): the
@@ -156,6 +173,31 @@ test('without the file the panel says where to get it; a dropped file streams to
 
   await closed(context, problems);
 });
+
+for (const [size, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }]]) {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`${size}, ${colorScheme}: Part E writes GPT-1's pieces as its files do, a word's last piece with </w>`, async () => {
+      const { context, problems, page } = await openPart({ ...options, colorScheme });
+      await drop(page, GOOD);
+      await loaded(page);
+      // the next-token table: pieces as the vocabulary spells them; the continuation: joined into words
+      await eventually(async () => assert.equal(await page.locator('.gpt1-next-table tbody tr').count(), 10), 20000);
+      const next = await page.locator('.gpt1-next-table .next-tok').allTextContents();
+      assert.ok(next.every((t) => VOCAB.includes(t)), next.join(' '));
+      assert.match(await text(page, '#gpt1-output'), /^the cat sat on the mat and /);
+      // the enlarged head's map: its columns are the prompt's pieces
+      const columns = page.locator('#gpt1-head-table th[scope="col"]:not(.corner)');
+      await eventually(async () => assert.equal(await columns.count(), 7), 20000);
+      assert.deepEqual(await columns.allTextContents(), ['the', 'cat', 'sat', 'on', 'the', 'mat', 'and'].map((w) => `${w}</w>`));
+      // Part B's task in GPT-1's ids: the same pieces
+      await eventually(async () => assert.ok((await page.locator('#gpt1-task .chip').count()) > 2));
+      const pieces = await page.locator('#gpt1-task .chip .tok').allTextContents();
+      assert.ok(pieces.slice(1, -1).every((t) => VOCAB.includes(t)), pieces.join(' '));
+      assert.ok(!(await text(page, '#part-e')).includes('␣'), 'no other mark');
+      await closed(context, problems);
+    });
+  }
+}
 
 test('hostile files each say what is wrong, and the page keeps working', async () => {
   const { context, problems, page } = await openPart();
@@ -194,7 +236,7 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
   // Part E's fields are kept with the page's state, never in the link: a word typed now is there after the reload
   await page.getByLabel('Where does this word rank?').fill('dog');
-  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks/));
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog<\/w>” ranks/));
 
   await page.reload();
   await page.locator('html[data-ready="true"]').waitFor();
@@ -202,7 +244,7 @@ test('a reload reads the kept copy back without asking; Forget the weights remov
   await loaded(page);
   assert.equal(await page.getByLabel('Where does this word rank?').inputValue(), 'dog');
   assert.doesNotMatch(new URL(page.url()).hash, /dog/);
-  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog␣” ranks/), 20000);
+  await eventually(async () => assert.match(await text(page, '#gpt1-rank'), /^“dog<\/w>” ranks/), 20000);
   await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in \d+\.\d s, first token after \d+\.\d s\.$/), 20000);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
   assert.equal(await text(page, '#gpt1-output'), first, 'the same weights and seed give the same continuation');
@@ -236,6 +278,10 @@ test('a file with no rows for the special tokens (as released): the state at the
   // the ids are still GPT-1's: _start_ first, _classify_ last
   const ids = await page.locator('#gpt1-task .chip .id').allTextContents();
   assert.deepEqual([ids[0], ids.at(-1)], [String(VOCAB.length), String(VOCAB.length + 2)]);
+  // similarity: the sum of the two orders' states at their texts' last tokens
+  await page.locator('input[name="task"][value="similarity"]').check();
+  await eventually(async () => assert.equal(await page.locator('#gpt1-task > ol > li').count(), 2), 5000);
+  await summedInOrder(page, 'their texts’ last tokens');
   await closed(context, problems);
 });
 

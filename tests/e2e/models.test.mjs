@@ -148,7 +148,8 @@ test('tokens panel: word, char and BPE segmentation with ids, the merges in orde
     want.merges.map(([l, r]) => [l, r, l + r].map((t) => t.replace(/ /g, '␣'))).map(([l, r, m]) => `${l} + ${r} → ${m}`));
   assert.deepEqual((await tokens(list)).map((t) => t.replace(' (unknown)', '')), want.pieces.map((t) => t.replace(/ /g, '␣')));
   assert.deepEqual(await ids(list), want.pieces.map((t) => (want.vocab.includes(t) ? String(want.vocab.indexOf(t)) : '?')));
-  assert.match(await page.locator('#rare-word').textContent(), /The bpe tokenizer spells it as chai · w · a · l · a/);
+  assert.match(await page.locator('#rare-word').textContent(), /The bpe tokenizer spells it as ch · a · i · w · a · l · a<\/w>/);
+  assert.equal(await page.locator('#merges-why').textContent(), '', 'as many merges as asked for');
   await page.screenshot({ path: shot('tokens.png'), fullPage: false });
   // a bad merge count is refused beside the field; the typed text stays, the last model stays
   await label(page, 'Merges').fill('12x');

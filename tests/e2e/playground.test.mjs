@@ -2,7 +2,8 @@
 // tests also prove what a screen reader hears. Expected generations come from the same wasm module run in Node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { session, inNode, LESSON, shot, eventually, tokens, ids, pasteInto, finish, evaluated } from './browser.mjs';
+import { session, inNode, LESSON, shot, eventually, tokens, ids, pasteInto, finish, evaluated, partB, partC }
+  from './browser.mjs';
 
 const { NgramModel, generate } = await inNode();
 
@@ -44,6 +45,7 @@ test('the default state reproduces the lesson', async () => {
   assert.equal(await page.getByLabel('Max length', { exact: true }).inputValue(), '6');
   assert.deepEqual(await tokens(generated(page)), ['[START]', 'chai', '[END]']);
   // both encodings with their ids: [EXTRACT] = V = 7, [DELIM] = V + 1 = 8
+  await partB(page);
   assert.deepEqual(await ids(page.getByRole('region', { name: 'Classification input' })), ['5', '0', '1', '2', '3', '7']);
   await page.getByRole('radio', { name: 'Entailment' }).check();
   const entailment = page.getByRole('region', { name: 'Entailment input' });
@@ -52,6 +54,7 @@ test('the default state reproduces the lesson', async () => {
     ['[START]', 'chai', 'bahut', 'garam', 'hai', '[DELIM]', 'chai', 'acha', 'hai', '[EXTRACT]']);
   // the combined loss: −ln 0.72 + 0.5 × 1.5
   assert.equal(await page.getByLabel('P(positive)', { exact: true }).inputValue(), '0.72');
+  await partC(page);
   assert.equal(await page.getByLabel('Task loss', { exact: true }).textContent(), '0.3285');
   assert.equal(await page.getByLabel('Combined loss', { exact: true }).textContent(), '1.0785');
   await evaluated(page); // the chart is in the picture
@@ -200,7 +203,9 @@ test('a link restores the whole state, and a reload keeps the last edits', async
   assert.equal(await p.getByLabel('λ', { exact: true }).inputValue(), '0.25');
   assert.ok(await p.getByRole('radio', { name: /from the model above/ }).isChecked());
   assert.deepEqual(await tokens(generated(p)), shown);
+  await partC(p);
   assert.equal(await p.getByLabel('Combined loss', { exact: true }).textContent(), loss);
+  await partB(p);
   assert.deepEqual(await tokens(p.getByRole('region', { name: 'Similarity input' })
     .getByRole('list', { name: 'Order 1: text 1 first' })),
     ['[START]', 'chai', 'thanda', 'hai', '[DELIM]', 'chai', 'bahut', 'acha', 'hai', '[EXTRACT]']);
@@ -327,6 +332,7 @@ test('an invalid value shows an inline error and keeps the typed text', async ()
 test('the combined loss follows P(positive), the label and the model loss', async () => {
   const opened = await load();
   const { page } = opened;
+  await partC(page);
   await page.getByRole('radio', { name: 'negative' }).check();
   assert.equal(await page.getByLabel('Task loss', { exact: true }).textContent(), (-Math.log(0.28)).toFixed(4));
   await page.getByLabel('P(positive)', { exact: true }).fill('0.5');
@@ -338,6 +344,55 @@ test('the combined loss follows P(positive), the label and the model loss', asyn
   assert.equal(await page.getByLabel('Combined loss', { exact: true }).textContent(), want);
   assert.match(await page.locator('#combined-equation').textContent(), /= 0\.6931 \+ 0\.5 × 1\.2589 = /);
   await finish(opened);
+});
+
+/** Opens the page with `module` (a path under www/) refused once (503), as a server failing for a moment would. */
+async function refusingOnce(module) {
+  const opened = await load();
+  let refused = 0;
+  await opened.context.route(`**/www/${module}`, (route) => {
+    if (refused++ > 0) return route.continue();
+    return route.fulfill({ status: 503, body: 'unavailable' });
+  });
+  const loaded = () => opened.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  assert.ok(!(await loaded()).some((url) => url.includes(module)), `${module} is not part of the first load`);
+  return { ...opened, refused: () => refused };
+}
+
+/** What a page test may see of a module refused on purpose, beside the message the page shows for it. */
+const refusal = (problems) => problems.filter((p) => !/503|Failed to fetch dynamically imported module|-panel\.js/.test(p));
+
+test('Part B draws once in sight; a module that cannot load says why there, and a later edit draws the text typed', async () => {
+  const opened = await refusingOnce('parts/b/encode-panel.js');
+  const { page } = opened;
+  // typed while Part B's output cannot load: the text is kept, and the failure is said where the tokens go
+  await page.getByLabel('Text', { exact: true }).fill('chai acha hai');
+  const error = page.locator('#out-classification-error');
+  await eventually(async () => assert.match(await error.textContent(),
+    /^Part B’s tokens could not be loaded: .+\. Your next edit tries again\.$/), 10000);
+  assert.equal(await page.getByLabel('Text', { exact: true }).inputValue(), 'chai acha hai');
+  // an edit elsewhere loads it: the tokens are those of the text typed before
+  await page.getByLabel('Seed', { exact: true }).fill('43');
+  await eventually(async () => assert.deepEqual(await tokens(page.locator('#out-classification-sequences')),
+    ['[START]', 'chai', 'acha', 'hai', '[EXTRACT]']), 10000);
+  assert.ok(await error.isHidden());
+  assert.equal(opened.refused(), 2, 'refused once, then loaded');
+  await finish({ ...opened, problems: refusal(opened.problems) });
+});
+
+test('Part C draws once in sight; a module that cannot load says why there, and the next edit draws the losses', async () => {
+  const opened = await refusingOnce('parts/c/loss-panel.js');
+  const { page } = opened;
+  await page.locator('#part-c').scrollIntoViewIfNeeded();
+  const equation = page.locator('#combined-equation');
+  await eventually(async () => assert.match(await equation.textContent(),
+    /^Part C’s losses could not be loaded: .+\. Your next edit tries again\.$/), 10000);
+  await page.getByLabel('λ', { exact: true }).fill('0.25');
+  await eventually(async () => assert.equal(await page.getByLabel('Combined loss', { exact: true }).textContent(),
+    (-Math.log(0.72) + 0.25 * 1.5).toFixed(4)), 10000);
+  assert.match(await equation.textContent(), /^L = L_task \+ λ·L_lm = 0\.3285 \+ 0\.25 × 1\.5 = /);
+  assert.equal(opened.refused(), 2, 'refused once, then loaded');
+  await finish({ ...opened, problems: refusal(opened.problems) });
 });
 
 test('a vocabulary too large to draw shows its most frequent rows and says so', async () => {

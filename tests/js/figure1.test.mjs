@@ -1,7 +1,7 @@
 // Figure 1 of the paper as Part B draws it: the layout, as plain data, for each task and width.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { figureLayout, sequences, fit } from '../../www/parts/b/figure1.js';
+import { figureLayout, sequences, wrap } from '../../www/parts/b/figure1.js';
 
 /** Each row's kinds, left to right: the boxes that share a top edge, in x order. */
 function rows(layout) {
@@ -63,7 +63,19 @@ test('multiple choice: one row per answer, each scored, a softmax over all', () 
   assert.equal(sequences('multipleChoice', { context: 'x', answers: [] }).length, 1);
 });
 
-test('narrow: each sequence on its own line, the layers below it, texts cut to fit', () => {
+/** Every text box's lines fit inside it, and together they spell its role and its whole text. */
+function assertWrapped(layout) {
+  for (const b of layout.boxes.filter((x) => x.kind === 'text')) {
+    for (const line of b.lines) assert.ok([...line.text].length * 7 <= b.w - 16, `“${line.text}” fits ${b.w} px`);
+    // a line ends at a space or inside a word longer than a line: without the spaces, they spell it all
+    const letters = (role) => b.lines.filter((l) => l.role === role).map((l) => l.text).join('').replace(/ /g, '');
+    assert.equal(letters(true), b.label.replace(/ /g, ''), 'the role, whole');
+    assert.equal(letters(false), b.text.replace(/ /g, ''), 'the text, whole');
+    assert.ok(15 + (b.lines.length - 1) * 15 + 10 <= b.h, 'the box holds its lines');
+  }
+}
+
+test('narrow: each sequence on its own line, the layers below it, texts wrapped (never cut) to fit', () => {
   const long = 'chai bahut garam hai aur meethi bhi hai';
   const wide = figureLayout('entailment', { premise: long, hypothesis: 'chai acha hai' }, 1400);
   assert.equal(rows(wide).length, 1);
@@ -71,19 +83,34 @@ test('narrow: each sequence on its own line, the layers below it, texts cut to f
   assert.deepEqual(rows(phone), [['start', 'text', 'delim', 'text', 'extract'], ['transformer', 'linear']]);
   assert.equal(phone.width, 340, 'fits the width it was given');
   const premise = phone.boxes.find((b) => b.label === 'Premise');
-  assert.ok(premise.text.endsWith('…') && long.startsWith(premise.text.slice(0, -1)), premise.text);
+  assert.equal(premise.text, long);
+  assert.ok(premise.lines.length > 2, 'the premise takes several lines');
+  assertWrapped(phone);
   assertTidy(phone);
   for (const task of ['similarity', 'multipleChoice']) {
     const input = { a: long, b: long, context: long, answers: ['garam', 'thandi'] };
     const l = figureLayout(task, input, 340);
     assert.ok(l.width <= 360, `${task}: ${l.width}`);
+    // the roles are whole: Text 1, Text 2, Context, Answer 2 (never “Tex…”)
+    assert.ok(l.boxes.filter((b) => b.kind === 'text').every((b) => !b.lines.some((x) => x.text.includes('…'))));
+    assertWrapped(l);
     assertTidy(l);
   }
 });
 
-test('texts are cut by characters, not bytes; an unknown task is a clear error', () => {
-  assert.equal(fit('चाय गरम है', 4), 'चाय…');
-  assert.equal(fit('chai', 4), 'chai');
+test('the caption says what happens to each task\'s token lists, in their number', () => {
+  assert.match(figureLayout('classification', { text: 'x' }).caption, /the token list goes through .* its final state/);
+  assert.match(figureLayout('similarity', { a: 'x', b: 'y' }).caption,
+    /the two token lists, one per order, each go through .*their final states at \[EXTRACT\] are added/);
+  assert.match(figureLayout('multipleChoice', { context: 'x', answers: ['a', 'b', 'c'] }).caption,
+    /the 3 token lists, one per answer, .*scores each final state/);
+});
+
+test('texts are wrapped by characters, not bytes; an unknown task is a clear error', () => {
+  assert.deepEqual(wrap('चाय गरम है', 4), ['चाय', 'गरम', 'है']);
+  assert.deepEqual(wrap('chaiwala', 3), ['cha', 'iwa', 'la']);
+  assert.deepEqual(wrap('chai', 4), ['chai']);
+  assert.deepEqual(wrap('', 4), ['']);
   assert.equal(figureLayout('classification', { text: '' }).boxes.find((b) => b.kind === 'text').text, '(empty)');
   assert.throws(() => figureLayout('translation', {}), /unknown task "translation": expected classification/);
 });

@@ -397,10 +397,12 @@ fn orders_tokenizers_and_held_out_loss() {
     let bpe = construct(&["ab ab abc".into(), js("{ tokenizer: 'bpe', merges: 10 }")]).unwrap();
     let merges = Array::from(&call(&bpe, "merges", &[]).unwrap());
     assert_eq!(merges.length(), 3);
-    assert_eq!(strings(&merges.get(1)), [" ", "ab"]);
-    assert_eq!(strings(&call(&bpe, "segment", &["abc ab".into()]).unwrap()), ["ab", "c", " ab"]);
-    // the vocabulary: the characters, then one token per merge (GPT-1's rule), then the two specials
-    assert_eq!(strings(&get(&bpe, "vocab")), ["a", "b", " ", "c", "ab", " ab", " abc", "[START]", "[END]"]);
+    assert_eq!(strings(&merges.get(0)), ["a", "b</w>"]);
+    assert_eq!(strings(&call(&bpe, "segment", &["abc ab".into()]).unwrap()), ["abc</w>", "ab</w>"]);
+    // the vocabulary: the characters alone and ending a word, then one token per merge (GPT-1's rule), then the
+    // two specials
+    let vocab = ["a", "b", "c", "a</w>", "b</w>", "c</w>", "ab</w>", "ab", "abc</w>", "[START]", "[END]"];
+    assert_eq!(strings(&get(&bpe, "vocab")), vocab);
 
     let cheaper = call(&trigram, "withSmoothing", &[js("0.5")]).unwrap();
     assert_eq!(get(&cheaper, "smoothing").as_f64(), Some(0.5));

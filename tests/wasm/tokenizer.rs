@@ -88,6 +88,31 @@ async fn merges_steps_and_errors() {
 }
 
 #[wasm_bindgen_test]
+async fn every_step_of_the_pipeline_crosses_as_plain_data() {
+    let mut tok = tokenizer().await;
+    let text = "I Don\u{2019}t like chaiwala\u{2026}";
+    let stages = tok.stages(text.into()).unwrap();
+    let field = |name: &str| Reflect::get(&stages, &name.into()).unwrap();
+    let strings =
+        |value: JsValue| -> Vec<String> { Array::from(&value).iter().map(|s| s.as_string().unwrap()).collect() };
+    assert_eq!(field("fixed").as_string().unwrap(), "I Don't like chaiwala\u{2026}");
+    assert_eq!(field("standardized").as_string().unwrap(), "I Don't like chaiwala...");
+    assert_eq!(strings(field("tokens")), ["I", "Do", "n't", "like", "chaiwala", "..."]);
+    assert_eq!(strings(field("lowered")), ["i", "do", "n't", "like", "chaiwala", "..."]);
+    // each token's pieces, and their ids: together, what pieces() and encode() give
+    let pieces: Vec<Vec<String>> = Array::from(&field("pieces")).iter().map(strings).collect();
+    assert_eq!(pieces[4], ["cha", "i", "wal", "a</w>"]);
+    assert_eq!(pieces.concat(), tok.pieces(text.into()).unwrap());
+    let ids: Vec<u32> = Array::from(&field("ids"))
+        .iter()
+        .flat_map(|a| Array::from(&a).iter().map(|id| id.as_f64().unwrap() as u32).collect::<Vec<_>>())
+        .collect();
+    assert_eq!(ids, tok.encode(text.into()).unwrap());
+    assert!(message(tok.stages(js("42"))).contains("text must be a string"));
+    assert_eq!(strings(Reflect::get(&tok.stages("".into()).unwrap(), &"tokens".into()).unwrap()), Vec::<String>::new());
+}
+
+#[wasm_bindgen_test]
 async fn thirty_two_mebibytes_of_text_tokenize_without_a_trap() {
     let mut tok = tokenizer().await;
     // 32 MiB in Node; in a browser the test page must answer its WebDriver every few seconds, and one call on 32 MiB

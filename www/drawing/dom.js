@@ -56,7 +56,8 @@ export function lookups(...roots) {
 
 export const SPECIAL = new Set(['[START]', '[END]', '[EXTRACT]', '[DELIM]', '_start_', '_delimiter_', '_classify_']);
 
-/** A token as the page prints it: the newline token as ↵ and spaces as ␣, so char and BPE pieces stay visible. */
+/** A token as the page prints it: a line break as ↵ and a space as ␣, so char tokens stay visible (BPE pieces hold
+ * no space: they mark a word's end with </w>). */
 export const shown = (token) => token.replace(/\n/g, '↵').replace(/ /g, '␣');
 
 /** A token as a word of running text (a sample's): special tokens look different. */
@@ -95,12 +96,12 @@ function showError(control, slot, message) {
 export const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Fills each <details data-reading> under `root` when first opened: the numpy, the answers to "why" questions and
- * the glossary are text the first load does without (www/reading.js).
+ * Fills each <details data-reading> under `root` when first opened: the numpy (written for `store`'s state), the
+ * answers to "why" questions and the glossary are text the first load does without (shell/reading.js).
  */
-export function readOnOpen(root) {
+export function readOnOpen(root, store) {
   for (const details of root.querySelectorAll('details[data-reading]')) {
-    details.addEventListener('toggle', () => import('../shell/reading.js').then((reading) => reading.fill(details),
+    details.addEventListener('toggle', () => import('../shell/reading.js').then((reading) => reading.fill(details, store),
       (error) => details.append(messageOf(error))), { once: true });
   }
 }

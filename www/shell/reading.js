@@ -1,7 +1,9 @@
-// What the page shows only when asked, so the first load stays small: the notebook's numpy beside Parts A–C, the
-// answers to a first-time student's questions, and the glossary. dom.js's readOnOpen imports this module when a
-// <details data-reading> is first opened. Everything is text (textContent), never markup.
+// What the page shows only when asked, so the first load stays small: the notebook's numpy beside Parts A–C (written
+// for the page's state by numpy.js, and again as it changes), the answers to a first-time student's questions, and
+// the glossary. dom.js's readOnOpen imports this module when a <details data-reading> is first opened. Everything
+// is text (textContent), never markup.
 import { adoptStyle } from '../drawing/sheet.js';
+import { NUMPY, NUMPY_FIELDS } from './numpy.js';
 
 const CSS = `.glossary-list { max-width: 62rem; margin: 0; }
 .glossary-list dt { font-weight: 700; margin-top: 0.8rem; }
@@ -11,103 +13,10 @@ const CSS = `.glossary-list { max-width: 62rem; margin: 0; }
   background: var(--explain); border: 1px solid var(--line); border-radius: 8px; line-height: 1.45;
 }`;
 
-/** The numpy for each part, in the notebook's style: what the part computes, for the lesson's corpus. */
-export const NUMPY = {
-  a: {
-    note: 'The notebook\'s Part A on the lesson\'s corpus: the vocabulary, the smoothed matrix, generation with seed 42 '
-      + 'and the loss. The page computes the same numbers, bit for bit, for any corpus you type.',
-    code: `import numpy as np
-
-corpus = ["chai bahut garam hai", "chai acha", "chai bahut acha hai"]
-sentences = [line.split() for line in corpus]
-
-# the vocabulary: words in order of first appearance, then the two special tokens
-vocab = {}
-for s in sentences:
-    for w in s:
-        vocab.setdefault(w, len(vocab))
-vocab["[START]"] = len(vocab)
-vocab["[END]"] = len(vocab)
-V = len(vocab)
-words = list(vocab)  # id -> token
-
-def padded(s):
-    return [vocab["[START]"]] + [vocab[w] for w in s] + [vocab["[END]"]]
-
-# count every neighbouring pair on top of k (k = 1 is the lesson's np.ones)
-k = 1
-counts = np.full((V, V), float(k))
-for s in sentences:
-    ids = padded(s)
-    for prev, nxt in zip(ids, ids[1:]):
-        counts[prev, nxt] += 1
-
-# divide each row by its total: the smoothed matrix
-lm = counts / counts.sum(axis=1, keepdims=True)
-print(lm[vocab["chai"], vocab["bahut"]])  # 0.3 = (2 + 1) / (3 + 1·7)
-
-def generate(max_len=6):
-    tokens = [vocab["[START]"]]
-    for _ in range(max_len - 1):
-        # Step: the row's cumulative sum, a uniform u, the first token whose sum exceeds u
-        nxt = np.random.choice(V, p=lm[tokens[-1]])
-        tokens.append(nxt)
-        if nxt == vocab["[END]"]:
-            break
-    return [words[t] for t in tokens]
-
-np.random.seed(42)
-print(generate())  # ['[START]', 'chai', '[END]']
-
-# the loss on its own corpus, in nats, and the perplexity e^loss
-logs = [np.log(lm[a, b]) for s in sentences for a, b in zip(padded(s), padded(s)[1:])]
-loss = -np.mean(logs)
-print(loss, np.exp(loss))  # 1.2589… 3.5216…
-`,
-  },
-  b: {
-    note: 'Part B, with the vocabulary of Part A\'s numpy (V = 7): each task\'s input as one flat list of ids.',
-    code: `# GPT-1's input transformations: one flat id list per input; the two new tokens take the next free ids
-EXTRACT, DELIM = V, V + 1
-START = vocab["[START]"]
-
-def ids_of(text):
-    return [vocab[w] for w in text.split()]  # KeyError: a word the corpus never had
-
-def classification(text):
-    return [START] + ids_of(text) + [EXTRACT]
-
-def entailment(premise, hypothesis):
-    return [START] + ids_of(premise) + [DELIM] + ids_of(hypothesis) + [EXTRACT]
-
-def similarity(a, b):  # no natural order: both orders, their final states added
-    return [entailment(a, b), entailment(b, a)]
-
-def multiple_choice(context, answers):  # one sequence per answer, a softmax over their scores
-    return [entailment(context, answer) for answer in answers]
-
-print(classification("chai bahut garam hai"))            # [5, 0, 1, 2, 3, 7]
-print(entailment("chai bahut garam hai", "chai acha hai"))  # [5, 0, 1, 2, 3, 8, 0, 4, 3, 7]
-`,
-  },
-  c: {
-    note: 'Part C with the panel\'s starting values: the task loss of the true label, then the combined loss.',
-    code: `import numpy as np
-
-p = np.array([0.72, 0.28])  # the classifier's P(positive), P(negative)
-label = 0                   # the true label: positive
-L_task = -np.log(p[label])  # cross-entropy: 0.3285
-L_lm = 1.5                  # the lesson's supposed value (Part A's loss is the model's own)
-lam = 0.5
-L_total = L_task + lam * L_lm
-print(L_task, L_total)      # 0.3285… 1.0785…
-`,
-  },
-};
-
 /** The answers to the questions a first-time student asks (each a <details data-reading="why-…">). */
 export const WHY = {
-  bpe: "BPE's vocabulary is every character of the corpus (its base symbols), then one token per merge, in the order they were learnt. A piece the merges swallowed, such as a inside chai, keeps its id although the corpus never uses it on its own: its count is 0, and smoothing gives it its share like any unseen pair. So a new word spelt with the corpus's letters, such as chaat, is never unknown; in chaiwala only w and l are, because no line of the corpus has them. GPT-1's 478 base symbols are there for the same reason: they cover the characters its text can contain, so every word can be spelt.",
+  bpe: "BPE's vocabulary is every character of the corpus (its base symbols), first alone and then again ending a word (a</w>), then one token per merge, in the order they were learnt. A piece the merges swallowed, such as a, which the corpus only ever has inside longer pieces, keeps its id although it is never a token of the corpus: its count is 0, and smoothing gives it its share like any unseen pair. So a new word spelt with the corpus's letters, such as chaat, is never unknown; in chaiwala only w and l are, because no line of the corpus has them. GPT-1's released vocabulary is built the same way from 238 characters, alone and ending a word, so that any word of its text can be spelt (the ids are laid out under Tokens).",
+  ids: "GPT-1's released vocabulary (encoder_bpe_40000.json) holds 40,478 tokens, ids 0 to 40,477: id 0 is <unk>, what a piece missing from the vocabulary becomes; ids 1 to 238 are 238 characters; ids 239 to 476 are the same 238 characters ending a word, in the same order (id 239 is .</w>, as id 1 is .); ids 477 to 40,476 are the results of the 40,000 merges in the order they were learnt, so merge n makes id 476 + n (merge 1, t + h, makes th, id 477); and id 40,477 is the line break, \\n</w>. Fine-tuning appends three more: _start_ 40,478, _delimiter_ 40,479 and _classify_ 40,480.",
   end: "The bigram matrix is square: every token of the vocabulary is a row and a column, and [END] is a token. Generation stops as soon as it draws [END], and no pair of the corpus starts with it, so its row holds only smoothing: 1/V in every cell when k > 0, and 0 / 0 (no distribution at all) when k = 0. Likewise no count is ever in [START]'s column: only smoothing puts probability there.",
   start: "A sample such as [START] [START] hai [END] is not a bug. Smoothing adds k to every cell, [START]'s column too, so with k > 0 the model can draw [START] in the middle of a sentence, although no sentence of the corpus has one there. The lesson's model does exactly this, and the page is exact to it. GPT-1 never predicts its start token: it only ever appears as the first input. Never sample [START] gives its column no probability (the rest of the row is scaled up to sum to 1); it is off by default, so the samples stay the notebook's.",
   delim: "GPT-1 has no separate encoder for each text: the premise and the hypothesis are read as one flat sequence, left to right, by the same network. Without a marker between them the model could not tell where the premise ends and the hypothesis begins.",
@@ -118,7 +27,11 @@ export const GLOSSARY = [
   ["token",
     "One unit of text as a model sees it: a word, a character or a BPE piece, depending on the tokenizer. Each token has an id, its place in the vocabulary. [START], [END], [DELIM] and [EXTRACT] are special tokens that mark where things begin and end."],
   ["vocabulary",
-    "Every token the model knows, numbered from 0; V is how many there are. A word model's vocabulary is the corpus's words in order of first appearance, then [START] and [END]. A BPE vocabulary is every character of the corpus, then one token per merge. A token outside it has no id and cannot be used."],
+    "Every token the model knows, numbered from 0; V is how many there are. A word model's vocabulary is the corpus's words in order of first appearance, then [START] and [END]. A BPE vocabulary is every character of the corpus, alone and ending a word (a</w>), then one token per merge. A token outside it has no id and cannot be used."],
+  ["BPE",
+    "Byte-pair encoding: every word starts as its characters, the last one marked </w>; then the most frequent pair of neighbouring pieces is merged into one new piece, again and again. Frequent words end up as one piece, a rare word is spelt from several, and no word spelt with known characters is unknown. GPT-1 learnt 40,000 merges; Part A learns as many as Merges says, and stops early once every word of its corpus is a single piece."],
+  ["</w>",
+    "The end-of-word mark, as GPT-1's released files write it: a BPE piece that ends a word carries it, so chai</w> is the whole word chai, while the cha that starts chaiwala has none (GPT-1 spells chaiwala cha · i · wal · a</w>). Spaces are not tokens: </w> is how the pieces keep where each word ends. Every BPE piece on this page is written this way. ␣ is not a word mark but a space character (a token of the char tokenizer), and ↵ is the line break of stream mode."],
   ["context",
     "What the model reads before predicting the next token: the n − 1 tokens before it for an n-gram model (one for the bigram), all the earlier tokens of its window for a transformer (up to 511 for GPT-1)."],
   ["smoothing",
@@ -147,19 +60,31 @@ function node(tag, props, ...children) {
   return el;
 }
 
-/** Fills a <details data-reading="numpy-a" | "why-end" | "glossary"> with its text, once. */
-export function fill(details) {
+/** Fills a numpy <details> with the code for `store`'s state, and writes it again when a field it reads changes. */
+function fillNumpy(details, part, store) {
+  const hint = node('p', { className: 'hint' });
+  const code = node('code');
+  const pre = node('pre', { className: 'numpy-code', tabIndex: 0 }, code);
+  pre.setAttribute('role', 'region');
+  pre.setAttribute('aria-label', `numpy for Part ${part.toUpperCase()}`);
+  details.append(hint, pre);
+  const write = () => {
+    const numpy = NUMPY[part](store.state);
+    hint.textContent = numpy.note;
+    code.textContent = numpy.code;
+  };
+  write();
+  store.subscribe((changed) => { if (NUMPY_FIELDS[part].some((name) => changed.has(name))) write(); });
+}
+
+/** Fills a <details data-reading="numpy-a" | "why-end" | "glossary"> with its text, once; the numpy follows `store`. */
+export function fill(details, store) {
   if (details.dataset.filled) return;
   details.dataset.filled = 'true';
   adoptStyle(details.getRootNode(), CSS);
   const [kind, part] = details.dataset.reading.split('-');
   if (kind === 'numpy') {
-    const { note, code } = NUMPY[part];
-    details.append(node('p', { className: 'hint', textContent: note }),
-      node('pre', { className: 'numpy-code', tabIndex: 0 }, node('code', { textContent: code })));
-    const pre = details.lastElementChild;
-    pre.setAttribute('role', 'region');
-    pre.setAttribute('aria-label', `numpy for Part ${part.toUpperCase()}`);
+    fillNumpy(details, part, store);
   } else if (kind === 'why') {
     details.append(node('p', { className: 'note', textContent: WHY[part] }));
   } else {

@@ -438,6 +438,17 @@ fn text_side(file: &safetensors::File<'_>, rows: usize) -> Result<(TextSide, usi
             let merges = file.meta("merges").and_then(pairs).ok_or_else(|| {
                 bad(None, "metadata merges must be a JSON array of [left, right] pairs for a bpe tokenizer")
             })?;
+            // this BPE cuts words at whitespace, so no merge can hold a space: such merges mark word starts with
+            // one (GPT-2's habit), not word ends with </w>, and would spell text differently from how it was learnt
+            if let Some(piece) = merges.iter().flat_map(|(l, r)| [l, r]).find(|p| p.contains(char::is_whitespace)) {
+                return Err(bad(
+                    None,
+                    format!(
+                        "metadata merges hold the piece {piece:?}, with whitespace: expected the merges of a BPE that \
+                         cuts words at whitespace and ends each word's last piece with </w>"
+                    ),
+                ));
+            }
             Tokenizer::Bpe(Bpe::from_merges(merges))
         }
     };

@@ -35,7 +35,7 @@ impl Corpus {
         let mut sequences = Vec::new();
         for sentence in tokenize(text, &tokenizer, boundaries) {
             let mut ids = Vec::with_capacity(sentence.tokens.len() + 2);
-            for &token in &sentence.tokens {
+            for token in &sentence.tokens {
                 if lines_mode {
                     check_not_special(token, || format!("corpus line {}", sentence.line))?;
                 }

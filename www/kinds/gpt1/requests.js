@@ -39,12 +39,12 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
     return gpt;
   }
 
-  /** A token as text: its piece (a word's last piece ends in a space), or the special token's name. */
+  /** A token as the page writes it: its piece as the released vocabulary spells it (a word's last piece ends in
+   * `</w>`), or the special token's name. */
   function piece(bpe, id) {
     const special = id - bpe.size;
     if (special >= 0) return GPT1_SPECIALS[special] ?? `id ${id}`;
-    const text = bpe.piece(id);
-    return text.endsWith('</w>') ? `${text.slice(0, -4)} ` : text;
+    return bpe.piece(id);
   }
 
   /** The top `k` of a decoder's next-token distribution, with each token's text. */

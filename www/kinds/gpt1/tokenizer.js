@@ -42,22 +42,14 @@ export function gpt1Words(tokenizer, text) {
 }
 
 /**
- * The current Part B task as GPT-1 itself is fed it: each sequence a list of `{ piece, id, special }`, the special
- * tokens named as in the paper (start, delimiter, extract). `input` holds the task's fields as the page has them.
+ * Part B's task as GPT-1 itself is fed it: for each of `sequences` (`[{ label, texts }]`, parts/b/task-texts.js) its
+ * label and its pieces, `{ piece, id, special }`, the texts between _start_ (, _delimiter_) and _classify_ named as
+ * in the paper (start, delimiter, extract).
  */
-export function fedToGpt1(tokenizer, task, input) {
+export function fedToGpt1(tokenizer, sequences) {
   const [start, delimiter, extract] = tokenizer.specialIds;
   const special = (id, k) => ({ piece: GPT1_SPECIALS[k], id, special: PAPER_NAMES[GPT1_SPECIALS[k]] });
   const text = (t) => gpt1Words(tokenizer, t).flatMap((w) => w.pieces);
-  const sequence = (...parts) => [special(start, 0), ...parts.flatMap((p, i) =>
-    (i ? [special(delimiter, 1), ...text(p)] : text(p))), special(extract, 2)];
-  switch (task) {
-    case 'classification': return [sequence(input.text)];
-    case 'entailment': return [sequence(input.premise, input.hypothesis)];
-    case 'similarity': return [sequence(input.similarityA, input.similarityB), sequence(input.similarityB, input.similarityA)];
-    case 'multipleChoice': return input.choiceAnswers.split('\n').filter((a) => a.trim())
-      .map((answer) => sequence(input.choiceContext, answer));
-    default: throw new Error(`unknown task ${task}`);
-  }
+  return sequences.map(({ label, texts }) => ({ label, pieces: [special(start, 0),
+    ...texts.flatMap((t, i) => (i ? [special(delimiter, 1), ...text(t)] : text(t))), special(extract, 2)] }));
 }
-

@@ -67,7 +67,10 @@ export function matrixView(model, limit = CANVAS_MAX, vocab = model.vocab) {
   return { V, k, order: model.order, bigram, contexts, rows, cols, probs, counts, sums };
 }
 
-/** The tokens of `seg`, a rare word of the corpus (or the first typed word it lacks) and its pieces. */
+/**
+ * The tokens of `seg` (`[token, id]`, id −1 when the model has none); a rare word of the corpus (or the first typed
+ * word it lacks), its pieces, and how often the corpus has each piece as a next token.
+ */
 export function tokenizerView(model, corpus, seg) {
   const vocab = model.vocab;
   const ids = new Map(vocab.map((token, id) => [token, id]));
@@ -83,7 +86,9 @@ export function tokenizerView(model, corpus, seg) {
   let rare = null;
   if (word) {
     const pieces = model.segment(word);
-    rare = { word, seen: counts.get(word) ?? 0, known: ids.has(word), pieces, allKnown: pieces.every((p) => ids.has(p)) };
+    const totals = model.nextTotals();
+    rare = { word, seen: counts.get(word) ?? 0, known: ids.has(word), pieces, allKnown: pieces.every((p) => ids.has(p)),
+      nextCounts: pieces.map((p) => (ids.has(p) ? totals[ids.get(p)] : null)) };
   }
   return { tokens, rare };
 }

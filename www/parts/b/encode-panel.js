@@ -1,31 +1,20 @@
-// Part B, GPT-1's input transformations: each task's input rewritten as token sequences with ids.
+// Part B's output, GPT-1's input transformations: each task's input rewritten as token sequences with ids, and under
+// each field the words the model does not know. Loaded when Part B first comes into sight (parts/lesson.js); its
+// controls (encode-controls.js) are bound to the store from the first load on, and name each task's inputs.
 import { el, fillChips, shown } from '../../drawing/dom.js';
 import { newest } from '../../engine/engine.js';
-import { TASKS } from '../../state/store.js';
+import { answerLines, taskTexts } from './task-texts.js';
 
-// For each task: its state keys (and the input ids showing them), and how to build encode()'s input.
-const SPEC = {
-  classification: { fields: { text: 'text' }, input: (s) => ({ text: s.text }), labels: () => ['One sequence'] },
-  entailment: {
-    fields: { premise: 'premise', hypothesis: 'hypothesis' },
-    input: (s) => ({ premise: s.premise, hypothesis: s.hypothesis }),
-    labels: () => ['One sequence: premise, then hypothesis'],
-  },
-  similarity: {
-    fields: { similarityA: 'sim-a', similarityB: 'sim-b' },
-    input: (s) => ({ a: s.similarityA, b: s.similarityB }),
-    labels: () => ['Order 1: text 1 first', 'Order 2: text 2 first'],
-  },
-  multipleChoice: {
-    fields: { choiceContext: 'mc-context', choiceAnswers: 'mc-answers' },
-    input: (s) => ({ context: s.choiceContext, answers: answerLines(s.choiceAnswers) }),
-    labels: (s) => answerLines(s.choiceAnswers).map((a, i) => `Choice ${i + 1}: ${a}`),
-  },
+// how each task's fields become encode()'s input
+const INPUT = {
+  classification: (s) => ({ text: s.text }),
+  entailment: (s) => ({ premise: s.premise, hypothesis: s.hypothesis }),
+  similarity: (s) => ({ a: s.similarityA, b: s.similarityB }),
+  multipleChoice: (s) => ({ context: s.choiceContext, answers: answerLines(s.choiceAnswers) }),
 };
 
-const answerLines = (text) => text.split('\n').map((a) => a.trim()).filter(Boolean);
-
-export function createEncodePanel(ui, store) {
+/** Draws Part B's output now and after every edit it depends on (`inputs`: each task's fields, key → input id). */
+export function createEncodePanel(ui, store, inputs) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const ask = newest();
 
@@ -51,23 +40,17 @@ export function createEncodePanel(ui, store) {
     if (!model) return;
     const { state } = store;
     const task = state.task;
-    const spec = SPEC[task];
-    const fields = Object.fromEntries(Object.entries(spec.fields).map(([key, id]) => [id, state[key]]));
-    ask(model.ask('encodeView', task, spec.input(state), fields)).then((answer) => draw(model, task, spec, answer),
+    const fields = Object.fromEntries(Object.entries(inputs[task]).map(([key, id]) => [id, state[key]]));
+    ask(model.ask('encodeView', task, INPUT[task](state), fields)).then((answer) => draw(model, task, answer),
       () => {});
   }
 
-  function draw(model, task, spec, { checks, sequences, error }) {
+  function draw(model, task, { checks, sequences, error }) {
     for (const [id, words] of Object.entries(checks)) checkWords(id, words, model.tokenizer);
     const lists = $(`out-${task}-sequences`);
-    if (error) {
-      setError(`out-${task}`, error);
-      lists.classList.add('stale'); // the last good encoding stays, faded; the error does not fade
-      return;
-    }
-    setError(`out-${task}`, '');
-    lists.classList.remove('stale');
-    const labels = spec.labels(store.state);
+    setError(`out-${task}`, error ?? '');
+    if (error) return lists.replaceChildren(); // no tokens of an earlier text stay under the error
+    const labels = taskTexts(store.state).map((t) => t.label);
     lists.replaceChildren(...sequences.map((seq, i) => {
       const list = el('ol', { class: 'chips', 'aria-label': labels[i] ?? `Sequence ${i + 1}` });
       fillChips(list, seq.tokens, seq.ids);
@@ -75,32 +58,7 @@ export function createEncodePanel(ui, store) {
     }));
   }
 
-  const radios = ui.all('input[name="task"]');
-  function showTask(task) {
-    for (const t of TASKS) $(`task-${t}`).hidden = t !== task;
-    for (const radio of radios) radio.checked = radio.value === task;
-  }
-
-  for (const radio of radios) {
-    radio.addEventListener('change', () => { if (radio.checked) store.set({ task: radio.value }); });
-  }
-  for (const spec of Object.values(SPEC)) {
-    for (const [key, id] of Object.entries(spec.fields)) {
-      $(id).addEventListener('input', () => store.set({ [key]: $(id).value }));
-    }
-  }
-  const keys = new Set(['model', 'task', ...Object.values(SPEC).flatMap((s) => Object.keys(s.fields))]);
-  store.subscribe((changed) => {
-    if (changed.has('task')) showTask(store.state.task);
-    if ([...changed].some((k) => keys.has(k))) render();
-  });
-
-  return {
-    fill(state) {
-      for (const spec of Object.values(SPEC)) {
-        for (const [key, id] of Object.entries(spec.fields)) $(id).value = state[key];
-      }
-      showTask(state.task);
-    },
-  };
+  const keys = new Set(['model', 'task', ...Object.values(inputs).flatMap((fields) => Object.keys(fields))]);
+  store.subscribe((changed) => { if ([...changed].some((k) => keys.has(k))) render(); });
+  render();
 }

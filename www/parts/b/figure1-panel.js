@@ -15,13 +15,13 @@ export function showFigure(figure, store, svg) {
   adoptStyle(figure.getRootNode(), FIGURE_CSS);
   const drawing = document.createElement('div');
   const caption = document.createElement('figcaption');
-  caption.textContent = 'Figure 1 of the paper (right), for your input: the token list goes through the one '
-    + 'pre-trained Transformer, and a new linear layer reads its final state at [EXTRACT].';
   figure.replaceChildren(drawing, caption);
   let width = 0;
   const draw = () => {
     const { state } = store;
-    drawing.replaceChildren(drawFigure1(figureLayout(state.task, figureInput(state), width || 640), svg, `${figure.id}-svg`));
+    const layout = figureLayout(state.task, figureInput(state), width || 640);
+    drawing.replaceChildren(drawFigure1(layout, svg, `${figure.id}-svg`));
+    caption.textContent = layout.caption;
   };
   new ResizeObserver(([entry]) => {
     const now = Math.floor(entry.contentRect.width);

@@ -20,6 +20,8 @@ export const FIGURE_CSS = `.figure1 { display: block; max-width: 100%; height: a
 
 const CHAR = 7; // px per character at the figure's 12 px type (a generous average, so text never overflows)
 const BOX_H = 40;
+const LINE_H = 15; // a line of a text box: its role, then its text, wrapped to the box's width
+const TEXT_TOP = 15; // the first line's baseline below the box's top
 const ROW_GAP = 14;
 const ARROW = 26; // room for an arrow between two boxes
 const PAD = 8; // inside a box, left and right
@@ -50,22 +52,37 @@ export function sequences(task, input) {
   }
 }
 
-/** `text` cut to at most `max` characters, with an ellipsis when cut (at least one character is kept). */
-export function fit(text, max) {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+/**
+ * `text` in lines of at most `max` characters (at least one): broken at spaces, and a word longer than a line cut
+ * into line-long pieces. Characters, not bytes, are counted.
+ */
+export function wrap(text, max) {
+  const width = Math.max(1, max);
+  const lines = [];
+  let line = [];
+  for (const word of text.split(' ').filter(Boolean).map((w) => [...w])) {
+    if (line.length && line.length + 1 + word.length <= width) {
+      line.push(' ', ...word);
+      continue;
+    }
+    if (line.length) lines.push(line.join(''));
+    for (line = word; line.length > width; line = line.slice(width)) lines.push(line.slice(0, width).join(''));
+  }
+  if (line.length || !lines.length) lines.push(line.join(''));
+  return lines;
 }
 
-/** The width a text box wants: its role or its text, whichever is longer. */
+/** The width a text box wants on one line: its role or its text, whichever is longer. */
 const wants = (part) => PAD * 2 + CHAR * Math.max(part.role.length, [...(part.text || '(empty)')].length);
 
 /**
  * Where everything goes for `task` and `input` in a figure `width` px wide: `{ width, height, boxes, arrows,
- * description }`. Boxes are `{ x, y, w, h, kind, label, text?, title }` (kind: start, text, delim, extract,
- * transformer, linear, add, softmax); arrows are `{ x1, y1, x2, y2 }`. When the sequence and the layers do not fit
- * on one line, each sequence gets its own line and its Transformer and Linear go on the line below it; the
- * figure is then as wide as `width` unless its narrowest form is wider (the page scales it down to fit).
+ * description, caption }`. Boxes are `{ x, y, w, h, kind, label, text?, lines?, title }` (kind: start, text, delim,
+ * extract, transformer, linear, add, softmax); a text box's `lines` are its role's and its text's lines, wrapped
+ * to its width (`{ text, role }`), and the box is as tall as they need. Arrows are `{ x1, y1, x2, y2 }`. When the
+ * sequence and the layers do not fit on one line, each sequence gets its own line and its Transformer and Linear
+ * go on the line below it; the figure is then as wide as `width` unless its narrowest form is wider (the page
+ * scales it down to fit).
  */
 export function figureLayout(task, input, width = 640) {
   const rows = sequences(task, input);
@@ -85,20 +102,22 @@ export function figureLayout(task, input, width = 640) {
   const longest = Math.max(...sized.map((row) => row.reduce((sum, p) => sum + p.w, 0)));
   let y = 0;
   for (const row of sized) {
-    // the parts of a sequence touch: they are one token list
+    // the parts of a sequence touch: they are one token list, as tall as its most wrapped text
+    const parts = row.map(({ part, w }) => box(part, w));
+    const rowH = Math.max(...parts.map((b) => b.h));
     let x = 0;
-    for (const { part, w } of row) {
-      boxes.push(box(part, x, y, w));
-      x += w;
+    for (const b of parts) {
+      boxes.push({ ...b, x, y, h: rowH });
+      x += b.w;
     }
     const seqEnd = x;
-    let layerY = y;
+    let layerY = y + (rowH - BOX_H) / 2;
     let lx = inline ? longest + ARROW : 0;
-    if (inline) arrows.push({ x1: seqEnd, y1: y + BOX_H / 2, x2: lx, y2: y + BOX_H / 2 });
+    if (inline) arrows.push({ x1: seqEnd, y1: y + rowH / 2, x2: lx, y2: y + rowH / 2 });
     else {
-      layerY = y + BOX_H + ROW_GAP + 6;
+      layerY = y + rowH + ROW_GAP + 6;
       lx = Math.min(24, seqEnd / 2);
-      arrows.push({ x1: lx + TRANSFORMER_W / 2, y1: y + BOX_H, x2: lx + TRANSFORMER_W / 2, y2: layerY });
+      arrows.push({ x1: lx + TRANSFORMER_W / 2, y1: y + rowH, x2: lx + TRANSFORMER_W / 2, y2: layerY });
     }
     boxes.push({ x: lx, y: layerY, w: TRANSFORMER_W, h: BOX_H, kind: 'transformer', label: 'Transformer', title: 'The pre-trained Transformer, the same for every task' });
     let end = lx + TRANSFORMER_W;
@@ -109,7 +128,7 @@ export function figureLayout(task, input, width = 640) {
     }
     layerEnds.push({ x: end, y: layerY + BOX_H / 2 });
     seqEnds.push(seqEnd);
-    y = layerY + BOX_H + ROW_GAP;
+    y = Math.max(layerY + BOX_H, y + rowH) + ROW_GAP;
   }
   let right = Math.max(...boxes.map((b) => b.x + b.w));
   if (join) {
@@ -138,7 +157,8 @@ export function figureLayout(task, input, width = 640) {
     }
     right = Math.max(...boxes.map((b) => b.x + b.w));
   }
-  return { width: Math.max(width, Math.ceil(right)), height: Math.ceil(y - ROW_GAP), boxes, arrows, description: describe(task, rows) };
+  return { width: Math.max(width, Math.ceil(right)), height: Math.ceil(y - ROW_GAP), boxes, arrows,
+    description: describe(task, rows), caption: caption(task, rows.length) };
 }
 
 /** A part's box width, given at most `room` px for its text. */
@@ -160,13 +180,34 @@ function shrink(row, room) {
   return row.map((part) => ({ part, w: Math.floor(partWidth(part, share)) }));
 }
 
-function box(part, x, y, w) {
+/** A part's box, `w` px wide (placed by the caller): a text box holds its role and text wrapped to fit. */
+function box(part, w) {
   if (part.kind !== 'text') {
-    return { x, y, w, h: BOX_H, kind: part.kind, label: SPECIAL_LABEL[part.kind], title: `${SPECIAL_TOKEN[part.kind]}, a special token` };
+    return { w, h: BOX_H, kind: part.kind, label: SPECIAL_LABEL[part.kind], title: `${SPECIAL_TOKEN[part.kind]}, a special token` };
   }
   const max = Math.max(1, Math.floor((w - PAD * 2) / CHAR));
-  const text = part.text ? fit(part.text, max) : '(empty)';
-  return { x, y, w, h: BOX_H, kind: 'text', label: fit(part.role, max), text, title: `${part.role}: ${part.text || '(empty)'}` };
+  const text = part.text || '(empty)';
+  const lines = [...wrap(part.role, max).map((line) => ({ text: line, role: true })),
+    ...wrap(text, max).map((line) => ({ text: line, role: false }))];
+  const h = Math.max(BOX_H, TEXT_TOP + (lines.length - 1) * LINE_H + 10);
+  return { w, h, kind: 'text', label: part.role, text, lines, title: `${part.role}: ${text}` };
+}
+
+/** The figure's caption: what happens to the token lists, in the number the task has. */
+function caption(task, count) {
+  const lead = 'Figure 1 of the paper (right), for your input: ';
+  switch (task) {
+    case 'similarity':
+      return `${lead}the two token lists, one per order, each go through the same pre-trained Transformer; their final `
+        + 'states at [EXTRACT] are added element-wise, and a new linear layer reads the sum.';
+    case 'multipleChoice':
+      return `${lead}the ${count} token list${count === 1 ? '' : 's'}, one per answer, each go through the same `
+        + 'pre-trained Transformer; a new linear layer scores each final state at [EXTRACT], and a softmax over the '
+        + 'scores picks the answer.';
+    default:
+      return `${lead}the token list goes through the pre-trained Transformer, and a new linear layer reads its final `
+        + 'state at [EXTRACT].';
+  }
 }
 
 /** The figure in words, for its <desc>. */
@@ -202,7 +243,9 @@ export function drawFigure1(layout, svg, id = 'figure1') {
       svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 5 }));
     const cx = b.x + b.w / 2;
     if (b.kind === 'text') {
-      g.append(svg('text', { x: cx, y: b.y + 15, class: 'figure1-role' }, b.label), svg('text', { x: cx, y: b.y + 31 }, b.text));
+      const top = b.y + (b.h - (TEXT_TOP + (b.lines.length - 1) * LINE_H + 10)) / 2; // the lines centred in the box
+      g.append(...b.lines.map((line, i) => svg('text', { x: cx, y: top + TEXT_TOP + i * LINE_H,
+        ...(line.role ? { class: 'figure1-role' } : {}) }, line.text)));
     } else {
       g.append(svg('text', { x: cx, y: b.y + b.h / 2 + 4 }, b.label));
     }

@@ -1,4 +1,6 @@
-// Part C, GPT-1's fine-tuning loss: L = L_task + λ·L_lm, with the numbers filled in and −ln p drawn.
+// Part C's output, GPT-1's fine-tuning loss: L = L_task + λ·L_lm, with the numbers filled in and −ln p drawn.
+// Loaded when Part C first comes into sight (parts/lesson.js); its controls (loss-controls.js) are bound to the
+// store from the first load on.
 import { svg, messageOf } from '../../drawing/dom.js';
 import { newest } from '../../engine/engine.js';
 import { parseLambda, parseLmLoss, parseProbability, four, short } from '../../state/numbers.js';
@@ -27,7 +29,8 @@ function drawAxes(plot) {
   );
 }
 
-export function createLossPanel(ui, store, engine) {
+/** Draws Part C's output now and after every edit to `fields` (its controls', loss-controls.js) or the model. */
+export function createLossPanel(ui, store, engine, fields) {
   const { $, setError } = ui; // this panel's elements: in the page, or in one widget's shadow root
   const plot = $('loss-plot');
   drawAxes(plot);
@@ -45,7 +48,6 @@ export function createLossPanel(ui, store, engine) {
     setError('p-positive', p.error);
     setError('lambda', lambda.error);
     setError('lm-loss', fromModel ? '' : typed.error);
-    $('lm-loss').disabled = fromModel;
     $('p-value').textContent = p.error ? state.pPositive : short(p.value, 2);
     const lm = fromModel ? store.model?.loss() : typed.value;
     $('lm-model-value').textContent = store.model ? four(store.model.loss()) : '—';
@@ -71,24 +73,7 @@ export function createLossPanel(ui, store, engine) {
     $('loss-plot-desc').textContent = `The point is at p = ${short(probs[truth], 4)}, loss ${four(task)}.`;
   }
 
-  const inputs = { pPositive: 'p-positive', lambda: 'lambda', lmLoss: 'lm-loss' };
-  const RADIOS = { label: 'label', lmmode: 'lmSource' }; // each radio group's name, and its field
-  for (const [key, id] of Object.entries(inputs)) {
-    $(id).addEventListener('input', () => store.set({ [key]: $(id).value }));
-  }
-  const radios = ui.all('input[name="label"], input[name="lmmode"]');
-  for (const radio of radios) {
-    radio.addEventListener('change', () => { if (radio.checked) store.set({ [RADIOS[radio.name]]: radio.value }); });
-  }
-  const keys = new Set(['model', ...Object.values(RADIOS), ...Object.keys(inputs)]);
+  const keys = new Set(['model', ...fields]);
   store.subscribe((changed) => { if ([...changed].some((k) => keys.has(k))) render(); });
-
-  return {
-    fill(state) {
-      for (const [key, id] of Object.entries(inputs)) $(id).value = state[key];
-      for (const radio of radios) {
-        radio.checked = radio.value === state[RADIOS[radio.name]];
-      }
-    },
-  };
+  render();
 }

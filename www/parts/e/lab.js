@@ -52,6 +52,8 @@ export function buildLab(lab) {
       el('p', { id: 'gpt1-output', class: 'gpt1-output', 'aria-label': 'The prompt and its continuation' }),
       el('p', { id: 'gpt1-run-status', class: 'hint', role: 'status', 'aria-live': 'polite' }),
       el('h4', { class: 'subhead', text: 'The next token after the prompt' }),
+      explain('Tokens are GPT-1’s pieces as its vocabulary spells them: a piece that ends a word ends in ', code('</w>'),
+        ' (Part A’s Tokens shows the steps that cut a text into them). The continuation above joins them into text.'),
       el('div', { id: 'gpt1-next', class: 'table-wrap' }),
       el('div', { class: 'field' },
         el('label', { htmlFor: 'gpt1-word', text: 'Where does this word rank?' }),
@@ -73,6 +75,7 @@ export function buildLab(lab) {
       explain('The task chosen in Part B, written in GPT-1’s tokens: ', code('_start_'), ', ', code('_delimiter_'), ' and ',
         code('_classify_'), ' are ids 40,478, 40,479 and 40,480, after the 40,478 tokens of the vocabulary. Fine-tuning would feed the final state at ',
         code('_classify_'), ' to a new linear layer W', sub('y'), '. The released model was never fine-tuned: it has no W', sub('y'),
-        ', and so it makes no prediction for the task. Below is the state W', sub('y'), ' would read.'),
+        ', and so it makes no prediction for the task. Below is the state W', sub('y'), ' would read: for similarity, the two',
+        ' orders’ states added element-wise.'),
       el('div', { id: 'gpt1-task', class: 'gpt1-task' })));
 }

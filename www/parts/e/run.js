@@ -25,7 +25,9 @@ function nextTable(next) {
       el('td', { text: p.toFixed(4) })))));
 }
 
-const tokenSpan = (token, generated) => el('span', { class: generated ? 'tok gpt1-new' : 'tok', text: token });
+/** A token in the running text: a word's last piece (`</w>`) followed by a space, as GPT-1's decoder joins them. */
+const tokenSpan = (token, generated) => el('span', { class: generated ? 'tok gpt1-new' : 'tok',
+  text: token.replace(/<\/w>$/, ' ') });
 
 /** What a rank answer says. */
 function rankText({ token, rank, pieces, of }) {

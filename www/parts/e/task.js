@@ -1,24 +1,16 @@
 // Part E, Part B's input transformation with GPT-1's own ids: the task chosen in Part B, each of its sequences in
 // GPT-1's tokens between _start_, _delimiter_ and _classify_, and the final state at _classify_ — the vector a
-// fine-tuned GPT-1 would multiply by W_y. The released model has no W_y, so no prediction is made.
+// fine-tuned GPT-1 would multiply by W_y (for similarity, the two orders' states added). The released model has no
+// W_y, so no prediction is made.
 import { $, el, chip, messageOf } from '../../drawing/dom.js';
 import { rgbFor } from '../../drawing/colour.js';
-
-/** The texts of each sequence of the task in `state` (Part B's fields), between the special tokens. */
-export function taskSequences(state) {
-  switch (state.task) {
-    case 'entailment': return [[state.premise, state.hypothesis]];
-    case 'similarity': return [[state.similarityA, state.similarityB], [state.similarityB, state.similarityA]];
-    case 'multipleChoice': return state.choiceAnswers.split('\n').filter((a) => a.trim()).map((a) => [state.choiceContext, a]);
-    default: return [[state.text]];
-  }
-}
+import { taskTexts } from '../b/task-texts.js';
 
 /** The d numbers of a state as a strip of colours (each value scaled by the largest magnitude). */
-function stateStrip(state) {
+function stateStrip(state, label) {
   const d = state.length;
   const canvas = el('canvas', { class: 'gpt1-state', width: d, height: 1, role: 'img',
-    'aria-label': `the ${d} numbers of the final state, as colours` });
+    'aria-label': `${label}: its ${d} numbers, as colours` });
   const context = canvas.getContext('2d');
   const image = context.createImageData(d, 1);
   const largest = state.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
@@ -27,12 +19,23 @@ function stateStrip(state) {
   return canvas;
 }
 
-function describeState(state, note) {
+/** A state drawn and said in numbers: `where` names it. */
+function showState(state, where) {
   const norm = Math.sqrt(state.reduce((s, v) => s + v * v, 0));
   const first = Array.from(state.slice(0, 6), (v) => v.toFixed(3)).join(', ');
-  const where = note ? 'The final state at the text\'s last token' : 'The final state at _classify_';
-  return [note && el('p', { class: 'hint', text: note }),
+  return [stateStrip(state, where),
     el('p', { class: 'hint', text: `${where}: ${state.length} numbers, length ${norm.toFixed(2)}; the first six are ${first}, …` })];
+}
+
+/** Similarity's two final states added element-wise: what the linear layer W_y reads (Figure 1). */
+function summedState(sequences) {
+  const [one, two] = sequences.map((s) => s.state);
+  if (!one || !two) return null;
+  const sum = one.map((v, i) => v + two[i]);
+  const where = sequences[0].note ? 'the two orders’ states at their texts’ last tokens' : 'the two orders’ states at _classify_';
+  return el('div', { class: 'gpt1-sum' },
+    el('p', { class: 'seq-label', text: 'Order 1 + order 2: the one vector W_y would read' }),
+    ...showState(sum, `The sum of ${where}, added element-wise`));
 }
 
 /** Part E's view of Part B's task. `session`: gpt1-session.js; `store`: the page's (Part B's fields). */
@@ -44,13 +47,17 @@ export function createTask(session, store) {
   async function draw() {
     if (!session.model) return;
     const mine = ++asked;
+    const tasks = taskTexts(store.state);
     try {
-      const sequences = await session.request('transform', { sequences: taskSequences(store.state) });
+      const sequences = await session.request('transform', { sequences: tasks.map((t) => t.texts) });
       if (mine !== asked) return;
-      slot.replaceChildren(el('ol', { class: 'sequences' }, ...sequences.map(({ ids, tokens, state, problem, note }) => el('li', {},
-        el('ol', { class: 'chips', 'aria-label': 'GPT-1 tokens and their ids' }, ...tokens.map((t, i) => chip(t.trim() || t, ids[i]))),
-        state ? [stateStrip(state), describeState(state, note)]
-          : el('p', { class: 'hint', text: `No final state: ${problem}` })))));
+      const list = el('ol', { class: 'sequences' }, ...sequences.map(({ ids, tokens, state, problem, note }, i) => el('li', {},
+        el('p', { class: 'seq-label', text: tasks[i].label }),
+        el('ol', { class: 'chips', 'aria-label': `${tasks[i].label}: GPT-1 tokens and their ids` }, ...tokens.map((t, k) => chip(t, ids[k]))),
+        state ? [note && el('p', { class: 'hint', text: note }),
+          showState(state, note ? 'The final state at the text\'s last token' : 'The final state at _classify_')]
+          : el('p', { class: 'hint', text: `No final state: ${problem}` }))));
+      slot.replaceChildren(list, store.state.task === 'similarity' ? summedState(sequences) : '');
     } catch (error) {
       if (mine === asked) slot.replaceChildren(el('p', { class: 'error', text: messageOf(error) }));
     }
