@@ -15,6 +15,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readArgs } from '../scripts/cli.mjs';
 import { gpt1Chunks, gpt1Header, ROWS, SEED } from './gpt1_weights.mjs';
 
 const say = (message) => console.error(`\x1b[1m[bench gpt1 tuner]\x1b[0m ${message}`);
@@ -107,8 +108,14 @@ export function printTuner(r, log = console.log) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const json = process.argv.includes('--json');
-  const report = await runTunerBench({ quick: process.argv.includes('--quick') });
+  const { flags } = readArgs('node bench/gpt1_tuner.mjs', {
+    usage: '[--quick] [--json]',
+    about: 'GPT-1 at full size with random weights: a fine-tuning step (8 examples of 24 tokens, the top block) with '
+      + 'and without the LM term, the module\'s memory with one and two tuners, and a zero-shot score of 32 tokens.',
+    flags: { '--quick': 'fewer rounds', '--json': 'print the figures as JSON on stdout (the table on stderr)' },
+  });
+  const json = flags.has('--json');
+  const report = await runTunerBench({ quick: flags.has('--quick') });
   printTuner(report, json ? console.error : console.log);
   if (json) console.log(JSON.stringify(report));
 }
