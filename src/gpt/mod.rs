@@ -12,7 +12,9 @@
 //! - [`train`]: the hand-written backward pass, AdamW, the corpus in batches, and fine-tuning with GPT-1's
 //!   classifier on the final state at `[EXTRACT]` and `L_task + λ·L_lm` (Part C);
 //! - [`infer`]: decoding one token at a time with a KV cache, which gives the full pass's bits;
-//! - [`formats`]: safetensors in Hugging Face's `openai-gpt` names, and the loader that streams a file in.
+//! - [`formats`]: safetensors in Hugging Face's `openai-gpt` names, and the loader that streams a file in;
+//! - [`int8`]: the compact form, its matrices as 8-bit weights with a scale per block of 32 inputs, and its
+//!   products.
 //!
 //! Everything is deterministic for a seed, natively and in WebAssembly: one thread, fixed summation orders, no
 //! hash-map iteration, and `exp`/`tanh`/`ln` built from exactly rounded operations ([`float`]).
@@ -21,6 +23,7 @@ pub mod attention;
 pub mod float;
 pub mod formats;
 pub mod infer;
+pub mod int8;
 pub mod kernels;
 pub mod model;
 pub mod net;
@@ -30,8 +33,9 @@ pub mod train;
 
 pub use formats::loader::Loader;
 pub use infer::decode::{DecodeOptions, Decoder};
+pub use int8::model::Agreement;
 pub use model::{Inside, TinyGpt};
 pub use net::{Batch, Losses, NO_TARGET, Net, Workspace};
 pub use options::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput};
-pub use params::{Config, Layout, Norm};
+pub use params::{Config, Form, Layout, Norm};
 pub use train::finetune::LabelledInput;
