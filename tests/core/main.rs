@@ -1,6 +1,8 @@
 //! The core's native tests, one crate: each module a subject, the helpers they share in `util`.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "../random_gpt1.rs"]
+mod random_gpt1;
 mod util;
 
 mod cdf;
@@ -9,6 +11,7 @@ mod gpt1_full;
 mod gpt1_tokenizer;
 mod gpt_decode;
 mod gpt_weights;
+mod int8;
 mod lesson;
 mod numpy_exact;
 mod orders;
