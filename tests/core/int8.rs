@@ -180,6 +180,36 @@ fn the_file_holds_i8_matrices_and_f16_scales_and_comes_back() {
     assert_eq!(back.vocab().tokens(), gpt.vocab().tokens());
 }
 
+/// What [`TinyGpt::agreement`] reports, computed plainly in float64 from two full passes.
+fn by_hand(p: &TinyGpt, q: &TinyGpt, ids: &[u32]) -> gpt1_playground::gpt::Agreement {
+    let rows = p.config().embeddings;
+    let (lp, lq) = (p.logits(ids).unwrap(), q.logits(ids).unwrap());
+    let (mut max, mut sum, mut kl, mut top1) = (0.0f64, 0.0, 0.0, 0);
+    for (p, q) in lp.chunks_exact(rows).zip(lq.chunks_exact(rows)) {
+        let lse = |r: &[f32]| {
+            let m = r.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(f64::from(x)));
+            m + r.iter().map(|&x| (f64::from(x) - m).exp()).sum::<f64>().ln()
+        };
+        let (sp, sq) = (lse(p), lse(q));
+        for (&x, &y) in p.iter().zip(q) {
+            let (x, y) = (f64::from(x), f64::from(y));
+            max = max.max((x - y).abs());
+            sum += (x - y).abs();
+            kl += (x - sp).exp() * ((x - sp) - (y - sq));
+        }
+        let best = |r: &[f32]| (0..r.len()).fold(0, |b, i| if r[i] > r[b] { i } else { b });
+        top1 += usize::from(best(p) == best(q));
+    }
+    let t = ids.len();
+    gpt1_playground::gpt::Agreement {
+        positions: t,
+        top1: top1 as f64 / t as f64,
+        mean_kl: kl / t as f64,
+        max_logit_difference: max,
+        mean_logit_difference: sum / (t * rows) as f64,
+    }
+}
+
 #[test]
 fn the_two_forms_agree_as_measured() {
     let float = TinyGpt::from_safetensors(&small_file(), None).unwrap();
@@ -188,28 +218,15 @@ fn the_two_forms_agree_as_measured() {
     let same = float.agreement(&float, &ids).unwrap();
     assert_eq!((same.positions, same.top1, same.mean_kl, same.max_logit_difference), (12, 1.0, 0.0, 0.0));
     let a = float.agreement(&compact, &ids).unwrap();
-    // the measured difference, against a plain float64 computation over the two models' full passes
-    let (p, q) = (float.logits(&ids).unwrap(), compact.logits(&ids).unwrap());
-    let (mut max, mut sum, mut kl, mut top1) = (0.0f64, 0.0, 0.0, 0);
-    for (p, q) in p.chunks_exact(300).zip(q.chunks_exact(300)) {
-        let lse = |r: &[f32]| r.iter().map(|&x| f64::from(x).exp()).sum::<f64>().ln();
-        let (lp, lq) = (lse(p), lse(q));
-        for (&x, &y) in p.iter().zip(q) {
-            let (x, y) = (f64::from(x), f64::from(y));
-            max = max.max((x - y).abs());
-            sum += (x - y).abs();
-            kl += (x - lp).exp() * ((x - lp) - (y - lq));
-        }
-        let best = |r: &[f32]| (0..r.len()).fold(0, |b, i| if r[i] > r[b] { i } else { b });
-        top1 += usize::from(best(p) == best(q));
-    }
-    assert_eq!(a.max_logit_difference, max);
-    assert!((a.mean_logit_difference - sum / 3600.0).abs() < 1e-12);
-    assert!((a.mean_kl - kl / 12.0).abs() < 1e-9, "{} vs {}", a.mean_kl, kl / 12.0);
-    assert_eq!(a.top1, top1 as f64 / 12.0);
+    assert_eq!(a, by_hand(&float, &compact, &ids));
     assert!(a.max_logit_difference > 0.0 && a.mean_kl > 0.0 && a.top1 > 0.5, "{a:?}");
+    // more positions than one batch of logits holds
+    let options = GptOptions { d_model: 32, layers: 1, heads: 2, context: 40, ..Default::default() };
+    let (long, many) = (TinyGpt::new(LESSON, &options).unwrap(), [0, 3, 1, 5, 2, 4, 6].repeat(6));
+    let long_compact = long.compact().unwrap();
+    assert_eq!(long.agreement(&long_compact, &many[..40]).unwrap(), by_hand(&long, &long_compact, &many[..40]));
     // the other way round: the compact model as the reference
-    assert_eq!(compact.agreement(&float, &ids).unwrap().max_logit_difference, max);
+    assert_eq!(compact.agreement(&float, &ids).unwrap(), by_hand(&compact, &float, &ids));
     // shapes must match, and the ids must fit
     let other = TinyGpt::new(LESSON, &GptOptions { d_model: 32, ..Default::default() }).unwrap();
     assert!(float.agreement(&other, &[1, 2]).unwrap_err().to_string().contains("a model of this one's shape"));

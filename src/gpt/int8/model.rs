@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::dispatch::{embed, output_logits};
+use super::dispatch::{embed, tied_logits};
 use super::{Int8Weights, require_blocks};
 use crate::error::{Error, Result};
 use crate::gpt::kernels::layer_norm;
@@ -11,6 +11,9 @@ use crate::gpt::model::TinyGpt;
 use crate::gpt::net::{BlockActivations, Net, Workspace, block_forward};
 use crate::gpt::params::{Form, Layout};
 use crate::gpt::train::adam::AdamW;
+
+/// Positions whose logits [`TinyGpt::agreement`] computes together (GPT-1: 32 × 40,478 numbers, 5 MB a model).
+pub const AGREEMENT_POSITIONS: usize = 32;
 
 /// How closely two models predict the next token of the same ids, read teacher-forced: every position's
 /// distribution, the reference's P against the other's Q.
@@ -79,7 +82,7 @@ impl TinyGpt {
 
     /// How closely `other` (a model of the same shape, in either form) predicts as this one does over `ids`
     /// (1 to context ids, read teacher-forced): this model is the reference P. Only one block's activations and
-    /// one position's logits per model are held at a time.
+    /// the logits of [`AGREEMENT_POSITIONS`] positions per model are held at a time.
     pub fn agreement(&self, other: &TinyGpt, ids: &[u32]) -> Result<Agreement> {
         let (a, b) = (self.net.config, other.net.config);
         if (a.d_model, a.layers, a.heads, a.context, a.embeddings, a.norm)
@@ -97,20 +100,27 @@ impl TinyGpt {
         self.check_ids(ids, 1)?;
         let (d, rows) = (a.d_model, a.embeddings);
         let (states_p, states_q) = (final_states(&self.net, ids), final_states(&other.net, ids));
-        let (mut p, mut q) = (vec![0.0; rows], vec![0.0; rows]);
+        let (mut p, mut q) = (Vec::new(), Vec::new());
         let (mut top1, mut kl, mut max, mut sum) = (0usize, 0.0, 0.0f64, 0.0);
-        for (hp, hq) in states_p.chunks_exact(d).zip(states_q.chunks_exact(d)) {
-            output_logits(&self.net, hp, &mut p);
-            output_logits(&other.net, hq, &mut q);
-            top1 += usize::from(most_likely(&p) == most_likely(&q));
-            // KL from the log-softmaxes, in float64
-            let (lp, lq) = (log_sum_exp(&p), log_sum_exp(&q));
-            for (&x, &y) in p.iter().zip(&q) {
-                let (log_p, log_q) = (f64::from(x) - lp, f64::from(y) - lq);
-                kl += log_p.exp() * (log_p - log_q);
-                let gap = (f64::from(x) - f64::from(y)).abs();
-                max = max.max(gap);
-                sum += gap;
+        let chunk = AGREEMENT_POSITIONS * d;
+        for (hp, hq) in states_p.chunks(chunk).zip(states_q.chunks(chunk)) {
+            // the logits of a few positions at once: the embedding is read once for all of them
+            let m = hp.len() / d;
+            p.resize(m * rows, 0.0);
+            q.resize(m * rows, 0.0);
+            tied_logits(&mut p, hp, &self.net, m);
+            tied_logits(&mut q, hq, &other.net, m);
+            for (p, q) in p.chunks_exact(rows).zip(q.chunks_exact(rows)) {
+                top1 += usize::from(most_likely(p) == most_likely(q));
+                // KL from the log-softmaxes, in float64
+                let (lp, lq) = (log_sum_exp(p), log_sum_exp(q));
+                for (&x, &y) in p.iter().zip(q) {
+                    let (log_p, log_q) = (f64::from(x) - lp, f64::from(y) - lq);
+                    kl += log_p.exp() * (log_p - log_q);
+                    let gap = (f64::from(x) - f64::from(y)).abs();
+                    max = max.max(gap);
+                    sum += gap;
+                }
             }
         }
         let t = ids.len();
