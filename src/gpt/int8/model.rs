@@ -6,6 +6,7 @@ use std::rc::Rc;
 use super::dispatch::{embed, tied_logits};
 use super::{Int8Weights, require_blocks};
 use crate::error::{Error, Result};
+use crate::gpt::float::{exp_f32, ln_f64};
 use crate::gpt::kernels::layer_norm;
 use crate::gpt::model::TinyGpt;
 use crate::gpt::net::{BlockActivations, Net, Workspace, block_forward};
@@ -112,11 +113,11 @@ impl TinyGpt {
             tied_logits(&mut q, hq, &other.net, m);
             for (p, q) in p.chunks_exact(rows).zip(q.chunks_exact(rows)) {
                 top1 += usize::from(most_likely(p) == most_likely(q));
-                // KL from the log-softmaxes, in float64
+                // KL from the log-softmaxes, in float64 (p itself from the f32 exp, to its 2 ulp)
                 let (lp, lq) = (log_sum_exp(p), log_sum_exp(q));
                 for (&x, &y) in p.iter().zip(q) {
                     let (log_p, log_q) = (f64::from(x) - lp, f64::from(y) - lq);
-                    kl += log_p.exp() * (log_p - log_q);
+                    kl += f64::from(exp_f32(log_p as f32)) * (log_p - log_q);
                     let gap = (f64::from(x) - f64::from(y)).abs();
                     max = max.max(gap);
                     sum += gap;
@@ -163,8 +164,9 @@ fn most_likely(logits: &[f32]) -> usize {
     logits.iter().enumerate().fold(0, |best, (i, &x)| if x > logits[best] { i } else { best })
 }
 
-/// `ln Σ e^x`, in float64.
+/// `ln Σ e^x` = max + ln Σ e^(x − max), the terms from the f32 exp and summed in float64: like every function of
+/// the network, built from exactly rounded operations ([`crate::gpt::float`]), so the same bits on every target.
 fn log_sum_exp(logits: &[f32]) -> f64 {
-    let max = logits.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(f64::from(x)));
-    max + logits.iter().map(|&x| (f64::from(x) - max).exp()).sum::<f64>().ln()
+    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x));
+    f64::from(max) + ln_f64(logits.iter().map(|&x| f64::from(exp_f32(x - max))).sum::<f64>())
 }
