@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printGpt1 } from './gpt1.mjs';
+import { printInt8 } from './gpt1_int8.mjs';
 
 import { bibleVerses } from './book.mjs';
 
@@ -176,6 +177,12 @@ function main() {
     '--json',
     ...(quick ? ['--quick'] : []),
   ]);
+  // GPT-1's compact int8 form against float32: quality, decode and memory (bench/gpt1_int8.mjs)
+  const int8 = child('GPT-1 117M: the int8 form against float32', 'node', [
+    join(bench, 'gpt1_int8.mjs'),
+    '--json',
+    ...(quick ? ['--quick'] : []),
+  ]);
   const grid = child('names: order × smoothing grid in wasm', 'node', [
     join(bench, 'wasm_child.mjs'),
     '--grid',
@@ -199,10 +206,12 @@ function main() {
   };
   const report = summarise(corpora, results, grid, machine, page);
   report.gpt1 = gpt1;
+  report.gpt1_int8 = int8;
   report.seconds = (performance.now() - started) / 1000;
   writeFileSync(join(bench, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   print(report);
   if (gpt1.wasm) printGpt1(gpt1);
+  if (int8.agreement) printInt8(int8);
   say(`done in ${report.seconds.toFixed(0)} s; results in ${relative(root, join(bench, 'results.json'))}`);
 }
 
