@@ -25,9 +25,10 @@
 //! `y = x · (32767 / m)` (f32), an integer part `h = round_ties_even(y)` and a fraction
 //! `f = round_ties_even((y − h) · 32768)` in 32768ths (all zero when `m = 0`). `(h + f/32768)·t` is `x` to float32's
 //! own precision, so the compact model computes what its weights `q·s` stand for, as a float32 model would.
-//! (With the integer part alone, 16 bits, the rounding moved a random GPT-1's logits by up to 7e-4, and numpy
-//! could not follow it: its own float64 rounding of the same blocks landed up to 8e-4 away, see
-//! tests/fixtures/gpt1_int8.json.) Then, for output j:
+//! (With the integer part alone, 16 bits, the rounding moved a random GPT-1's logits by up to 7e-4, and no
+//! reference could follow it: numpy's float32 and float64 versions of the same rounding differed by up to 8e-4
+//! (tests/fixtures/gpt1_int8.json), and ours missed numpy's by 3e-4, above the 1e-4 the tests hold the form to.)
+//! Then, for output j:
 //!
 //! 1. per block b, the 32 products `q·h` and the 32 products `q·f` are summed exactly in i32, each as four
 //!    partial sums: lane l holds inputs `8g + 2l` and `8g + 2l + 1` for g = 0…3 (the lanes of WebAssembly's
