@@ -6,7 +6,9 @@
 //   import { gpt1Header, gpt1Chunks, writeGpt1File } from './gpt1_weights.mjs';
 //   node bench/gpt1_weights.mjs OUT.safetensors [seed]     # writes the 479 MB file
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { safetensorsHeader } from '../www/kinds/gpt1/npy.js';
 import { readArgs, refuse } from '../scripts/cli.mjs';
@@ -134,6 +136,40 @@ export function writeGpt1File(path, seed = SEED) {
     closeSync(fd);
   }
   return size;
+}
+
+/** The random GPT-1 file (seed SEED) in the system's temp directory, written once per machine; `say` is told when. */
+export function randomGpt1File(say = () => {}) {
+  const path = join(tmpdir(), `gpt1-playground-random-${SEED}.safetensors`);
+  const size = gpt1Header().length + 4 * 116534784;
+  if (!existsSync(path) || statSync(path).size !== size) {
+    say(`writing random GPT-1 weights (seed ${SEED}) to ${path}`);
+    writeGpt1File(path, SEED);
+  }
+  return path;
+}
+
+/** A model from a safetensors file on disk, streamed through `TinyGpt.loadSafetensors` in 16 MB slices as the
+ * page's worker reads a file (`options`: the loader's, e.g. `{ form: 'int8' }`). */
+export function streamGpt1File(TinyGpt, path, options = {}) {
+  const fd = openSync(path, 'r');
+  try {
+    const first = new Uint8Array(8);
+    readSync(fd, first, 0, 8, 0);
+    const header = new Uint8Array(TinyGpt.safetensorsHeaderLength(first));
+    readSync(fd, header, 0, header.length, 0);
+    const loader = TinyGpt.loadSafetensors(header, { fileBytes: statSync(path).size, ...options });
+    const slice = new Uint8Array(16 << 20);
+    for (let at = header.length; ; ) {
+      const n = readSync(fd, slice, 0, slice.length, at);
+      if (n === 0) break;
+      loader.write(slice.subarray(0, n));
+      at += n;
+    }
+    return loader.finish();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printGpt1 } from './gpt1.mjs';
 import { printTuner } from './gpt1_tuner.mjs';
+import { printInt8 } from './gpt1_int8.mjs';
 
 import { bibleVerses } from './book.mjs';
 import { readArgs } from '../scripts/cli.mjs';
@@ -190,6 +191,12 @@ function main() {
     '--json',
     ...(quick ? ['--quick'] : []),
   ]);
+  // GPT-1's compact int8 form against float32: quality, decode and memory (bench/gpt1_int8.mjs)
+  const int8 = child('GPT-1 117M: the int8 form against float32', 'node', [
+    join(bench, 'gpt1_int8.mjs'),
+    '--json',
+    ...(quick ? ['--quick'] : []),
+  ]);
   const grid = child('names: order × smoothing grid in wasm', 'node', [
     join(bench, 'wasm_child.mjs'),
     '--grid',
@@ -214,11 +221,13 @@ function main() {
   const report = summarise(corpora, results, grid, machine, page);
   report.gpt1 = gpt1;
   report.gpt1_tuner = gpt1Tuner;
+  report.gpt1_int8 = int8;
   report.seconds = (performance.now() - started) / 1000;
   writeFileSync(join(bench, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   print(report);
   if (gpt1.wasm) printGpt1(gpt1);
   if (gpt1Tuner.step_s) printTuner(gpt1Tuner);
+  if (int8.agreement) printInt8(int8);
   say(`done in ${report.seconds.toFixed(0)} s; results in ${relative(root, join(bench, 'results.json'))}`);
 }
 

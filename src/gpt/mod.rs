@@ -14,7 +14,9 @@
 //!   or GPT-1's top blocks ([`train::tuner`], Part E);
 //! - [`infer`]: decoding one token at a time with a KV cache, which gives the full pass's bits, and each token's
 //!   log-probability ([`infer::score`], Part E's zero-shot heuristics);
-//! - [`formats`]: safetensors in Hugging Face's `openai-gpt` names, and the loader that streams a file in.
+//! - [`formats`]: safetensors in Hugging Face's `openai-gpt` names, and the loader that streams a file in;
+//! - [`int8`]: the compact form, its matrices as 8-bit weights with a scale per block of 32 inputs, and its
+//!   products.
 //!
 //! Everything is deterministic for a seed, natively and in WebAssembly: one thread, fixed summation orders, no
 //! hash-map iteration, and `exp`/`tanh`/`ln` built from exactly rounded operations ([`float`]).
@@ -23,6 +25,7 @@ pub mod attention;
 pub mod float;
 pub mod formats;
 pub mod infer;
+pub mod int8;
 pub mod kernels;
 pub mod model;
 pub mod net;
@@ -32,10 +35,11 @@ pub mod train;
 
 pub use formats::loader::Loader;
 pub use infer::decode::{DecodeOptions, Decoder};
+pub use int8::model::Agreement;
 pub use model::{Inside, TinyGpt};
 pub use net::{Batch, Losses, NO_TARGET, Net, Workspace};
 pub use options::{FineTuneOptions, FineTuneOptionsInput, GptOptions, GptOptionsInput};
-pub use params::{Config, Layout, Norm};
+pub use params::{Config, Form, Layout, Norm};
 pub use train::finetune::LabelledInput;
 pub use train::tuner::{Evaluation, TaskIds, Tuner, TunerLosses};
 pub use train::tuner_options::{MEMORY_BUDGET, TunerMemory, TunerOptions, TunerOptionsInput};

@@ -93,9 +93,9 @@ impl TinyGpt {
         &self.options
     }
 
-    /// How many weights the model has (including, after fine-tuning, the new token rows and W_y).
+    /// How many weights the model has (including, after fine-tuning, the new token rows and W_y), in either form.
     pub fn parameters(&self) -> usize {
-        self.net.params.len()
+        self.net.params.len() + self.net.int8.as_ref().map_or(0, |q| q.len())
     }
 
     /// The network's shape.
@@ -129,7 +129,7 @@ impl TinyGpt {
         self.optimiser.steps()
     }
 
-    /// The flat weights (read-only).
+    /// The flat weights (read-only): in the int8 form, the float32 ones only.
     pub fn weights(&self) -> &[f32] {
         &self.net.params
     }
@@ -138,6 +138,7 @@ impl TinyGpt {
     /// step's mean training loss (nats per predicted token).
     pub fn step(&mut self, steps: usize) -> Result<f64> {
         whole_number("steps", steps as f64, 1, MAX_STEPS as u64)?;
+        self.require_float32("train")?;
         self.corpus_to_train_on()?;
         if self.grads.len() != self.net.params.len() {
             // the network grew (fine-tuning): a fresh optimiser for its new shape

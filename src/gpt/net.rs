@@ -5,7 +5,9 @@
 
 use super::attention::attention;
 use super::float::{Float, ln_f64};
-use super::kernels::{gelu, layer_norm, matmul, matmul_bt};
+use super::int8::dispatch::{block_matrices, embed, product, tied_logits};
+use super::int8::{Int8Block, Int8Weights};
+use super::kernels::{gelu, layer_norm, matmul};
 use super::params::{BlockTensors, Config, Layout, Norm, initialise};
 use crate::sampling::Mt19937;
 
@@ -126,8 +128,10 @@ pub struct Net<F> {
     pub config: Config,
     /// Where each tensor lives in `params`.
     pub layout: Layout,
-    /// Every weight, flat.
+    /// Every weight, flat (in the int8 form, every weight but the compact matrices).
     pub params: Vec<F>,
+    /// The int8 form's matrices ([`super::int8`]); `None` in float32, where `params` holds them.
+    pub int8: Option<Int8Weights>,
 }
 
 impl<F: Float> Net<F> {
@@ -139,7 +143,7 @@ impl<F: Float> Net<F> {
         for (_, range, init, _) in layout.tensors(&config) {
             initialise(&mut params[range], init, &mut rng);
         }
-        Net { config, layout, params }
+        Net { config, layout, params, int8: None }
     }
 
     /// The same weights in a wider shape (more embedding rows, a classifier head): tensors that exist in both are
@@ -173,15 +177,13 @@ impl<F: Float> Net<F> {
         let x = &mut ws.stream[0];
         sized(x, n * d);
         for (i, (x, &id)) in x.chunks_exact_mut(d).zip(&batch.inputs).enumerate() {
-            let token = &p[lay.wte.start + id as usize * d..][..d];
-            let position = &p[lay.wpe.start + (i % len) * d..][..d];
-            for c in 0..d {
-                x[c] = token[c] + position[c];
-            }
+            embed(x, self, id, i % len);
         }
         for l in 0..layers {
             let (done, rest) = ws.stream.split_at_mut(l + 1);
-            block_forward(&lay.blocks[l], p, &self.config, (rows, len), &done[l], &mut ws.blocks[l], &mut rest[0]);
+            let q = self.int8.as_ref().map(|q| &q.blocks[l]);
+            let (x, a, out) = (&done[l], &mut ws.blocks[l], &mut rest[0]);
+            block_forward(&lay.blocks[l], p, q, &self.config, (rows, len), x, a, out);
         }
         // pre-LN only: a final LayerNorm
         if let Some((g, b)) = &lay.final_norm {
@@ -192,7 +194,7 @@ impl<F: Float> Net<F> {
         // the tied output layer: logits = h·Wₑᵀ, one per row of the token embedding
         sized(&mut ws.logits, n * embeddings);
         let h = hidden(&ws.stream, &ws.lnf, self.config.norm);
-        matmul_bt(&mut ws.logits, h, &p[lay.wte.clone()], (n, d, embeddings));
+        tied_logits(&mut ws.logits, h, self, n);
     }
 
     /// After [`Net::forward`]: the losses, with the logits turned into probabilities (and the classifier's
@@ -230,10 +232,13 @@ impl<F: Float> Net<F> {
     }
 }
 
-/// One block's forward pass from `x` into `out`, keeping its activations in `a`.
+/// One block's forward pass from `x` into `out`, keeping its activations in `a`; its matrices are in `p`, or in
+/// `q` for the int8 form.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn block_forward<F: Float>(
     t: &BlockTensors,
     p: &[F],
+    q: Option<&Int8Block>,
     config: &Config,
     (rows, len): (usize, usize),
     x: &[F],
@@ -242,6 +247,7 @@ pub(crate) fn block_forward<F: Float>(
 ) {
     let Config { d_model: d, heads, norm, .. } = *config;
     let n = rows * len;
+    let w = block_matrices(t, p, q);
     sized(&mut a.ln1, n * d);
     sized(&mut a.ln1_stats, n * 2);
     sized(&mut a.ln2, n * d);
@@ -253,13 +259,13 @@ pub(crate) fn block_forward<F: Float>(
     // attention: mid = x + W_proj·attention(W_qkv·input)
     sized(&mut a.qkv, n * 3 * d);
     let input = if norm == Norm::Pre { &a.ln1 } else { x };
-    matmul(&mut a.qkv, input, &p[t.w_qkv.clone()], (n, d, 3 * d), Some(&p[t.b_qkv.clone()]), false);
+    product(&mut a.qkv, input, w.qkv, (n, d, 3 * d), Some(&p[t.b_qkv.clone()]), false);
     sized(&mut a.probs, rows * heads * len * len);
     sized(&mut a.att, n * d);
     attention(&mut a.att, &mut a.probs, &a.qkv, rows, len, d, heads);
     a.mid.clear();
     a.mid.extend_from_slice(x);
-    matmul(&mut a.mid, &a.att, &p[t.w_proj.clone()], (n, d, d), Some(&p[t.b_proj.clone()]), true);
+    product(&mut a.mid, &a.att, w.proj, (n, d, d), Some(&p[t.b_proj.clone()]), true);
     // post-LN: n = LN₁(mid) is the MLP's input; pre-LN: LN₂(mid) is
     match norm {
         Norm::Post => layer_norm(&mut a.ln1, &mut a.ln1_stats, &a.mid, &p[t.ln1_g.clone()], &p[t.ln1_b.clone()], d),
@@ -268,7 +274,7 @@ pub(crate) fn block_forward<F: Float>(
     // MLP: W_out·GELU(W_fc·input), added to the residual (n, or mid)
     sized(&mut a.fc, n * 4 * d);
     let input = if norm == Norm::Pre { &a.ln2 } else { &a.ln1 };
-    matmul(&mut a.fc, input, &p[t.w_fc.clone()], (n, d, 4 * d), Some(&p[t.b_fc.clone()]), false);
+    product(&mut a.fc, input, w.fc, (n, d, 4 * d), Some(&p[t.b_fc.clone()]), false);
     sized(&mut a.act, n * 4 * d);
     sized(&mut a.tanh, n * 4 * d);
     gelu(&mut a.act, &mut a.tanh, &a.fc);
@@ -281,7 +287,7 @@ pub(crate) fn block_forward<F: Float>(
         Norm::Post => &a.ln1,
         Norm::Pre => &a.mid,
     });
-    matmul(sum, &a.act, &p[t.w_out.clone()], (n, 4 * d, d), Some(&p[t.b_out.clone()]), true);
+    product(sum, &a.act, w.out, (n, 4 * d, d), Some(&p[t.b_out.clone()]), true);
     // post-LN: h = LN₂(n + mlp(n))
     if norm == Norm::Post {
         sized(out, n * d);

@@ -32,6 +32,40 @@ impl Norm {
     }
 }
 
+/// How a network holds its matrices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Form {
+    /// Every weight a float32 number, in [`Net::params`](super::net::Net::params).
+    #[default]
+    Float32,
+    /// The compact form ([`super::int8`]): the blocks' matrices and the token embedding as signed 8-bit weights
+    /// with a scale per block of 32 inputs; only the other tensors are in `params`.
+    Int8,
+}
+
+impl Form {
+    /// The name used in the API and in a weights file's metadata.
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Float32 => "float32",
+            Form::Int8 => "int8",
+        }
+    }
+
+    /// The form named `name` (the `form` option).
+    pub fn parse(name: &str) -> crate::error::Result<Form> {
+        match name {
+            "float32" => Ok(Form::Float32),
+            "int8" => Ok(Form::Int8),
+            _ => Err(crate::error::Error::InvalidParameter {
+                name: "form",
+                value: crate::error::quoted(name).into(),
+                allowed: "\"float32\" or \"int8\" (8-bit weights with a scale per block of 32 inputs)".into(),
+            }),
+        }
+    }
+}
+
 /// The shape of a network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
@@ -118,29 +152,37 @@ pub enum Init {
 pub const INIT_STD: f64 = 0.02;
 
 impl Layout {
-    /// Lays out a network of shape `config`.
+    /// Lays out a network of shape `config` with every weight in float32.
     pub fn new(config: &Config) -> Layout {
+        Layout::of_form(config, Form::Float32)
+    }
+
+    /// Lays out the float32 numbers of a network of shape `config` in `form`: in the int8 form the blocks'
+    /// matrices and the token embedding are held apart ([`super::int8::Int8Weights`]), so their ranges here are
+    /// empty.
+    pub fn of_form(config: &Config, form: Form) -> Layout {
         let d = config.d_model;
         let mut at = 0;
         let mut take = |len: usize| {
             at += len;
             at - len..at
         };
-        let wte = take(config.embeddings * d);
+        let matrix = |len: usize| if form == Form::Int8 { 0 } else { len };
+        let wte = take(matrix(config.embeddings * d));
         let wpe = take(config.context * d);
         let blocks = (0..config.layers)
             .map(|_| BlockTensors {
                 ln1_g: take(d),
                 ln1_b: take(d),
-                w_qkv: take(d * 3 * d),
+                w_qkv: take(matrix(d * 3 * d)),
                 b_qkv: take(3 * d),
-                w_proj: take(d * d),
+                w_proj: take(matrix(d * d)),
                 b_proj: take(d),
                 ln2_g: take(d),
                 ln2_b: take(d),
-                w_fc: take(d * 4 * d),
+                w_fc: take(matrix(d * 4 * d)),
                 b_fc: take(4 * d),
-                w_out: take(4 * d * d),
+                w_out: take(matrix(4 * d * d)),
                 b_out: take(d),
             })
             .collect();

@@ -33,6 +33,23 @@ export interface GptOptions {
 export interface LoadOptions {
   /** Attention heads (they are not in the shapes); default: the file's metadata, else GPT-1's 12. */
   heads?: number;
+  /** The model's form; default: the form the file holds. "int8" quantizes a float32 file as it is read. */
+  form?: GptForm;
+}
+/** How a model holds its matrices: float32, or 8-bit weights with a scale per block of 32 inputs. */
+export type GptForm = "float32" | "int8";
+/** How closely two models predict the next token of the same ids (`agreement`): P the model asked, Q the other. */
+export interface Agreement {
+  /** Positions compared: every id's next-token distribution. */
+  positions: number;
+  /** The share of positions whose most likely next token is the same in both (ties: the lower id). */
+  top1: number;
+  /** The mean over positions of KL(P ‖ Q), in nats. */
+  meanKl: number;
+  /** The largest |logit − logit′| over every position and embedding row. */
+  maxLogitDifference: number;
+  /** The mean |logit − logit′| over every position and embedding row. */
+  meanLogitDifference: number;
 }
 /** A model's shape, as `TinyGpt.shape` reports it. */
 export interface GptShape {
@@ -102,6 +119,12 @@ impl GptOptionsJs {
 #[serde(rename_all = "camelCase", default)]
 struct LoadOptionsJs {
     heads: Raw,
+    form: Raw,
+}
+
+/// The `form` option: `"float32"`, `"int8"`, or absent.
+pub(super) fn form_option(value: &JsValue) -> Result<Option<crate::gpt::Form>, Error> {
+    optional_string("form", value)?.map(|name| crate::gpt::Form::parse(&name)).transpose()
 }
 
 /// `FineTuneOptions` as JavaScript spells them.
@@ -198,7 +221,8 @@ impl TinyGpt {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: Option<Object>,
     ) -> Result<TinyGpt, JsValue> {
-        let heads = option_record::<LoadOptionsJs>(&options.into())?.heads;
+        let LoadOptionsJs { heads, form } = option_record::<LoadOptionsJs>(&options.into())?;
+        let form = form_option(&form.0)?;
         let heads = match optional_number("heads", &heads.0)? {
             Some(h) => Some(whole_number("heads", h, 1, 1_024)? as usize),
             None => None,
@@ -211,7 +235,7 @@ impl TinyGpt {
         } else {
             return Err(super::read::wrong_type("bytes", &bytes, "a Uint8Array or an ArrayBuffer").into());
         };
-        Ok(TinyGpt { inner: crate::gpt::TinyGpt::from_safetensors(&bytes, heads)? })
+        Ok(TinyGpt { inner: crate::gpt::TinyGpt::from_safetensors_as(&bytes, heads, form)? })
     }
 
     /// The weights as a safetensors file in Hugging Face's `openai-gpt` layout, with the metadata (heads,
@@ -219,6 +243,42 @@ impl TinyGpt {
     #[wasm_bindgen(js_name = toSafetensors)]
     pub fn to_safetensors(&self) -> Vec<u8> {
         self.inner.to_safetensors()
+    }
+
+    /// How the model holds its matrices: `"float32"`, or `"int8"` (the compact form).
+    #[wasm_bindgen(getter, unchecked_return_type = "GptForm")]
+    pub fn form(&self) -> String {
+        self.inner.form().name().into()
+    }
+
+    /// A new model in the compact int8 form: every block's matrices and the tied embedding as 8-bit weights with
+    /// a scale per block of 32 inputs, the rest as it is. It reads, scores and continues text as this one does,
+    /// in about a quarter of the memory; it cannot train.
+    pub fn compact(&self) -> Result<TinyGpt, JsValue> {
+        Ok(TinyGpt { inner: self.inner.compact()? })
+    }
+
+    /// How closely `other` (a model of the same shape, in either form) predicts the next token as this one does
+    /// over `ids` (1 to context ids, read teacher-forced): `{ positions, top1, meanKl, maxLogitDifference,
+    /// meanLogitDifference }`, this model being the reference P.
+    #[wasm_bindgen(unchecked_return_type = "Agreement")]
+    pub fn agreement(
+        &self,
+        other: &TinyGpt,
+        #[wasm_bindgen(unchecked_param_type = "number[] | Uint32Array")] ids: JsValue,
+    ) -> Result<Object, JsValue> {
+        let a = self.inner.agreement(&other.inner, &self::ids(&ids)?)?;
+        let out = Object::new();
+        for (key, value) in [
+            ("positions", a.positions as f64),
+            ("top1", a.top1),
+            ("meanKl", a.mean_kl),
+            ("maxLogitDifference", a.max_logit_difference),
+            ("meanLogitDifference", a.mean_logit_difference),
+        ] {
+            let _ = Reflect::set(&out, &key.into(), &value.into());
+        }
+        Ok(out)
     }
 
     /// The model's shape: `{ norm, dModel, layers, heads, context, rows, vocab, classes }`.

@@ -28,6 +28,9 @@ export interface StreamOptions {
   heads?: number;
   /** The whole file's size in bytes: the header's claims are checked against it before anything is allocated. */
   fileBytes?: number;
+  /** The model's form; default: the form the file holds. "int8" quantizes a float32 file as its bytes arrive, so
+   * its float32 weights are never all in memory. */
+  form?: GptForm;
 }
 "#;
 
@@ -89,13 +92,14 @@ impl TinyGpt {
     /// A streaming loader from a safetensors file's first 8 + N bytes (`fileBytes`: the whole file's size, so
     /// that a header claiming more than the file holds is refused before allocating): it checks the header and
     /// allocates the weights once; then `write(chunk)` takes the data that follows, in order, in chunks of any size, and
-    /// `finish()` gives the model.
+    /// `finish()` gives the model. With `form: "int8"`, a float32 file's matrices are quantized as they arrive.
     #[wasm_bindgen(js_name = loadSafetensors)]
     pub fn load_safetensors(
         header: &[u8],
         #[wasm_bindgen(unchecked_optional_param_type = "StreamOptions")] options: Option<Object>,
     ) -> Result<GptLoader, JsValue> {
-        let [heads, file_bytes] = option_fields(&options.into(), ["heads", "fileBytes"])?;
+        let [heads, file_bytes, form] = option_fields(&options.into(), ["heads", "fileBytes", "form"])?;
+        let form = super::gpt::form_option(&form)?;
         let heads = match optional_number("heads", &heads)? {
             Some(h) => Some(whole_number("heads", h, 1, 1_024)? as usize),
             None => None,
@@ -104,7 +108,7 @@ impl TinyGpt {
             Some(n) => Some(whole_number("fileBytes", n, 8, 1 << 53)?),
             None => None,
         };
-        Ok(GptLoader { inner: Some(crate::gpt::TinyGpt::load_safetensors(header, heads, file_bytes)?) })
+        Ok(GptLoader { inner: Some(crate::gpt::TinyGpt::load_safetensors_as(header, heads, file_bytes, form)?) })
     }
 
     /// The size of this module's linear memory in bytes (it only grows).

@@ -7,9 +7,9 @@
 
 mod tuner;
 
+use crate::random_gpt1::{header_of, tensors_of};
 use crate::util::floats;
 use gpt1_playground::gpt::{DecodeOptions, GptOptions, Loader, TinyGpt};
-use gpt1_playground::sampling::{Mt19937, random_sample};
 use serde_json::Value;
 
 const D: usize = 768;
@@ -17,96 +17,19 @@ const LAYERS: usize = 12;
 const CONTEXT: usize = 512;
 const ROWS: usize = 40_478;
 
-/// (mean, half-width) of each kind of tensor, as the Python generator's HALF_WIDTHS.
-fn spread(name: &str) -> (f64, f64) {
-    let kind = if name.starts_with("h.") { name.splitn(3, '.').nth(2).unwrap() } else { name };
-    match kind {
-        "tokens_embed.weight" => (0.0, 0.08),
-        "positions_embed.weight" => (0.0, 0.04),
-        "attn.c_attn.weight" => (0.0, 0.1),
-        "attn.c_proj.weight" => (0.0, 0.06),
-        "mlp.c_fc.weight" => (0.0, 0.06),
-        "mlp.c_proj.weight" => (0.0, 0.03),
-        "ln_1.weight" | "ln_2.weight" => (1.0, 0.2),
-        "ln_1.bias" | "ln_2.bias" => (0.0, 0.1),
-        _ => (0.0, 0.05),
-    }
-}
-
 /// Every tensor of GPT-1's file, in order: name and shape.
 fn tensors() -> Vec<(String, Vec<usize>)> {
     tensors_of(D, LAYERS, CONTEXT, ROWS)
 }
 
-/// Every tensor of an `openai-gpt` file of this shape, in order.
-fn tensors_of(d: usize, layers: usize, context: usize, rows: usize) -> Vec<(String, Vec<usize>)> {
-    let mut out =
-        vec![("tokens_embed.weight".to_string(), vec![rows, d]), ("positions_embed.weight".into(), vec![context, d])];
-    for i in 0..layers {
-        for (name, shape) in [
-            ("attn.c_attn.weight", vec![d, 3 * d]),
-            ("attn.c_attn.bias", vec![3 * d]),
-            ("attn.c_proj.weight", vec![d, d]),
-            ("attn.c_proj.bias", vec![d]),
-            ("ln_1.weight", vec![d]),
-            ("ln_1.bias", vec![d]),
-            ("mlp.c_fc.weight", vec![d, 4 * d]),
-            ("mlp.c_fc.bias", vec![4 * d]),
-            ("mlp.c_proj.weight", vec![4 * d, d]),
-            ("mlp.c_proj.bias", vec![d]),
-            ("ln_2.weight", vec![d]),
-            ("ln_2.bias", vec![d]),
-        ] {
-            out.push((format!("h.{i}.{name}"), shape));
-        }
-    }
-    out
-}
-
-/// The safetensors header of GPT-1's file (8-byte length, then JSON padded with spaces to a multiple of 8).
+/// The safetensors header of GPT-1's file.
 fn header() -> Vec<u8> {
-    header_of(&tensors())
+    header_of(&tensors(), "")
 }
 
-/// The header of a file of F32 `tensors`, in order.
-fn header_of(tensors: &[(String, Vec<usize>)]) -> Vec<u8> {
-    let mut json = String::from("{\"__metadata__\":{\"format\":\"pt\"}");
-    let mut at = 0;
-    for (name, shape) in tensors {
-        let end = at + 4 * shape.iter().product::<usize>();
-        let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
-        json +=
-            &format!(",\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{}],\"data_offsets\":[{at},{end}]}}", dims.join(","));
-        at = end;
-    }
-    json.push('}');
-    while json.len() % 8 != 0 {
-        json.push(' ');
-    }
-    let mut out = (json.len() as u64).to_le_bytes().to_vec();
-    out.extend_from_slice(json.as_bytes());
-    out
-}
-
-/// Streams the data section in chunks of varied sizes (never a whole element count) into `write`.
-fn random_data(seed: u32, mut write: impl FnMut(&[u8])) {
-    let mut rng = Mt19937::new(seed);
-    let mut chunk = Vec::with_capacity(1 << 22);
-    let sizes = [1 << 20, 3, 4_194_301, 6, 65_537];
-    let mut next = 0;
-    for (name, shape) in tensors() {
-        let (mean, half) = spread(&name);
-        for _ in 0..shape.iter().product::<usize>() {
-            let u = random_sample(&mut rng);
-            chunk.extend_from_slice(&((mean + (2.0 * u - 1.0) * half) as f32).to_le_bytes());
-            if chunk.len() >= sizes[next % sizes.len()] {
-                write(&chunk);
-                chunk.clear();
-                next += 1;
-            }
-        }
-    }
-    write(&chunk);
+/// Streams GPT-1's data section in chunks of varied sizes (never a whole element count) into `write`.
+fn random_data(seed: u32, write: impl FnMut(&[u8])) {
+    crate::random_gpt1::random_data(seed, &tensors(), &[1 << 20, 3, 4_194_301, 6, 65_537], write);
 }
 
 fn reference() -> Value {
@@ -148,18 +71,36 @@ fn full_size_logits_match_numpy_through_the_loader_and_the_cache() {
     let sum: f64 = embedding.iter().map(|&w| f64::from(w)).sum();
     assert!((sum - fingerprint["sum"].as_f64().unwrap()).abs() < 1e-6, "{sum}");
 
+    matches_numpy(&gpt, &reference, 5);
+}
+
+/// The last position's logits of a prompt: from the KV cache, and from a full forward pass when one was run.
+struct Last {
+    cached: Vec<f32>,
+    full: Option<Vec<f32>>,
+}
+
+/// Checks `gpt` against a numpy reference's prompts within 1e-4: every position's checked logits from a full pass
+/// (for prompts of up to `full_pass_up_to` ids) and from the KV cache (the first half at once, then one position
+/// at a time), the three most likely next ids, the top logits and the final state. Returns each prompt's last
+/// logits.
+fn matches_numpy(gpt: &TinyGpt, reference: &Value, full_pass_up_to: usize) -> Vec<Last> {
     let rows: Vec<usize> = ids(&reference["checked_rows"]).into_iter().map(|r| r as usize).collect();
+    let mut lasts = Vec::new();
     for prompt in reference["prompts"].as_array().unwrap() {
         let ids = ids(&prompt["ids"]);
         let numpy: Vec<Vec<f64>> = prompt["logits"].as_array().unwrap().iter().map(floats).collect();
         let t = ids.len();
-        if t <= 5 {
+        let mut full = None;
+        if t <= full_pass_up_to {
             // the full forward pass: every position's logits
             let logits = gpt.logits(&ids).unwrap();
             for (i, row) in numpy.iter().enumerate() {
                 let ours = rows.iter().map(|&r| logits[i * ROWS + r]);
-                assert!(worst(ours, row) <= 1e-4, "prompt of {t}, position {i}");
+                let gap = worst(ours, row);
+                assert!(gap <= 1e-4, "prompt of {t}, position {i}: {gap}");
             }
+            full = Some(logits[(t - 1) * ROWS..].to_vec());
         }
         // the KV cache: the prompt's first half at once, then one position at a time
         let mut decoder =
@@ -171,8 +112,8 @@ fn full_size_logits_match_numpy_through_the_loader_and_the_cache() {
                 decoder.push(ids[i]).unwrap();
             }
             last = decoder.logits().unwrap().to_vec();
-            let ours = rows.iter().map(|&r| last[r]);
-            assert!(worst(ours, &numpy[i]) <= 1e-4, "prompt of {t}, position {i} (cached)");
+            let gap = worst(rows.iter().map(|&r| last[r]), &numpy[i]);
+            assert!(gap <= 1e-4, "prompt of {t}, position {i} (cached): {gap}");
         }
         // the last position's ten most likely ids, their logits, and the final state
         let mut order: Vec<u32> = (0..ROWS as u32).collect();
@@ -183,7 +124,9 @@ fn full_size_logits_match_numpy_through_the_loader_and_the_cache() {
         assert!(worst(top_logits.into_iter(), &floats(&prompt["top_logits"])) <= 1e-4);
         let state = gpt.final_state(&ids).unwrap();
         assert!(worst(state[..16].iter().copied(), &floats(&prompt["final_state"])) <= 1e-4);
+        lasts.push(Last { cached: last, full });
     }
+    lasts
 }
 
 /// A small model's file, for the loader's own tests.
@@ -248,12 +191,14 @@ fn bad_streams_are_clear_errors() {
 #[test]
 fn memory_that_cannot_be_had_is_refused_before_allocating_with_its_size() {
     // a header whose shapes are consistent, but whose weights would need 8 GB
-    let header = header_of(&tensors_of(4, 1, 1, 500_000_000));
+    let header = header_of(&tensors_of(4, 1, 1, 500_000_000), "");
     let message = TinyGpt::load_safetensors(&header, Some(1), None).unwrap_err().to_string();
     assert!(message.contains("need 8001 MB of memory"), "{message}");
     // a file size given up front: a header claiming more than the file holds is refused before allocating
     let message = TinyGpt::load_safetensors(&header, Some(1), Some(1_000_000)).unwrap_err().to_string();
     assert!(message.contains("reach past the end of the data"), "{message}");
     // and one that fits is accepted
-    assert!(TinyGpt::load_safetensors(&header_of(&tensors_of(4, 1, 1, 5)), Some(1), None).is_ok());
+    assert!(TinyGpt::load_safetensors(&header_of(&tensors_of(4, 1, 1, 5), ""), Some(1), None).is_ok());
 }
+
+mod int8;

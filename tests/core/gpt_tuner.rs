@@ -322,7 +322,7 @@ fn rewritten(tuned: &[u8], metadata: &[(&str, String)], bias: Option<usize>) -> 
             } else {
                 (t.shape.clone(), &v[..])
             };
-            safetensors::Output { name: t.name.clone(), shape, values }
+            safetensors::Output { name: t.name.clone(), shape, values: safetensors::Values::F32(values) }
         })
         .collect();
     safetensors::write(&tensors, metadata)
@@ -450,4 +450,12 @@ fn bad_options_and_bad_examples_are_clear_errors() {
     // set_tensor checks the name and the size
     assert!(tuner.set_tensor("h.0.ln_1.weight", &[0.0; 32]).unwrap_err().to_string().contains("one of the trainable"));
     assert!(tuner.set_tensor("classifier.bias", &[0.0; 2]).unwrap_err().to_string().contains("3 numbers"));
+}
+
+#[test]
+fn a_compact_model_is_refused_with_why() {
+    let compact = model().compact().unwrap();
+    let message = compact.fine_tuner(&options(1)).err().expect("refused").to_string();
+    assert!(message.contains("compact int8 form, which cannot fine-tune"), "{message}");
+    assert!(model().fine_tuner(&options(1)).is_ok(), "the float32 model it came from still tunes");
 }

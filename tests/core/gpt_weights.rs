@@ -6,7 +6,7 @@
 use crate::util::{LESSON, floats};
 use gpt1_playground::Error;
 use gpt1_playground::encode::TaskInput;
-use gpt1_playground::gpt::formats::safetensors::{self, Output};
+use gpt1_playground::gpt::formats::safetensors::{self, Output, Values};
 use gpt1_playground::gpt::{FineTuneOptions, GptOptions, LabelledInput, Norm, TinyGpt};
 use gpt1_playground::ngram::TokenizerKind;
 use gpt1_playground::sampling::{SampleOptions, generate};
@@ -205,7 +205,11 @@ fn the_file_is_laid_out_as_openai_gpt() {
 fn file(tensors: &[(&str, Vec<usize>, Vec<f32>)], metadata: &[(&str, String)]) -> Vec<u8> {
     let outputs: Vec<Output<'_>> = tensors
         .iter()
-        .map(|(name, shape, values)| Output { name: name.to_string(), shape: shape.clone(), values })
+        .map(|(name, shape, values)| Output {
+            name: name.to_string(),
+            shape: shape.clone(),
+            values: Values::F32(values),
+        })
         .collect();
     safetensors::write(&outputs, metadata)
 }
@@ -316,7 +320,7 @@ fn bad_files_are_clear_errors() {
         (
             "unknown dtype",
             with_header(r#"{"tokens_embed.weight":{"dtype":"I4","shape":[1],"data_offsets":[0,1]}}"#, &[0]),
-            "tensor \"tokens_embed.weight\": dtype \"I4\" is not supported: expected F32, F16, BF16 or F64",
+            "tensor \"tokens_embed.weight\": dtype \"I4\" is not supported: expected F32, F16, BF16, F64 or I8",
         ),
         (
             "shape vs data length",

@@ -1,6 +1,8 @@
 //! The core's native tests, one crate: each module a subject, the helpers they share in `util`.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "../random_gpt1.rs"]
+mod random_gpt1;
 mod util;
 
 mod cdf;
@@ -11,6 +13,7 @@ mod gpt1_tokenizer;
 mod gpt_decode;
 mod gpt_tuner;
 mod gpt_weights;
+mod int8;
 mod json;
 mod lesson;
 mod numpy_exact;

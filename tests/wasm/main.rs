@@ -2,9 +2,12 @@
 //! crate, each module an export family, the helpers they share in `util`.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "../random_gpt1.rs"]
+mod random_gpt1;
 mod util;
 
 mod gpt;
 mod gpt_tuner;
+mod int8;
 mod ngram;
 mod tokenizer;

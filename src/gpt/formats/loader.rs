@@ -1,11 +1,16 @@
 //! Loading a weights file as it streams in (Part E): the header first, checked whole; then the parameters are
 //! allocated once; then the data section arrives in consecutive chunks of any size, each converted straight
-//! into place. A 479 MB file is never held twice: the page reads it in slices and hands each one over.
+//! into place. A 479 MB file is never held twice: the page reads it in slices and hands each one over. Loaded into
+//! the int8 form, a float32 file's matrices are quantized as they arrive ([`Streaming`]), so its float32 weights
+//! are never all in memory either: GPT-1 takes about 133 MB.
 
 use crate::error::{Error, Result};
-use crate::gpt::formats::safetensors::{self, Dtype, finite};
+use crate::gpt::formats::safetensors::{self, Dtype, f16_to_f32, finite};
 use crate::gpt::formats::weights::{Place, Plan};
+use crate::gpt::int8::Int8Weights;
+use crate::gpt::int8::storage::Streaming;
 use crate::gpt::model::TinyGpt;
+use crate::gpt::params::Form;
 
 /// One tensor of the file in data order: its name, type, element count and destination.
 #[derive(Debug, Clone)]
@@ -23,6 +28,10 @@ pub struct Loader {
     plan: Plan,
     tensors: Vec<Incoming>,
     params: Vec<f32>,
+    /// The int8 form's matrices, filled as they arrive.
+    int8: Option<Int8Weights>,
+    /// The float32 values of the matrix being quantized that wait for their blocks to be whole.
+    streaming: Streaming,
     header_bytes: usize,
     data_bytes: u64,
     received: u64,
@@ -38,8 +47,9 @@ pub struct Loader {
 impl Loader {
     /// Reads the header (`header`: the file's first 8 + N bytes, N the little-endian u64 they start with), checks
     /// every tensor's name, type, shape and offsets (against the whole file's size `file_bytes` when it is
-    /// known, so that a header cannot claim more than the file holds), and allocates the parameters once.
-    pub fn new(header: &[u8], heads: Option<usize>, file_bytes: Option<u64>) -> Result<Loader> {
+    /// known, so that a header cannot claim more than the file holds), and allocates the parameters once, for a
+    /// model in `form` (`None`: the form the file holds).
+    pub fn new(header: &[u8], heads: Option<usize>, file_bytes: Option<u64>, form: Option<Form>) -> Result<Loader> {
         let data_bytes = match file_bytes {
             Some(total) => Some(total.checked_sub(header.len() as u64).ok_or_else(|| {
                 bad(None, format!("the file has {total} bytes, fewer than its {}-byte header", header.len()))
@@ -47,8 +57,9 @@ impl Loader {
             None => None,
         };
         let file = safetensors::read_header(header, data_bytes)?;
-        let plan = Plan::new(&file, heads)?;
+        let plan = Plan::new(&file, heads, form)?;
         let params = plan.allocate()?;
+        let int8 = plan.allocate_int8()?;
         let tensors: Vec<Incoming> = file
             .tensors
             .iter()
@@ -65,6 +76,8 @@ impl Loader {
             plan,
             tensors,
             params,
+            int8,
+            streaming: Streaming::default(),
             header_bytes: header.len(),
             data_bytes,
             received: 0,
@@ -154,6 +167,26 @@ impl Loader {
                 }
             }
             Place::Skip => {}
+            Place::Quantize(id) => {
+                let matrix = self.int8.as_mut().expect("an int8 plan").matrix_mut(*id);
+                let values = bytes.chunks_exact(size).enumerate();
+                let values = values.map(|(i, b)| finite(&t.name, self.element + i, t.dtype.value(b)));
+                self.streaming.take(matrix, *id, &t.name, values)?;
+            }
+            Place::Int8(id) => {
+                let matrix = self.int8.as_mut().expect("an int8 plan").matrix_mut(*id);
+                let out = &mut matrix.weights[self.element..][..count];
+                for (o, &b) in out.iter_mut().zip(bytes) {
+                    *o = b as i8;
+                }
+            }
+            Place::Scales(id) => {
+                let matrix = self.int8.as_mut().expect("an int8 plan").matrix_mut(*id);
+                let out = &mut matrix.scales[self.element..][..count];
+                for (i, (o, b)) in out.iter_mut().zip(bytes.chunks_exact(2)).enumerate() {
+                    *o = finite(&t.name, self.element + i, f16_to_f32(u16::from_le_bytes([b[0], b[1]])))?;
+                }
+            }
         }
         self.element += count;
         self.advance();
@@ -183,7 +216,7 @@ impl Loader {
                 ),
             ));
         }
-        Ok(self.plan.into_model(self.params))
+        Ok(self.plan.into_model(self.params, self.int8))
     }
 }
 
@@ -192,9 +225,20 @@ fn bad(tensor: Option<&str>, problem: impl Into<String>) -> Error {
 }
 
 impl TinyGpt {
-    /// A streaming loader for a safetensors file: see [`Loader::new`].
+    /// A streaming loader for a safetensors file, for a model in the form the file holds: see [`Loader::new`].
     pub fn load_safetensors(header: &[u8], heads: Option<usize>, file_bytes: Option<u64>) -> Result<Loader> {
-        Loader::new(header, heads, file_bytes)
+        Loader::new(header, heads, file_bytes, None)
+    }
+
+    /// A streaming loader for a model in `form` (`None`: the form the file holds): a float32 file loaded into the
+    /// int8 form is quantized as its bytes arrive. See [`Loader::new`].
+    pub fn load_safetensors_as(
+        header: &[u8],
+        heads: Option<usize>,
+        file_bytes: Option<u64>,
+        form: Option<Form>,
+    ) -> Result<Loader> {
+        Loader::new(header, heads, file_bytes, form)
     }
 
     /// How many bytes of a safetensors file come before its data (8 + N), from its first 8 bytes.

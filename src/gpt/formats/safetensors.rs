@@ -10,7 +10,8 @@
 use crate::error::{Error, Result};
 use crate::json::{self, Json};
 
-/// The element types a weights file may hold; every one is read into `f32`.
+/// The element types a weights file may hold: the float ones are read into `f32`; `I8` holds the compact form's
+/// weights ([`crate::gpt::int8`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dtype {
     /// IEEE single precision.
@@ -21,6 +22,8 @@ pub enum Dtype {
     BF16,
     /// IEEE double precision (rounded to `f32`).
     F64,
+    /// Signed 8-bit integers.
+    I8,
 }
 
 impl Dtype {
@@ -30,6 +33,7 @@ impl Dtype {
             Dtype::F32 => 4,
             Dtype::F16 | Dtype::BF16 => 2,
             Dtype::F64 => 8,
+            Dtype::I8 => 1,
         }
     }
 
@@ -39,6 +43,7 @@ impl Dtype {
             "F16" => Some(Dtype::F16),
             "BF16" => Some(Dtype::BF16),
             "F64" => Some(Dtype::F64),
+            "I8" => Some(Dtype::I8),
             _ => None,
         }
     }
@@ -83,6 +88,7 @@ impl Dtype {
                 b.copy_from_slice(&bytes[..8]);
                 f64::from_le_bytes(b) as f32
             }
+            Dtype::I8 => f32::from(bytes[0] as i8),
         }
     }
 }
@@ -101,7 +107,7 @@ pub fn finite(tensor: &str, element: usize, value: f32) -> Result<f32> {
 }
 
 /// Half precision to single, exactly (every `f16` is an `f32`).
-fn f16_to_f32(h: u16) -> f32 {
+pub fn f16_to_f32(h: u16) -> f32 {
     let exponent = u32::from((h >> 10) & 0x1f);
     let mantissa = u32::from(h & 0x3ff);
     let magnitude = match exponent {
@@ -286,7 +292,7 @@ fn tensor_entry(name: &str, value: Json) -> Result<Entry> {
         match (key.as_str(), value) {
             ("dtype", Json::String(t)) => {
                 dtype = Some(Dtype::parse(&t).ok_or_else(|| {
-                    bad(Some(name), format!("dtype {t:?} is not supported: expected F32, F16, BF16 or F64"))
+                    bad(Some(name), format!("dtype {t:?} is not supported: expected F32, F16, BF16, F64 or I8"))
                 })?);
             }
             ("shape", Json::Array(items)) => {
@@ -322,13 +328,85 @@ fn tensor_entry(name: &str, value: Json) -> Result<Entry> {
 pub struct Output<'a> {
     /// The tensor's name.
     pub name: String,
-    /// Its shape; the product must equal `values.len()`.
+    /// Its shape; the product must equal the number of values.
     pub shape: Vec<usize>,
-    /// Its values, written as F32.
-    pub values: &'a [f32],
+    /// Its values, and the type they are written as.
+    pub values: Values<'a>,
 }
 
-/// Writes a safetensors file of F32 tensors (in the order given) and string metadata. The header is padded with
+/// A tensor's values as they are written.
+#[derive(Debug, Clone, Copy)]
+pub enum Values<'a> {
+    /// As F32.
+    F32(&'a [f32]),
+    /// As F16: numbers that half precision holds exactly (each is rounded to the nearest one).
+    F16(&'a [f32]),
+    /// As I8.
+    I8(&'a [i8]),
+}
+
+impl Values<'_> {
+    fn dtype(&self) -> (&'static str, usize) {
+        match self {
+            Values::F32(v) => ("F32", 4 * v.len()),
+            Values::F16(v) => ("F16", 2 * v.len()),
+            Values::I8(v) => ("I8", v.len()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Values::F32(v) | Values::F16(v) => v.len(),
+            Values::I8(v) => v.len(),
+        }
+    }
+
+    fn append(&self, out: &mut Vec<u8>) {
+        match self {
+            Values::F32(v) => v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+            Values::F16(v) => v.iter().for_each(|&x| out.extend_from_slice(&f32_to_f16(x).to_le_bytes())),
+            Values::I8(v) => out.extend(v.iter().map(|&x| x as u8)),
+        }
+    }
+}
+
+/// Single precision to half, rounded to the nearest (ties to even), as numpy's `astype(np.float16)` rounds:
+/// too large a number becomes infinity, too small a signed zero.
+pub fn f32_to_f16(x: f32) -> u16 {
+    let bits = x.to_bits();
+    let sign = ((bits >> 16) & 0x8000) as u16;
+    let exponent = ((bits >> 23) & 0xff) as i32;
+    let mantissa = bits & 0x7f_ffff;
+    if exponent == 0xff {
+        // infinity stays infinity; NaN stays a (quiet) NaN
+        return sign | 0x7c00 | if mantissa != 0 { 0x200 } else { 0 };
+    }
+    // the exponent rebiased from 127 to 15
+    let e = exponent - 112;
+    if e >= 0x1f {
+        return sign | 0x7c00;
+    }
+    if e > 0 {
+        // a normal half: the top 10 mantissa bits, the 13 below rounded away (a carry may move into the exponent,
+        // or up to infinity, as it should)
+        let value = (e as u32) << 10 | mantissa >> 13;
+        let rest = mantissa & 0x1fff;
+        let up = rest > 0x1000 || (rest == 0x1000 && value & 1 == 1);
+        return sign | (value + u32::from(up)) as u16;
+    }
+    if e < -10 {
+        // below half the smallest subnormal half (f32's own subnormals included): zero
+        return sign;
+    }
+    // a subnormal half, kept · 2^-24: the 24-bit mantissa (its leading one restored) shifted right by 14 − e
+    let full = mantissa | 0x80_0000;
+    let shift = (14 - e) as u32;
+    let (kept, rest, half) = (full >> shift, full & ((1 << shift) - 1), 1 << (shift - 1));
+    let up = rest > half || (rest == half && kept & 1 == 1);
+    sign | (kept + u32::from(up)) as u16
+}
+
+/// Writes a safetensors file of tensors (in the order given) and string metadata. The header is padded with
 /// spaces to a multiple of 8 bytes, as the reference writer does, so the data starts aligned.
 pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
     let mut header = String::from("{");
@@ -352,9 +430,12 @@ pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
         }
         json::write_string(&t.name, &mut header);
         let shape: Vec<String> = t.shape.iter().map(usize::to_string).collect();
-        let end = at + 4 * t.values.len();
-        header
-            .push_str(&format!(":{{\"dtype\":\"F32\",\"shape\":[{}],\"data_offsets\":[{at},{end}]}}", shape.join(",")));
+        let (dtype, bytes) = t.values.dtype();
+        let end = at + bytes;
+        header.push_str(&format!(
+            ":{{\"dtype\":\"{dtype}\",\"shape\":[{}],\"data_offsets\":[{at},{end}]}}",
+            shape.join(",")
+        ));
         at = end;
     }
     header.push('}');
@@ -365,9 +446,7 @@ pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
     for t in tensors {
-        for v in t.values {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
+        t.values.append(&mut out);
     }
     out
 }

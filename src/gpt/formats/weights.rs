@@ -18,11 +18,14 @@ use std::rc::Rc;
 
 use crate::bpe::Bpe;
 use crate::error::{Error, Result};
-use crate::gpt::formats::safetensors::{self, Output, Tensor};
+use crate::gpt::formats::loader::Loader;
+use crate::gpt::formats::safetensors::{self, Dtype, Output, Tensor, Values};
+use crate::gpt::int8::storage::{self, check_compact, stored_form};
+use crate::gpt::int8::{BLOCK, Int8Weights, MatrixId, require_blocks};
 use crate::gpt::model::TinyGpt;
 use crate::gpt::net::{Net, Workspace};
 use crate::gpt::options::{GptOptions, parse_norm};
-use crate::gpt::params::{BlockTensors, Config, Layout, Norm};
+use crate::gpt::params::{BlockTensors, Config, Form, Layout, Norm};
 use crate::gpt::train::adam::AdamW;
 use crate::gpt::train::data::Corpus;
 use crate::json::{self, Json};
@@ -91,30 +94,45 @@ fn bad(tensor: Option<&str>, problem: impl Into<String>) -> Error {
 }
 
 impl TinyGpt {
-    /// The model's weights as a safetensors file in `openai-gpt`'s layout, with the metadata that rebuilds it.
+    /// The model's weights as a safetensors file in `openai-gpt`'s layout, with the metadata that rebuilds it (in
+    /// the int8 form, the layout of [`crate::gpt::int8::storage`]).
     pub fn to_safetensors(&self) -> Vec<u8> {
         let (config, layout, params) = (&self.net.config, &self.net.layout, &self.net.params);
-        let mut tensors: Vec<Output<'_>> = named_tensors(layout, config)
-            .into_iter()
-            .map(|(name, range, shape)| Output { name, shape, values: &params[range] })
-            .collect();
+        let mut tensors: Vec<Output<'_>> = Vec::new();
+        for (name, range, shape) in named_tensors(layout, config) {
+            let compact = self.net.int8.as_ref().zip(MatrixId::of_name(&name, config.layers));
+            match compact {
+                Some((int8, id)) => tensors.extend(storage::outputs(name, int8.matrix(id))),
+                None => tensors.push(Output { name, shape, values: Values::F32(&params[range]) }),
+            }
+        }
         // W_y is d × classes in the network; the file holds it [classes, d]
         let (d, classes) = (config.d_model, config.classes);
         let w_cls = &params[layout.w_cls.clone()];
         let score: Vec<f32> = (0..classes * d).map(|i| w_cls[(i % d) * classes + i / d]).collect();
         if classes > 0 {
-            tensors.push(Output { name: SCORE.into(), shape: vec![classes, d], values: &score });
+            tensors.push(Output { name: SCORE.into(), shape: vec![classes, d], values: Values::F32(&score) });
             tensors.push(Output {
                 name: SCORE_BIAS.into(),
                 shape: vec![classes],
-                values: &params[layout.b_cls.clone()],
+                values: Values::F32(&params[layout.b_cls.clone()]),
             });
         }
+        safetensors::write(&tensors, &self.metadata())
+    }
+
+    /// The metadata a weights file carries: what the shapes cannot say.
+    pub(crate) fn metadata(&self) -> Vec<(&'static str, String)> {
+        let config = &self.net.config;
         let mut metadata = vec![
             ("format", "pt".to_string()),
             ("heads", config.heads.to_string()),
             ("architecture", config.norm.name().to_string()),
         ];
+        if self.net.int8.is_some() {
+            metadata.push(("form", Form::Int8.name().to_string()));
+            metadata.push(("block", BLOCK.to_string()));
+        }
         let vocab = self.vocab();
         if !vocab.is_empty() {
             metadata.push(("tokenizer", self.tokenizer().name().to_string()));
@@ -128,7 +146,7 @@ impl TinyGpt {
         } else if config.vocab < config.embeddings {
             metadata.push(("vocab", config.vocab.to_string()));
         }
-        safetensors::write(&tensors, &metadata)
+        metadata
     }
 
     /// A model from a safetensors file in `openai-gpt`'s layout (names with or without a `transformer.` prefix;
@@ -136,8 +154,21 @@ impl TinyGpt {
     /// `heads` from the argument, else the metadata, else 12. Without a vocabulary in the metadata the model
     /// works on token ids only.
     pub fn from_safetensors(bytes: &[u8], heads: Option<usize>) -> Result<TinyGpt> {
+        TinyGpt::from_safetensors_as(bytes, heads, None)
+    }
+
+    /// [`TinyGpt::from_safetensors`] into `form` (`None`: the form the file holds). A float32 file becomes an int8
+    /// model block by block as it is read; an int8 file cannot become float32.
+    pub fn from_safetensors_as(bytes: &[u8], heads: Option<usize>, form: Option<Form>) -> Result<TinyGpt> {
         let file = safetensors::read(bytes)?;
-        let plan = Plan::new(&file, heads)?;
+        let plan = Plan::new(&file, heads, form)?;
+        if plan.form == Form::Int8 {
+            // the streaming loader quantizes (or copies) the compact matrices
+            let header = safetensors::header_length(bytes)?;
+            let mut loader = Loader::new(&bytes[..header], heads, Some(bytes.len() as u64), form)?;
+            loader.write(&bytes[header..])?;
+            return loader.finish();
+        }
         let mut params = plan.allocate()?;
         for (t, place) in file.tensors.iter().zip(&plan.places) {
             match place {
@@ -150,9 +181,10 @@ impl TinyGpt {
                     }
                 }
                 Place::Skip => {}
+                Place::Quantize(_) | Place::Int8(_) | Place::Scales(_) => unreachable!("a float32 plan"),
             }
         }
-        Ok(plan.into_model(params))
+        Ok(plan.into_model(params, None))
     }
 }
 
@@ -165,6 +197,12 @@ pub(crate) enum Place {
     Score,
     /// Nowhere: a causal-mask buffer.
     Skip,
+    /// A float32 matrix, quantized into the int8 form as it arrives.
+    Quantize(MatrixId),
+    /// An int8 file's matrix: its I8 weights, as they are.
+    Int8(MatrixId),
+    /// An int8 file's matrix: its F16 scales.
+    Scales(MatrixId),
 }
 
 /// A model's shape and where each tensor of its file goes, read from the header before any weight is.
@@ -174,6 +212,8 @@ pub(crate) struct Plan {
     layout: Layout,
     options: GptOptions,
     corpus: Corpus,
+    /// The form of the model being made.
+    pub(crate) form: Form,
     /// One per tensor of the file, in the file's (data) order.
     pub(crate) places: Vec<Place>,
 }
@@ -182,8 +222,9 @@ pub(crate) struct Plan {
 pub const MAX_WEIGHTS_BYTES: u64 = 3_000_000_000;
 
 impl Plan {
-    /// Reads the model's shape from `file`'s header and checks every tensor's name and shape (no weight is read).
-    pub(crate) fn new(file: &safetensors::File<'_>, heads: Option<usize>) -> Result<Plan> {
+    /// Reads the model's shape from `file`'s header and checks every tensor's name and shape (no weight is read),
+    /// for a model in `form` (`None`: the form the file holds).
+    pub(crate) fn new(file: &safetensors::File<'_>, heads: Option<usize>, form: Option<Form>) -> Result<Plan> {
         // the tensors by their openai-gpt name
         let mut tensors: Vec<(String, &Tensor<'_>)> = Vec::with_capacity(file.tensors.len());
         for t in &file.tensors {
@@ -254,23 +295,52 @@ impl Plan {
         }
         let (corpus, vocab) = text_side(file, rows)?;
         let config = Config { vocab, embeddings: rows, d_model: d, layers, heads, context, classes, norm };
-        let layout = Layout::new(&config);
-        // every expected tensor, at its expected shape
+        // the file's form, and the model's
+        let stored = stored_form(file)?;
+        let form = match (form, stored) {
+            (Some(Form::Float32), Form::Int8) => {
+                return Err(bad(
+                    None,
+                    "this file holds the compact int8 form, which cannot be turned back into float32: load it with \
+                     form \"int8\" (or no form), or load the float32 file",
+                ));
+            }
+            (Some(form), _) => form,
+            (None, stored) => stored,
+        };
+        if form == Form::Int8 {
+            require_blocks(d)?;
+        }
+        let layout = Layout::of_form(&config, form);
+        // every expected tensor, at its expected shape (an int8 file's matrices and their scales as it holds them)
         let expected = named_tensors(&layout, &config);
+        let compact = |name: &str| MatrixId::of_name(name, layers);
         for (name, _, shape) in &expected {
             let t = find(name).ok_or_else(|| {
                 bad(Some(name), format!("is missing: expected shape {shape:?} ({layers} blocks of d = {d})"))
             })?;
-            if &t.shape != shape {
-                return Err(bad(
-                    Some(name),
-                    format!("shape {:?}, expected {shape:?} (d = {d}, {rows} rows, context {context})", t.shape),
-                ));
+            match compact(name) {
+                Some(id) if stored == Form::Int8 => check_compact(id, &config, t, find(&format!("{name}_scale")))?,
+                _ if t.dtype == Dtype::I8 => {
+                    return Err(bad(
+                        Some(name),
+                        "is I8: only the matrices of a file in the int8 form (metadata form \"int8\") may be",
+                    ));
+                }
+                _ if &t.shape != shape => {
+                    return Err(bad(
+                        Some(name),
+                        format!("shape {:?}, expected {shape:?} (d = {d}, {rows} rows, context {context})", t.shape),
+                    ));
+                }
+                _ => {}
             }
         }
         let classifier = |n: &str| n == SCORE || n == SCORE_BIAS;
-        if let Some((name, _)) =
-            tensors.iter().find(|(n, _)| !classifier(n) && !expected.iter().any(|(e, _, _)| e == n))
+        let scale_of = |name: &str| name.strip_suffix("_scale").and_then(compact).filter(|_| stored == Form::Int8);
+        if let Some((name, _)) = tensors
+            .iter()
+            .find(|(n, _)| !classifier(n) && scale_of(n).is_none() && !expected.iter().any(|(e, _, _)| e == n))
         {
             let allowed = match norm {
                 Norm::Post => "openai-gpt's tensors (and score.weight, score.bias); a post-LN model has no ln_f",
@@ -294,19 +364,24 @@ impl Plan {
             .map(|t| {
                 let name = t.name.strip_prefix("transformer.").unwrap_or(&t.name);
                 match expected.iter().find(|(e, _, _)| e == name) {
-                    Some((_, range, _)) => Place::Params(range.clone()),
+                    Some((_, range, _)) => match (compact(name), stored, form) {
+                        (Some(id), Form::Int8, _) => Place::Int8(id),
+                        (Some(id), Form::Float32, Form::Int8) => Place::Quantize(id),
+                        _ => Place::Params(range.clone()),
+                    },
                     None if name == SCORE => Place::Score,
                     None if name == SCORE_BIAS => Place::Params(layout.b_cls.clone()),
-                    None => Place::Skip,
+                    None => scale_of(name).map_or(Place::Skip, Place::Scales),
                 }
             })
             .collect();
-        Ok(Plan { config, layout, options, corpus: corpus.corpus, places })
+        Ok(Plan { config, layout, options, corpus: corpus.corpus, form, places })
     }
 
-    /// Bytes the weights take as `f32`.
+    /// Bytes the weights take in memory: the float32 numbers, and in the int8 form the compact matrices.
     pub(crate) fn bytes(&self) -> u64 {
-        self.layout.total as u64 * 4
+        let compact = if self.form == Form::Int8 { Int8Weights::bytes_for(&self.config) } else { 0 };
+        self.layout.total as u64 * 4 + compact as u64
     }
 
     /// The parameters, zeroed, allocated once: a size the platform refuses is an error naming it, never an abort.
@@ -330,16 +405,25 @@ impl Plan {
         Ok(params)
     }
 
+    /// The int8 form's matrices, zeroed (`None` for a float32 model), allocated once after [`Plan::allocate`]
+    /// checked the whole size.
+    pub(crate) fn allocate_int8(&self) -> Result<Option<Int8Weights>> {
+        match self.form {
+            Form::Float32 => Ok(None),
+            Form::Int8 => Int8Weights::zeros(&self.config).map(Some),
+        }
+    }
+
     /// Where element `i` of the classifier's `[classes, d]` tensor goes in the parameters (W_y is d × classes).
     pub(crate) fn score_index(&self, i: usize) -> usize {
         let Config { d_model: d, classes, .. } = self.config;
         self.layout.w_cls.start + (i % d) * classes + i / d
     }
 
-    /// The model, once `params` hold every weight.
-    pub(crate) fn into_model(self, params: Vec<f32>) -> TinyGpt {
+    /// The model, once `params` (and `int8`, in the int8 form) hold every weight.
+    pub(crate) fn into_model(self, params: Vec<f32>, int8: Option<Int8Weights>) -> TinyGpt {
         let Plan { config, layout, options, corpus, .. } = self;
-        let net = Net { config, layout, params };
+        let net = Net { config, layout, params, int8 };
         TinyGpt {
             // no optimiser state yet: step() makes it (and the gradients) on first use, so a loaded 117M-parameter
             // model does not carry 930 MB of AdamW moments it never trains with

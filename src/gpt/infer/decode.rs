@@ -12,7 +12,7 @@ use std::rc::Rc;
 use crate::error::{Error, Result};
 use crate::gpt::attention::causal_softmax;
 use crate::gpt::float::Float;
-use crate::gpt::infer::matvec::{add_vec_mat, tied_logits};
+use crate::gpt::int8::dispatch::{add_product, block_matrices, embed, output_logits};
 use crate::gpt::kernels::{gelu, layer_norm};
 use crate::gpt::model::TinyGpt;
 use crate::gpt::net::{BlockActivations, Net, block_forward, softmax_in_place};
@@ -190,7 +190,8 @@ impl Decoder {
         }
         let (mut a, mut out) = (BlockActivations::default(), Vec::new());
         for l in 0..layers {
-            block_forward(&lay.blocks[l], p, &net.config, (1, len), &x, &mut a, &mut out);
+            let q = net.int8.as_ref().map(|q| &q.blocks[l]);
+            block_forward(&lay.blocks[l], p, q, &net.config, (1, len), &x, &mut a, &mut out);
             for row in a.qkv.chunks_exact(3 * d) {
                 self.keys[l].extend_from_slice(&row[d..2 * d]);
                 self.values[l].extend_from_slice(&row[2 * d..]);
@@ -229,7 +230,7 @@ impl Decoder {
         }
         // the tied output layer for this position only: logits = h·Wₑᵀ
         self.logits.resize(embeddings, 0.0);
-        tied_logits(&mut self.logits, &self.hidden, &net.params[net.layout.wte.clone()], (embeddings, d));
+        output_logits(net, &self.hidden, &mut self.logits);
     }
 
     /// Block `l` for one position: `x` in, its output out, the position's key and value appended to the cache.
@@ -237,6 +238,7 @@ impl Decoder {
         let Config { d_model: d, norm, .. } = net.config;
         let t: &BlockTensors = &net.layout.blocks[l];
         let p = &net.params;
+        let w = block_matrices(t, p, net.int8.as_ref().map(|q| &q.blocks[l]));
         let s = &mut self.s;
         s.stats.resize(2, 0.0);
         // pre-LN: the attention reads LN₁(x)
@@ -248,14 +250,14 @@ impl Decoder {
         // q, k, v = W_qkv·input + b; the key and value join the cache
         s.qkv.clear();
         s.qkv.extend_from_slice(&p[t.b_qkv.clone()]);
-        add_vec_mat(&mut s.qkv, input, &p[t.w_qkv.clone()], (d, 3 * d));
+        add_product(&mut s.qkv, input, w.qkv, (d, 3 * d));
         self.keys[l].extend_from_slice(&s.qkv[d..2 * d]);
         self.values[l].extend_from_slice(&s.qkv[2 * d..]);
         attend(s, &self.keys[l], &self.values[l], d, net.config.heads);
         // mid = x + W_proj·attention + b (summed as the batched kernel does: bias, then x, then the products)
         s.mid.clear();
         s.mid.extend(p[t.b_proj.clone()].iter().zip(x.iter()).map(|(&b, &x)| b + x));
-        add_vec_mat(&mut s.mid, &s.att, &p[t.w_proj.clone()], (d, d));
+        add_product(&mut s.mid, &s.att, w.proj, (d, d));
         // the MLP's input: post-LN n = LN₁(mid), pre-LN LN₂(mid)
         let (g, b) = match norm {
             Norm::Post => (&t.ln1_g, &t.ln1_b),
@@ -266,14 +268,14 @@ impl Decoder {
         // MLP: W_out·GELU(W_fc·input + b_fc) + b_out, added to the residual (n, or mid)
         s.fc.clear();
         s.fc.extend_from_slice(&p[t.b_fc.clone()]);
-        add_vec_mat(&mut s.fc, &s.normed, &p[t.w_fc.clone()], (d, 4 * d));
+        add_product(&mut s.fc, &s.normed, w.fc, (d, 4 * d));
         s.act.resize(4 * d, 0.0);
         s.tanh.resize(4 * d, 0.0);
         gelu(&mut s.act, &mut s.tanh, &s.fc);
         let residual = if norm == Norm::Post { &s.normed } else { &s.mid };
         s.sum.clear();
         s.sum.extend(p[t.b_out.clone()].iter().zip(residual).map(|(&b, &r)| b + r));
-        add_vec_mat(&mut s.sum, &s.act, &p[t.w_out.clone()], (4 * d, d));
+        add_product(&mut s.sum, &s.act, w.out, (4 * d, d));
         // post-LN: h = LN₂(n + mlp(n)); pre-LN: h is the sum
         match norm {
             Norm::Post => layer_norm(x, &mut s.stats, &s.sum, &p[t.ln2_g.clone()], &p[t.ln2_b.clone()], d),
@@ -288,16 +290,6 @@ fn unknown_id(id: u32, rows: usize) -> Error {
         name: "id",
         value: id.to_string().into(),
         allowed: format!("token ids from 0 to {} (the rows of the token embedding)", rows - 1),
-    }
-}
-
-/// `x = token embedding of id + position embedding of pos`.
-fn embed(x: &mut [f32], net: &Net<f32>, id: u32, pos: usize) {
-    let d = net.config.d_model;
-    let token = &net.params[net.layout.wte.start + id as usize * d..][..d];
-    let position = &net.params[net.layout.wpe.start + pos * d..][..d];
-    for ((x, &t), &q) in x.iter_mut().zip(token).zip(position) {
-        *x = t + q;
     }
 }
 

@@ -113,6 +113,7 @@ impl TinyGpt {
         options: &FineTuneOptions,
     ) -> Result<Vec<(f64, f64)>> {
         options.validate()?;
+        self.require_float32("fine-tune")?;
         let classes = whole_number("classes", classes as f64, 2, MAX_CLASSES as u64)? as usize;
         let encoded = self.encode_examples(examples, classes)?;
         // grow the network: the special tokens' rows, and the head

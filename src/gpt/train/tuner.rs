@@ -154,6 +154,8 @@ impl TinyGpt {
 impl Tuner {
     fn new(gpt: &TinyGpt, options: &TunerOptions) -> Result<Tuner> {
         options.validate()?;
+        // the tuner reads and copies float32 weights: a compact model has none to train
+        gpt.require_float32("fine-tune")?;
         let config = *gpt.config();
         let k = whole_number("trainBlocks", options.train_blocks as f64, 0, config.layers as u64)? as usize;
         if config.norm != Norm::Post {
@@ -193,7 +195,7 @@ impl Tuner {
 
         // the trainable part, copied from the model; then what is new
         let top_config = top_config(&config, k, classes);
-        let mut top = Net { layout: Layout::new(&top_config), config: top_config, params: Vec::new() };
+        let mut top = Net { layout: Layout::new(&top_config), config: top_config, params: Vec::new(), int8: None };
         top.params = vec![0.0; top.layout.total];
         let (base, first) = (&gpt.net, config.layers - k);
         for (to, from) in top.layout.blocks.iter().zip(&base.layout.blocks[first..]) {
@@ -370,7 +372,7 @@ impl Tuner {
         params[layout.w_cls.clone()].copy_from_slice(&self.top.params[self.top.layout.w_cls.clone()]);
         params[layout.b_cls.clone()].copy_from_slice(&self.top.params[self.top.layout.b_cls.clone()]);
         let mut model = self.base.clone();
-        model.net = Rc::new(Net { config, layout, params });
+        model.net = Rc::new(Net { config, layout, params, int8: None });
         Ok(model)
     }
 

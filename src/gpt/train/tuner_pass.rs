@@ -121,6 +121,7 @@ impl Tuner {
             block_forward(
                 &top.layout.blocks[j],
                 &top.params,
+                None,
                 &top.config,
                 (rows, len),
                 &done[j],
@@ -204,6 +205,7 @@ impl Tuner {
             block_forward(
                 block,
                 &net.params,
+                None,
                 &net.config,
                 (rows, len),
                 &s.below_x,

@@ -1,0 +1,264 @@
+//! Products with a compact matrix, in the order [`super`] documents: each block of 32 inputs written as 16-bit
+//! integers and 16-bit fractions of its own scale, exact integer sums in four lanes, then four f32 accumulators
+//! over the blocks.
+//!
+//! In WebAssembly with SIMD128 (the page's on-demand module) each block is two loads of 16 weights, widened to
+//! 16 bits and multiplied-and-added pairwise into 32-bit lanes by `i32x4.dot_i16x8_s`, once with the integers and
+//! once with the fractions: fixed-width SIMD only, so every browser that runs the module runs this. Elsewhere
+//! (native, and WebAssembly without SIMD) the same sums are computed a number at a time; both give the same bits.
+
+use super::{BLOCK, Int8Matrix};
+use crate::gpt::float::Float;
+
+/// The largest |x̂|: a block's largest activation maps to ±32767.
+const ACTIVATION_LEVELS: f32 = 32767.0;
+
+/// Rows of inputs as the products read them: each block of 32 numbers as 16-bit integers and fractions of its
+/// scale.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// `rows × k` integer parts.
+    whole: Vec<i16>,
+    /// `rows × k` fractions, in 32768ths.
+    fractions: Vec<i16>,
+    /// `rows × k / 32` scales.
+    scales: Vec<f32>,
+    k: usize,
+}
+
+impl Inputs {
+    /// Rounds `rows` rows of `k` numbers (k a multiple of 32) block by block.
+    pub fn quantize<F: Float>(x: &[F], rows: usize, k: usize) -> Inputs {
+        let mut whole = Vec::with_capacity(rows * k);
+        let mut fractions = Vec::with_capacity(rows * k);
+        let mut scales = Vec::with_capacity(rows * k / BLOCK);
+        for block in x[..rows * k].chunks_exact(BLOCK) {
+            let block: [f32; BLOCK] = std::array::from_fn(|i| block[i].f64() as f32);
+            let (w, f, scale) = quantize_activations(&block);
+            whole.extend_from_slice(&w);
+            fractions.extend_from_slice(&f);
+            scales.push(scale);
+        }
+        Inputs { whole, fractions, scales, k }
+    }
+
+    /// Row `i`: its integer parts, its fractions and its blocks' scales.
+    fn row(&self, i: usize) -> Row<'_> {
+        let (at, k) = (i * self.k, self.k);
+        Row {
+            whole: &self.whole[at..][..k],
+            fractions: &self.fractions[at..][..k],
+            scales: &self.scales[at / BLOCK..][..k / BLOCK],
+        }
+    }
+}
+
+/// One row of [`Inputs`].
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    whole: &'a [i16],
+    fractions: &'a [i16],
+    scales: &'a [f32],
+}
+
+/// One block of activations in the scale `t = m / 32767` of its largest magnitude `m`: with `y = x · (32767 / m)`
+/// (f32), the integer part `h = round_ties_even(y)` and the fraction `f = round_ties_even((y − h) · 32768)` in
+/// 32768ths (`y − h` is exact), so `x ≈ (h + f/32768) · t` to float32's own precision. All zero when `m = 0`.
+pub fn quantize_activations(x: &[f32; BLOCK]) -> ([i16; BLOCK], [i16; BLOCK], f32) {
+    let max = x.iter().fold(0.0f32, |m, &v| m.max(v.abs()));
+    if max == 0.0 {
+        return ([0; BLOCK], [0; BLOCK], 0.0);
+    }
+    let inv = ACTIVATION_LEVELS / max;
+    let y: [f32; BLOCK] = std::array::from_fn(|i| x[i] * inv);
+    // |y| ≤ 32767 up to rounding, which the nearest whole number absorbs; `as` saturates regardless
+    let whole: [f32; BLOCK] = std::array::from_fn(|i| y[i].round_ties_even());
+    let fractions = std::array::from_fn(|i| ((y[i] - whole[i]) * FRACTION).round_ties_even() as i16);
+    (whole.map(|h| h as i16), fractions, max / ACTIVATION_LEVELS)
+}
+
+/// The fractions' unit: 1/32768 of the scale.
+const FRACTION: f32 = 32768.0;
+
+/// `c[m×n] = a[m×k]·Wᵀ (+ bias) (+ c)` for a compact `w` of n outputs and k inputs: element (i, j) is
+/// `init + dot(row j of w, row i of a)`, init being `bias[j]`, plus the old `c` if `accumulate` (as
+/// [`crate::gpt::kernels::matmul`] starts its sums). Each element is computed alone, so a row's results do not
+/// depend on the rest of the batch.
+pub fn matmul<F: Float>(c: &mut [F], a: &[F], w: &Int8Matrix, m: usize, bias: Option<&[F]>, accumulate: bool) {
+    let (k, n) = (w.inputs, w.outputs);
+    assert!(a.len() >= m * k && c.len() >= m * n && bias.is_none_or(|b| b.len() >= n), "int8 product shapes");
+    let inputs = Inputs::quantize(a, m, k);
+    let blocks = k / BLOCK;
+    // a row of weights (k bytes) stays in cache while every input row meets it
+    for (j, (weights, scales)) in w.weights.chunks_exact(k).zip(w.scales.chunks_exact(blocks)).enumerate() {
+        for i in 0..m {
+            let out = &mut c[i * n + j];
+            let mut init = bias.map_or(F::ZERO, |b| b[j]);
+            if accumulate {
+                init += *out;
+            }
+            *out = init + F::of(f64::from(dot(weights, scales, inputs.row(i))));
+        }
+    }
+}
+
+/// The dot product of a row of weights (`q`, its scales `s`) with a row of inputs.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn dot(q: &[i8], s: &[f32], x: Row<'_>) -> f32 {
+    let mut acc = [0.0f32; 4];
+    let blocks = x.whole.chunks_exact(BLOCK).zip(x.fractions.chunks_exact(BLOCK)).zip(x.scales);
+    for ((q, &s), ((whole, fractions), &t)) in q.chunks_exact(BLOCK).zip(s).zip(blocks) {
+        let (whole, fractions) = (lane_sums(q, whole), lane_sums(q, fractions));
+        let scale = s * t;
+        for (a, (w, f)) in acc.iter_mut().zip(whole.into_iter().zip(fractions)) {
+            *a += (w as f32 + f as f32 * (1.0 / FRACTION)) * scale;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// A block's four exact partial sums: lane l adds inputs `8g + 2l` and `8g + 2l + 1` for g = 0…3.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn lane_sums(q: &[i8], x: &[i16]) -> [i32; 4] {
+    let mut lanes = [0i32; 4];
+    for (q, x) in q.chunks_exact(8).zip(x.chunks_exact(8)) {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            let pair = |i: usize| i32::from(q[i]) * i32::from(x[i]);
+            *lane += pair(2 * l) + pair(2 * l + 1);
+        }
+    }
+    lanes
+}
+
+/// The dot product with SIMD128: per block, the weights widened to 16 bits and multiplied-and-added pairwise
+/// with the inputs' integer parts and fractions (`i32x4.dot_i16x8_s`), the four results of each added lane by
+/// lane into the block's exact sums.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn dot(q: &[i8], s: &[f32], x: Row<'_>) -> f32 {
+    use core::arch::wasm32::*;
+    let mut acc = f32x4_splat(0.0);
+    let unit = f32x4_splat(1.0 / FRACTION);
+    let blocks = x.whole.chunks_exact(BLOCK).zip(x.fractions.chunks_exact(BLOCK)).zip(x.scales);
+    for ((q, &s), ((whole, fractions), &t)) in q.chunks_exact(BLOCK).zip(s).zip(blocks) {
+        let (low, high) = (bytes(&q[..16]), bytes(&q[16..]));
+        let q = [
+            i16x8_extend_low_i8x16(low),
+            i16x8_extend_high_i8x16(low),
+            i16x8_extend_low_i8x16(high),
+            i16x8_extend_high_i8x16(high),
+        ];
+        let sums = |x: &[i16]| {
+            let x: [v128; 4] = std::array::from_fn(|i| halves(&x[8 * i..8 * i + 8]));
+            i32x4_add(
+                i32x4_add(i32x4_dot_i16x8(q[0], x[0]), i32x4_dot_i16x8(q[1], x[1])),
+                i32x4_add(i32x4_dot_i16x8(q[2], x[2]), i32x4_dot_i16x8(q[3], x[3])),
+            )
+        };
+        let (whole, fractions) = (sums(whole), sums(fractions));
+        let block = f32x4_add(f32x4_convert_i32x4(whole), f32x4_mul(f32x4_convert_i32x4(fractions), unit));
+        acc = f32x4_add(acc, f32x4_mul(block, f32x4_splat(s * t)));
+    }
+    (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<1>(acc))
+        + (f32x4_extract_lane::<2>(acc) + f32x4_extract_lane::<3>(acc))
+}
+
+/// 16 bytes as a vector (the compiler makes this one unaligned `v128.load`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn bytes(b: &[i8]) -> core::arch::wasm32::v128 {
+    let b: &[i8; 16] = b.try_into().expect("16 bytes");
+    core::arch::wasm32::i8x16(
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15],
+    )
+}
+
+/// 8 sixteen-bit integers as a vector (one `v128.load`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn halves(h: &[i16]) -> core::arch::wasm32::v128 {
+    let h: &[i16; 8] = h.try_into().expect("8 numbers");
+    core::arch::wasm32::i16x8(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampling::Mt19937;
+
+    fn numbers(n: usize, seed: u32, scale: f32) -> Vec<f32> {
+        let mut rng = Mt19937::new(seed);
+        (0..n).map(|_| ((rng.next_word() as f32 / 4.3e9) - 0.5) * scale).collect()
+    }
+
+    /// A compact matrix from values laid out `outputs × inputs`.
+    fn compact(values: &[f32], outputs: usize, inputs: usize) -> Int8Matrix {
+        let mut m = Int8Matrix::zeros(outputs, inputs).unwrap();
+        for row in 0..outputs {
+            for b in 0..inputs / BLOCK {
+                let block: [f32; BLOCK] = values[row * inputs + b * BLOCK..][..BLOCK].try_into().unwrap();
+                m.set_block(row, b, &block).unwrap();
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn products_follow_the_documented_order_and_are_near_the_float_ones() {
+        for (m, k, n) in [(1, 32, 1), (3, 64, 5), (2, 96, 7), (5, 128, 3)] {
+            let (a, w, bias) = (numbers(m * k, 1, 4.0), numbers(n * k, 2, 0.2), numbers(n, 3, 1.0));
+            let q = compact(&w, n, k);
+            let mut c = numbers(m * n, 4, 1.0);
+            let old = c.clone();
+            matmul(&mut c, &a, &q, m, Some(&bias), true);
+            for i in 0..m {
+                for j in 0..n {
+                    // the documented order, written out: exact lanes, then four f32 sums over the blocks
+                    let mut acc = [0.0f32; 4];
+                    for b in 0..k / BLOCK {
+                        let x: [f32; BLOCK] = a[i * k + b * BLOCK..][..BLOCK].try_into().unwrap();
+                        let (whole, fractions, t) = quantize_activations(&x);
+                        let (mut lanes, mut parts) = ([0i64; 4], [0i64; 4]);
+                        for e in 0..BLOCK {
+                            let w = i64::from(q.weights[j * k + b * BLOCK + e]);
+                            lanes[(e % 8) / 2] += w * i64::from(whole[e]);
+                            parts[(e % 8) / 2] += w * i64::from(fractions[e]);
+                        }
+                        for l in 0..4 {
+                            let block = lanes[l] as f32 + parts[l] as f32 / 32768.0;
+                            acc[l] += block * (q.scales[j * k / BLOCK + b] * t);
+                        }
+                    }
+                    let want = (bias[j] + old[i * n + j]) + ((acc[0] + acc[1]) + (acc[2] + acc[3]));
+                    assert_eq!(c[i * n + j], want, "({m},{k},{n}) at {i},{j}");
+                    // and near the float product with the weights the form stands for
+                    let exact: f64 = (0..k).map(|s| f64::from(a[i * k + s]) * f64::from(q.weight(j, s))).sum();
+                    let exact = f64::from(bias[j]) + f64::from(old[i * n + j]) + exact;
+                    assert!((f64::from(c[i * n + j]) - exact).abs() < 1e-5, "{} vs {exact}", c[i * n + j]);
+                }
+            }
+            // one row at a time gives the batch's bits
+            for i in 0..m {
+                let mut one = old[i * n..(i + 1) * n].to_vec();
+                matmul(&mut one, &a[i * k..(i + 1) * k], &q, 1, Some(&bias), true);
+                assert_eq!(one, c[i * n..(i + 1) * n], "row {i} alone");
+            }
+        }
+    }
+
+    #[test]
+    fn activations_keep_float32s_precision() {
+        let x: [f32; BLOCK] = std::array::from_fn(|i| ((i as f32) * 0.77).sin() * 3.0 + 0.001 * i as f32);
+        let (whole, fractions, t) = quantize_activations(&x);
+        assert_eq!(whole.iter().map(|v| v.unsigned_abs()).max(), Some(32767));
+        assert!(fractions.iter().all(|f| f.unsigned_abs() <= 16384));
+        let max = x.iter().fold(0.0f32, |m, &v| m.max(v.abs()));
+        for ((&v, &h), &f) in x.iter().zip(&whole).zip(&fractions) {
+            let back = (f64::from(h) + f64::from(f) / 32768.0) * f64::from(t);
+            assert!((f64::from(v) - back).abs() <= f64::from(max) * 2e-7, "{v} as {back}");
+        }
+        assert_eq!(quantize_activations(&[0.0; BLOCK]), ([0; BLOCK], [0; BLOCK], 0.0));
+    }
+}
