@@ -455,7 +455,8 @@ fn bad_options_and_bad_examples_are_clear_errors() {
 #[test]
 fn a_compact_model_is_refused_with_why() {
     let compact = model().compact().unwrap();
-    let message = compact.fine_tuner(&options(1)).err().expect("refused").to_string();
+    let Err(error) = compact.fine_tuner(&options(1)) else { panic!("a compact model was given a tuner") };
+    let message = error.to_string();
     assert!(message.contains("compact int8 form, which cannot fine-tune"), "{message}");
     assert!(model().fine_tuner(&options(1)).is_ok(), "the float32 model it came from still tunes");
 }
