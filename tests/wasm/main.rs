@@ -5,5 +5,7 @@
 mod util;
 
 mod gpt;
+#[path = "../core/kernel_digest.rs"]
+mod kernel_digest;
 mod ngram;
 mod tokenizer;
