@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { readArgs } from '../scripts/cli.mjs';
 import { randomGpt1File, streamGpt1File } from './gpt1_weights.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -140,10 +141,16 @@ export function printInt8(r, log = console.log) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const json = process.argv.includes('--json');
-  const quick = process.argv.includes('--quick');
-  const at = process.argv.indexOf('--rounds');
-  const rounds = at > 0 ? Number(process.argv[at + 1]) : undefined;
+  const { flags, options } = readArgs('node bench/gpt1_int8.mjs', {
+    usage: '[--quick] [--json] [--rounds N]',
+    about: 'GPT-1 at full size with random weights, float32 against the compact int8 form: decode and prompt speed, '
+      + 'memory after streaming into int8, the int8 file\'s size, load times.',
+    flags: { '--quick': 'fewer rounds', '--json': 'print the figures as JSON on stdout (the table on stderr)' },
+    options: { '--rounds': ['N', 'timed rounds per form'] },
+  });
+  const json = flags.has('--json');
+  const quick = flags.has('--quick');
+  const rounds = options['--rounds'] === undefined ? undefined : Number(options['--rounds']);
   const report = await runInt8Bench({ quick, rounds, log: json ? console.error : console.log });
   if (json) console.log(JSON.stringify(report));
 }

@@ -3,11 +3,15 @@ weights file, the same work per token (one position through 12 post-LN blocks at
 tied logits over all 40,478 rows and a softmax), greedy so no sampler enters the timing.
 
     OPENBLAS_NUM_THREADS=1 python3 bench/gpt1_numpy.py --weights FILE.safetensors --prompt 64 --tokens 32
-Prints one JSON line: prompt seconds, decode tokens/s, numpy's version and its BLAS threads.
+Prints one JSON line: prompt seconds and decode tokens/s (also in the process's CPU time, every thread's), peak
+memory, numpy's version and its BLAS threads.
+With --logprobs OUT it writes the next-token log-probabilities (float32) after the prompt and after one given token
+instead (bench/gpt1.mjs compares every engine's).
 """
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 
@@ -90,6 +94,8 @@ def main():
     ap.add_argument("--prompt", type=int, default=64)
     ap.add_argument("--tokens", type=int, default=32)
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--logprobs")
+    ap.add_argument("--given", type=int, default=1234)
     args = ap.parse_args()
     missing = [f"--{name}" for name in ['weights'] if getattr(args, name) is None]
     if missing:
@@ -98,18 +104,28 @@ def main():
         sys.exit("numpy is missing: npm run bench sets it up in bench/.venv (or pip install numpy)")
     model = Gpt1(load(args.weights))
     prompt = [(i * 104729 + 5) % model.we.shape[0] for i in range(args.prompt)]
-    best_prompt, best_rate = float("inf"), 0.0
+    if args.logprobs:
+        cache = []
+        rows = [model.run(prompt, cache)[1], model.run([args.given], cache)[1]]
+        np.log(np.concatenate(rows)).astype(np.float32).tofile(args.logprobs)
+        print(json.dumps({"written": args.logprobs}))
+        return
+    best_prompt, best_rate, best_prompt_cpu, best_cpu_rate = float("inf"), 0.0, float("inf"), 0.0
     for _ in range(args.runs):
         cache = []
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         logits, _ = model.run(prompt, cache)
         best_prompt = min(best_prompt, time.perf_counter() - started)
-        started = time.perf_counter()
+        best_prompt_cpu = min(best_prompt_cpu, time.process_time() - cpu)
+        started, cpu = time.perf_counter(), time.process_time()
         for _ in range(args.tokens):
             logits, _ = model.run([int(logits.argmax())], cache)
         best_rate = max(best_rate, args.tokens / (time.perf_counter() - started))
+        best_cpu_rate = max(best_cpu_rate, args.tokens / (time.process_time() - cpu))
     threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or "all"
-    print(json.dumps({"prompt_s": best_prompt, "tokens_per_s": best_rate, "threads": threads,
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    print(json.dumps({"prompt_s": best_prompt, "tokens_per_s": best_rate, "prompt_cpu_s": best_prompt_cpu,
+                      "tokens_per_cpu_s": best_cpu_rate, "peak_rss_bytes": peak, "threads": threads,
                       "numpy": np.__version__, "python": sys.version.split()[0]}))
 
 

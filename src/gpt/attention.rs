@@ -1,36 +1,19 @@
-//! Causal multi-head self-attention, forward and backward. Each head's queries, keys and values are gathered
-//! into small contiguous matrices so that the score and mixing products run on the tiled kernel.
+//! Causal multi-head self-attention, forward and backward. Every (sequence, head) pair is an independent problem
+//! of the same shape; four of them run side by side, one in each lane of a vector, so that the small products of
+//! one head (scores, weights times values, and their gradients) run at the vector unit's width whatever the head's
+//! size, and every sum in every lane runs in exactly the order a scalar loop would give it.
+//!
+//! The orders are those of the matrix products these loops spell out: a score `S_ij = Σ_c (q_ic/√hd)·k_jc` over c
+//! from 0; an output `o_ic = Σ_j P_ij·v_jc` over j from 0; in the backward pass `dP_ij = Σ_c dO_ic·v_jc`,
+//! `dV_jc = Σ_i P_ij·dO_ic` and `dK_jc = Σ_i dS_ij·(q_ic/√hd)` over i from 0, `dQ_ic = Σ_j dS_ij·k_jc` over j from 0,
+//! each from a zero. Position i attends only to j ≤ i, so the weights `P_ij` with j > i are exact zeros: their
+//! products are left out of the sums (adding a zero leaves a sum as it was, but for the sign of a sum that is
+//! exactly zero), as the KV-cached decoder leaves them out too.
 
 use super::float::Float;
-use super::kernels::{matmul, matmul_at_b, transpose};
 
-/// Per-head scratch matrices (`len × hd`, and `len × len` for gradients of the weights).
-struct Heads<F> {
-    q: Vec<F>,
-    k: Vec<F>,
-    v: Vec<F>,
-    kt: Vec<F>,
-    o: Vec<F>,
-    dp: Vec<F>,
-}
-
-impl<F: Float> Heads<F> {
-    fn new(len: usize, hd: usize) -> Heads<F> {
-        let z = || vec![F::ZERO; len * hd];
-        Heads { q: z(), k: z(), v: z(), kt: z(), o: z(), dp: vec![F::ZERO; len * len] }
-    }
-
-    /// Copies head `h` of one sequence's `qkv` (`len × 3d`) out, scaling the queries by 1/√hd.
-    fn gather(&mut self, seq: &[F], h: usize, d: usize, hd: usize, scale: F) {
-        for (i, row) in seq.chunks_exact(3 * d).enumerate() {
-            for c in 0..hd {
-                self.q[i * hd + c] = row[h * hd + c] * scale;
-                self.k[i * hd + c] = row[d + h * hd + c];
-                self.v[i * hd + c] = row[2 * d + h * hd + c];
-            }
-        }
-    }
-}
+/// Problems (sequence, head) side by side: the lanes of [`Float::X4`].
+const SIDE: usize = 4;
 
 /// Writes softmax over `row[..=i]` in place and zeroes the rest: position i sees only itself and the past.
 pub(crate) fn causal_softmax<F: Float>(row: &mut [F], i: usize) {
@@ -48,30 +31,149 @@ pub(crate) fn causal_softmax<F: Float>(row: &mut [F], i: usize) {
     future.fill(F::ZERO);
 }
 
+/// [`causal_softmax`] of row `row[..=i]` in each lane, the same operations lane by lane (each step a loop the
+/// compiler vectorises).
+fn causal_softmax_lanes<F: Float>(row: &mut [[F; SIDE]], i: usize) {
+    let seen = &mut row[..=i];
+    let mut max = seen[0];
+    for x in seen.iter() {
+        for l in 0..SIDE {
+            max[l] = max[l].max(x[l]);
+        }
+    }
+    for x in seen.iter_mut() {
+        for l in 0..SIDE {
+            x[l] -= max[l];
+        }
+    }
+    for x in seen.as_flattened_mut() {
+        *x = x.exp();
+    }
+    let mut sum = [F::ZERO; SIDE];
+    for x in seen.iter() {
+        for l in 0..SIDE {
+            sum[l] += x[l];
+        }
+    }
+    let inv = sum.map(|s| F::ONE / s);
+    for x in seen.iter_mut() {
+        for l in 0..SIDE {
+            x[l] *= inv[l];
+        }
+    }
+}
+
+/// A group of up to [`SIDE`] problems: which (sequence, head) each lane holds (`None`: an idle lane, all zeros).
+type Lanes = [Option<(usize, usize)>; SIDE];
+
+/// The groups of problems, in order of sequence then head.
+fn groups(rows: usize, heads: usize) -> impl Iterator<Item = Lanes> {
+    (0..rows * heads).step_by(SIDE).map(move |first| {
+        std::array::from_fn(|l| (first + l < rows * heads).then(|| ((first + l) / heads, (first + l) % heads)))
+    })
+}
+
+/// Copies `len × hd` numbers of every lane's problem into `out` (`len × hd` lanes): from `x`, whose position i of
+/// sequence r starts at `(r·len + i)·width`, at column `at + h·hd`, times `scale`.
+#[allow(clippy::too_many_arguments)]
+fn gather<F: Float>(
+    out: &mut [[F; SIDE]],
+    x: &[F],
+    lanes: &Lanes,
+    len: usize,
+    hd: usize,
+    width: usize,
+    at: usize,
+    scale: F,
+) {
+    for (l, lane) in lanes.iter().enumerate() {
+        match *lane {
+            Some((r, h)) => {
+                for (i, row) in out.chunks_exact_mut(hd).enumerate() {
+                    let from = &x[(r * len + i) * width + at + h * hd..][..hd];
+                    for (o, &v) in row.iter_mut().zip(from) {
+                        o[l] = v * scale;
+                    }
+                }
+            }
+            None => out.iter_mut().for_each(|o| o[l] = F::ZERO),
+        }
+    }
+}
+
+/// The inverse of [`gather`] for one position i: lane l of `row` (`hd` lanes) into its problem's columns.
+fn scatter<F: Float>(
+    x: &mut [F],
+    row: &[[F; SIDE]],
+    lanes: &Lanes,
+    i: usize,
+    (len, hd, width, at): (usize, usize, usize, usize),
+) {
+    for (l, lane) in lanes.iter().enumerate() {
+        if let Some((r, h)) = *lane {
+            for (o, v) in x[(r * len + i) * width + at + h * hd..][..hd].iter_mut().zip(row) {
+                *o = v[l];
+            }
+        }
+    }
+}
+
+/// `acc + Σ_c a[c]·b[c]` lane by lane, c in order.
+#[inline(always)]
+fn dot<F: Float>(a: &[[F; SIDE]], b: &[[F; SIDE]]) -> [F; SIDE] {
+    let mut acc = F::x4_splat(F::ZERO);
+    for (a, b) in a.iter().zip(b) {
+        acc = F::x4_mul_add(acc, F::x4_load(a), F::x4_load(b));
+    }
+    let mut out = [F::ZERO; SIDE];
+    F::x4_store(acc, &mut out);
+    out
+}
+
+/// `y[c] += w·x[c]` lane by lane.
+#[inline(always)]
+fn add_scaled<F: Float>(y: &mut [[F; SIDE]], w: &[F; SIDE], x: &[[F; SIDE]]) {
+    let w = F::x4_load(w);
+    for (y, x) in y.iter_mut().zip(x) {
+        F::x4_store(F::x4_mul_add(F::x4_load(y), w, F::x4_load(x)), y);
+    }
+}
+
 /// Attention on `qkv` (`rows·len × 3d`: queries, keys, values side by side): writes the heads' outputs side by
 /// side into `out` (`rows·len × d`) and the weights into `probs` (`rows × heads × len × len`).
 #[allow(clippy::too_many_arguments)]
 pub fn attention<F: Float>(out: &mut [F], probs: &mut [F], qkv: &[F], rows: usize, len: usize, d: usize, heads: usize) {
     let hd = d / heads;
     let scale = F::of(1.0 / (hd as f64).sqrt());
-    let mut s = Heads::new(len, hd);
-    for r in 0..rows {
-        let seq = &qkv[r * len * 3 * d..(r + 1) * len * 3 * d];
-        for h in 0..heads {
-            s.gather(seq, h, d, hd, scale);
-            // scores: S = (Q/√hd)·Kᵀ
-            let p = &mut probs[(r * heads + h) * len * len..][..len * len];
-            transpose(&mut s.kt, &s.k, len, hd);
-            matmul(p, &s.q, &s.kt, (len, hd, len), None, false);
-            // weights: a causal softmax of each row
-            for (i, row) in p.chunks_exact_mut(len).enumerate() {
-                causal_softmax(row, i);
+    let zero = [F::ZERO; SIDE];
+    let (mut q, mut k, mut v) = (vec![zero; len * hd], vec![zero; len * hd], vec![zero; len * hd]);
+    let (mut p, mut o) = (vec![zero; len], vec![zero; hd]);
+    for lanes in groups(rows, heads) {
+        // the queries scaled by 1/√hd, the keys, the values
+        gather(&mut q, qkv, &lanes, len, hd, 3 * d, 0, scale);
+        gather(&mut k, qkv, &lanes, len, hd, 3 * d, d, F::ONE);
+        gather(&mut v, qkv, &lanes, len, hd, 3 * d, 2 * d, F::ONE);
+        for (i, q_i) in q.chunks_exact(hd).enumerate() {
+            // scores: S_ij = (q_i/√hd)·k_j for j ≤ i; weights: their causal softmax
+            for (s, k_j) in p[..=i].iter_mut().zip(k.chunks_exact(hd)) {
+                *s = dot(q_i, k_j);
             }
-            // outputs: O = P·V, into this head's columns
-            matmul(&mut s.o, p, &s.v, (len, len, hd), None, false);
-            for (i, o) in s.o.chunks_exact(hd).enumerate() {
-                out[(r * len + i) * d + h * hd..][..hd].copy_from_slice(o);
+            causal_softmax_lanes(&mut p, i);
+            for (l, lane) in lanes.iter().enumerate() {
+                if let Some((r, h)) = *lane {
+                    let row = &mut probs[((r * heads + h) * len + i) * len..][..len];
+                    for (x, s) in row.iter_mut().zip(&p[..=i]) {
+                        *x = s[l];
+                    }
+                    row[i + 1..].fill(F::ZERO);
+                }
             }
+            // output: o_i = Σ_{j ≤ i} P_ij v_j
+            o.fill(zero);
+            for (w, v_j) in p[..=i].iter().zip(v.chunks_exact(hd)) {
+                add_scaled(&mut o, w, v_j);
+            }
+            scatter(out, &o, &lanes, i, (len, hd, d, 0));
         }
     }
 }
@@ -90,41 +192,58 @@ pub fn attention_backward<F: Float>(
 ) {
     let hd = d / heads;
     let scale = F::of(1.0 / (hd as f64).sqrt());
-    let mut s = Heads::new(len, hd);
-    let (mut d_o, mut dq, mut dk, mut dv) = (s.o.clone(), s.o.clone(), s.o.clone(), s.o.clone());
-    for r in 0..rows {
-        let seq = &qkv[r * len * 3 * d..(r + 1) * len * 3 * d];
-        for h in 0..heads {
-            s.gather(seq, h, d, hd, scale);
-            let p = &probs[(r * heads + h) * len * len..][..len * len];
-            for i in 0..len {
-                d_o[i * hd..(i + 1) * hd].copy_from_slice(&d_out[(r * len + i) * d + h * hd..][..hd]);
+    let zero = [F::ZERO; SIDE];
+    let (mut q, mut k, mut v) = (vec![zero; len * hd], vec![zero; len * hd], vec![zero; len * hd]);
+    let (mut d_o, mut dk, mut dv) = (vec![zero; len * hd], vec![zero; len * hd], vec![zero; len * hd]);
+    let (mut p, mut ds, mut dq) = (vec![zero; len], vec![zero; len], vec![zero; hd]);
+    for lanes in groups(rows, heads) {
+        gather(&mut q, qkv, &lanes, len, hd, 3 * d, 0, scale);
+        gather(&mut k, qkv, &lanes, len, hd, 3 * d, d, F::ONE);
+        gather(&mut v, qkv, &lanes, len, hd, 3 * d, 2 * d, F::ONE);
+        gather(&mut d_o, d_out, &lanes, len, hd, d, 0, F::ONE);
+        dk.fill(zero);
+        dv.fill(zero);
+        // position by position, i in order: the sums over i (dK_j, dV_j) then run in order of i too
+        for (i, (q_i, d_o_i)) in q.chunks_exact(hd).zip(d_o.chunks_exact(hd)).enumerate() {
+            for (l, lane) in lanes.iter().enumerate() {
+                let row = lane.map(|(r, h)| &probs[((r * heads + h) * len + i) * len..][..=i]);
+                for (j, x) in p[..=i].iter_mut().enumerate() {
+                    x[l] = row.map_or(F::ZERO, |row| row[j]);
+                }
             }
-            // dP = dO·Vᵀ
-            transpose(&mut s.kt, &s.v, len, hd);
-            matmul(&mut s.dp, &d_o, &s.kt, (len, hd, len), None, false);
-            // dV = Pᵀ·dO
-            dv.fill(F::ZERO);
-            matmul_at_b(&mut dv, p, &d_o, (len, len, hd));
+            // dP_ij = dO_i·v_j; dV_j += P_ij dO_i
+            for ((dp, v_j), (w, dv_j)) in
+                ds[..=i].iter_mut().zip(v.chunks_exact(hd)).zip(p.iter().zip(dv.chunks_exact_mut(hd)))
+            {
+                *dp = dot(d_o_i, v_j);
+                add_scaled(dv_j, w, d_o_i);
+            }
             // softmax: dS_ij = P_ij (dP_ij − Σ_k P_ik dP_ik)
-            for (p_row, dp_row) in p.chunks_exact(len).zip(s.dp.chunks_exact_mut(len)) {
-                let dot = p_row.iter().zip(dp_row.iter()).fold(F::ZERO, |acc, (&a, &b)| acc + a * b);
-                for (x, &w) in dp_row.iter_mut().zip(p_row) {
-                    *x = w * (*x - dot);
+            let mut total = zero;
+            for (w, dp) in p[..=i].iter().zip(&ds[..=i]) {
+                for l in 0..SIDE {
+                    total[l] += w[l] * dp[l];
                 }
             }
-            // S = (Q/√hd)·Kᵀ: dQ = dS·K/√hd, dK = dSᵀ·(Q/√hd)
-            matmul(&mut dq, &s.dp, &s.k, (len, len, hd), None, false);
-            dk.fill(F::ZERO);
-            matmul_at_b(&mut dk, &s.dp, &s.q, (len, len, hd));
-            let d_seq = &mut d_qkv[r * len * 3 * d..(r + 1) * len * 3 * d];
-            for (i, row) in d_seq.chunks_exact_mut(3 * d).enumerate() {
-                for c in 0..hd {
-                    row[h * hd + c] = dq[i * hd + c] * scale;
-                    row[d + h * hd + c] = dk[i * hd + c];
-                    row[2 * d + h * hd + c] = dv[i * hd + c];
+            for (dp, w) in ds[..=i].iter_mut().zip(&p) {
+                for l in 0..SIDE {
+                    dp[l] = w[l] * (dp[l] - total[l]);
                 }
             }
+            // S = (Q/√hd)·Kᵀ: dQ_i = Σ_j dS_ij k_j (÷√hd when written), dK_j += dS_ij (q_i/√hd)
+            dq.fill(zero);
+            for ((g, k_j), dk_j) in ds[..=i].iter().zip(k.chunks_exact(hd)).zip(dk.chunks_exact_mut(hd)) {
+                add_scaled(&mut dq, g, k_j);
+                add_scaled(dk_j, g, q_i);
+            }
+            for x in dq.iter_mut() {
+                *x = x.map(|g| g * scale);
+            }
+            scatter(d_qkv, &dq, &lanes, i, (len, hd, 3 * d, 0));
+        }
+        for (i, (dk_i, dv_i)) in dk.chunks_exact(hd).zip(dv.chunks_exact(hd)).enumerate() {
+            scatter(d_qkv, dk_i, &lanes, i, (len, hd, 3 * d, d));
+            scatter(d_qkv, dv_i, &lanes, i, (len, hd, 3 * d, 2 * d));
         }
     }
 }

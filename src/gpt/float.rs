@@ -40,6 +40,17 @@ pub trait Float:
     fn tanh(self) -> Self;
     /// The larger of two numbers.
     fn max(self, other: Self) -> Self;
+    /// Four numbers side by side: one wasm SIMD vector of `f32` where the target has SIMD, else an array.
+    type X4: Copy;
+    /// Four consecutive numbers.
+    fn x4_load(v: &[Self; 4]) -> Self::X4;
+    /// One number in every lane.
+    fn x4_splat(x: Self) -> Self::X4;
+    /// `acc + a·b` in each lane, the product rounded and then the sum (no fused multiply-add): the bits of the
+    /// scalar `acc += a * b`.
+    fn x4_mul_add(acc: Self::X4, a: Self::X4, b: Self::X4) -> Self::X4;
+    /// Stores the four lanes.
+    fn x4_store(v: Self::X4, out: &mut [Self; 4]);
 }
 
 impl Float for f32 {
@@ -63,6 +74,23 @@ impl Float for f32 {
     fn max(self, other: f32) -> f32 {
         f32::max(self, other)
     }
+    type X4 = x4::F32x4;
+    #[inline(always)]
+    fn x4_load(v: &[f32; 4]) -> Self::X4 {
+        x4::load(v)
+    }
+    #[inline(always)]
+    fn x4_splat(x: f32) -> Self::X4 {
+        x4::splat(x)
+    }
+    #[inline(always)]
+    fn x4_mul_add(acc: Self::X4, a: Self::X4, b: Self::X4) -> Self::X4 {
+        x4::mul_add(acc, a, b)
+    }
+    #[inline(always)]
+    fn x4_store(v: Self::X4, out: &mut [f32; 4]) {
+        x4::store(v, out)
+    }
 }
 
 impl Float for f64 {
@@ -85,6 +113,84 @@ impl Float for f64 {
     }
     fn max(self, other: f64) -> f64 {
         f64::max(self, other)
+    }
+    type X4 = [f64; 4];
+    #[inline(always)]
+    fn x4_load(v: &[f64; 4]) -> Self::X4 {
+        *v
+    }
+    #[inline(always)]
+    fn x4_splat(x: f64) -> Self::X4 {
+        [x; 4]
+    }
+    #[inline(always)]
+    fn x4_mul_add(acc: Self::X4, a: Self::X4, b: Self::X4) -> Self::X4 {
+        lanes_mul_add(acc, a, b)
+    }
+    #[inline(always)]
+    fn x4_store(v: Self::X4, out: &mut [f64; 4]) {
+        *out = v;
+    }
+}
+
+/// `acc + a·b` lane by lane, in arrays.
+#[inline(always)]
+pub(crate) fn lanes_mul_add<T: Copy + Add<Output = T> + Mul<Output = T>>(acc: [T; 4], a: [T; 4], b: [T; 4]) -> [T; 4] {
+    [acc[0] + a[0] * b[0], acc[1] + a[1] * b[1], acc[2] + a[2] * b[2], acc[3] + a[3] * b[3]]
+}
+
+/// Four `f32` side by side: one wasm SIMD128 vector where the module is built with SIMD, else an array. Each lane
+/// is rounded as the scalar operation rounds it (IEEE products and sums, never fused), so both give the same bits.
+mod x4 {
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    pub use array::*;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    pub use simd::*;
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    mod simd {
+        use std::arch::wasm32::{f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128};
+
+        pub type F32x4 = v128;
+        #[inline(always)]
+        pub fn load(v: &[f32; 4]) -> F32x4 {
+            f32x4(v[0], v[1], v[2], v[3])
+        }
+        #[inline(always)]
+        pub fn splat(x: f32) -> F32x4 {
+            f32x4_splat(x)
+        }
+        #[inline(always)]
+        pub fn mul_add(acc: F32x4, a: F32x4, b: F32x4) -> F32x4 {
+            f32x4_add(acc, f32x4_mul(a, b))
+        }
+        #[inline(always)]
+        pub fn store(v: F32x4, out: &mut [f32; 4]) {
+            *out = [
+                f32x4_extract_lane::<0>(v),
+                f32x4_extract_lane::<1>(v),
+                f32x4_extract_lane::<2>(v),
+                f32x4_extract_lane::<3>(v),
+            ];
+        }
+    }
+
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    mod array {
+        pub type F32x4 = [f32; 4];
+        #[inline(always)]
+        pub fn load(v: &[f32; 4]) -> F32x4 {
+            *v
+        }
+        #[inline(always)]
+        pub fn splat(x: f32) -> F32x4 {
+            [x; 4]
+        }
+        pub(crate) use super::super::lanes_mul_add as mul_add;
+        #[inline(always)]
+        pub fn store(v: F32x4, out: &mut [f32; 4]) {
+            *out = v;
+        }
     }
 }
 

@@ -15,7 +15,8 @@ const python = spawnSync('python3', ['--version']).status === 0;
 
 /** Every tool that is run with arguments (or could be given some), and how. */
 const TOOLS = {
-  'bench/gpt.mjs': 'node', 'bench/gpt1.mjs': 'node', 'bench/gpt1_threads.mjs': 'node', 'bench/gpt1_tuner.mjs': 'node', 'bench/gpt1_weights.mjs': 'node',
+  'bench/gpt.mjs': 'node', 'bench/gpt1.mjs': 'node', 'bench/gpt1_engine.mjs': 'node', 'bench/gpt1_int8.mjs': 'node', 'bench/gpt1_threads.mjs': 'node',
+  'bench/gpt1_tuner.mjs': 'node', 'bench/gpt1_weights.mjs': 'node',
   'bench/gpt_child.mjs': 'node', 'bench/page.mjs': 'node', 'bench/peer.mjs': 'node', 'bench/run.mjs': 'node',
   'bench/tokenizer.mjs': 'node', 'bench/wasm_child.mjs': 'node',
   'bench/gpt1_numpy.py': 'python3', 'bench/lesson_numpy.py': 'python3', 'bench/tokenizer_original.py': 'python3',

@@ -26,6 +26,12 @@ fn training_gives_the_native_bits() {
 }
 
 #[wasm_bindgen_test]
+fn every_kernel_gives_the_native_bits() {
+    // built with and without wasm SIMD (`-C target-feature=+simd128`), the same digest as natively
+    assert_eq!(crate::kernel_digest::kernel_bits(), crate::kernel_digest::KERNEL_BITS);
+}
+
+#[wasm_bindgen_test]
 fn looking_inside_and_generating() {
     let mut model = small();
     model.step(js("20")).unwrap();

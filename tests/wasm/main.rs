@@ -9,5 +9,7 @@ mod util;
 mod gpt;
 mod gpt_tuner;
 mod int8;
+#[path = "../core/kernel_digest.rs"]
+mod kernel_digest;
 mod ngram;
 mod tokenizer;

@@ -1,0 +1,64 @@
+#![cfg(feature = "gpt")]
+//! One digest of every dense kernel's output bits on fixed inputs, shared by the native tests and the wasm-bindgen
+//! tests (included by path in both crates): the same constant natively, in wasm without SIMD and with it says that
+//! every target sums in the same order.
+
+use gpt1_playground::gpt::attention::{attention, attention_backward};
+use gpt1_playground::gpt::kernels::{
+    gelu, gelu_backward, layer_norm, layer_norm_backward, matmul, matmul_at_b, matmul_bt,
+};
+use gpt1_playground::sampling::Mt19937;
+
+/// The digest `kernel_bits()` gives on every target.
+pub const KERNEL_BITS: u64 = 0x5190_a23a_6543_0c2a;
+
+/// `n` numbers in (−1, 1) from a seeded stream.
+pub fn numbers(n: usize, seed: u32) -> Vec<f32> {
+    let mut rng = Mt19937::new(seed);
+    (0..n).map(|_| (rng.next_word() as f64 / 2_147_483_648.0 - 1.0) as f32).collect()
+}
+
+/// FNV-1a over the bits of every number.
+fn fold(hash: u64, xs: &[f32]) -> u64 {
+    xs.iter().fold(hash, |h, x| (h ^ u64::from(x.to_bits())).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Every kernel on a few shapes (small products read in place, large ones packed in blocks; remainders of rows,
+/// columns and lanes), folded into one number.
+pub fn kernel_bits() -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325;
+    for (i, &(m, k, n)) in [(5, 3, 27), (33, 40, 19), (9, 300, 61), (16, 600, 40)].iter().enumerate() {
+        let seed = 10 * i as u32;
+        let (a, b, bias) = (numbers(m * k, seed), numbers(k * n, seed + 1), numbers(n, seed + 2));
+        let mut c = numbers(m * n, seed + 3);
+        matmul(&mut c, &a, &b, (m, k, n), Some(&bias), true);
+        hash = fold(hash, &c);
+        matmul_at_b(&mut c, &numbers(k * m, seed + 4), &b, (m, k, n));
+        hash = fold(hash, &c);
+        matmul_bt(&mut c, &a, &numbers(n * k, seed + 5), (m, k, n));
+        hash = fold(hash, &c);
+    }
+    let (rows, d) = (7, 24);
+    let (x, g, b) = (numbers(rows * d, 40), numbers(d, 41), numbers(d, 42));
+    let (mut y, mut stats) = (vec![0.0; rows * d], vec![0.0; rows * 2]);
+    layer_norm(&mut y, &mut stats, &x, &g, &b, d);
+    let (mut dx, mut dg, mut db) = (numbers(rows * d, 43), vec![0.0; d], vec![0.0; d]);
+    layer_norm_backward(&mut dx, &mut dg, &mut db, &numbers(rows * d, 44), &x, &stats, &g, d);
+    let (mut act, mut tanh, mut dfc) = (vec![0.0; rows * d], vec![0.0; rows * d], vec![0.0; rows * d]);
+    gelu(&mut act, &mut tanh, &x);
+    gelu_backward(&mut dfc, &y, &x, &tanh);
+    for part in [&y, &stats, &dx, &dg, &db, &act, &dfc] {
+        hash = fold(hash, part);
+    }
+    for &(rows, len, d, heads) in &[(3, 5, 12, 4), (1, 7, 8, 2), (2, 16, 32, 4)] {
+        let qkv = numbers(rows * len * 3 * d, 50 + len as u32);
+        let (mut out, mut probs) = (vec![0.0; rows * len * d], vec![0.0; rows * heads * len * len]);
+        attention(&mut out, &mut probs, &qkv, rows, len, d, heads);
+        let mut d_qkv = vec![0.0; qkv.len()];
+        attention_backward(&mut d_qkv, &numbers(out.len(), 60), &probs, &qkv, rows, len, d, heads);
+        for part in [&out, &probs, &d_qkv] {
+            hash = fold(hash, part);
+        }
+    }
+    hash
+}
