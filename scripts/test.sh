@@ -35,6 +35,8 @@ wasm_tests() { # $1: node | chrome | firefox
   case $1 in
     node) env -u WASM_BINDGEN_USE_BROWSER -u GECKODRIVER -u CHROMEDRIVER \
             cargo test --target wasm32-unknown-unknown --all-features --test wasm ;;
+    simd) env -u WASM_BINDGEN_USE_BROWSER -u GECKODRIVER -u CHROMEDRIVER CARGO_TARGET_DIR=target/simd \
+            RUSTFLAGS="-C target-feature=+simd128" cargo test --target wasm32-unknown-unknown --all-features --test wasm ;;
     chrome) env -u GECKODRIVER WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
             cargo test --target wasm32-unknown-unknown --all-features --test wasm ;;
     firefox) env -u CHROMEDRIVER WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$(command -v geckodriver)" \
@@ -59,6 +61,7 @@ layer "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targe
 layer "core tests (native)" cargo test --all-features
 layer "GPT-1 at full size (native, optimised)" cargo test --release --all-features --test core gpt1_full::
 layer "wasm-bindgen tests in Node" wasm_tests node
+layer "wasm-bindgen tests in Node, built with SIMD (the page's kernels)" wasm_tests simd
 layer "wasm-bindgen tests in headless Chromium" wasm_tests chrome
 layer "wasm-bindgen tests in headless Firefox" wasm_tests firefox
 layer "fuzzing (cargo fuzz, ${FUZZ_SECONDS:-30} s per target)" bash scripts/fuzz.sh
