@@ -1,8 +1,8 @@
 // Part E's experiments at GPT-1's full size: a random file of the released layout (about 479 MB, written to the
 // system's temporary folder and removed afterwards) is picked, read with GPT-1's own tokenizer, and the four zero-shot
 // heuristics show their numbers, each equal to what the same file gives in Node; then both copies are fine-tuned for
-// a few steps (the top block, λ = 0 and 0.5) with their losses moving, while Part A keeps answering. Slow: about 3 to
-// 6 minutes on a loaded 2-core machine.
+// a few steps (the top block, λ = 0 and 0.5) with their losses moving, while Part A keeps answering. Slow: about 1 minute
+// on a 2-core machine, several on a loaded one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
@@ -67,6 +67,7 @@ test('GPT-1 at full size: the four heuristics\' numbers as Node computes them, b
   const score = async (key) => {
     await page.locator(`#gpt1-zs-${key}-run`).click();
     await eventually(async () => assert.match(await text(page, `#gpt1-zs-${key}-status`), /^GPT-1’s guess: /), 300000);
+    console.log(`full size, ${key}: ${await text(page, `#gpt1-zs-${key}-status`)}`); // (the time it took, for the docs)
   };
   // sentiment: P(positive) and P(negative) after the text and "very", one token each in GPT-1's vocabulary
   await score('sentiment');
@@ -101,12 +102,14 @@ test('GPT-1 at full size: the four heuristics\' numbers as Node computes them, b
   await page.getByLabel('Learning rate').fill('0.001');
   await page.locator('#gpt1-ft-run').click();
   await eventually(async () => assert.match(await text(page, '#gpt1-ft-status'), /^Copy 1 of 2 \(λ = 0 \(task only\)\): step 1 of 2, L_task \d\.\d{4} and L_lm \d+\.\d{4} on its batch\. 7,089,410 weights train; the worker's module holds \d+ MB\.$/), 300000);
+  console.log(`full size: ${await text(page, '#gpt1-ft-status')}`); // (the module's memory, for the docs)
   // the page answers meanwhile: Part A counts a new corpus while GPT-1's worker trains
   await page.locator('#corpus').fill('zebra yak zebra');
   await eventually(async () => assert.match(await page.locator('#matrix').textContent(), /yak/), 10000);
   assert.doesNotMatch(await text(page, '#gpt1-ft-status'), /^Done/, 'still fine-tuning');
   await eventually(async () => assert.match(await text(page, '#gpt1-ft-status'), /^Done: both copies fine-tuned for 2 steps each/), 600000);
   const cells = await page.locator('#gpt1-ft-results td[data-when]').evaluateAll((tds) => tds.map((td) => [td.dataset.lambda, td.dataset.when, td.dataset.name, Number(td.dataset.value)]));
+  console.log(`full size, [λ, when, measure, value]: ${JSON.stringify(cells)}`);
   const value = (lambda, when, name) => cells.find((c) => c[0] === lambda && c[1] === when && c[2] === name)[3];
   for (const lambda of ['0', '0.5']) {
     for (const name of ['task', 'lm']) {

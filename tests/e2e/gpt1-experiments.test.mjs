@@ -152,6 +152,7 @@ test('the built-in examples\' table, and bad inputs answered beside their field 
 const LABELLED = ['chai is hot and good\tyes', 'the dog ran\tno', 'the cat is good\tyes', 'the mat is hot\tno', 'chai is good\tyes',
   'the dog sat on the mat\tno', 'chai and the cat\tyes', 'the dog is hot\tno'].join('\n');
 const HELD_OUT = 'the cat sat on the mat .';
+const STEPS = 500; // the most a run takes: time to press Pause and Stop while the small model trains
 
 /** Both copies as the core's tuner fine-tunes them here: before and after, as the page's table holds them. */
 function expected(steps, rate) {
@@ -192,26 +193,27 @@ test('fine-tuning both copies: errors beside their fields, Pause and Go on, the 
   assert.equal(await page.locator('#gpt1-ft-status').textContent(), '', 'nothing started');
   await labelled.fill(LABELLED);
   await page.getByLabel('Blocks that train').fill('1');
-  await page.getByLabel('Steps per copy').fill('150');
+  await page.getByLabel('Steps per copy').fill(String(STEPS));
   await page.getByLabel('Learning rate').fill('0.01');
   await page.locator('#gpt1-ft-run').click();
 
   // paused between two steps: the progress stays while paused
-  await page.locator('#gpt1-ft-status', { hasText: /^Copy 1 of 2 \(λ = 0 \(task only\)\): step \d+ of 150/ }).waitFor();
+  await page.locator('#gpt1-ft-status', { hasText: /^Copy 1 of 2 \(λ = 0 \(task only\)\): step \d+ of 500/ }).waitFor();
   await page.getByRole('button', { name: 'Pause fine-tuning' }).click();
-  assert.match(await text(page, '#gpt1-ft-status'), /^Paused\. Copy 1 of 2/);
+  // (the small model's steps are quick: the first copy may have finished before the press lands)
+  assert.match(await text(page, '#gpt1-ft-status'), /^Paused\. Copy [12] of 2 \(.*\): step \d+ of 500, /);
   await new Promise((r) => setTimeout(r, 300));
   const held = await page.locator('#gpt1-ft-progress').evaluate((p) => p.value);
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(await page.locator('#gpt1-ft-progress').evaluate((p) => p.value), held, 'no step while paused');
-  assert.ok(held < 300, `paused at ${held} of 300`);
+  assert.ok(held < 2 * STEPS, `paused at ${held} of ${2 * STEPS}`);
   await page.getByRole('button', { name: 'Go on fine-tuning' }).click();
-  await eventually(async () => assert.match(await text(page, '#gpt1-ft-status'), /^Done: both copies fine-tuned for 150 steps each, in \d+\.\d s\.$/), 120000);
+  await eventually(async () => assert.match(await text(page, '#gpt1-ft-status'), /^Done: both copies fine-tuned for 500 steps each, in \d+\.\d s\.$/), 120000);
   assert.equal(await page.locator('#gpt1-ft-run').isDisabled(), false);
   assert.equal(await page.locator('#gpt1-ft-pause').isDisabled(), true);
 
   // before and after: the core's own tuner on the same examples gives the same numbers
-  const [plain, mixed] = expected(150, 0.01);
+  const [plain, mixed] = expected(STEPS, 0.01);
   assert.deepEqual(await table(page), { 0: plain, 0.5: mixed });
   for (const run of [plain, mixed]) assert.ok(run.after.task !== run.before.task && run.after.lm !== run.before.lm, 'each copy moved');
   const summary = await text(page, '#gpt1-ft-summary');
@@ -219,11 +221,11 @@ test('fine-tuning both copies: errors beside their fields, Pause and Go on, the 
   assert.match(summary, new RegExp(`^On the 2 held-out examples, the task alone \\(λ = 0\\) got ${right(plain)} right and λ = 0\\.5 got ${right(mixed)}: `));
   assert.match(summary, new RegExp(`changed L_lm on the held-out text by [+-]${Math.abs(plain.after.lm - plain.before.lm).toFixed(3)}; with λ = 0\\.5 by `));
   assert.match(summary, /Table 5\) the language-model term helped on its larger data sets/);
-  assert.match(await page.locator('#gpt1-ft-task-chart desc').textContent(), /^λ = 0 \(task only\): from \d\.\d{4} at step 1 to \d\.\d{4} at step 150; λ = 0\.5: from /);
+  assert.match(await page.locator('#gpt1-ft-task-chart desc').textContent(), /^λ = 0 \(task only\): from \d\.\d{4} at step 1 to \d\.\d{4} at step 500; λ = 0\.5: from /);
 
   // Stop drops the copy under way; the worker goes on answering
   await page.locator('#gpt1-ft-run').click();
-  await page.locator('#gpt1-ft-status', { hasText: /step \d+ of 150/ }).waitFor();
+  await page.locator('#gpt1-ft-status', { hasText: /step \d+ of 500/ }).waitFor();
   await page.getByRole('button', { name: 'Stop fine-tuning' }).click();
   assert.equal(await text(page, '#gpt1-ft-status'), 'Stopped: the copy under way was dropped; the numbers above are those measured so far.');
   assert.equal(await page.locator('#gpt1-ft-stop').isDisabled(), true);
