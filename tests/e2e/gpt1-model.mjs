@@ -78,10 +78,14 @@ export const TENSORS = [['tokens_embed.weight', [rows, D]], ['positions_embed.we
   ...Array.from({ length: LAYERS }, (_, l) => block(l, D)).flat()];
 export const GOOD = safetensors(TENSORS);
 
+/** The toy vocabulary's two files as text, as GPT-1's encoder and merges files are written. */
+export const toyFiles = () => ({ encoder: JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))),
+  merges: `#version: 0.2\n${TOY_MERGES.join('\n')}\n` });
+
 /** Serves the toy vocabulary in place of GPT-1's tokenizer files in `context`: the core builds its tokenizer from them. */
 export async function toyTokenizer(context) {
-  const encoder = gzipSync(JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))));
-  const merges = gzipSync(`#version: 0.2\n${TOY_MERGES.join('\n')}\n`);
+  const encoder = gzipSync(toyFiles().encoder);
+  const merges = gzipSync(toyFiles().merges);
   await context.route('**/www/data/gpt1/encoder_bpe_40000.json.gz', (route) => route.fulfill({ body: encoder }));
   await context.route('**/www/data/gpt1/vocab_40000.bpe.gz', (route) => route.fulfill({ body: merges }));
 }

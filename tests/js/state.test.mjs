@@ -34,8 +34,12 @@ test('the labs\' fields are declared in the store with their defaults, and stay 
   assert.equal(DEFAULTS.gptLine, 'chai bahut garam hai');
   assert.equal(DEFAULTS.gptSentiment, null, 'null: the built-in examples');
   assert.equal(LAB_NAMES.gpt, GPT_NAMES);
-  assert.deepEqual(Object.keys(LAB_NAMES.gpt1), ['prompt', 'seed', 'temp', 'topk', 'len', 'word']);
+  assert.deepEqual(Object.keys(LAB_NAMES.gpt1), ['prompt', 'seed', 'temp', 'topk', 'len', 'word', 'sentiment', 'cola', 'threshold',
+    'choiceContext', 'choiceAnswers', 'winograd', 'candidates', 'labelled', 'heldOut', 'ftLambda', 'ftSteps', 'ftRate', 'ftBlocks', 'ftSeed']);
   assert.deepEqual([DEFAULTS.gpt1Prompt, DEFAULTS.gpt1Topk, DEFAULTS.gpt1Len], ['The cat sat on the mat and', '40', '20']);
+  // Part E's experiments: a text never typed is null (the built-in example's); the settings as the paper has them
+  assert.deepEqual([DEFAULTS.gpt1Sentiment, DEFAULTS.gpt1Labelled, DEFAULTS.gpt1HeldOut], [null, null, null]);
+  assert.deepEqual([DEFAULTS.gpt1FtLambda, DEFAULTS.gpt1FtRate, DEFAULTS.gpt1FtBlocks, DEFAULTS.gpt1Threshold], ['0.5', '6.25e-5', '1', '-7']);
   for (const field of [...Object.values(GPT_NAMES), ...Object.values(LAB_NAMES.gpt1)]) {
     assert.ok(Object.hasOwn(FIELDS, field), field);
     assert.equal(FIELDS[field].linked, false, field);

@@ -13,4 +13,7 @@ export const DATA = {
   corpus: new URL('../data/chai-corpus.txt', import.meta.url),
   sentiment: new URL('../data/chai-sentiment.tsv', import.meta.url),
   entailment: new URL('../data/chai-entailment.tsv', import.meta.url),
+  /** Part E's experiments: the zero-shot heuristics' examples and the held-out text; the labelled set. */
+  gpt1Experiments: new URL('../data/gpt1-experiments.json', import.meta.url),
+  gpt1Sentiment: new URL('../data/gpt1-sentiment.tsv', import.meta.url),
 };

@@ -12,7 +12,8 @@ export function whole(text, name, min, max, print = String) {
   return { value: Number(t) };
 }
 
-function decimal(text, name, { min = -Infinity, above = -Infinity, max = Infinity } = {}) {
+/** A decimal number typed into the field `name`, at least `min` (or greater than `above`) and at most `max`: { value } or { error }. */
+export function decimal(text, name, { min = -Infinity, above = -Infinity, max = Infinity } = {}) {
   const t = String(text).trim();
   const value = t === '' ? NaN : Number(t);
   const lower = above > -Infinity ? `greater than ${above}` : `at least ${min}`;

@@ -54,6 +54,21 @@ const GPT1_FIELDS = {
   topk: setting('40'),
   len: setting('20'),
   word: setting('the'),
+  // the experiments' inputs (null: the built-in example's text) and the fine-tuning settings
+  sentiment: examples(),
+  cola: examples(),
+  threshold: number('-7', [-20, 0]),
+  choiceContext: examples(),
+  choiceAnswers: examples(),
+  winograd: examples(),
+  candidates: examples(),
+  labelled: examples(),
+  heldOut: examples(),
+  ftLambda: setting('0.5'),
+  ftSteps: setting('9'),
+  ftRate: setting('6.25e-5'),
+  ftBlocks: setting('1'),
+  ftSeed: setting('42'),
 };
 const LAB_FIELDS = { gpt: GPT_FIELDS, gpt1: GPT1_FIELDS };
 

@@ -1,13 +1,14 @@
 // GPT-1's requests, answered in its worker (worker.js): GPT-1's tokenizer for Parts A and B (tokenizer-requests.js),
 // and Part E's: read the weights — the user's file or OpenAI's .npy pieces (reader.js), or a download from the hub
 // (download.js) — a chunk at a time into the core's streaming loader, keeping a copy in the browser's storage, then
-// run GPT-1: continue a prompt token by token, the next-token distribution, every head's attention, and Part B's
-// input transformation with GPT-1's ids.
-import { GPT1_SPECIALS, buildGpt1Tokenizer } from './tokenizer.js';
+// run GPT-1: continue a prompt token by token, the next-token distribution, every head's attention, Part B's
+// input transformation with GPT-1's ids, and the paper's experiments on it (experiments.js).
+import { buildGpt1Tokenizer, pieceOf as piece, taskIds } from './tokenizer.js';
 import { tokenizerRequests } from './tokenizer-requests.js';
 import { openStorage } from './storage.js';
 import { Stopped, count, openFile } from './reader.js';
 import { openDownload } from './download.js';
+import { experimentRequests } from './experiments.js';
 
 export const MAX_HEADS_TOKENS = 24; // the longest prompt whose every head is drawn
 
@@ -38,14 +39,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
     if (!gpt) throw new Error('no weights are loaded: pick or drop the file first');
     return gpt;
   }
-
-  /** A token as the page writes it: its piece as the released vocabulary spells it (a word's last piece ends in
-   * `</w>`), or the special token's name. */
-  function piece(bpe, id) {
-    const special = id - bpe.size;
-    if (special >= 0) return GPT1_SPECIALS[special] ?? `id ${id}`;
-    return bpe.piece(id);
-  }
+  const experiments = experimentRequests(need, tokens, () => summary(gpt, TinyGpt).memoryBytes);
 
   /** The top `k` of a decoder's next-token distribution, with each token's text. */
   function top(bpe, decoder, k) {
@@ -77,6 +71,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
     await copying?.drop();
     copying = null;
     freeRuns();
+    experiments.free();
     gpt?.free?.();
     gpt = null;
   }
@@ -109,6 +104,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
 
   return {
     ...tokenizerRequests(tokens),
+    ...experiments.requests,
 
     /**
      * What storage keeps from an earlier visit: `{ bytes, where, provenance }` for the kept file (`provenance`:
@@ -237,14 +233,9 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
     async transform({ sequences }) {
       const model = need();
       const bpe = await tokens();
-      const [start, delimiter, classify] = Array.from(bpe.specialIds);
+      const [start, , classify] = Array.from(bpe.specialIds);
       return sequences.map((parts) => {
-        const ids = [start];
-        parts.forEach((part, i) => {
-          if (i) ids.push(delimiter);
-          ids.push(...bpe.encode(part));
-        });
-        ids.push(classify);
+        const ids = taskIds(bpe, parts);
         let state = null;
         let problem = '';
         let note = '';

@@ -21,6 +21,26 @@ async function gunzipText(url) {
   return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
 }
 
+/** A token as the page writes it: its piece as the released vocabulary spells it (a word's last piece ends in
+ * `</w>`), or the special token's name. */
+export function pieceOf(bpe, id) {
+  const special = id - bpe.size;
+  if (special >= 0) return GPT1_SPECIALS[special] ?? `id ${id}`;
+  return bpe.piece(id);
+}
+
+/** Part B's transformation in GPT-1's ids: `parts` (texts) as _start_ part _delimiter_ part … _classify_. */
+export function taskIds(bpe, parts) {
+  const [start, delimiter, classify] = bpe.specialIds;
+  const ids = [start];
+  parts.forEach((part, i) => {
+    if (i) ids.push(delimiter);
+    ids.push(...bpe.encode(part));
+  });
+  ids.push(classify);
+  return ids;
+}
+
 /** Pieces and ids grouped into the words (spaCy tokens) they spell: `[{ word, pieces: [{ piece, id }] }]`. */
 export function wordsOf(pieces, ids) {
   const words = [];

@@ -48,12 +48,15 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export const PAPER_FINDING = 'In the paper\'s ablation (Table 5) the language-model term helped on its larger data sets '
   + '(QQP, MNLI, QNLI) and not on the smaller ones; averaged over its tasks, GPT-1 scored 74.7 with it and 75.0 without.';
 
+/** How a summary names the language model's loss and the text it is measured on: Part D's words by default. */
+const PART_D_WORDS = { loss: 'the language model\'s validation loss', lower: 'the validation loss', text: 'the corpus\'s sentences' };
+
 /**
  * What this run shows, in words, from its own numbers only: the two copies' held-out accuracy (as examples right, of
- * `tested`) and how far each moved the language model's validation loss; then what the paper found. Never says the
- * language-model term helped where this run says it did not.
+ * `tested`) and how far each moved the language model's loss on held-out text (named by `words`); then what the
+ * paper found. Never says the language-model term helped where this run says it did not.
  */
-export function runSummary({ before, runs: [plain, mixed] }, tested) {
+export function runSummary({ before, runs: [plain, mixed] }, tested, words = PART_D_WORDS) {
   const right = (run) => Math.round(run.accuracy * tested);
   const more = right(mixed) - right(plain);
   const effect = more === 0 ? 'the language-model term made no difference to the task'
@@ -62,10 +65,10 @@ export function runSummary({ before, runs: [plain, mixed] }, tested) {
   const task = `On the ${plural(tested, 'held-out example')}, the task alone (λ = 0) got ${right(plain)} right and `
     + `λ = ${mixed.lambda} got ${right(mixed)}: in this run ${effect} (one example is ${(100 / tested).toFixed(0)} `
     + 'percentage points).';
-  const lm = `Fine-tuning for the task alone changed the language model's validation loss by ${signed(plain.lm - before)}; `
+  const lm = `Fine-tuning for the task alone changed ${words.loss} by ${signed(plain.lm - before)}; `
     + `with λ = ${mixed.lambda} by ${signed(mixed.lm - before)}. ${mixed.lm < plain.lm
       ? 'The language-model term kept more of what pre-training learnt.'
-      : 'Here the language-model term did not keep the validation loss lower: it trains on the task\'s own sequences, which can differ from the corpus\'s sentences.'}`;
+      : `Here the language-model term did not keep ${words.lower} lower: it trains on the task's own sequences, which can differ from ${words.text}.`}`;
   return `${task} ${lm} ${PAPER_FINDING}`;
 }
 

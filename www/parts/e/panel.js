@@ -3,7 +3,7 @@
 // dropped; or OpenAI's ten .npy pieces at once) — shows the reading's progress, keeps or forgets the weights, says
 // where they came from and how long the first token took; the parts that use the model draw themselves: the
 // continuation and next-token table (run.js), every head's attention (heads.js), Part B's input in GPT-1's ids
-// (task.js).
+// (task.js), the paper's experiments on GPT-1: zero-shot heuristics and fine-tuning (experiments.js).
 import { adoptStyle } from '../../drawing/sheet.js';
 import { LAB_CSS } from '../../drawing/lab-style.js';
 import { $, setError, messageOf } from '../../drawing/dom.js';
@@ -12,6 +12,7 @@ import { createSession } from '../../kinds/gpt1/session.js';
 import { createRun } from './run.js';
 import { createHeads } from './heads.js';
 import { createTask } from './task.js';
+import { createExperiments } from './experiments.js';
 import { buildLab } from './lab.js';
 import { markGpt1WeightsKept as markKept } from '../../state/keys.js'; // (main.js then opens the lab at once)
 import { createDownload, sourceLine } from './download.js';
@@ -68,6 +69,7 @@ export function createGpt1Panel(store, engine) {
   const run = createRun(session, store);
   const heads = createHeads(session);
   const task = createTask(session, store);
+  const experiments = createExperiments(session, store);
   let busy = false;
   let reading = 'file'; // what is being read: 'file' (the user's, or the kept copy) or 'download'
 
@@ -99,6 +101,7 @@ export function createGpt1Panel(store, engine) {
     run.clear();
     heads.clear();
     task.clear();
+    experiments.clear();
   }
 
   /** Reads the weights: `files`, the kept copy (null), or (`fromHub`) a download; the model's sizes, or null. */
