@@ -54,6 +54,7 @@ const GPT1_FIELDS = {
   topk: setting('40'),
   len: setting('20'),
   word: setting('the'),
+  form: choice('', ['', 'float32', 'int8']), // the weights' form: '' until the student chooses (the device decides)
 };
 const LAB_FIELDS = { gpt: GPT_FIELDS, gpt1: GPT1_FIELDS };
 
