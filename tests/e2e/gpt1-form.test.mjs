@@ -176,3 +176,30 @@ test('compact chosen by keyboard before a file is given: the float32 file is mad
   assert.equal((await kept(page)).file.form, 'float32');
   await closed(context, problems);
 });
+
+test('a float32 file kept, read again with the compact form chosen: made compact as it is read from storage, and the float32 file stays until the student chooses', async () => {
+  const { context, problems, page } = await openPart();
+  await drop(page, WIDE);
+  await loaded(page);
+  await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
+  await radio(page, 'int8').check();
+  await eventually(async () => assert.match(await text(page, '#gpt1-running'), /^Running: the compact int8 form, measured against/), 20000);
+
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  await loaded(page);
+  await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in/), 20000);
+  assert.match(await text(page, '#gpt1-running'), /^Running: the compact int8 form, not compared with float32 here/);
+  assert.match(await text(page, '#gpt1-weights-status'), new RegExp(`${WIDE_D}-dimensional states`));
+  assert.equal((await kept(page)).file.form, 'float32', 'reading the kept file in the compact form replaces nothing');
+  assert.match(await text(page, '#gpt1-form-note'), /^This browser keeps the float32 file \(\d+ MB\); it stays until you choose/);
+  assert.equal(await page.getByRole('button', { name: 'Keep the compact file instead' }).isVisible(), true);
+
+  // float32 again: the kept float32 file is read as it is
+  await radio(page, 'float32').check();
+  await eventually(async () => assert.match(await text(page, '#gpt1-running'), /^Running: float32, the released numbers\./), 20000);
+  assert.equal(await page.getByRole('button', { name: 'Keep the compact file instead' }).isHidden(), true);
+  assert.equal(await page.getByRole('button', { name: 'Compare with the compact form on this text' }).isVisible(), true);
+  assert.equal((await kept(page)).file.form, 'float32');
+  await closed(context, problems);
+});
