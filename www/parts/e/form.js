@@ -13,6 +13,8 @@ import { LAB_NAMES } from '../../state/store.js';
 const FIELD = LAB_NAMES.gpt1.form; // '' (the device decides), 'float32' or 'int8'
 const MB = 1_000_000; // the page's megabyte
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
+// what comparing the forms costs, as measured on GPT-1's size in Node (both forms held; 256 tokens)
+const COST = ' (at GPT-1’s size: about 620 MB of memory with both forms held, and 15 to 30 s for 256 tokens)';
 const FORMS = [
   ['float32', 'float32: the released numbers (about 500 MB of memory)'],
   ['int8', 'compact int8: 8-bit weights, one scale per 32 (about 160 MB of memory: fits a phone)'],
@@ -127,7 +129,7 @@ export function createForm(session, store, { reload, rerun, prompt }) {
   }
 
   /** The running float32 model becomes its compact form, measured against it on the text shown first. */
-  const switchToCompact = () => working('Making the compact form, and comparing it with float32 on the text shown…',
+  const switchToCompact = () => working(`Making the compact form, and comparing it with float32 on the text shown${COST}…`,
     'The compact form could not be made', async () => {
       state.model = { ...state.model, ...await session.request('compare', { text: prompt(), keep: true }) };
       state.compared = null;
@@ -145,7 +147,7 @@ export function createForm(session, store, { reload, rerun, prompt }) {
   }
 
   for (const input of ui.inputs) input.addEventListener('change', () => { if (input.checked) choose(input.value); });
-  ui.compare.addEventListener('click', () => working('Making the compact form beside float32, and comparing the two on the text shown…',
+  ui.compare.addEventListener('click', () => working(`Making the compact form beside float32, and comparing the two on the text shown${COST}…`,
     'The two forms could not be compared', async () => {
       const { agreement, memoryBytes } = await session.request('compare', { text: prompt(), keep: false });
       state.compared = agreement;
