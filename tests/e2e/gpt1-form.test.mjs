@@ -203,3 +203,19 @@ test('a float32 file kept, read again with the compact form chosen: made compact
   assert.equal((await kept(page)).file.form, 'float32');
   await closed(context, problems);
 });
+
+test('a compact file given runs in its own form whatever is chosen, is kept as it is, and float32 asks for the float32 file', async () => {
+  const { TinyGpt } = await inNode('gpt');
+  const compactFile = Buffer.from(TinyGpt.fromSafetensors(WIDE).compact().toSafetensors());
+  const { context, problems, page } = await openPart();
+  assert.equal(await radio(page, 'float32').isChecked(), true);
+  await drop(page, compactFile);
+  await loaded(page);
+  assert.match(await text(page, '#gpt1-running'), /^Running: the compact int8 form, not compared with float32 here/);
+  await eventually(async () => assert.equal(await text(page, '#gpt1-notice'),
+    `Kept in this browser for your next visit: the compact file, ${Math.round(compactFile.length / MB)} MB.`));
+  assert.deepEqual((await kept(page)).file, { size: compactFile.length, form: 'int8' });
+  assert.equal(await text(page, '#gpt1-form-note'), 'To run float32, give the page the float32 file (pick, drop or download it): the compact form cannot be turned back.');
+  assert.equal(await page.getByRole('button', { name: 'Compare with the compact form on this text' }).isHidden(), true);
+  await closed(context, problems);
+});

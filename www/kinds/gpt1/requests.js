@@ -32,7 +32,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
   let reading = null; // the reader of the weights being read or downloaded (reader.js, download.js)
   let opening = 0; // counts abandons: a reader opened after one is stopped at once
   let copying = null; // the copy of the file last read, until `keep` commits it
-  let copyForm = 'float32'; // the form of the file last read (and copied)
+  let copied = { form: 'float32', bytes: 0 }; // the form and size of the file last read (and copied)
   let compacting = null; // { record }: the model last read was made compact from the user's float32 file, kept by `keep`
   let gpt = null;
   let measured = null; // the running compact model's agreement with the float32 model it was made from
@@ -181,7 +181,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
         copying = reading.copy;
         // (read from storage into the compact form: the float32 file stays kept until the student says otherwise)
         compacting = reading.quantizing && !reading.fromStorage ? { record: provenance && { ...provenance, form: 'int8' } } : null;
-        copyForm = reading.holds;
+        copied = { form: reading.holds, bytes: reading.bytes };
         reading = null;
         return { ...summary(gpt, TinyGpt), provenance };
       });
@@ -189,7 +189,7 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
 
     /**
      * Commits the copy of the file just read (or, for a model made compact as the user's file was read, writes the
-     * compact file in its place): whether it is kept, why not (a full quota, say), and in which form.
+     * compact file in its place): whether it is kept, why not (a full quota, say), in which form, and its size.
      */
     async keep() {
       const [copy, compact] = [copying, compacting];
@@ -199,8 +199,8 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
         await copy?.discard?.(); // (what a download kept to be taken up: the compact file replaces it)
         return { ...await keepCompact(gpt, await store(), compact.record), form: 'int8', memoryBytes: memory(TinyGpt) };
       }
-      if (!copy) return { kept: false, problem: '', form: copyForm };
-      return { kept: await copy.keep(), problem: copy.problem, form: copyForm };
+      if (!copy) return { kept: false, problem: '', ...copied };
+      return { kept: await copy.keep(), problem: copy.problem, ...copied };
     },
 
     /** Stops reading (a file's partial copy is removed; a download keeps what it stored) and forgets the model. */
