@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, eventually, shot, inNode } from './browser.mjs';
+import { start, eventually, shot, inNode, violations } from './browser.mjs';
 import { GOOD, WIDE, WIDE_D, gpt1Pages, drop, dropFromDisk, openLab, loaded, text, writeFullSize } from './gpt1-model.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -121,6 +121,7 @@ test('the student chooses: float32 compared with its compact form on the text sh
   await page.getByRole('button', { name: 'Compare with the compact form on this text' }).click();
   await eventually(async () => assert.equal(await text(page, '#gpt1-agreement'), `Its compact int8 form, measured now: ${figures}.`), 20000);
   assert.match(await text(page, '#gpt1-running'), /^Running: float32/);
+  assert.deepEqual(await violations(page, '#gpt1-form-box'), [], 'the form box, measured, on a light desktop');
 
   // switched: the figure measured as the float32 model is let go, the prompt continued again by the compact form
   await radio(page, 'int8').check();
@@ -178,7 +179,8 @@ test('compact chosen by keyboard before a file is given: the float32 file is mad
 });
 
 test('a float32 file kept, read again with the compact form chosen: made compact as it is read from storage, and the float32 file stays until the student chooses', async () => {
-  const { context, problems, page } = await openPart();
+  // (dark and 390 px wide, with a mouse: a narrow window that is no phone runs float32 unless told)
+  const { context, problems, page } = await openPart({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await drop(page, WIDE);
   await loaded(page);
   await eventually(async () => assert.equal(await text(page, '#gpt1-notice'), 'Kept in this browser for your next visit.'));
@@ -194,6 +196,7 @@ test('a float32 file kept, read again with the compact form chosen: made compact
   assert.equal((await kept(page)).file.form, 'float32', 'reading the kept file in the compact form replaces nothing');
   assert.match(await text(page, '#gpt1-form-note'), /^This browser keeps the float32 file \(\d+ MB\); it stays until you choose/);
   assert.equal(await page.getByRole('button', { name: 'Keep the compact file instead' }).isVisible(), true);
+  assert.deepEqual(await violations(page, '#gpt1-form-box'), [], 'the form box, with its note and button, dark at 390 px');
 
   // float32 again: the kept float32 file is read as it is
   await radio(page, 'float32').check();
