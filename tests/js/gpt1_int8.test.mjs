@@ -108,6 +108,7 @@ test('the form\'s file is about 125 MB and loads back without the float32 file',
   const bytes = gpt.toSafetensors();
   assert.ok(sliced.equals(bytes), 'the writer\'s slices are toSafetensors()\'s bytes');
   assert.ok(bytes.length <= 130e6 && bytes.length > 120e6, `${bytes.length} bytes`);
+  assert.equal(Math.round(bytes.length / 1e6), 125, 'Part E says the compact file is 125 MB');
   const headerLength = TinyGpt.safetensorsHeaderLength(bytes.subarray(0, 8));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, headerLength)));
   assert.deepEqual([header.__metadata__.form, header.__metadata__.block], ['int8', '32']);
