@@ -34,6 +34,36 @@ export function agreementText({ positions, top1, meanKl, meanLogitDifference, ma
     + `mean KL divergence ${meanKl.toPrecision(2)} nats; the logits differ by ${meanLogitDifference.toFixed(3)} on average, ${maxLogitDifference.toFixed(3)} at most`;
 }
 
+/**
+ * What the note under the choice says ('' for nothing), from the running model's summary (`model`, or null), the kept
+ * file (`kept`: `{ form, bytes }` or null), the form chosen, and why this device is small ('' when it is not).
+ */
+export function noteText({ model, kept }, form, small) {
+  const d = model?.dModel;
+  if (model?.form === 'float32' && form === 'int8' && d % 32) {
+    return `This file’s states are ${d}-dimensional, and the compact form needs a multiple of 32 (it scales blocks of 32 inputs): it runs as float32.`;
+  }
+  if (model?.form === 'int8' && form === 'float32' && kept?.form !== 'float32') {
+    return 'To run float32, give the page the float32 file (pick, drop or download it): the compact form cannot be turned back.';
+  }
+  if (model?.form === 'int8' && kept?.form === 'float32') {
+    return `This browser keeps the float32 file (${megabytes(kept.bytes)}); it stays until you choose: keeping the compact file instead frees about three quarters of that, and float32 will then need the file again.`;
+  }
+  if (!small) return '';
+  return form === 'int8' ? `The compact form is chosen because ${small}: float32 needs about 500 MB of memory, and may not fit.`
+    : `float32 needs about 500 MB of memory, and ${small}: it may not fit (the compact form would).`;
+}
+
+/** The line that says which form runs, what was measured of it, and the worker's memory. */
+export function runningText(model) {
+  if (!model) return '';
+  const memory = model.memoryBytes ? ` The worker’s memory: ${megabytes(model.memoryBytes)}.` : '';
+  if (model.form === 'float32') return `Running: float32, the released numbers.${memory}`;
+  const measured = model.agreement ? `measured against the float32 model it was made from, on the text shown then: ${agreementText(model.agreement)}.`
+    : 'not compared with float32 here: that needs the float32 model in memory as well (run float32, then compare).';
+  return `Running: the compact int8 form, ${measured}${memory}`;
+}
+
 /** Fills `box` with the form's controls and lines. */
 function build(box) {
   const choice = radios('gpt1-form', 'Run GPT-1 as', FORMS);
@@ -67,40 +97,12 @@ export function createForm(session, store, { reload, rerun, prompt }) {
 
   const chosen = () => store.state[FIELD] || (small ? 'int8' : 'float32');
 
-  /** What the note under the choice says now ('' for nothing). */
-  function noteText() {
-    const form = chosen();
-    const d = state.model?.dModel;
-    if (state.model?.form === 'float32' && form === 'int8' && d % 32) {
-      return `This file’s states are ${d}-dimensional, and the compact form needs a multiple of 32 (it scales blocks of 32 inputs): it runs as float32.`;
-    }
-    if (state.model?.form === 'int8' && form === 'float32' && state.kept?.form !== 'float32') {
-      return 'To run float32, give the page the float32 file (pick, drop or download it): the compact form cannot be turned back.';
-    }
-    if (state.model?.form === 'int8' && state.kept?.form === 'float32') {
-      return `This browser keeps the float32 file (${megabytes(state.kept.bytes)}); it stays until you choose: keeping the compact file instead frees about three quarters of that, and float32 will then need the file again.`;
-    }
-    if (!small) return '';
-    return form === 'int8' ? `The compact form is chosen because ${small}: float32 needs about 500 MB of memory, and may not fit.`
-      : `float32 needs about 500 MB of memory, and ${small}: it may not fit (the compact form would).`;
-  }
-
-  /** The line that says which form runs, what was measured of it, and the worker's memory. */
-  function runningText(model) {
-    if (!model) return '';
-    const memory = model.memoryBytes ? ` The worker’s memory: ${megabytes(model.memoryBytes)}.` : '';
-    if (model.form === 'float32') return `Running: float32, the released numbers.${memory}`;
-    const measured = model.agreement ? `measured against the float32 model it was made from, on the text shown then: ${agreementText(model.agreement)}.`
-      : 'not compared with float32 here: that needs the float32 model in memory as well (run float32, then compare).';
-    return `Running: the compact int8 form, ${measured}${memory}`;
-  }
-
   function render() {
     for (const input of ui.inputs) {
       input.checked = input.value === chosen();
       input.disabled = state.busy || state.reading;
     }
-    const note = noteText();
+    const note = noteText(state, chosen(), small);
     ui.note.textContent = note;
     ui.note.hidden = !note;
     ui.running.textContent = runningText(state.model);
