@@ -34,6 +34,7 @@ pub mod params;
 pub mod train;
 
 pub use formats::loader::Loader;
+pub use formats::writer::FileWriter;
 pub use infer::decode::{DecodeOptions, Decoder};
 pub use int8::model::Agreement;
 pub use model::{Inside, TinyGpt};

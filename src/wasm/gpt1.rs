@@ -1,6 +1,7 @@
 //! Part E's exports (feature `gpt`), for the released GPT-1 and any tiny GPT alike: continuing token ids with a
-//! KV cache, the stepwise decoder behind the streaming view, the final state, the streaming weights loader, the
-//! module's memory size, and the SHA-256 that checks a downloaded weights file.
+//! KV cache, the stepwise decoder behind the streaming view, the final state, the streaming weights loader and the
+//! writer that gives a model's file a slice at a time, the module's memory size, and the SHA-256 that checks a
+//! downloaded weights file.
 
 use js_sys::{Float32Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
@@ -8,7 +9,8 @@ use wasm_bindgen::prelude::*;
 use super::gpt::TinyGpt;
 use super::read::{number, option_fields, optional_number, whole};
 use crate::error::{Error, whole_number};
-use crate::gpt::{DecodeOptions, Decoder, Loader};
+use crate::gpt::formats::writer::MIN_SLICE;
+use crate::gpt::{DecodeOptions, Decoder, FileWriter, Loader};
 use crate::sampling::SampleOptions;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -111,6 +113,13 @@ impl TinyGpt {
         Ok(GptLoader { inner: Some(crate::gpt::TinyGpt::load_safetensors_as(header, heads, file_bytes, form)?) })
     }
 
+    /// A writer of `toSafetensors()`'s file a slice at a time (in the int8 form, the compact file): `next(maxBytes)`
+    /// gives the header, then the data, until `done`. Only one slice is held in memory at a time.
+    #[wasm_bindgen(js_name = safetensorsWriter)]
+    pub fn safetensors_writer(&self) -> GptWriter {
+        GptWriter { inner: self.inner.safetensors_writer() }
+    }
+
     /// The size of this module's linear memory in bytes (it only grows).
     #[wasm_bindgen(js_name = memoryBytes)]
     pub fn memory_bytes() -> f64 {
@@ -202,6 +211,43 @@ impl GptLoader {
         self.loader()?;
         let loader = self.inner.take().expect("checked");
         Ok(TinyGpt { inner: loader.finish()? })
+    }
+}
+
+/// A model's weights file being written a slice at a time (`gpt.safetensorsWriter()`).
+#[wasm_bindgen]
+pub struct GptWriter {
+    inner: FileWriter,
+}
+
+#[wasm_bindgen]
+impl GptWriter {
+    /// The next bytes of the file: the whole header first (whatever `maxBytes` is), then at most `maxBytes` bytes
+    /// of data at a time, whole values only; empty once `done`.
+    pub fn next(
+        &mut self,
+        #[wasm_bindgen(js_name = maxBytes, unchecked_param_type = "number")] max_bytes: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        let max_bytes = whole("maxBytes", &max_bytes, MIN_SLICE as u64, 1 << 30)? as usize;
+        Ok(self.inner.next_slice(max_bytes)?)
+    }
+
+    /// Whether every byte of the file was given.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.inner.done()
+    }
+
+    /// The whole file's size in bytes: header and data.
+    #[wasm_bindgen(getter, js_name = fileBytes)]
+    pub fn file_bytes(&self) -> f64 {
+        self.inner.file_bytes() as f64
+    }
+
+    /// Bytes given so far.
+    #[wasm_bindgen(getter)]
+    pub fn written(&self) -> f64 {
+        self.inner.written() as f64
     }
 }
 

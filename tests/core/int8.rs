@@ -180,6 +180,58 @@ fn the_file_holds_i8_matrices_and_f16_scales_and_comes_back() {
     assert_eq!(back.vocab().tokens(), gpt.vocab().tokens());
 }
 
+/// Writes `gpt`'s file through its writer in slices of at most `max` bytes, checking each slice; the file.
+fn written_in_slices(gpt: &TinyGpt, max: usize) -> Vec<u8> {
+    let mut writer = gpt.safetensors_writer();
+    let mut bytes = writer.next_slice(max).unwrap();
+    let header = bytes.len();
+    assert_eq!(header, TinyGpt::safetensors_header_length(&bytes[..8]).unwrap(), "the header comes whole first");
+    let tensors = safetensors::read_header(&bytes, None).unwrap().tensors;
+    while !writer.done() {
+        let slice = writer.next_slice(max).unwrap();
+        assert!(!slice.is_empty() && slice.len() <= max, "a slice of {} bytes, at most {max}", slice.len());
+        bytes.extend_from_slice(&slice);
+        assert_eq!(writer.written(), bytes.len() as u64);
+        // the slice ends between two whole values of the tensor it ends in
+        let cut = bytes.len() - header;
+        let size = |t: &safetensors::Tensor<'_>| t.shape.iter().product::<usize>() * t.dtype.size();
+        if let Some(t) = tensors.iter().find(|t| t.offset <= cut && cut < t.offset + size(t)) {
+            assert_eq!((cut - t.offset) % t.dtype.size(), 0, "a slice ends inside a value of {}", t.name);
+        }
+    }
+    assert_eq!(writer.file_bytes(), bytes.len() as u64);
+    assert!(writer.next_slice(max).unwrap().is_empty(), "nothing after the last byte");
+    bytes
+}
+
+#[test]
+fn the_writer_gives_the_file_a_slice_at_a_time() {
+    let compact = TinyGpt::from_safetensors(&small_file(), None).unwrap().compact().unwrap();
+    // a float32 model with a vocabulary and a classifier, and its compact form
+    let options = GptOptions { d_model: 32, layers: 1, heads: 2, context: 12, ..Default::default() };
+    let mut tuned = TinyGpt::new(LESSON, &options).unwrap();
+    let example = |text: &str, label| LabelledInput { input: TaskInput::Classification { text: text.into() }, label };
+    let few = FineTuneOptions { steps: 1, batch_size: 2, ..Default::default() };
+    tuned.fine_tune(&[example("chai acha", 1), example("chai bahut garam hai", 0)], 2, &few).unwrap();
+    for gpt in [&compact, &tuned, &tuned.compact().unwrap()] {
+        let whole = gpt.to_safetensors();
+        for max in [4, 5, 7, 64, 4097, 1 << 20, usize::MAX] {
+            assert!(written_in_slices(gpt, max) == whole, "{:?} in slices of {max} bytes", gpt.form());
+        }
+    }
+    // the writer holds the weights it writes: the model may go first
+    let mut writer = compact.safetensors_writer();
+    let whole = compact.to_safetensors();
+    drop(compact);
+    let mut bytes = Vec::new();
+    while !writer.done() {
+        bytes.extend(writer.next_slice(1000).unwrap());
+    }
+    assert!(bytes == whole);
+    let error = writer.next_slice(3).unwrap_err().to_string();
+    assert_eq!(error, "maxBytes must be at least 4 (a slice holds whole values, and a float32 takes 4 bytes); got 3");
+}
+
 /// Checks what [`TinyGpt::agreement`] reports against a plain float64 computation from two full passes (the KL
 /// within 1e-9: the model takes each probability from its own f32 `exp`).
 fn agrees(p: &TinyGpt, q: &TinyGpt, ids: &[u32]) -> gpt1_playground::gpt::Agreement {

@@ -4,11 +4,8 @@
 // fine-tuning, so that its tables and charts are there too. No rule is turned off: a violation is fixed in the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { session, finish, partB, partC } from './browser.mjs';
+import { session, finish, partB, partC, violations } from './browser.mjs';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const { load } = session({ timeout: 30000 });
 
 /** Opens everything that opens without weights, and fills what the page only draws once asked or trained. */
@@ -31,13 +28,6 @@ async function openEverything(page) {
   await page.locator('#gpt-finetune:enabled').click();
   await page.locator('#gpt-ft-results table').waitFor({ timeout: 60000 });
   await page.locator('#gpt-attention table').waitFor();
-}
-
-/** axe-core's violations on the page as it is now: each rule with the elements that break it. */
-async function violations(page) {
-  await page.evaluate(AXE); // (evaluated by the test's driver, not by the page: its CSP stays as it is)
-  return page.evaluate(async () => (await globalThis.axe.run(document, { resultTypes: ['violations'] })).violations
-    .map(({ id, help, nodes }) => ({ id, help, nodes: nodes.map((n) => n.target.join(' ')) })));
 }
 
 for (const [name, options] of [['the desktop', {}], ['a dark phone (390 × 844)',

@@ -2,6 +2,7 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
@@ -186,3 +187,13 @@ export const inject = {
     });
   }, [site, count]),
 };
+
+let axe = null; // axe-core's script, read when first asked for
+
+/** axe-core's violations on the page as it is now (within `selector`, or all of it): each rule with the elements that break it. */
+export async function violations(page, selector = null) {
+  axe ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axe); // (evaluated by the test's driver, not by the page: its CSP stays as it is)
+  return page.evaluate(async (within) => (await globalThis.axe.run(within ? document.querySelector(within) : document,
+    { resultTypes: ['violations'] })).violations.map(({ id, help, nodes }) => ({ id, help, nodes: nodes.map((n) => n.target.join(' ')) })), selector);
+}

@@ -12,22 +12,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start, eventually } from './browser.mjs';
-import { GOOD, drop, loaded, openLab, toyTokenizer, writeFullSize } from './gpt1-model.mjs';
+import { GOOD, WIDE, drop, loaded, openLab, toyTokenizer, writeFullSize } from './gpt1-model.mjs';
 import { COMMIT, fakeHub, sha256Of } from './fake-hub.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const INDEX = readFileSync(new URL('../../index.html', import.meta.url), 'utf8');
 const WWW = fileURLToPath(new URL('../../www', import.meta.url));
 const GOOD_SHA = createHash('sha256').update(GOOD).digest('hex');
+const WIDE_SHA = createHash('sha256').update(WIDE).digest('hex');
 
 let dir;
 let fake;
 let env;
 let small;
+let wide;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gpt1-download-'));
   small = join(dir, 'small.safetensors');
   writeFileSync(small, GOOD);
+  wide = join(dir, 'wide.safetensors'); // (d = 96: the compact form can hold it)
+  writeFileSync(wide, WIDE);
   fake = await fakeHub();
   env = await start({ root: deployed('site', fake.hub, `'self' ${fake.hub} ${fake.files}`) });
 });
@@ -236,6 +240,39 @@ test('a file host that ignores Range: the download starts over cleanly, says so,
   await loaded(page);
   await eventually(async () => assert.equal(await page.locator('#gpt1-output .gpt1-new').count(), 20), 20000);
   assert.equal(await text(page, '#gpt1-output'), downloaded);
+  await closed(context, problems);
+});
+
+test('compact chosen: the download is quantized as it arrives, taken up after a cut, checked, and only the compact file is kept, with its record; a reload reads it and fetches nothing', async () => {
+  fake.set({ plain: true, path: wide, sha256: WIDE_SHA, cuts: [200_000] });
+  const { context, page, problems } = await openPart();
+  await page.getByRole('radio', { name: /^compact int8/ }).check();
+  const from = fake.log.length;
+  await page.getByRole('button', { name: 'Download GPT-1 from Hugging Face' }).click();
+  await loaded(page);
+  assert.deepEqual(fileGets(from), ['', 'bytes=200000-'], 'the rest asked for after the cut');
+  assert.match(await text(page, '#gpt1-running'), /^Running: the compact int8 form/);
+  const source = `openai-community/openai-gpt, model.safetensors at commit ${COMMIT} from ${fake.hub}. SHA-256 ${WIDE_SHA}, checked against the hub’s record of the file. Kept in this browser as the compact int8 form made from it.`;
+  await eventually(async () => assert.match(await text(page, '#gpt1-notice'), /^Kept in this browser for your next visit: the compact file, \d+ MB\.$/));
+  assert.deepEqual(await stored(page), ['gpt1-weights.json', 'gpt1-weights.safetensors'], 'the download\'s bytes are gone');
+  const { form, size, record } = await page.evaluate(async () => {
+    const folder = await navigator.storage.getDirectory();
+    const file = await (await folder.getFileHandle('gpt1-weights.safetensors')).getFile();
+    const length = Number(new DataView(await file.slice(0, 8).arrayBuffer()).getBigUint64(0, true));
+    const json = await (await (await folder.getFileHandle('gpt1-weights.json')).getFile()).text();
+    return { form: JSON.parse(await file.slice(8, 8 + length).text()).__metadata__.form, size: file.size, record: JSON.parse(json) };
+  });
+  assert.equal(form, 'int8');
+  assert.ok(size < WIDE.length / 2, `${size} of ${WIDE.length} bytes`);
+  assert.deepEqual([record.sha256, record.form], [WIDE_SHA, 'int8'], 'the record of the file it was made from, and its form');
+  const asked = fake.log.length;
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor();
+  await loaded(page);
+  await eventually(async () => assert.match(await text(page, '#gpt1-timing'), /^From storage: read in/), 20000);
+  assert.equal(await text(page, '#gpt1-source'), source);
+  assert.match(await text(page, '#gpt1-running'), /^Running: the compact int8 form/);
+  assert.equal(fake.log.length, asked, 'nothing is fetched');
   await closed(context, problems);
 });
 

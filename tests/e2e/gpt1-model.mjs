@@ -74,9 +74,14 @@ const block = (l, d) => [[`h.${l}.attn.c_attn.weight`, [d, 3 * d]], [`h.${l}.att
   [`h.${l}.ln_1.bias`, [d]], [`h.${l}.mlp.c_fc.weight`, [d, 4 * d]], [`h.${l}.mlp.c_fc.bias`, [4 * d]],
   [`h.${l}.mlp.c_proj.weight`, [4 * d, d]], [`h.${l}.mlp.c_proj.bias`, [d]], [`h.${l}.ln_2.weight`, [d]],
   [`h.${l}.ln_2.bias`, [d]]];
-export const TENSORS = [['tokens_embed.weight', [rows, D]], ['positions_embed.weight', [CONTEXT, D]],
-  ...Array.from({ length: LAYERS }, (_, l) => block(l, D)).flat()];
+/** Every tensor of the small model at width `d`. */
+const tensorsAt = (d) => [['tokens_embed.weight', [rows, d]], ['positions_embed.weight', [CONTEXT, d]],
+  ...Array.from({ length: LAYERS }, (_, l) => block(l, d)).flat()];
+export const TENSORS = tensorsAt(D);
 export const GOOD = safetensors(TENSORS);
+/** The small model at d = 96, a multiple of 32: one the compact int8 form can hold (8 dimensions a head). */
+export const WIDE_D = 96;
+export const WIDE = safetensors(tensorsAt(WIDE_D), { seed: 5 });
 
 /** The toy vocabulary's two files as text, as GPT-1's encoder and merges files are written. */
 export const toyFiles = () => ({ encoder: JSON.stringify(Object.fromEntries(VOCAB.map((t, i) => [t, i]))),
@@ -201,6 +206,20 @@ export async function dropAll(page, files) {
     return dt;
   }, files.map(([bytes, name]) => [bytes.toString('base64'), name]));
   await page.locator('#gpt1-drop').dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+/**
+ * Drops the file at `path` onto Part E as a person drags it from their files: the picker's File (on disk, not copied
+ * into the page) in a drop event.
+ */
+export async function dropFromDisk(page, path) {
+  const picker = await page.evaluateHandle(() => Object.assign(document.createElement('input'), { type: 'file' }));
+  await picker.asElement().setInputFiles(path);
+  await picker.evaluate((input) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(input.files[0]);
+    document.getElementById('gpt1-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
 }
 
 /** Records how many generated tokens the output held after each change, from now on. */

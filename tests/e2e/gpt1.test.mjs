@@ -13,8 +13,8 @@ import { writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, eventually, shot } from './browser.mjs';
-import { LAYERS, HEADS, D, CONTEXT, VOCAB, rows, safetensors, TENSORS, GOOD, gpt1Pages, drop, dropAll, recordStream, openLab,
-  loaded, text, writeFullSize } from './gpt1-model.mjs';
+import { LAYERS, HEADS, D, CONTEXT, VOCAB, rows, safetensors, TENSORS, GOOD, gpt1Pages, drop, dropAll, dropFromDisk, recordStream,
+  openLab, loaded, text, writeFullSize } from './gpt1-model.mjs';
 
 /** An .npy file of `data` (the numbers' bytes, `size` bytes each) as numpy's np.save writes one: format 1.0, 1-D. */
 function npy(data, { descr = '<f4', size = 4 } = {}) {
@@ -105,15 +105,15 @@ test('without the file the panel says where to get it; a dropped file streams to
     assert.ok(about.includes(fact), `the lab says ${fact}`);
   }
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights yet.');
-  // the download button, then the links to the two sources, then the file picker are reachable by keyboard, from
-  // the lab's summary
+  // the form's choice (its chosen radio button), the download button, then the links to the two sources, then the
+  // file picker are reachable by keyboard, from the lab's summary
   await page.locator('#gpt1-lab > summary').focus();
   const reached = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     reached.push(await page.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('href')));
   }
-  assert.deepEqual(reached, ['gpt1-download', 'https://huggingface.co/openai-community/openai-gpt', 'https://github.com/openai/finetune-transformer-lm', 'gpt1-file']);
+  assert.deepEqual(reached, ['gpt1-form-float32', 'gpt1-download', 'https://huggingface.co/openai-community/openai-gpt', 'https://github.com/openai/finetune-transformer-lm', 'gpt1-file']);
   await recordStream(page);
   await drop(page, GOOD);
   await loaded(page);
@@ -353,13 +353,6 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
   context.setDefaultTimeout(120000);
   const page = await openPage(context, problems);
   await openLab(page);
-  // dropped as a person drags it from their files: the picker's File (on disk, not copied into the page) in a drop
-  const picker = await page.evaluateHandle(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    return input;
-  });
-  await picker.asElement().setInputFiles(path);
   await recordStream(page);
   const progress = page.evaluate(() => new Promise((resolve) => {
     const values = new Set();
@@ -373,11 +366,7 @@ test('a random file at GPT-1\'s full size (479 MB), dropped: read in slices with
       }
     }).observe(document.getElementById('gpt1-weights-status'), { childList: true, characterData: true, subtree: true });
   }));
-  await picker.evaluate((input) => {
-    const transfer = new DataTransfer();
-    transfer.items.add(input.files[0]);
-    document.getElementById('gpt1-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  });
+  await dropFromDisk(page, path);
   const seen = await progress;
   assert.ok(seen.filter((v) => v > 0 && v < 1).length >= 3, `the progress bar moved through ${seen}`);
   await loaded(page);
@@ -407,14 +396,18 @@ test('a worker that dies loading (as when the browser refuses its memory) is rep
   const { context, problems, page } = await openPart({ dying: true });
   await drop(page, safetensors(TENSORS, { meta: { heads: String(HEADS), crash: 'yes' } }));
   await eventually(async () => assert.match(await text(page, '#gpt1-error'),
-    /^GPT-1's worker stopped \(.*Out of memory.*\): the browser may have refused it the memory it needs\. The rest of the page is not affected\.$/), 10000);
+    /^GPT-1's worker stopped \(.*Out of memory.*\): the browser may have refused it the memory it needs\. The rest of the page is not affected\. The compact int8 form needs about a third of that memory: it is chosen now\. Give the file again\.$/), 10000);
   assert.equal(await text(page, '#gpt1-weights-status'), 'No weights loaded.');
   assert.equal(await page.locator('#gpt1-ready').isHidden(), true);
+  assert.equal(await page.getByRole('radio', { name: /^compact int8/ }).isChecked(), true, 'the compact form is chosen from now on');
   // Part A still counts, and a good file loads in the fresh worker
   await page.locator('#corpus').fill('zebra yak zebra');
   await eventually(async () => assert.match(await page.locator('#matrix').textContent(), /yak/));
   await drop(page, GOOD);
   await loaded(page);
+  // (the small model's d = 24 is no multiple of 32: it runs as float32, and says why)
+  assert.match(await text(page, '#gpt1-running'), /^Running: float32/);
+  assert.match(await text(page, '#gpt1-form-note'), /^This file’s states are 24-dimensional, and the compact form needs a multiple of 32/);
   problems.splice(0, problems.length, ...problems.filter((p) => !/Out of memory/.test(p))); // the worker's own report
   await closed(context, problems);
 });

@@ -1,7 +1,8 @@
 // GPT-1 at full size in the compact int8 form, in the SIMD build as the page's worker runs it: random weights made
 // from numpy's seed (bench/gpt1_weights.mjs) streamed through TinyGpt.loadSafetensors with form 'int8', so they are
 // quantized as they arrive: peak wasm memory at most 200 MB, numpy's logits of the same form within 1e-4
-// (tests/fixtures/gpt1_int8.json) and the native kernels' bits, the KV cache, the form's file, and clear errors.
+// (tests/fixtures/gpt1_int8.json) and the native kernels' bits, the KV cache, the form's file (written a slice at a
+// time, still under 200 MB), and clear errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -80,9 +81,34 @@ test('the KV cache continues as recomputing does', () => {
   }
 });
 
+let sliced = null; // the compact file as the writer gave it, a slice at a time
+
+test('the compact file written a slice at a time keeps the peak at most 200 MB', () => {
+  const before = TinyGpt.memoryBytes(); // (the logits and the decoder of the tests above have run)
+  const writer = gpt.safetensorsWriter();
+  const slices = [];
+  let largest = 0;
+  while (!writer.done) {
+    const slice = writer.next(8 * 1024 * 1024);
+    if (slices.length) largest = Math.max(largest, slice.length);
+    slices.push(slice);
+  }
+  assert.equal(largest, 8 * 1024 * 1024);
+  sliced = Buffer.concat(slices);
+  assert.equal(sliced.length, writer.fileBytes);
+  writer.free();
+  // the whole file is 125 MB beside the model's 133: held whole in wasm memory it would pass 250
+  const after = TinyGpt.memoryBytes();
+  assert.ok(after <= 200e6, `${after} bytes`);
+  const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+  console.log(`wasm memory: ${mb(peak)} after streaming into int8, ${mb(before)} before writing the compact file, ${mb(after)} after writing it in 8 MiB slices`);
+});
+
 test('the form\'s file is about 125 MB and loads back without the float32 file', () => {
   const bytes = gpt.toSafetensors();
+  assert.ok(sliced.equals(bytes), 'the writer\'s slices are toSafetensors()\'s bytes');
   assert.ok(bytes.length <= 130e6 && bytes.length > 120e6, `${bytes.length} bytes`);
+  assert.equal(Math.round(bytes.length / 1e6), 125, 'Part E says the compact file is 125 MB');
   const headerLength = TinyGpt.safetensorsHeaderLength(bytes.subarray(0, 8));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, headerLength)));
   assert.deepEqual([header.__metadata__.form, header.__metadata__.block], ['int8', '32']);

@@ -17,7 +17,7 @@ globalThis.localStorage = new MemoryStorage();
 globalThis.location = { hash: '' };
 globalThis.history = { replaceState(_, __, url) { globalThis.location.hash = url; } };
 
-const { FIELDS, DEFAULTS, GPT_NAMES, LAB_NAMES, GPT_SIZES, createStore } = await import('../../www/state/store.js');
+const { FIELDS, DEFAULTS, GPT_NAMES, LAB_NAMES, GPT_SIZES, complete, createStore } = await import('../../www/state/store.js');
 const { STORAGE_KEYS } = await import('../../www/state/keys.js');
 const { load, save, flush } = await import('../../www/state/saving.js');
 const { LINK_KEYS, encode, toHash } = await import('../../www/state/link.js');
@@ -35,11 +35,14 @@ test('the labs\' fields are declared in the store with their defaults, and stay 
   assert.equal(DEFAULTS.gptSentiment, null, 'null: the built-in examples');
   assert.equal(LAB_NAMES.gpt, GPT_NAMES);
   assert.deepEqual(Object.keys(LAB_NAMES.gpt1), ['prompt', 'seed', 'temp', 'topk', 'len', 'word', 'sentiment', 'cola', 'threshold',
-    'choiceContext', 'choiceAnswers', 'winograd', 'candidates', 'labelled', 'heldOut', 'ftLambda', 'ftSteps', 'ftRate', 'ftBlocks', 'ftSeed']);
+    'choiceContext', 'choiceAnswers', 'winograd', 'candidates', 'labelled', 'heldOut', 'ftLambda', 'ftSteps', 'ftRate', 'ftBlocks', 'ftSeed', 'form']);
   assert.deepEqual([DEFAULTS.gpt1Prompt, DEFAULTS.gpt1Topk, DEFAULTS.gpt1Len], ['The cat sat on the mat and', '40', '20']);
   // Part E's experiments: a text never typed is null (the built-in example's); the settings as the paper has them
   assert.deepEqual([DEFAULTS.gpt1Sentiment, DEFAULTS.gpt1Labelled, DEFAULTS.gpt1HeldOut], [null, null, null]);
   assert.deepEqual([DEFAULTS.gpt1FtLambda, DEFAULTS.gpt1FtRate, DEFAULTS.gpt1FtBlocks, DEFAULTS.gpt1Threshold], ['0.5', '6.25e-5', '1', '-7']);
+  assert.equal(DEFAULTS.gpt1Form, '', 'the weights\' form: the device decides until the student chooses');
+  assert.equal(complete({ gpt1Form: 'int4' }).gpt1Form, '', 'a form kept that is not one is let go');
+  assert.equal(complete({ gpt1Form: 'int8' }).gpt1Form, 'int8');
   for (const field of [...Object.values(GPT_NAMES), ...Object.values(LAB_NAMES.gpt1)]) {
     assert.ok(Object.hasOwn(FIELDS, field), field);
     assert.equal(FIELDS[field].linked, false, field);

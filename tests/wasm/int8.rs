@@ -1,6 +1,6 @@
 //! The compact int8 form through the JavaScript boundary, in Node, Chromium and Firefox: a small model of GPT-1's
 //! layout streamed into the form against numpy's logits (tests/fixtures/gpt1_int8_small.json) and against the
-//! native bits, `compact()`, `form`, the form's file, `agreement`, and clear errors.
+//! native bits, `compact()`, `form`, the form's file (whole, and a slice at a time), `agreement`, and clear errors.
 #![cfg(feature = "gpt")]
 
 use crate::random_gpt1::{random_file, tensors_of};
@@ -99,6 +99,31 @@ fn the_forms_file_comes_back_and_agreement_measures_the_difference() {
     assert_eq!(get("positions"), 4.0);
     assert!(get("top1") > 0.5 && get("top1") <= 1.0);
     assert!(get("meanKl") > 0.0 && get("maxLogitDifference") >= get("meanLogitDifference"));
+}
+
+#[wasm_bindgen_test]
+fn the_writer_gives_the_forms_file_a_slice_at_a_time() {
+    let compact = load("int8");
+    let whole = compact.to_safetensors();
+    let mut writer = compact.safetensors_writer();
+    assert_eq!(writer.file_bytes(), whole.len() as f64);
+    let header = writer.next(js("16")).unwrap();
+    assert_eq!(header.len(), TinyGpt::safetensors_header_length(&whole[..8]).unwrap() as usize);
+    let mut bytes = header;
+    while !writer.done() {
+        let slice = writer.next(js("10000")).unwrap();
+        assert!(!slice.is_empty() && slice.len() <= 10_000);
+        bytes.extend(slice);
+    }
+    assert_eq!(writer.written(), whole.len() as f64);
+    assert!(bytes == whole);
+    assert!(writer.next(js("10000")).unwrap().is_empty());
+    for (bad, expected) in
+        [("3", "maxBytes must be"), ("'8'", "maxBytes must be a number"), ("2.5", "maxBytes must be")]
+    {
+        let error = message(writer.next(js(bad)));
+        assert!(error.contains(expected), "{bad}: {error}");
+    }
 }
 
 #[wasm_bindgen_test]

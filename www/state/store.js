@@ -69,6 +69,7 @@ const GPT1_FIELDS = {
   ftRate: setting('6.25e-5'),
   ftBlocks: setting('1'),
   ftSeed: setting('42'),
+  form: choice('', ['', 'float32', 'int8']), // the weights' form: '' until the student chooses (the device decides)
 };
 const LAB_FIELDS = { gpt: GPT_FIELDS, gpt1: GPT1_FIELDS };
 

@@ -354,14 +354,39 @@ impl Values<'_> {
         }
     }
 
-    fn len(&self) -> usize {
+    /// How many values.
+    pub fn len(&self) -> usize {
         match self {
             Values::F32(v) | Values::F16(v) => v.len(),
             Values::I8(v) => v.len(),
         }
     }
 
-    fn append(&self, out: &mut Vec<u8>) {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes each value takes in the file.
+    pub fn size(&self) -> usize {
+        match self {
+            Values::F32(_) => 4,
+            Values::F16(_) => 2,
+            Values::I8(_) => 1,
+        }
+    }
+
+    /// Values `range` of these, of the same type.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Values<'_> {
+        match self {
+            Values::F32(v) => Values::F32(&v[range]),
+            Values::F16(v) => Values::F16(&v[range]),
+            Values::I8(v) => Values::I8(&v[range]),
+        }
+    }
+
+    /// Appends the values' little-endian bytes to `out`.
+    pub fn append(&self, out: &mut Vec<u8>) {
         match self {
             Values::F32(v) => v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
             Values::F16(v) => v.iter().for_each(|&x| out.extend_from_slice(&f32_to_f16(x).to_le_bytes())),
@@ -406,9 +431,23 @@ pub fn f32_to_f16(x: f32) -> u16 {
     sign | (kept + u32::from(up)) as u16
 }
 
-/// Writes a safetensors file of tensors (in the order given) and string metadata. The header is padded with
-/// spaces to a multiple of 8 bytes, as the reference writer does, so the data starts aligned.
+/// Writes a safetensors file of tensors (in the order given) and string metadata: [`header`], then each tensor's
+/// values.
 pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
+    let header = header(tensors, metadata);
+    let data: usize = tensors.iter().map(|t| t.values.dtype().1).sum();
+    let mut out = Vec::with_capacity(header.len() + data);
+    out.extend_from_slice(&header);
+    for t in tensors {
+        t.values.append(&mut out);
+    }
+    out
+}
+
+/// The first 8 + N bytes of a safetensors file of `tensors` (in the order given) and string metadata: the header's
+/// length N, then the JSON header, padded with spaces to a multiple of 8 bytes, as the reference writer does, so
+/// the data starts aligned.
+pub fn header(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
     let mut header = String::from("{");
     if !metadata.is_empty() {
         header.push_str("\"__metadata__\":{");
@@ -442,11 +481,8 @@ pub fn write(tensors: &[Output<'_>], metadata: &[(&str, String)]) -> Vec<u8> {
     while header.len() % 8 != 0 {
         header.push(' ');
     }
-    let mut out = Vec::with_capacity(8 + header.len() + at);
+    let mut out = Vec::with_capacity(8 + header.len());
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
-    for t in tensors {
-        t.values.append(&mut out);
-    }
     out
 }

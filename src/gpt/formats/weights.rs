@@ -20,7 +20,7 @@ use crate::bpe::Bpe;
 use crate::error::{Error, Result};
 use crate::gpt::formats::loader::Loader;
 use crate::gpt::formats::safetensors::{self, Dtype, Output, Tensor, Values};
-use crate::gpt::int8::storage::{self, check_compact, stored_form};
+use crate::gpt::int8::storage::{check_compact, stored_form};
 use crate::gpt::int8::{BLOCK, Int8Weights, MatrixId, require_blocks};
 use crate::gpt::model::TinyGpt;
 use crate::gpt::net::{Net, Workspace};
@@ -76,6 +76,81 @@ const SCORE: &str = "score.weight";
 /// The classifier's bias.
 const SCORE_BIAS: &str = "score.bias";
 
+/// Where a tensor of a written file takes its values from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Source {
+    /// This range of the float32 parameters, as F32.
+    Params(Range<usize>),
+    /// The classifier W_y, as the file holds it ([`score_rows`]), as F32.
+    Score,
+    /// A compact matrix's weights, as I8.
+    Weights(MatrixId),
+    /// A compact matrix's scales, as F16.
+    Scales(MatrixId),
+}
+
+/// One tensor of a written file: its name, shape and where its values come from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Part {
+    pub(crate) name: String,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) source: Source,
+}
+
+/// Every tensor of `net`'s file, in the file's order: `openai-gpt`'s (in the int8 form each compact matrix as its
+/// I8 weights and F16 scales), then the classifier when there is one.
+pub(crate) fn file_parts(net: &Net<f32>) -> Vec<Part> {
+    let (config, layout) = (&net.config, &net.layout);
+    let mut parts = Vec::new();
+    for (name, range, shape) in named_tensors(layout, config) {
+        match net.int8.as_ref().zip(MatrixId::of_name(&name, config.layers)) {
+            Some((int8, id)) => {
+                let m = int8.matrix(id);
+                let scales = format!("{name}_scale");
+                parts.push(Part { name, shape: vec![m.outputs, m.inputs], source: Source::Weights(id) });
+                parts.push(Part { name: scales, shape: vec![m.outputs, m.inputs / BLOCK], source: Source::Scales(id) });
+            }
+            None => parts.push(Part { name, shape, source: Source::Params(range) }),
+        }
+    }
+    if config.classes > 0 {
+        let (classes, d) = (config.classes, config.d_model);
+        parts.push(Part { name: SCORE.into(), shape: vec![classes, d], source: Source::Score });
+        parts.push(Part {
+            name: SCORE_BIAS.into(),
+            shape: vec![classes],
+            source: Source::Params(layout.b_cls.clone()),
+        });
+    }
+    parts
+}
+
+/// W_y as the file holds it, `[classes, d]` (the network holds it d × classes).
+pub(crate) fn score_rows(net: &Net<f32>) -> Vec<f32> {
+    let (d, classes) = (net.config.d_model, net.config.classes);
+    let w_cls = &net.params[net.layout.w_cls.clone()];
+    (0..classes * d).map(|i| w_cls[(i % d) * classes + i / d]).collect()
+}
+
+/// A part's values, from `net` (and `score`: [`score_rows`]).
+pub(crate) fn values<'a>(net: &'a Net<f32>, score: &'a [f32], source: &Source) -> Values<'a> {
+    let matrix = |id: MatrixId| net.int8.as_ref().expect("a compact matrix of an int8 model").matrix(id);
+    match source {
+        Source::Params(range) => Values::F32(&net.params[range.clone()]),
+        Source::Score => Values::F32(score),
+        Source::Weights(id) => Values::I8(&matrix(*id).weights),
+        Source::Scales(id) => Values::F16(&matrix(*id).scales),
+    }
+}
+
+/// The tensors to write, from `parts` of `net`.
+pub(crate) fn outputs<'a>(net: &'a Net<f32>, score: &'a [f32], parts: &[Part]) -> Vec<Output<'a>> {
+    parts
+        .iter()
+        .map(|p| Output { name: p.name.clone(), shape: p.shape.clone(), values: values(net, score, &p.source) })
+        .collect()
+}
+
 /// A JSON array of strings.
 fn json_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::from("[");
@@ -95,30 +170,11 @@ fn bad(tensor: Option<&str>, problem: impl Into<String>) -> Error {
 
 impl TinyGpt {
     /// The model's weights as a safetensors file in `openai-gpt`'s layout, with the metadata that rebuilds it (in
-    /// the int8 form, the layout of [`crate::gpt::int8::storage`]).
+    /// the int8 form, the layout of [`crate::gpt::int8::storage`]). [`TinyGpt::safetensors_writer`] gives the same
+    /// bytes a slice at a time.
     pub fn to_safetensors(&self) -> Vec<u8> {
-        let (config, layout, params) = (&self.net.config, &self.net.layout, &self.net.params);
-        let mut tensors: Vec<Output<'_>> = Vec::new();
-        for (name, range, shape) in named_tensors(layout, config) {
-            let compact = self.net.int8.as_ref().zip(MatrixId::of_name(&name, config.layers));
-            match compact {
-                Some((int8, id)) => tensors.extend(storage::outputs(name, int8.matrix(id))),
-                None => tensors.push(Output { name, shape, values: Values::F32(&params[range]) }),
-            }
-        }
-        // W_y is d × classes in the network; the file holds it [classes, d]
-        let (d, classes) = (config.d_model, config.classes);
-        let w_cls = &params[layout.w_cls.clone()];
-        let score: Vec<f32> = (0..classes * d).map(|i| w_cls[(i % d) * classes + i / d]).collect();
-        if classes > 0 {
-            tensors.push(Output { name: SCORE.into(), shape: vec![classes, d], values: Values::F32(&score) });
-            tensors.push(Output {
-                name: SCORE_BIAS.into(),
-                shape: vec![classes],
-                values: Values::F32(&params[layout.b_cls.clone()]),
-            });
-        }
-        safetensors::write(&tensors, &self.metadata())
+        let (parts, score) = (file_parts(&self.net), score_rows(&self.net));
+        safetensors::write(&outputs(&self.net, &score, &parts), &self.metadata())
     }
 
     /// The metadata a weights file carries: what the shapes cannot say.

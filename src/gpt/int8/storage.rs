@@ -13,7 +13,7 @@
 
 use super::{BLOCK, Int8Matrix, Int8Weights, MatrixId, too_large};
 use crate::error::{Error, Result};
-use crate::gpt::formats::safetensors::{Dtype, File, Output, Tensor, Values};
+use crate::gpt::formats::safetensors::{Dtype, File, Tensor};
 use crate::gpt::params::{Config, Form};
 
 fn bad(tensor: Option<&str>, problem: impl Into<String>) -> Error {
@@ -73,15 +73,6 @@ impl Int8Weights {
             .sum();
         elements + 4 * elements / BLOCK
     }
-}
-
-/// A compact matrix as the file holds it: its weights `name`, then its scales `<name>_scale`.
-pub fn outputs(name: String, m: &Int8Matrix) -> [Output<'_>; 2] {
-    let scales = format!("{name}_scale");
-    [
-        Output { name, shape: vec![m.outputs, m.inputs], values: Values::I8(&m.weights) },
-        Output { name: scales, shape: vec![m.outputs, m.inputs / BLOCK], values: Values::F16(&m.scales) },
-    ]
 }
 
 /// Quantizes a float32 matrix whose values arrive in the file's order, a chunk at a time: the embedding's rows are

@@ -4,12 +4,14 @@
 // is held in JavaScript. A dropped connection is taken up with a Range request for the rest; a host that sends the
 // whole file instead starts the download over; after a reload the bytes storage kept are read back into the loader
 // and the hash first, then the rest is asked for. The hash is compared with the hub's before the model is made: a
-// file that does not match is refused, and nothing of it is kept.
+// file that does not match is refused, and nothing of it is kept. Into the compact form, the bytes are quantized as
+// they arrive; what arrived is still kept to take the download up, and once the file is checked the compact file is
+// kept in its place (compact.js).
 //
 // One download is one state object `d`; the functions below each do one step of it.
 import { FILE, REPO, answerKind, headerRecord, hubOrigin, unreachable } from './hub.js';
 import { askApi, askFile, described, sleep } from './hub-fetch.js';
-import { Stopped, count, megabytes } from './reader.js';
+import { Stopped, count, loaderFor, megabytes } from './reader.js';
 import { failure, noRoomFor } from './storage.js';
 
 const WAITS = [1000, 2000, 4000]; // ms before asking again after a dropped connection, while nothing arrives between
@@ -18,15 +20,17 @@ const REPLAY = 8 * 1024 * 1024; // bytes read back from storage at a time
 const short = (commit) => commit.slice(0, 7);
 
 /**
- * The bytes of a safetensors file of `size` bytes, in order, into the core's streaming loader: the header's 8 + N
- * bytes are gathered first (its length checked against `size`), then the data follows.
+ * The bytes of a safetensors file of `size` bytes, in order, into the core's streaming loader for a model in `form`:
+ * the header's 8 + N bytes are gathered first (its length checked against `size`), then the data follows.
  */
-function intake(TinyGpt, size) {
+function intake(TinyGpt, size, form) {
   let head = new Uint8Array(8); // the length's 8 bytes, then the whole header once its length is known
   let filled = 0;
   let sized = false;
   let loader = null;
+  const made = { holds: 'float32', quantizing: false }; // (known once the header is read)
   return {
+    made,
     write(chunk) {
       while (!loader && chunk.length) {
         const used = Math.min(head.length - filled, chunk.length);
@@ -41,7 +45,9 @@ function intake(TinyGpt, size) {
           whole.set(head);
           [head, sized] = [whole, true];
         } else {
-          loader = TinyGpt.loadSafetensors(head, { fileBytes: size });
+          let holds;
+          ({ loader, holds, quantizing: made.quantizing } = loaderFor(TinyGpt, head, size, form));
+          made.holds = holds;
           head = null;
           const described = Number(loader.expectBytes);
           if (described !== size) throw new Error(`the file's header describes ${count(described)} bytes in all, but the hub's record gives ${count(size)}: they are not one file`);
@@ -135,7 +141,7 @@ async function replay(d) {
 /** Everything so far is dropped: a fresh loader and hash, and storage's download emptied. */
 async function startOver(d) {
   d.intake.free();
-  d.intake = intake(d.TinyGpt, d.expected.size);
+  d.intake = intake(d.TinyGpt, d.expected.size, d.form);
   d.hash.free?.();
   d.hash = new d.FileHash();
   d.offset = 0;
@@ -265,20 +271,20 @@ async function leave(d) {
 }
 
 /**
- * Starts the download from the hub `named` by the page (its meta tag), or takes up the one kept in `storage`: the
- * hub's record is read and, where needed, the first request made now; the bytes come with `pump`. `TinyGpt` and
- * `FileHash` are the transformer module's.
+ * Starts the download from the hub `named` by the page (its meta tag), or takes up the one kept in `storage`, for
+ * a model in `form` ('int8': quantized as it arrives): the hub's record is read and, where needed, the first
+ * request made now; the bytes come with `pump`. `TinyGpt` and `FileHash` are the transformer module's.
  */
-export async function openDownload({ hub: named, storage, TinyGpt, FileHash }) {
+export async function openDownload({ hub: named, storage, TinyGpt, FileHash, form }) {
   const control = new AbortController();
   const d = { hub: hubOrigin(named), control, signal: control.signal, TinyGpt, FileHash, notes: [], part: null,
     problem: '', stored: 0, offset: 0, body: null, reading: null, heard: performance.now(), waits: 0, stopped: false,
-    provenance: null };
+    provenance: null, form };
   const kept = (await storage?.partial?.inspect().catch(() => null)) ?? null;
   const { expected, checkedWith, same, first } = await plan(d, kept);
   Object.assign(d, { expected, checkedWith, body: first?.body?.getReader() ?? null });
   await keeping(d, storage, same);
-  d.intake = intake(TinyGpt, expected.size);
+  d.intake = intake(TinyGpt, expected.size, form);
   d.hash = new FileHash();
   return {
     bytes: expected.size,
@@ -286,7 +292,9 @@ export async function openDownload({ hub: named, storage, TinyGpt, FileHash }) {
       notes: d.notes.splice(0), problem: d.problem },
     pump: (request) => pump(d, request),
     finish: () => finish(d),
-    copy: { get problem() { return d.problem; }, keep: () => keep(d), drop: () => leave(d) },
+    copy: { get problem() { return d.problem; }, keep: () => keep(d), drop: () => leave(d), discard: () => unkeep(d, '') },
     stop: () => stop(d),
+    get holds() { return d.intake.made.holds; },
+    get quantizing() { return d.intake.made.quantizing; },
   };
 }

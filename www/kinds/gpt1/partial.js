@@ -19,7 +19,8 @@ export async function readJson(dir, name) {
   }
 }
 
-async function writeJson(dir, name, value) {
+/** Writes `value` as the JSON file `name` of `dir`. */
+export async function writeJson(dir, name, value) {
   const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
   await writable.write(JSON.stringify(value));
   await writable.close();

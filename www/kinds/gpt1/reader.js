@@ -1,9 +1,11 @@
 // Reading a weights file the user gave (one safetensors file, or OpenAI's ten .npy pieces read as one: npy.js), or
 // the copy kept in storage, a chunk at a time into the core's streaming loader (in Part E's worker). What is read
 // from the user's files is copied into storage as it is read (storage.js). A download (download.js) is a reader
-// of the same shape: `bytes`, `pump`, `finish`, `copy`, `stop`.
+// of the same shape: `bytes`, `pump`, `finish`, `copy`, `stop`, and `holds` (the form the file holds) and
+// `quantizing` (whether it is being made compact as it is read).
 import { startCopy } from './storage.js';
 import { weightsSource } from './npy.js';
+import { compactable, headerFacts } from './compact.js';
 
 export const CHUNK = 8 * 1024 * 1024; // bytes read from the file at a time: JavaScript never holds more of it
 const MB = 1e6;
@@ -27,25 +29,43 @@ function checkSize(expected, size, what = 'the file') {
   }
 }
 
-/**
- * Opens `files` (null: the copy kept in `storage`): the header is read and checked now, the loader made; the rest
- * comes with `pump`.
- */
-export async function openFile({ files, storage, TinyGpt }) {
-  const source = files ? await weightsSource(files) : await storage?.read();
-  if (!source) throw new Error('no copy of the weights is kept in this browser any more: pick or drop the file');
+/** The first 8 + N bytes of `source` (a Blob): its safetensors header, its length checked against the file's. */
+export async function readHeader(source, TinyGpt) {
   if (source.size < 8) throw new Error(`the file is ${count(source.size)} bytes long: a safetensors file starts with 8 bytes giving its header's length`);
   const headerLength = Number(TinyGpt.safetensorsHeaderLength(new Uint8Array(await source.slice(0, 8).arrayBuffer())));
   if (headerLength > source.size) {
     throw new Error(`the file says its header is ${count(headerLength)} bytes long, but the whole file is ${count(source.size)} bytes: it is cut short, or not a safetensors file`);
   }
-  const header = new Uint8Array(await source.slice(0, headerLength).arrayBuffer());
+  return new Uint8Array(await source.slice(0, headerLength).arrayBuffer());
+}
+
+/**
+ * The loader of a file whose header is `header` and size `fileBytes`, for a model in `form` ('int8': a float32
+ * file is quantized as it is read, when its d is a multiple of 32; otherwise, and for a compact file, the file is
+ * read in its own form): the loader, the form the file holds, and whether it is quantized.
+ */
+export function loaderFor(TinyGpt, header, fileBytes, form) {
+  const { form: holds, d } = headerFacts(header);
+  const quantizing = holds === 'float32' && form === 'int8' && compactable(d);
   // (fileBytes: the core refuses a header that claims more than the file holds before allocating anything)
-  const loader = TinyGpt.loadSafetensors(header, { fileBytes: source.size });
-  const reader = { bytes: source.size, offset: headerLength, copy: null, stopped: false };
+  const loader = TinyGpt.loadSafetensors(header, { fileBytes, form: quantizing ? 'int8' : undefined });
+  return { loader, holds, quantizing };
+}
+
+/**
+ * Opens `files` (null: the copy kept in `storage`) for a model in `form`: the header is read and checked now, the
+ * loader made; the rest comes with `pump`. A float32 file the user gives is copied into storage as it is read,
+ * unless it is quantized (the compact file is kept instead, compact.js).
+ */
+export async function openFile({ files, storage, TinyGpt, form }) {
+  const source = files ? await weightsSource(files) : await storage?.read();
+  if (!source) throw new Error('no copy of the weights is kept in this browser any more: pick or drop the file');
+  const header = await readHeader(source, TinyGpt);
+  const { loader, holds, quantizing } = loaderFor(TinyGpt, header, source.size, form);
+  const reader = { bytes: source.size, offset: header.length, copy: null, stopped: false, holds, quantizing, fromStorage: !files };
   try {
     checkSize(Number(loader.expectBytes), source.size);
-    if (files) {
+    if (files && !quantizing) {
       reader.copy = await startCopy(storage, source.size);
       await reader.copy.write(header);
     }

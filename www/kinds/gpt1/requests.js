@@ -2,21 +2,29 @@
 // and Part E's: read the weights — the user's file or OpenAI's .npy pieces (reader.js), or a download from the hub
 // (download.js) — a chunk at a time into the core's streaming loader, keeping a copy in the browser's storage, then
 // run GPT-1: continue a prompt token by token, the next-token distribution, every head's attention, Part B's
-// input transformation with GPT-1's ids, and the paper's experiments on it (experiments.js).
+// input transformation with GPT-1's ids, and the paper's experiments on it (experiments.js). The model runs in
+// float32 or the compact int8 form (compact.js).
 import { buildGpt1Tokenizer, pieceOf as piece, taskIds } from './tokenizer.js';
 import { tokenizerRequests } from './tokenizer-requests.js';
 import { openStorage } from './storage.js';
-import { Stopped, count, openFile } from './reader.js';
+import { Stopped, count, openFile, readHeader } from './reader.js';
 import { openDownload } from './download.js';
 import { experimentRequests } from './experiments.js';
+import { formRequests, headerFacts, keepCompact } from './compact.js';
 
 export const MAX_HEADS_TOKENS = 24; // the longest prompt whose every head is drawn
 
-/** The model's sizes, as the panel shows them (`shape`: the core's `{ dModel, layers, heads, context, rows, … }`). */
-function summary(gpt, TinyGpt) {
+/** The worker's WebAssembly memory in bytes (null where the module cannot say). */
+const memory = (TinyGpt) => (typeof TinyGpt.memoryBytes === 'function' ? Number(TinyGpt.memoryBytes()) : null);
+
+/**
+ * The model's sizes, as the panel shows them (`shape`: the core's `{ dModel, layers, heads, context, rows, … }`), its
+ * form, and its agreement with the float32 model it was made from where that was measured (else null).
+ */
+function summary(gpt, TinyGpt, agreement = null) {
   const { dModel, layers, heads, context, rows } = gpt.shape;
-  return { dModel, layers, heads, context, rows, parameters: Number(gpt.parameters),
-    memoryBytes: typeof TinyGpt.memoryBytes === 'function' ? Number(TinyGpt.memoryBytes()) : null };
+  return { dModel, layers, heads, context, rows, parameters: Number(gpt.parameters), form: gpt.form, agreement,
+    memoryBytes: memory(TinyGpt) };
 }
 
 /** The table of requests over `api` (the transformer module's glue: TinyGpt, Gpt1Tokenizer and FileHash). */
@@ -26,7 +34,10 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
   let reading = null; // the reader of the weights being read or downloaded (reader.js, download.js)
   let opening = 0; // counts abandons: a reader opened after one is stopped at once
   let copying = null; // the copy of the file last read, until `keep` commits it
+  let copied = { form: 'float32', bytes: 0 }; // the form and size of the file last read (and copied)
+  let compacting = null; // { record }: the model last read was made compact from the user's float32 file, kept by `keep`
   let gpt = null;
+  let measured = null; // the running compact model's agreement with the float32 model it was made from
   let run = null; // the decoder continuing the prompt
   let prompt = null; // the prompt's ids, and a decoder left after them (for ranks asked later)
   let attention = null; // { model, text, all }: every head's maps of the last prompt drawn
@@ -74,6 +85,8 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
     experiments.free();
     gpt?.free?.();
     gpt = null;
+    measured = null;
+    compacting = null;
   }
 
   /** Runs `work`; if it throws, the reading is ended (a bad file is never kept). */
@@ -102,19 +115,33 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
     });
   }
 
+  const form = formRequests({ get: need, store, memory: () => memory(TinyGpt), summary: () => summary(gpt, TinyGpt, measured),
+    replace(next, agreement) {
+      freeRuns();
+      experiments.free(); // (a tuner over the other form's weights)
+      gpt?.free?.();
+      [gpt, measured] = [next, agreement];
+    },
+    // the ids compared: the continuation shown (the prompt and the tokens drawn), else the prompt's
+    ids: async (text) => (run ? Array.from(run.ids) : Array.from((await tokens()).encode(text ?? ''))) });
+
   return {
     ...tokenizerRequests(tokens),
     ...experiments.requests,
+    ...form,
 
     /**
-     * What storage keeps from an earlier visit: `{ bytes, where, provenance }` for the kept file (`provenance`:
-     * the download's record, or null for a file the user gave), `{ partial: { bytes, size, commit } }` for a
+     * What storage keeps from an earlier visit: `{ bytes, where, provenance, form }` for the kept file
+     * (`provenance`: the download's record, or null for a file the user gave; `form`: the one it holds), `{ partial: { bytes, size, commit } }` for a
      * download under way, or null.
      */
     async stored() {
       const storage = await store();
       const file = await storage?.read();
-      if (file) return { bytes: file.size, where: storage.where, provenance: await storage.record().catch(() => null) };
+      if (file) {
+        return { bytes: file.size, where: storage.where, provenance: await storage.record().catch(() => null),
+          form: headerFacts(await readHeader(file, TinyGpt).catch(() => new Uint8Array(0))).form };
+      }
       const partial = await storage?.partial.inspect().catch(() => null);
       return partial ? { partial: { bytes: partial.bytes, size: partial.record.size, commit: partial.record.commit } } : null;
     },
@@ -124,13 +151,13 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
      * read as one), or the kept copy when `files` is null: the header is read and checked now; the rest comes
      * with `feed`.
      */
-    open: ({ files }) => begin((storage) => openFile({ files, storage, TinyGpt })),
+    open: ({ files, form }) => begin((storage) => openFile({ files, storage, TinyGpt, form })),
 
     /**
      * Starts downloading GPT-1 from `hub` (the page's meta tag), or takes up the download storage kept: the hub's
      * record of the file is read and the first request made now; the rest comes with `feed`.
      */
-    download: ({ hub }) => begin((storage) => openDownload({ hub, storage, TinyGpt, FileHash })),
+    download: ({ hub, form }) => begin((storage) => openDownload({ hub, storage, TinyGpt, FileHash, form })),
 
     /** Reads up to `bytes` more (a download stops after `ms` milliseconds too); how far it got. */
     feed({ bytes, ms }) {
@@ -150,17 +177,28 @@ export function gpt1Requests({ TinyGpt, Gpt1Tokenizer, FileHash }) {
         const { gpt: made, provenance } = await reading.finish();
         gpt = made;
         copying = reading.copy;
+        // (read from storage into the compact form: the float32 file stays kept until the student says otherwise)
+        compacting = reading.quantizing && !reading.fromStorage ? { record: provenance && { ...provenance, form: 'int8' } } : null;
+        copied = { form: reading.holds, bytes: reading.bytes };
         reading = null;
         return { ...summary(gpt, TinyGpt), provenance };
       });
     },
 
-    /** Commits the copy of the file just read: whether it is kept, and why not (a full quota, say). */
+    /**
+     * Commits the copy of the file just read (or, for a model made compact as the user's file was read, writes the
+     * compact file in its place): whether it is kept, why not (a full quota, say), in which form, and its size.
+     */
     async keep() {
-      const copy = copying;
+      const [copy, compact] = [copying, compacting];
       copying = null;
-      if (!copy) return { kept: false, problem: '' };
-      return { kept: await copy.keep(), problem: copy.problem };
+      compacting = null;
+      if (compact) {
+        await copy?.discard?.(); // (what a download kept to be taken up: the compact file replaces it)
+        return { ...await keepCompact(gpt, await store(), compact.record), form: 'int8', memoryBytes: memory(TinyGpt) };
+      }
+      if (!copy) return { kept: false, problem: '', ...copied };
+      return { kept: await copy.keep(), problem: copy.problem, ...copied };
     },
 
     /** Stops reading (a file's partial copy is removed; a download keeps what it stored) and forgets the model. */

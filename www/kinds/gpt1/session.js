@@ -49,17 +49,17 @@ export function createSession(engine) {
     },
 
     /**
-     * Reads `files` (the Files picked or dropped; null: the kept copy) into the worker, telling `progress(step)`
-     * (`{ read, bytes }`) as it goes; resolves with the model's sizes (and the file's provenance), or null when a
-     * newer read or `stop()` ended it.
+     * Reads `files` (the Files picked or dropped; null: the kept copy) into the worker as a model in `form`
+     * ('float32' or 'int8'), telling `progress(step)` (`{ read, bytes }`) as it goes; resolves with the model's
+     * sizes (and the file's provenance), or null when a newer read or `stop()` ended it.
      */
-    read: (files, progress) => pull(['open', { files }], { bytes: STEP }, progress),
+    read: (files, progress, form) => pull(['open', { files, form }], { bytes: STEP }, progress),
 
     /**
      * Downloads GPT-1 from `hub` (the page's meta tag), or takes up the download kept, as `read` reads a file;
      * `progress` is told about every `TICK` ms, with what happened on the way (`notes`).
      */
-    download: (hub, progress) => pull(['download', { hub }], { bytes: STEP, ms: TICK }, progress),
+    download: (hub, progress, form) => pull(['download', { hub, form }], { bytes: STEP, ms: TICK }, progress),
 
     /** Ends a read under way (its partial copy is removed). */
     stop() {

@@ -1,12 +1,13 @@
 // Where Part E keeps the weights file between visits (in its worker): the origin private file system (OPFS), or,
 // in a browser without it, IndexedDB (one record per chunk, each a Blob the browser keeps on disk, idb.js). Either
-// way the file is read back as a Blob, sliced a chunk at a time: it is never held whole in JavaScript memory.
-// Beside the kept file: where it came from, when it is a checked download (its record), and a download under way
+// way the file is read back as a Blob, sliced a chunk at a time: it is never held whole in JavaScript memory. The
+// kept file is in either form: float32 as given, or the compact int8 form made from it (compact.js). Beside the kept
+// file: where it came from, when it is a checked download (its record), and a download under way
 // (partial.js), which becomes the kept file once it is complete and checked (IndexedDB, which holds one file's
 // chunks, lets the kept file go when a new download begins); a file the user gives removes a download under way.
 import { GPT1_WEIGHTS_FILE as NAME, GPT1_WEIGHTS_RECORD as RECORD } from '../../state/keys.js';
 import { chunks, record as idbRecord, transact } from './idb.js';
-import { idbPartial, opfsPartial, readJson, remove } from './partial.js';
+import { idbPartial, opfsPartial, readJson, remove, writeJson } from './partial.js';
 
 const MB = 1_000_000; // the page's megabyte, as the core's messages and Hugging Face count it
 
@@ -40,7 +41,7 @@ const opfs = (dir) => ({
       return null;
     }
   },
-  async writer() {
+  async writer(record) {
     // (the user's file replaces a download's record, and a download under way: it is the weights now)
     await remove(dir, RECORD);
     await this.partial.drop();
@@ -48,7 +49,10 @@ const opfs = (dir) => ({
     const writable = await handle.createWritable(); // written to a scratch file, moved into place by close()
     return {
       write: (chunk) => writable.write(chunk),
-      close: () => writable.close(),
+      close: async () => {
+        await writable.close();
+        if (record) await writeJson(dir, RECORD, record);
+      },
       abort: async () => {
         await writable.abort().catch(() => {});
         await dir.removeEntry(NAME).catch(() => {});
@@ -73,12 +77,15 @@ const indexedDb = () => ({
     const [complete, blobs] = await Promise.all([idbRecord('complete'), chunks()]);
     return complete && blobs.length === complete ? new Blob(blobs) : null;
   },
-  async writer() {
+  async writer(record) {
     await this.forget(); // (the record and any download under way with it)
     let next = 0;
     return {
       write: (chunk) => transact('readwrite', (store) => store.put(new Blob([chunk]), next++)),
-      close: () => transact('readwrite', (store) => store.put(next, 'complete')),
+      close: () => transact('readwrite', (store) => {
+        store.put(next, 'complete');
+        if (record) store.put(record, 'record');
+      }),
       abort: () => this.forget(),
     };
   },
@@ -94,10 +101,11 @@ export async function openStorage() {
 }
 
 /**
- * A copy of a file being read, kept as it is read: `write(chunk)` never throws (a full quota stops the copy and is
- * remembered in `problem`), `keep()` commits a complete copy, `drop()` removes a partial one.
+ * A copy of a file being read (or written: the compact form's), kept as it comes: `write(chunk)` never throws (a full
+ * quota stops the copy and is remembered in `problem`), `keep()` commits a complete copy, with `record` (where it
+ * came from, or null) beside it, and `drop()` removes a partial one.
  */
-export async function startCopy(storage, bytes) {
+export async function startCopy(storage, bytes, record = null) {
   const copy = { problem: '', writer: null };
   if (!storage) {
     copy.problem = 'this browser offers this page no storage, so the file will be asked for again after a reload';
@@ -109,7 +117,7 @@ export async function startCopy(storage, bytes) {
       copy.problem = `not kept for the next visit: ${full}`;
       return wrap(copy);
     }
-    copy.writer = await storage.writer();
+    copy.writer = await storage.writer(record);
   } catch (error) {
     copy.problem = failure(error);
   }

@@ -56,12 +56,16 @@ export function progressText({ read, bytes, stored }, rate) {
   return `${done} · ${(rate / MB).toFixed(1)} MB/s · about ${duration((bytes - read) / rate)} left`;
 }
 
-/** The line that says where the loaded weights came from: the model, the commit, and the SHA-256 checked. */
+/**
+ * The line that says where the loaded weights came from: the model, the commit, and the SHA-256 checked (and, for a
+ * compact file kept, that it was made from that file).
+ */
 export function sourceLine(provenance) {
   if (!provenance) return [];
   const how = provenance.checkedWith === 'headers' ? 'the SHA-256 its host announced' : 'the hub’s record of the file';
+  const compact = provenance.form === 'int8' ? ' Kept in this browser as the compact int8 form made from it.' : '';
   return [`${provenance.repo}, ${provenance.file} at commit `, el('code', { class: 'gpt1-hash', text: provenance.commit }),
-    ` from ${provenance.hub}. SHA-256 `, el('code', { class: 'gpt1-hash', text: provenance.sha256 }), `, checked against ${how}.`];
+    ` from ${provenance.hub}. SHA-256 `, el('code', { class: 'gpt1-hash', text: provenance.sha256 }), `, checked against ${how}.${compact}`];
 }
 
 /**
@@ -94,8 +98,8 @@ export function createDownload(session, doc, status) {
   }
 
   return {
-    /** Downloads (or takes up the download kept): the model, or null when stopped; throws what went wrong. */
-    async run() {
+    /** Downloads (or takes up the download kept) into a model in `form`: the model, or null when stopped; throws what went wrong. */
+    async run(form) {
       const why = cannot();
       if (why) throw new Error(why);
       rate.reset();
@@ -111,7 +115,7 @@ export function createDownload(session, doc, status) {
             if (step.problem) ui.log.append(el('li', { text: `This download is ${step.problem}.` }));
           }
           shown(step);
-        });
+        }, form);
       } finally {
         ui.numbers.hidden = true;
       }

@@ -13,10 +13,11 @@ const link = (href, ...children) => el('a', { href, target: '_blank', rel: 'noop
 /** Fills the lab (a <details> holding only its summary) with Part E's controls and outputs. */
 export function buildLab(lab) {
   lab.append(
+    el('div', { id: 'gpt1-form-box', class: 'gpt1-download' }), // (filled by form.js)
     el('div', { id: 'gpt1-download-box', class: 'gpt1-download' },
       button('gpt1-download', 'Download GPT-1 from Hugging Face', { 'aria-describedby': 'gpt1-download-what gpt1-download-error' }),
       el('p', { id: 'gpt1-download-what', class: 'hint' }, 'Fetches ', code('model.safetensors'), ' of ', code('openai-community/openai-gpt'),
-        ' from ', el('span', { id: 'gpt1-hub-name' }), ': about 479 MB, MIT licence. It is kept in this browser’s storage only, and its SHA-256 is checked against the hub’s record of the file before it runs. Nothing is fetched until you press the button; a download cut short goes on from where it stopped.'),
+        ' from ', el('span', { id: 'gpt1-hub-name' }), ': about 479 MB, MIT licence. It is kept in this browser’s storage only (in the compact form, the compact file made from it), and its SHA-256 is checked against the hub’s record of the file before it runs. Nothing is fetched until you press the button; a download cut short goes on from where it stopped.'),
       el('p', { class: 'error', id: 'gpt1-download-error', role: 'alert', hidden: true }),
       el('p', { id: 'gpt1-download-numbers', class: 'hint gpt1-numbers', hidden: true }),
       // a live log of what happened (a list's own role stays: the log role goes on a box around it)
@@ -35,7 +36,7 @@ export function buildLab(lab) {
       code('params_0.npy'), ' … ', code('params_9.npy'), ' in the ', code('model'), ' folder of its ', link(RELEASE, code('openai/finetune-transformer-lm')),
       ' repository on GitHub (the same weights in ten pieces, without the attention masks the safetensors file also holds); pick or drop all ten at once, with ', code('params_shapes.json'),
       ' if you have it. It holds the 117M weights of Radford, Narasimhan, Salimans and Sutskever (2018), “Improving Language Understanding by Generative Pre-Training”: the pre-trained model, never fine-tuned. It runs with GPT-1’s own tokenizer (40,000 merges) and Part A’s seeded sampler. The page keeps the file in your browser’s storage for your next visit until you press ',
-      el('em', { text: 'Forget the weights' }), '. It needs about 500 MB of memory: a phone may not have it.'),
+      el('em', { text: 'Forget the weights' }), '. As released (float32) it needs about 500 MB of memory, which a phone may not have; its compact int8 form, made from the same file, about a third of that.'),
     el('div', { id: 'gpt1-drop', class: 'drop-zone' },
       el('label', { htmlFor: 'gpt1-file' }, 'The weights file, ', code('model.safetensors'), ', or OpenAI’s ten ', code('.npy'), ' files'),
       el('input', { type: 'file', id: 'gpt1-file', accept: '.safetensors,.npy,.json', multiple: true, 'aria-describedby': 'gpt1-drop-hint' }),

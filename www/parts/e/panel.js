@@ -1,7 +1,8 @@
 // Part E: the released GPT-1 in the page. main.js imports this module when the section's lab is first opened. This
 // module takes the weights — downloaded from the hub at a press (download.js), or the user's file (picked or
 // dropped; or OpenAI's ten .npy pieces at once) — shows the reading's progress, keeps or forgets the weights, says
-// where they came from and how long the first token took; the parts that use the model draw themselves: the
+// where they came from and how long the first token took, in the form chosen (form.js: float32 or compact int8,
+// which form runs and how far it differs); the parts that use the model draw themselves: the
 // continuation and next-token table (run.js), every head's attention (heads.js), Part B's input in GPT-1's ids
 // (task.js), the paper's experiments on GPT-1: zero-shot heuristics and fine-tuning (experiments.js).
 import { adoptStyle } from '../../drawing/sheet.js';
@@ -16,20 +17,15 @@ import { createExperiments } from './experiments.js';
 import { buildLab } from './lab.js';
 import { markGpt1WeightsKept as markKept } from '../../state/keys.js'; // (main.js then opens the lab at once)
 import { createDownload, sourceLine } from './download.js';
+import { createForm } from './form.js';
 
 const MB = 1_000_000; // the page's megabyte (Part E's introduction defines it), as the core and Hugging Face count it
 const megabytes = (bytes) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** The kept file's form and size, from what storage keeps (`stored`), or null when no whole file is kept. */
+const keptFile = (kept) => (kept && !kept.partial ? { form: kept.form, bytes: kept.bytes } : null);
 /** Words for what is read: the kept copy (`files` null), one file, or several (OpenAI's .npy pieces). */
 const said = (files, kept, one, several) => (!files ? kept : files.length === 1 ? one : several);
-
-/** Whether this looks like a phone, or a device that says it has little memory (Chromium's deviceMemory). */
-function smallDevice() {
-  const memory = navigator.deviceMemory;
-  if (memory !== undefined && memory < 4) return `this device reports ${memory} GB of memory`;
-  if (matchMedia('(pointer: coarse)').matches && Math.min(screen.width, screen.height) < 600) return 'this looks like a phone';
-  return '';
-}
 
 // Part E's styles, adopted when its panel is made: the page's first stylesheet carries none of them
 const CSS = `
@@ -70,6 +66,12 @@ export function createGpt1Panel(store, engine) {
   const heads = createHeads(session);
   const task = createTask(session, store);
   const experiments = createExperiments(session, store);
+  const form = createForm(session, store, { reload: () => load(null), prompt: run.prompt, rerun: async () => {
+    experiments.clear(); // (its figures were the other form's)
+    await run.start();
+    heads.draw();
+    task.draw();
+  } });
   let busy = false;
   let reading = 'file'; // what is being read: 'file' (the user's, or the kept copy) or 'download'
 
@@ -82,6 +84,7 @@ export function createGpt1Panel(store, engine) {
     reading = what;
     ui.file.disabled = value;
     download.enable(!value);
+    form.reading(value);
     ui.cancel.hidden = !value;
     ui.cancel.textContent = what === 'download' ? 'Cancel' : 'Stop reading';
     ui.progress.hidden = !value;
@@ -98,6 +101,7 @@ export function createGpt1Panel(store, engine) {
     ui.ready.hidden = true;
     ui.forget.disabled = true;
     showSource(null);
+    form.running(null);
     run.clear();
     heads.clear();
     task.clear();
@@ -106,12 +110,12 @@ export function createGpt1Panel(store, engine) {
 
   /** Reads the weights: `files`, the kept copy (null), or (`fromHub`) a download; the model's sizes, or null. */
   async function fetchModel(files, fromHub, where) {
-    if (fromHub) return download.run();
+    if (fromHub) return download.run(form.chosen());
     status(`Reading ${where}…`);
     return session.read(files, ({ read, bytes }) => {
       ui.progress.value = bytes ? read / bytes : 0;
       status(`Reading ${where}: ${megabytes(read)} of ${megabytes(bytes)}`);
-    });
+    }, files ? form.chosen() : form.forKept());
   }
 
   /**
@@ -137,7 +141,8 @@ export function createGpt1Panel(store, engine) {
       setBusy(false);
       status('No weights loaded.');
       const what = fromHub ? 'GPT-1 could not be downloaded' : `${said(files, 'The kept copy', 'This file', 'These files')} could not be used`;
-      setError(slot, `${what}: ${messageOf(error)}`);
+      const refused = /refused to give it/.test(messageOf(error)) ? form.refused() : ''; // (the core could not allocate)
+      setError(slot, `${what}: ${messageOf(error)}${refused}`);
       refreshKept();
       return;
     }
@@ -146,6 +151,7 @@ export function createGpt1Panel(store, engine) {
     const read = performance.now() - started;
     status(`GPT-1 is loaded: ${model.layers} layers, ${model.heads} heads, ${model.dModel}-dimensional states, ${model.parameters.toLocaleString('en-US')} weights${model.memoryBytes ? `; the worker's memory is ${megabytes(model.memoryBytes)}` : ''}.`);
     showSource(model.provenance);
+    form.running(model);
     download.enable(!model.provenance); // (a verified download is loaded: pressing again would fetch the same file)
     ui.ready.hidden = false;
     ui.forget.disabled = false;
@@ -158,13 +164,14 @@ export function createGpt1Panel(store, engine) {
     task.draw();
     // the copy is committed once the first tokens are out (committing 479 MB can take seconds)
     const given = files || fromHub;
-    const { kept, problem } = given ? await session.request('keep').catch((error) => ({ kept: false, problem: messageOf(error) }))
-      : { kept: true, problem: '' };
+    const { kept, problem, form: keptForm, bytes, memoryBytes } = given ? await session.request('keep')
+      .catch((error) => ({ kept: false, problem: messageOf(error) })) : { kept: true, problem: '' };
     if (problem) notice(`The weights are loaded, but ${problem}.`);
     if (kept) {
       markKept(true);
-      if (given) notice('Kept in this browser for your next visit.');
+      if (given) notice(`Kept in this browser for your next visit${keptForm === 'int8' ? `: the compact file, ${megabytes(bytes)}` : ''}.`);
     }
+    if (given) form.kept(keptFile(await session.request('stored').catch(() => null)), memoryBytes);
   }
 
   /**
@@ -177,6 +184,7 @@ export function createGpt1Panel(store, engine) {
     const partial = download.offer(kept?.partial);
     if (partial) status(lead ? `${lead} ${partial}` : partial);
     if (!kept || kept.partial) markKept(Boolean(kept?.partial));
+    form.kept(keptFile(kept));
     if (!kept) return;
     ui.forget.disabled = false;
     if (andLoad && !kept.partial) load(null);
@@ -216,20 +224,20 @@ export function createGpt1Panel(store, engine) {
       notice('');
       ui.timing.textContent = '';
       empty();
+      form.kept(null);
       download.offer(null);
     } catch (error) {
       setError('gpt1', `The weights could not be removed: ${messageOf(error)}`);
     }
   });
   session.on('crash', ({ reason }) => {
+    const wasReading = busy; // (a worker that dies reading float32 was most likely refused its memory)
     empty();
     setBusy(false);
     status('No weights loaded.');
-    setError('gpt1', `GPT-1's worker stopped (${reason}): the browser may have refused it the memory it needs. The rest of the page is not affected.`);
+    setError('gpt1', `GPT-1's worker stopped (${reason}): the browser may have refused it the memory it needs. The rest of the page is not affected.${wasReading ? form.refused() : ''}`);
     refreshKept(); // (a download under way keeps what arrived)
   });
 
-  const small = smallDevice();
-  if (small) notice(`GPT-1 needs about 500 MB of memory and ${small}: it may not fit. The rest of the page works as before.`);
   refreshKept(true);
 }
