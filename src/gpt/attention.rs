@@ -73,6 +73,14 @@ fn groups(rows: usize, heads: usize) -> impl Iterator<Item = Lanes> {
     })
 }
 
+/// The problems of a group whose every lane is busy.
+fn full(lanes: &Lanes) -> Option<[(usize, usize); SIDE]> {
+    match *lanes {
+        [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+        _ => None,
+    }
+}
+
 /// Copies `len × hd` numbers of every lane's problem into `out` (`len × hd` lanes): from `x`, whose position i of
 /// sequence r starts at `(r·len + i)·width`, at column `at + h·hd`, times `scale`.
 #[allow(clippy::too_many_arguments)]
@@ -86,6 +94,16 @@ fn gather<F: Float>(
     at: usize,
     scale: F,
 ) {
+    if let Some(problems) = full(lanes) {
+        // every lane busy: each position's four rows read side by side, each lane-vector written once
+        for (i, row) in out.chunks_exact_mut(hd).enumerate() {
+            let from: [&[F]; SIDE] = problems.map(|(r, h)| &x[(r * len + i) * width + at + h * hd..][..hd]);
+            for (c, o) in row.iter_mut().enumerate() {
+                *o = std::array::from_fn(|l| from[l][c] * scale);
+            }
+        }
+        return;
+    }
     for (l, lane) in lanes.iter().enumerate() {
         match *lane {
             Some((r, h)) => {
@@ -109,6 +127,15 @@ fn scatter<F: Float>(
     i: usize,
     (len, hd, width, at): (usize, usize, usize, usize),
 ) {
+    if let Some(problems) = full(lanes) {
+        let starts = problems.map(|(r, h)| (r * len + i) * width + at + h * hd);
+        for (c, v) in row[..hd].iter().enumerate() {
+            for (&start, &v) in starts.iter().zip(v) {
+                x[start + c] = v;
+            }
+        }
+        return;
+    }
     for (l, lane) in lanes.iter().enumerate() {
         if let Some((r, h)) = *lane {
             for (o, v) in x[(r * len + i) * width + at + h * hd..][..hd].iter_mut().zip(row) {
@@ -143,11 +170,32 @@ fn add_scaled<F: Float>(y: &mut [[F; SIDE]], w: &[F; SIDE], x: &[[F; SIDE]]) {
 /// side into `out` (`rows·len × d`) and the weights into `probs` (`rows × heads × len × len`).
 #[allow(clippy::too_many_arguments)]
 pub fn attention<F: Float>(out: &mut [F], probs: &mut [F], qkv: &[F], rows: usize, len: usize, d: usize, heads: usize) {
-    let hd = d / heads;
+    match d / heads {
+        8 => attention_of::<F, 8>(out, probs, qkv, rows, len, d, heads),
+        16 => attention_of::<F, 16>(out, probs, qkv, rows, len, d, heads),
+        _ => attention_of::<F, 0>(out, probs, qkv, rows, len, d, heads),
+    }
+}
+
+/// [`attention`] for heads of `HD` numbers, known when compiled (0: any size), so that a row of a head is held in
+/// registers rather than memory.
+#[allow(clippy::too_many_arguments)]
+fn attention_of<F: Float, const HD: usize>(
+    out: &mut [F],
+    probs: &mut [F],
+    qkv: &[F],
+    rows: usize,
+    len: usize,
+    d: usize,
+    heads: usize,
+) {
+    let hd = if HD > 0 { HD } else { d / heads };
     let scale = F::of(1.0 / (hd as f64).sqrt());
     let zero = [F::ZERO; SIDE];
     let (mut q, mut k, mut v) = (vec![zero; len * hd], vec![zero; len * hd], vec![zero; len * hd]);
-    let (mut p, mut o) = (vec![zero; len], vec![zero; hd]);
+    let mut p = vec![zero; len];
+    let (mut o_fixed, mut o_any) = ([zero; HD], vec![zero; if HD > 0 { 0 } else { hd }]);
+    let o: &mut [[F; SIDE]] = if HD > 0 { &mut o_fixed } else { &mut o_any };
     for lanes in groups(rows, heads) {
         // the queries scaled by 1/√hd, the keys, the values
         gather(&mut q, qkv, &lanes, len, hd, 3 * d, 0, scale);
@@ -171,9 +219,9 @@ pub fn attention<F: Float>(out: &mut [F], probs: &mut [F], qkv: &[F], rows: usiz
             // output: o_i = Σ_{j ≤ i} P_ij v_j
             o.fill(zero);
             for (w, v_j) in p[..=i].iter().zip(v.chunks_exact(hd)) {
-                add_scaled(&mut o, w, v_j);
+                add_scaled(o, w, v_j);
             }
-            scatter(out, &o, &lanes, i, (len, hd, d, 0));
+            scatter(out, o, &lanes, i, (len, hd, d, 0));
         }
     }
 }
@@ -190,12 +238,33 @@ pub fn attention_backward<F: Float>(
     d: usize,
     heads: usize,
 ) {
-    let hd = d / heads;
+    match d / heads {
+        8 => attention_backward_of::<F, 8>(d_qkv, d_out, probs, qkv, rows, len, d, heads),
+        16 => attention_backward_of::<F, 16>(d_qkv, d_out, probs, qkv, rows, len, d, heads),
+        _ => attention_backward_of::<F, 0>(d_qkv, d_out, probs, qkv, rows, len, d, heads),
+    }
+}
+
+/// [`attention_backward`] for heads of `HD` numbers (0: any size), as [`attention_of`].
+#[allow(clippy::too_many_arguments)]
+fn attention_backward_of<F: Float, const HD: usize>(
+    d_qkv: &mut [F],
+    d_out: &[F],
+    probs: &[F],
+    qkv: &[F],
+    rows: usize,
+    len: usize,
+    d: usize,
+    heads: usize,
+) {
+    let hd = if HD > 0 { HD } else { d / heads };
     let scale = F::of(1.0 / (hd as f64).sqrt());
     let zero = [F::ZERO; SIDE];
     let (mut q, mut k, mut v) = (vec![zero; len * hd], vec![zero; len * hd], vec![zero; len * hd]);
     let (mut d_o, mut dk, mut dv) = (vec![zero; len * hd], vec![zero; len * hd], vec![zero; len * hd]);
-    let (mut p, mut ds, mut dq) = (vec![zero; len], vec![zero; len], vec![zero; hd]);
+    let (mut p, mut ds) = (vec![zero; len], vec![zero; len]);
+    let (mut dq_fixed, mut dq_any) = ([zero; HD], vec![zero; if HD > 0 { 0 } else { hd }]);
+    let dq: &mut [[F; SIDE]] = if HD > 0 { &mut dq_fixed } else { &mut dq_any };
     for lanes in groups(rows, heads) {
         gather(&mut q, qkv, &lanes, len, hd, 3 * d, 0, scale);
         gather(&mut k, qkv, &lanes, len, hd, 3 * d, d, F::ONE);
@@ -206,9 +275,14 @@ pub fn attention_backward<F: Float>(
         // position by position, i in order: the sums over i (dK_j, dV_j) then run in order of i too
         for (i, (q_i, d_o_i)) in q.chunks_exact(hd).zip(d_o.chunks_exact(hd)).enumerate() {
             for (l, lane) in lanes.iter().enumerate() {
-                let row = lane.map(|(r, h)| &probs[((r * heads + h) * len + i) * len..][..=i]);
-                for (j, x) in p[..=i].iter_mut().enumerate() {
-                    x[l] = row.map_or(F::ZERO, |row| row[j]);
+                match *lane {
+                    Some((r, h)) => {
+                        let row = &probs[((r * heads + h) * len + i) * len..][..=i];
+                        for (x, &w) in p[..=i].iter_mut().zip(row) {
+                            x[l] = w;
+                        }
+                    }
+                    None => p[..=i].iter_mut().for_each(|x| x[l] = F::ZERO),
                 }
             }
             // dP_ij = dO_i·v_j; dV_j += P_ij dO_i
@@ -233,13 +307,13 @@ pub fn attention_backward<F: Float>(
             // S = (Q/√hd)·Kᵀ: dQ_i = Σ_j dS_ij k_j (÷√hd when written), dK_j += dS_ij (q_i/√hd)
             dq.fill(zero);
             for ((g, k_j), dk_j) in ds[..=i].iter().zip(k.chunks_exact(hd)).zip(dk.chunks_exact_mut(hd)) {
-                add_scaled(&mut dq, g, k_j);
+                add_scaled(dq, g, k_j);
                 add_scaled(dk_j, g, q_i);
             }
             for x in dq.iter_mut() {
                 *x = x.map(|g| g * scale);
             }
-            scatter(d_qkv, &dq, &lanes, i, (len, hd, 3 * d, 0));
+            scatter(d_qkv, dq, &lanes, i, (len, hd, 3 * d, 0));
         }
         for (i, (dk_i, dv_i)) in dk.chunks_exact(hd).zip(dv.chunks_exact(hd)).enumerate() {
             scatter(d_qkv, dk_i, &lanes, i, (len, hd, 3 * d, d));

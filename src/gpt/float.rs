@@ -38,7 +38,7 @@ pub trait Float:
     fn exp(self) -> Self;
     /// `tanh(x)`.
     fn tanh(self) -> Self;
-    /// The larger of two numbers.
+    /// The larger of two numbers (for numbers that are not NaN; of two zeros, `self`).
     fn max(self, other: Self) -> Self;
     /// Four numbers side by side: one wasm SIMD vector of `f32` where the target has SIMD, else an array.
     type X4: Copy;
@@ -71,8 +71,11 @@ impl Float for f32 {
     fn tanh(self) -> f32 {
         tanh_f32(self)
     }
+    #[inline(always)]
     fn max(self, other: f32) -> f32 {
-        f32::max(self, other)
+        // a compare and a select (`f32x4.pmax` when vectorised), not `f32::max`, whose NaN rule costs a call to
+        // `fmaxf` in wasm; the softmaxes, its users, give the same bits for either zero as their maximum
+        if self < other { other } else { self }
     }
     type X4 = x4::F32x4;
     #[inline(always)]
