@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gpt1Header, SEED, writeGpt1File } from './gpt1_weights.mjs';
+import { randomGpt1File } from './gpt1_weights.mjs';
 import { printThreads, runThreadsBench } from './gpt1_threads.mjs';
 import { readArgs } from '../scripts/cli.mjs';
 
@@ -29,17 +29,6 @@ const say = (message) => console.error(`\x1b[1m[bench gpt1]\x1b[0m ${message}`);
 const ONNX_PACKAGES = ['onnx==1.23.2', 'onnxruntime==1.32.0'];
 /** How far a float32 engine's log-probabilities may be from ours. */
 const AGREE = 1e-3;
-
-/** The random GPT-1 file, made once per machine. */
-function weightsFile() {
-  const path = join(tmpdir(), `gpt1-playground-random-${SEED}.safetensors`);
-  const size = gpt1Header().length + 4 * 116534784;
-  if (!existsSync(path) || statSync(path).size !== size) {
-    say(`writing random GPT-1 weights (seed ${SEED}) to ${path}`);
-    writeGpt1File(path, SEED);
-  }
-  return path;
-}
 
 /** bench/.venv with numpy, onnx and onnxruntime (PyPI), made or completed when something is missing. */
 export function benchPython() {
@@ -153,7 +142,7 @@ const median = (xs) => {
 
 /** Checks every engine, then times them round by round (the order rotating), and returns the figures. */
 export async function runGpt1Bench({ python = benchPython(), quick = false, log = console.log } = {}) {
-  const weights = weightsFile();
+  const weights = randomGpt1File(say);
   const onnx = onnxFiles(python, weights);
   const [promptLength, tokens, rounds] = [64, quick ? 16 : 48, quick ? 1 : 3];
   const list = engines(python, weights, onnx, promptLength, tokens);
