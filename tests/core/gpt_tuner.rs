@@ -4,6 +4,7 @@
 //! the first Adam step, token log-probabilities), and its promises: λ = 0 leaves the language model out of the
 //! update, k = 0 leaves the blocks' bytes as they were, a tuned model saves and loads back, bad input is an error.
 
+use crate::tensors::{relative, tensor, values};
 use crate::util::floats;
 use gpt1_playground::gpt::formats::safetensors;
 use gpt1_playground::gpt::{GptOptions, TaskIds, TinyGpt, Tuner, TunerOptions};
@@ -46,19 +47,7 @@ fn options(k: usize) -> TunerOptions {
 
 /// A tensor of the numpy reference's file ("grad/NAME" or "step/NAME").
 fn numpy(name: &str) -> Vec<f32> {
-    let file = safetensors::read(REFERENCE).unwrap();
-    let t = file.tensors.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no {name} in the reference"));
-    let mut out = vec![0.0; t.shape.iter().product()];
-    t.read_into(&mut out).unwrap();
-    out
-}
-
-/// The largest |ours − numpy| over the largest |numpy|.
-fn relative(ours: &[f32], numpy: &[f32]) -> f64 {
-    assert_eq!(ours.len(), numpy.len());
-    let largest = numpy.iter().fold(0.0f64, |m, &x| m.max(f64::from(x).abs()));
-    let worst = ours.iter().zip(numpy).fold(0.0f64, |m, (&a, &b)| m.max((f64::from(a) - f64::from(b)).abs()));
-    worst / largest
+    tensor(REFERENCE, name)
 }
 
 /// The trainable tensors' names of a tuner of the 3-block model with `k` blocks training.
@@ -96,9 +85,7 @@ fn the_new_weights_are_numpys_draws() {
     assert!(tensors.iter().find(|(n, _)| n == "classifier.bias").unwrap().1.iter().all(|&b| b == 0.0));
     // the trainable part is a copy of the model's blocks
     let bytes = model().to_safetensors();
-    let file = safetensors::read(&bytes).unwrap();
-    let mut ln = vec![0.0; 32];
-    file.tensors.iter().find(|t| t.name == "h.1.ln_2.weight").unwrap().read_into(&mut ln).unwrap();
+    let ln = tensor(&bytes, "h.1.ln_2.weight");
     assert_eq!(tensors.iter().find(|(n, _)| n == "h.1.ln_2.weight").unwrap().1, ln);
 }
 
@@ -302,15 +289,7 @@ fn a_tuned_model_classifies_as_its_tuner_saves_and_loads_back() {
 /// A tuned model's file rewritten with `metadata`, and `score.bias` cut to `bias` classes (`None`: left out).
 fn rewritten(tuned: &[u8], metadata: &[(&str, String)], bias: Option<usize>) -> Vec<u8> {
     let file = safetensors::read(tuned).unwrap();
-    let values: Vec<Vec<f32>> = file
-        .tensors
-        .iter()
-        .map(|t| {
-            let mut out = vec![0.0; t.shape.iter().product()];
-            t.read_into(&mut out).unwrap();
-            out
-        })
-        .collect();
+    let values: Vec<Vec<f32>> = file.tensors.iter().map(values).collect();
     let tensors: Vec<safetensors::Output<'_>> = file
         .tensors
         .iter()

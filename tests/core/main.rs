@@ -3,6 +3,8 @@
 
 #[path = "../random_gpt1.rs"]
 mod random_gpt1;
+#[path = "../tensors.rs"]
+mod tensors;
 mod util;
 
 mod cdf;

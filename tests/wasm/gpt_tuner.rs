@@ -3,6 +3,7 @@
 //! gradients and first step, λ = 0 and k = 0, token log-probabilities, and clear errors.
 #![cfg(feature = "gpt")]
 
+use crate::tensors::{relative, tensor};
 use crate::util::{js, message, object};
 use gpt1_playground::gpt::formats::safetensors;
 use gpt1_playground::wasm::experiments::GptTuner;
@@ -32,22 +33,6 @@ fn tuner(model: &TinyGpt, k: usize, lambda: f64) -> GptTuner {
     let options =
         format!("{{ classes: 3, trainBlocks: {k}, lambda: {lambda}, learningRate: 1e-2, seed: 7, warmup: 2 }}");
     model.fine_tuner(object(&options)).unwrap()
-}
-
-/// A tensor of a safetensors file, as numbers.
-fn tensor(file: &[u8], name: &str) -> Vec<f32> {
-    let file = safetensors::read(file).unwrap();
-    let t = file.tensors.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no {name}"));
-    let mut out = vec![0.0; t.shape.iter().product()];
-    t.read_into(&mut out).unwrap();
-    out
-}
-
-/// The largest |ours − numpy| over the largest |numpy|.
-fn relative(ours: &[f32], numpy: &[f32]) -> f64 {
-    assert_eq!(ours.len(), numpy.len());
-    let largest = numpy.iter().fold(0.0f64, |m, &x| m.max(f64::from(x).abs()));
-    ours.iter().zip(numpy).fold(0.0f64, |m, (&a, &b)| m.max((f64::from(a) - f64::from(b)).abs())) / largest
 }
 
 /// A tuned model's file name for a trainable tensor.

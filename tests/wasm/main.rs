@@ -4,6 +4,8 @@
 
 #[path = "../random_gpt1.rs"]
 mod random_gpt1;
+#[path = "../tensors.rs"]
+mod tensors;
 mod util;
 
 mod gpt;
