@@ -38,8 +38,8 @@ pub fn add_column_sums<F: Float>(sums: &mut [F], x: &[F], n: usize) {
     }
 }
 
-/// The backward pass of `y[rows×out] = x[rows×in]·w[in×out] + b`: adds `xᵀ·dy` to `dw`, the column sums of `dy`
-/// to `db`, and `dy·wᵀ` to `dx` (when given). `scratch` holds `wᵀ`.
+/// The backward pass of `y[rows×out] = x[rows×in]·w[in×out] + b`: adds `xᵀ·dy` to `dw` and the column sums of `dy`
+/// to `db`, and writes `dy·wᵀ` into `dx` (when given). `scratch` holds `wᵀ`.
 #[allow(clippy::too_many_arguments)]
 pub fn linear_backward<F: Float>(
     x: &[F],
@@ -58,10 +58,10 @@ pub fn linear_backward<F: Float>(
     if let Some(db) = db {
         add_column_sums(db, dy, outputs);
     }
-    // dx += dy·wᵀ
+    // dx = dy·wᵀ
     if let Some(dx) = dx {
         transpose(scratch, w, inputs, outputs);
-        matmul(dx, dy, scratch, (rows, outputs, inputs), None, true);
+        matmul(dx, dy, scratch, (rows, outputs, inputs), None, false);
     }
 }
 
