@@ -95,6 +95,20 @@ fn gather<F: Float>(
     scale: F,
 ) {
     if let Some(problems) = full(lanes) {
+        if hd % SIDE == 0 {
+            // every lane busy: four numbers of each of the four rows at once, turned by a 4×4 transpose
+            let scale = F::x4_splat(scale);
+            for (i, row) in out.chunks_exact_mut(hd).enumerate() {
+                let from: [&[F]; SIDE] = problems.map(|(r, h)| &x[(r * len + i) * width + at + h * hd..][..hd]);
+                for (c, o) in row.chunks_exact_mut(SIDE).enumerate() {
+                    let m = from.map(|f| F::x4_load(f[c * SIDE..][..SIDE].try_into().expect("4")));
+                    for (o, v) in o.iter_mut().zip(F::x4_transpose(m)) {
+                        F::x4_store(F::x4_mul(v, scale), o);
+                    }
+                }
+            }
+            return;
+        }
         // every lane busy: each position's four rows read side by side, each lane-vector written once
         for (i, row) in out.chunks_exact_mut(hd).enumerate() {
             let from: [&[F]; SIDE] = problems.map(|(r, h)| &x[(r * len + i) * width + at + h * hd..][..hd]);
@@ -129,6 +143,16 @@ fn scatter<F: Float>(
 ) {
     if let Some(problems) = full(lanes) {
         let starts = problems.map(|(r, h)| (r * len + i) * width + at + h * hd);
+        if hd % SIDE == 0 {
+            // four lane-vectors at once, turned by a 4×4 transpose into four numbers of each problem
+            for (c, v) in row[..hd].chunks_exact(SIDE).enumerate() {
+                let m: [F::X4; SIDE] = std::array::from_fn(|q| F::x4_load(&v[q]));
+                for (&start, t) in starts.iter().zip(F::x4_transpose(m)) {
+                    F::x4_store(t, (&mut x[start + c * SIDE..][..SIDE]).try_into().expect("4"));
+                }
+            }
+            return;
+        }
         for (c, v) in row[..hd].iter().enumerate() {
             for (&start, &v) in starts.iter().zip(v) {
                 x[start + c] = v;

@@ -51,6 +51,15 @@ pub trait Float:
     fn x4_mul_add(acc: Self::X4, a: Self::X4, b: Self::X4) -> Self::X4;
     /// Stores the four lanes.
     fn x4_store(v: Self::X4, out: &mut [Self; 4]);
+    /// `a·b` in each lane, one rounding.
+    fn x4_mul(a: Self::X4, b: Self::X4) -> Self::X4;
+    /// `a + b` in each lane, one rounding.
+    fn x4_add(a: Self::X4, b: Self::X4) -> Self::X4;
+    /// `a − b` in each lane, one rounding.
+    fn x4_sub(a: Self::X4, b: Self::X4) -> Self::X4;
+    /// The transpose of four vectors as the rows of a 4×4 matrix: lane l of vector c is lane c of vector l (the
+    /// numbers move, unchanged).
+    fn x4_transpose(m: [Self::X4; 4]) -> [Self::X4; 4];
 }
 
 impl Float for f32 {
@@ -94,6 +103,22 @@ impl Float for f32 {
     fn x4_store(v: Self::X4, out: &mut [f32; 4]) {
         x4::store(v, out)
     }
+    #[inline(always)]
+    fn x4_mul(a: Self::X4, b: Self::X4) -> Self::X4 {
+        x4::mul(a, b)
+    }
+    #[inline(always)]
+    fn x4_add(a: Self::X4, b: Self::X4) -> Self::X4 {
+        x4::add(a, b)
+    }
+    #[inline(always)]
+    fn x4_sub(a: Self::X4, b: Self::X4) -> Self::X4 {
+        x4::sub(a, b)
+    }
+    #[inline(always)]
+    fn x4_transpose(m: [Self::X4; 4]) -> [Self::X4; 4] {
+        x4::transpose(m)
+    }
 }
 
 impl Float for f64 {
@@ -134,12 +159,34 @@ impl Float for f64 {
     fn x4_store(v: Self::X4, out: &mut [f64; 4]) {
         *out = v;
     }
+    #[inline(always)]
+    fn x4_mul(a: Self::X4, b: Self::X4) -> Self::X4 {
+        [a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3]]
+    }
+    #[inline(always)]
+    fn x4_add(a: Self::X4, b: Self::X4) -> Self::X4 {
+        [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
+    }
+    #[inline(always)]
+    fn x4_sub(a: Self::X4, b: Self::X4) -> Self::X4 {
+        [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]]
+    }
+    #[inline(always)]
+    fn x4_transpose(m: [Self::X4; 4]) -> [Self::X4; 4] {
+        lanes_transpose(m)
+    }
 }
 
 /// `acc + a·b` lane by lane, in arrays.
 #[inline(always)]
 pub(crate) fn lanes_mul_add<T: Copy + Add<Output = T> + Mul<Output = T>>(acc: [T; 4], a: [T; 4], b: [T; 4]) -> [T; 4] {
     [acc[0] + a[0] * b[0], acc[1] + a[1] * b[1], acc[2] + a[2] * b[2], acc[3] + a[3] * b[3]]
+}
+
+/// The transpose of a 4×4 matrix held as four arrays.
+#[inline(always)]
+pub(crate) fn lanes_transpose<T: Copy>(m: [[T; 4]; 4]) -> [[T; 4]; 4] {
+    std::array::from_fn(|c| std::array::from_fn(|l| m[l][c]))
 }
 
 /// Four `f32` side by side: one wasm SIMD128 vector where the module is built with SIMD, else an array. Each lane
@@ -152,7 +199,9 @@ mod x4 {
 
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     mod simd {
-        use std::arch::wasm32::{f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128};
+        use std::arch::wasm32::{
+            f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, f32x4_sub, i32x4_shuffle, v128,
+        };
 
         pub type F32x4 = v128;
         #[inline(always)]
@@ -176,6 +225,30 @@ mod x4 {
                 f32x4_extract_lane::<3>(v),
             ];
         }
+        #[inline(always)]
+        pub fn mul(a: F32x4, b: F32x4) -> F32x4 {
+            f32x4_mul(a, b)
+        }
+        #[inline(always)]
+        pub fn add(a: F32x4, b: F32x4) -> F32x4 {
+            f32x4_add(a, b)
+        }
+        #[inline(always)]
+        pub fn sub(a: F32x4, b: F32x4) -> F32x4 {
+            f32x4_sub(a, b)
+        }
+        #[inline(always)]
+        pub fn transpose([r0, r1, r2, r3]: [F32x4; 4]) -> [F32x4; 4] {
+            // pairs of rows interleaved, then pairs of those
+            let (t0, t1) = (i32x4_shuffle::<0, 4, 1, 5>(r0, r1), i32x4_shuffle::<2, 6, 3, 7>(r0, r1));
+            let (t2, t3) = (i32x4_shuffle::<0, 4, 1, 5>(r2, r3), i32x4_shuffle::<2, 6, 3, 7>(r2, r3));
+            [
+                i32x4_shuffle::<0, 1, 4, 5>(t0, t2),
+                i32x4_shuffle::<2, 3, 6, 7>(t0, t2),
+                i32x4_shuffle::<0, 1, 4, 5>(t1, t3),
+                i32x4_shuffle::<2, 3, 6, 7>(t1, t3),
+            ]
+        }
     }
 
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
@@ -190,9 +263,22 @@ mod x4 {
             [x; 4]
         }
         pub(crate) use super::super::lanes_mul_add as mul_add;
+        pub(crate) use super::super::lanes_transpose as transpose;
         #[inline(always)]
         pub fn store(v: F32x4, out: &mut [f32; 4]) {
             *out = v;
+        }
+        #[inline(always)]
+        pub fn mul(a: F32x4, b: F32x4) -> F32x4 {
+            [a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3]]
+        }
+        #[inline(always)]
+        pub fn add(a: F32x4, b: F32x4) -> F32x4 {
+            [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
+        }
+        #[inline(always)]
+        pub fn sub(a: F32x4, b: F32x4) -> F32x4 {
+            [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]]
         }
     }
 }

@@ -238,7 +238,8 @@ fn start<F: Float, const C: usize>(c: &[F], p: &Product<'_, F>, i: usize, j: usi
 
 /// One R×4V tile of `C` at (i, j) from step s0 of k on (`a`: the tile's column of `A` at each step; `b`: `B`'s row
 /// at each step, columns `j..j + 4V`): R·V vectors of accumulators held in registers. Each element is summed in
-/// one sequence over k, from its start ([`start`]).
+/// one sequence over k, from its start (as [`start`] gives it, here a vector at a time from the tile's rows of `C`,
+/// sliced once).
 #[inline(always)]
 fn tile<'b, F: Float + 'b, const R: usize, const V: usize>(
     c: &mut [F],
@@ -248,10 +249,24 @@ fn tile<'b, F: Float + 'b, const R: usize, const V: usize>(
     b: impl Iterator<Item = &'b [F]>,
 ) {
     let n = p.n;
+    let rows = &mut c[i * n..(i + R) * n];
+    let bias = p.bias.map(|b| &b[j..j + 4 * V]);
     let mut acc = [[F::x4_splat(F::ZERO); V]; R];
-    for (r, acc_row) in acc.iter_mut().enumerate() {
-        for (v, x) in acc_row.iter_mut().enumerate() {
-            *x = F::x4_load(&start(c, p, i + r, j + 4 * v, s0));
+    for (acc_row, row) in acc.iter_mut().zip(rows.chunks_exact(n)) {
+        for (v, (x, old)) in acc_row.iter_mut().zip(row[j..j + 4 * V].chunks_exact(4)).enumerate() {
+            let old = F::x4_load(old.try_into().expect("4"));
+            *x = match (s0 > 0, bias) {
+                (true, _) => old,
+                // the first block: `bias + old`, each when present, from 0
+                (false, Some(b)) => match p.accumulate {
+                    true => F::x4_add(F::x4_load(b[4 * v..4 * v + 4].try_into().expect("4")), old),
+                    false => F::x4_load(b[4 * v..4 * v + 4].try_into().expect("4")),
+                },
+                (false, None) => match p.accumulate {
+                    true => F::x4_add(F::x4_splat(F::ZERO), old),
+                    false => F::x4_splat(F::ZERO),
+                },
+            };
         }
     }
     // acc[r][q] += A[i+r][s] · B[s][j+q], s in order
@@ -267,9 +282,9 @@ fn tile<'b, F: Float + 'b, const R: usize, const V: usize>(
             }
         }
     }
-    for (r, acc_row) in acc.iter().enumerate() {
-        for (v, &x) in acc_row.iter().enumerate() {
-            F::x4_store(x, (&mut c[(i + r) * n + j + 4 * v..][..4]).try_into().expect("4 lanes"));
+    for (acc_row, row) in acc.iter().zip(rows.chunks_exact_mut(n)) {
+        for (&x, out) in acc_row.iter().zip(row[j..j + 4 * V].chunks_exact_mut(4)) {
+            F::x4_store(x, out.try_into().expect("4 lanes"));
         }
     }
 }

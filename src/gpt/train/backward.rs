@@ -8,8 +8,14 @@ use crate::gpt::kernels::{gelu_backward, layer_norm_backward, linear_backward, m
 use crate::gpt::net::{Batch, BlockActivations, NO_TARGET, Net, Workspace, hidden};
 use crate::gpt::params::{BlockTensors, Config, Norm};
 
+/// Gives a buffer `len` zeros, for a pass that adds into it.
 fn zeroed<F: Float>(v: &mut Vec<F>, len: usize) {
     v.clear();
+    v.resize(len, F::ZERO);
+}
+
+/// Gives a buffer `len` elements, for a pass that writes every one: old values may stay.
+fn sized<F: Float>(v: &mut Vec<F>, len: usize) {
     v.resize(len, F::ZERO);
 }
 
@@ -50,7 +56,7 @@ impl<F: Float> Net<F> {
             }
         }
         // through the tied output layer, logits = h·Wₑᵀ: d h = d logits·Wₑ, d Wₑ += d logitsᵀ·h
-        zeroed(&mut ws.d_ln, n * d);
+        sized(&mut ws.d_ln, n * d);
         matmul(&mut ws.d_ln, &ws.logits, &p[lay.wte.clone()], (n, embeddings, d), None, false);
         matmul_at_b(&mut grads[lay.wte.clone()], &ws.logits, ws.hidden(norm), (embeddings, n, d));
         // the classifier: d z = (softmax − one-hot) / rows; d W_y += hᵀ·dz, d b += dz, d h += W_y·dz
@@ -79,10 +85,13 @@ impl<F: Float> Net<F> {
             }
         }
         // into the last block's output: directly (post-LN), or through the final LayerNorm (pre-LN)
-        zeroed(&mut ws.d_stream, n * d);
         match &lay.final_norm {
-            None => ws.d_stream.copy_from_slice(&ws.d_ln),
+            None => {
+                sized(&mut ws.d_stream, n * d);
+                ws.d_stream.copy_from_slice(&ws.d_ln);
+            }
             Some((g, b)) => {
+                zeroed(&mut ws.d_stream, n * d);
                 let (dg, db) = pair_mut(grads, g, b);
                 let (x, stats) = (&ws.stream[layers], &ws.lnf_stats);
                 layer_norm_backward(&mut ws.d_stream, dg, db, &ws.d_ln, x, stats, &p[g.clone()], d);
@@ -193,12 +202,12 @@ impl<F: Float> Net<F> {
         (rows, len): (usize, usize),
     ) {
         let (d, p, n) = (self.config.d_model, &self.params, rows * len);
-        zeroed(s.d_act, n * 4 * d);
+        sized(s.d_act, n * 4 * d);
         let (dw, db) = pair_mut(grads, &t.w_out, &t.b_out);
         linear_backward(&a.act, d_y, &p[t.w_out.clone()], (n, 4 * d, d), dw, Some(db), Some(s.d_act), s.scratch);
-        zeroed(s.d_fc, n * 4 * d);
+        sized(s.d_fc, n * 4 * d);
         gelu_backward(s.d_fc, s.d_act, &a.fc, &a.tanh);
-        zeroed(s.d_ln, n * d);
+        sized(s.d_ln, n * d);
         let (dw, db) = pair_mut(grads, &t.w_fc, &t.b_fc);
         linear_backward(input, s.d_fc, &p[t.w_fc.clone()], (n, d, 4 * d), dw, Some(db), Some(s.d_ln), s.scratch);
     }
@@ -217,12 +226,13 @@ impl<F: Float> Net<F> {
         (rows, len): (usize, usize),
     ) {
         let (d, p, n) = (self.config.d_model, &self.params, rows * len);
-        zeroed(s.d_att, n * d);
+        sized(s.d_att, n * d);
         let (dw, db) = pair_mut(grads, &t.w_proj, &t.b_proj);
         linear_backward(&a.att, d_y, &p[t.w_proj.clone()], (n, d, d), dw, Some(db), Some(s.d_att), s.scratch);
-        zeroed(s.d_qkv, n * 3 * d);
+        // every element is written: each (sequence, head) problem's queries, keys and values at every position
+        sized(s.d_qkv, n * 3 * d);
         attention_backward(s.d_qkv, s.d_att, &a.probs, &a.qkv, rows, len, d, self.config.heads);
-        zeroed(s.d_ln, n * d);
+        sized(s.d_ln, n * d);
         let (dw, db) = pair_mut(grads, &t.w_qkv, &t.b_qkv);
         linear_backward(input, s.d_qkv, &p[t.w_qkv.clone()], (n, d, 3 * d), dw, Some(db), Some(s.d_ln), s.scratch);
     }
