@@ -8,9 +8,9 @@ use gpt1_playground::gpt::attention::{attention, attention_backward};
 use gpt1_playground::gpt::kernels::{layer_norm, layer_norm_backward, matmul, matmul_at_b, matmul_bt};
 
 /// Shapes that take every path: products read in place and packed ones (k·n ≥ 16,384, at least 8 rows, more
-/// than one block of 256 along k, more than one group of 32 panels), rows past a multiple of 4, columns past a
-/// multiple of 8 and of 4.
-const SHAPES: [(usize, usize, usize); 9] = [
+/// than one block of 256 along k, more than one group of 32 panels; a tall one read in place), rows past a multiple
+/// of 4, columns past a multiple of 8 and of 4.
+const SHAPES: [(usize, usize, usize); 10] = [
     (1, 1, 1),
     (5, 3, 27),
     (8, 32, 96),
@@ -20,6 +20,7 @@ const SHAPES: [(usize, usize, usize); 9] = [
     (16, 600, 40),
     (64, 96, 200),
     (9, 270, 525),
+    (1027, 300, 61),
 ];
 
 /// `C = A·B (+ bias) (+ old)` summed as documented: from the bias and/or old value, then `+ a·b` along k.

@@ -41,11 +41,17 @@ pub fn matmul_at_b<F: Float>(c: &mut [F], a: &[F], b: &[F], (m, k, n): (usize, u
 /// written once. A large one runs in blocks of `KC` steps along k, and each strip of `B` in a block is first copied
 /// into a contiguous panel that every tile then reads from cache: `B` is read from memory once, however many rows
 /// `A` has. The panels of `GROUP` strips are filled together, along `B`'s rows: copying one strip at a time read
-/// 32 bytes of each row, a row apart, and GPT-1's 64-token prompt spent a tenth of its time waiting for them. `A`'s rows are then interleaved by tiles too (`Aᵀ`, when stored, is already in that order), so that a
-/// tile reads one stream.
+/// 32 bytes of each row, a row apart, and GPT-1's 64-token prompt spent a tenth of its time waiting for them. `A`'s
+/// rows are then interleaved by tiles too (`Aᵀ`, when stored, is already in that order), so that a tile reads one
+/// stream.
+///
+/// A tall product whose `B` fits in cache but whose interleaved `A` would not (the fine-tuner's language-model head:
+/// 40,478 rows of the embedding by a few dozen states) runs band by band too: interleaved, `A` would be read from
+/// memory again for every strip (2–2.7× slower in a scratch benchmark of this file).
 #[inline(always)]
 fn product<F: Float, const AT: bool>(c: &mut [F], p: Product<'_, F>) {
-    if p.m < 2 * MR || p.k * p.n < PACK_FROM {
+    let tall = p.k * p.n <= IN_CACHE && p.m * p.k.min(KC) > IN_CACHE;
+    if p.m < 2 * MR || p.k * p.n < PACK_FROM || tall {
         let mut i = 0;
         while i + MR <= p.m {
             band::<F, MR, AT>(c, &p, i);
@@ -117,6 +123,8 @@ const GROUP: usize = 32;
 const PAD: usize = 16;
 /// Products whose `B` has fewer elements than this (64 KB of `f32`) read it where it is.
 const PACK_FROM: usize = 1 << 14;
+/// Numbers that stay in the second-level cache (1 MB of `f32`), for telling a tall product.
+const IN_CACHE: usize = 1 << 18;
 
 /// Rows `i..i + R` of `C`, every column, over all of k, with `A` and `B` read where they are.
 #[inline(always)]
