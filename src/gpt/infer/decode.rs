@@ -308,12 +308,23 @@ fn attend(s: &mut Scratch, keys: &[f32], values: &[f32], d: usize, heads: usize)
         // scores: q·k_j for every cached position j, each summed in order; four positions side by side
         let mut scores = s.scores.chunks_exact_mut(4);
         let mut keys4 = keys.chunks_exact(4 * d);
+        let whole = hd - hd % 4;
         for (four, block) in (&mut scores).zip(&mut keys4) {
             let k: [&[f32]; 4] = std::array::from_fn(|j| &block[j * d + h * hd..][..hd]);
+            // the four positions in the lanes of one vector: four numbers of each key, transposed, are four
+            // steps of the four sums
+            let mut acc = f32::x4_splat(0.0);
+            for c0 in (0..whole).step_by(4) {
+                let steps = f32::x4_transpose(k.map(|k| f32::x4_load(k[c0..c0 + 4].try_into().expect("4"))));
+                for (c, step) in steps.into_iter().enumerate() {
+                    acc = f32::x4_mul_add(acc, f32::x4_splat(s.query[c0 + c]), step);
+                }
+            }
             let mut sum = [0.0f32; 4];
-            for (c, &q) in s.query.iter().enumerate() {
-                for j in 0..4 {
-                    sum[j] += q * k[j][c];
+            f32::x4_store(acc, &mut sum);
+            for (c, &q) in s.query.iter().enumerate().skip(whole) {
+                for (sum, k) in sum.iter_mut().zip(&k) {
+                    *sum += q * k[c];
                 }
             }
             four.copy_from_slice(&sum);
