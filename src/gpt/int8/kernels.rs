@@ -207,13 +207,7 @@ fn dot(w: WeightRow<'_>, x: Row<'_>) -> f32 {
     let unit = f32x4_splat(1.0 / FRACTION);
     let blocks = x.whole.chunks_exact(BLOCK).zip(x.fractions.chunks_exact(BLOCK)).zip(x.scales);
     for ((q, &s), ((whole, fractions), &t)) in w.q.chunks_exact(BLOCK).zip(w.s).zip(blocks) {
-        let (low, high) = (bytes(&q[..16]), bytes(&q[16..]));
-        let q = [
-            i16x8_extend_low_i8x16(low),
-            i16x8_extend_high_i8x16(low),
-            i16x8_extend_low_i8x16(high),
-            i16x8_extend_high_i8x16(high),
-        ];
+        let q = widened(q);
         let sums = |x: &[i16]| {
             let x: [v128; 4] = std::array::from_fn(|i| halves(&x[8 * i..8 * i + 8]));
             i32x4_add(
@@ -241,13 +235,7 @@ fn block_sum(
     unit: core::arch::wasm32::v128,
 ) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::*;
-    let (low, high) = (bytes(&q[..16]), bytes(&q[16..]));
-    let q = [
-        i16x8_extend_low_i8x16(low),
-        i16x8_extend_high_i8x16(low),
-        i16x8_extend_low_i8x16(high),
-        i16x8_extend_high_i8x16(high),
-    ];
+    let q = widened(q);
     let sums = |x: &[v128; 4]| {
         i32x4_add(
             i32x4_add(i32x4_dot_i16x8(q[0], x[0]), i32x4_dot_i16x8(q[1], x[1])),
@@ -256,6 +244,20 @@ fn block_sum(
     };
     let block = f32x4_add(f32x4_convert_i32x4(sums(whole)), f32x4_mul(f32x4_convert_i32x4(sums(fractions)), unit));
     f32x4_mul(block, f32x4_splat(scale))
+}
+
+/// A block's 32 weights widened to 16 bits, in four vectors of eight.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn widened(q: &[i8]) -> [core::arch::wasm32::v128; 4] {
+    use core::arch::wasm32::*;
+    let (low, high) = (bytes(&q[..16]), bytes(&q[16..]));
+    [
+        i16x8_extend_low_i8x16(low),
+        i16x8_extend_high_i8x16(low),
+        i16x8_extend_low_i8x16(high),
+        i16x8_extend_high_i8x16(high),
+    ]
 }
 
 /// 16 bytes as a vector (the compiler makes this one unaligned `v128.load`).
