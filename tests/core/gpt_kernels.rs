@@ -3,7 +3,7 @@
 //! The dense kernels against plain loops that sum in each kernel's documented order: the same bits, whatever the
 //! tiles, blocks, packing and vector lanes do; and the digest of every kernel's bits pinned for every target.
 
-use crate::kernel_digest::{KERNEL_BITS, kernel_bits, numbers};
+use crate::kernel_digest::{INT8_BITS, KERNEL_BITS, int8_bits, kernel_bits, numbers};
 use gpt1_playground::gpt::attention::{attention, attention_backward};
 use gpt1_playground::gpt::kernels::{layer_norm, layer_norm_backward, matmul, matmul_at_b, matmul_bt};
 
@@ -217,4 +217,5 @@ fn layer_norm_sums_along_each_row() {
 #[test]
 fn every_kernel_gives_the_pinned_bits() {
     assert_eq!(kernel_bits(), KERNEL_BITS, "{:#018x}", kernel_bits());
+    assert_eq!(int8_bits(), INT8_BITS, "{:#018x}", int8_bits());
 }

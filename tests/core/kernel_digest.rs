@@ -4,6 +4,7 @@
 //! every target sums in the same order.
 
 use gpt1_playground::gpt::attention::{attention, attention_backward};
+use gpt1_playground::gpt::int8::{BLOCK, Int8Matrix, kernels as int8};
 use gpt1_playground::gpt::kernels::{
     gelu, gelu_backward, layer_norm, layer_norm_backward, matmul, matmul_at_b, matmul_bt,
 };
@@ -11,6 +12,9 @@ use gpt1_playground::sampling::Mt19937;
 
 /// The digest `kernel_bits()` gives on every target.
 pub const KERNEL_BITS: u64 = 0x5190_a23a_6543_0c2a;
+
+/// The digest `int8_bits()` gives on every target.
+pub const INT8_BITS: u64 = 0xaa83_d67f_acc9_cc6c;
 
 /// `n` numbers in (−1, 1) from a seeded stream.
 pub fn numbers(n: usize, seed: u32) -> Vec<f32> {
@@ -59,6 +63,41 @@ pub fn kernel_bits() -> u64 {
         for part in [&out, &probs, &d_qkv] {
             hash = fold(hash, part);
         }
+    }
+    hash
+}
+
+/// The compact form's product on one row and on a batch (each row alone, and four regions read side by side), with
+/// blocks of activations that test its rounding: in the second row, a block all zero, one of signed zeros and
+/// subnormals beside ordinary numbers, and one with a NaN (skipped by the block's maximum, then counted as 0); in
+/// the third, magnitudes of 1e30.
+pub fn int8_bits() -> u64 {
+    let (n, k) = (11, 4 * BLOCK);
+    let mut w = Int8Matrix::zeros(n, k).expect("a small matrix");
+    let values = numbers(n * k, 70);
+    for (i, block) in values.chunks_exact(BLOCK).enumerate() {
+        w.set_block(i / (k / BLOCK), i % (k / BLOCK), block.try_into().expect("a block")).expect("small weights");
+    }
+    let mut a = numbers(3 * k, 71);
+    a[k..k + BLOCK].fill(0.0);
+    for (i, x) in a[k + BLOCK..k + 2 * BLOCK].iter_mut().enumerate() {
+        *x = [-0.0, 1e-40, -3e-39, *x][i % 4];
+    }
+    // the NaN comes before the block's largest magnitude, in the same lane of four
+    (a[k + 2 * BLOCK + 1], a[k + 2 * BLOCK + 5]) = (f32::NAN, -2.0);
+    for x in &mut a[2 * k + 3 * BLOCK..3 * k] {
+        *x *= 1e30;
+    }
+    let bias = numbers(n, 72);
+    let mut hash = 0xcbf2_9ce4_8422_2325;
+    let mut batch = numbers(3 * n, 73);
+    int8::matmul(&mut batch, &a, &w, 3, Some(&bias), true);
+    assert!(batch.iter().all(|x| x.is_finite()), "every block's sum stays finite, so every bit counts");
+    hash = fold(hash, &batch);
+    for row in a.chunks_exact(k) {
+        let mut one = numbers(n, 74);
+        int8::matmul(&mut one, row, &w, 1, None, true);
+        hash = fold(hash, &one);
     }
     hash
 }

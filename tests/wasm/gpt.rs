@@ -29,6 +29,7 @@ fn training_gives_the_native_bits() {
 fn every_kernel_gives_the_native_bits() {
     // built with and without wasm SIMD (`-C target-feature=+simd128`), the same digest as natively
     assert_eq!(crate::kernel_digest::kernel_bits(), crate::kernel_digest::KERNEL_BITS);
+    assert_eq!(crate::kernel_digest::int8_bits(), crate::kernel_digest::INT8_BITS);
 }
 
 #[wasm_bindgen_test]
