@@ -201,8 +201,19 @@ async function main() {
       tokens_per_cpu_s: tokensPerCpuS,
       peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
       wasm_bytes: engine.wasmBytes(),
+      huge_page_bytes: hugePageBytes(),
     }),
   );
+}
+
+/** Bytes of this process's memory in transparent 2 MB pages (Linux), or null where that cannot be read. */
+function hugePageBytes() {
+  try {
+    const line = readFileSync('/proc/self/smaps_rollup', 'utf8').match(/^AnonHugePages:\s+(\d+) kB/m);
+    return line ? Number(line[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

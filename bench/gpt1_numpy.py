@@ -5,6 +5,8 @@ tied logits over all 40,478 rows and a softmax), greedy so no sampler enters the
     OPENBLAS_NUM_THREADS=1 python3 bench/gpt1_numpy.py --weights FILE.safetensors --prompt 64 --tokens 32
 Prints one JSON line: prompt seconds and decode tokens/s (also in the process's CPU time, every thread's), peak
 memory, numpy's version and its BLAS threads.
+With --small-pages numpy does not ask Linux for 2 MB pages for its arrays (by default it does, with madvise, for
+every large one): the weights then sit in 4 KB pages, as a WebAssembly memory's do.
 With --logprobs OUT it writes the next-token log-probabilities (float32) after the prompt and after one given token
 instead (bench/gpt1.mjs compares every engine's).
 """
@@ -88,11 +90,24 @@ class Gpt1:
         return logits, probs / probs.sum()
 
 
+def huge_page_bytes():
+    """Bytes of this process's memory in transparent 2 MB pages (Linux), or None where that cannot be read."""
+    try:
+        with open("/proc/self/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("AnonHugePages:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weights")  # required: checked after parsing, so an unknown flag is named first
     ap.add_argument("--prompt", type=int, default=64)
     ap.add_argument("--tokens", type=int, default=32)
+    ap.add_argument("--small-pages", action="store_true", help="no madvise for 2 MB pages (the wasm memory's case)")
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--logprobs")
     ap.add_argument("--given", type=int, default=1234)
@@ -102,6 +117,10 @@ def main():
         ap.error(f"the following arguments are required: {', '.join(missing)}")
     if np is None:
         sys.exit("numpy is missing: npm run bench sets it up in bench/.venv (or pip install numpy)")
+    if args.small_pages:
+        # numpy 2 moved its internals to np._core; the switch is the same function under either name
+        core = getattr(np, "_core", None) or np.core
+        core.multiarray._set_madvise_hugepage(False)
     model = Gpt1(load(args.weights))
     prompt = [(i * 104729 + 5) % model.we.shape[0] for i in range(args.prompt)]
     if args.logprobs:
@@ -126,6 +145,7 @@ def main():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     print(json.dumps({"prompt_s": best_prompt, "tokens_per_s": best_rate, "prompt_cpu_s": best_prompt_cpu,
                       "tokens_per_cpu_s": best_cpu_rate, "peak_rss_bytes": peak, "threads": threads,
+                      "small_pages": args.small_pages, "huge_page_bytes": huge_page_bytes(),
                       "numpy": np.__version__, "python": sys.version.split()[0]}))
 
 
