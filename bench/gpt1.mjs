@@ -182,7 +182,7 @@ export async function runGpt1Bench({ python = benchPython(), quick = false, log 
       prompt_cpu_s: median(got.map((g) => g.prompt_cpu_s)),
       peak_rss_bytes: got.length ? Math.max(...got.map((g) => g.peak_rss_bytes ?? 0)) : null,
       wasm_bytes: got.find((g) => g.wasm_bytes)?.wasm_bytes ?? null,
-      huge_page_bytes: got.length ? Math.max(...got.map((g) => g.huge_page_bytes ?? 0)) : null,
+      huge_page_bytes: maxKnown(got.map((g) => g.huge_page_bytes)),
       runs: got.map(({ tokens_per_s, prompt_s, tokens_per_cpu_s, prompt_cpu_s }) => ({
         tokens_per_s,
         prompt_s,
@@ -206,7 +206,13 @@ const hugePageMode = () => {
     return 'unknown';
   }
 };
+/** The largest of the numbers among `xs`, or null when none is known (e.g. where /proc cannot be read). */
+const maxKnown = (xs) => {
+  const known = xs.filter((x) => typeof x === 'number');
+  return known.length ? Math.max(...known) : null;
+};
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const megabytes = (bytes) => (typeof bytes === 'number' ? bytes / 1e6 : null);
 const fixed = (x, digits = 1) => (typeof x === 'number' ? x.toFixed(digits) : 'n/a');
 const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null);
 
@@ -222,7 +228,7 @@ export function printGpt1(r, log = console.log) {
     ['  in CPU time: tokens/s', ...ids.map((id) => cell(id, fixed(e[id].tokens_per_cpu_s)))],
     ['  in CPU time: prompt, s', ...ids.map((id) => cell(id, fixed(e[id].prompt_cpu_s, 2)))],
     ['peak memory (RSS), MB', ...ids.map((id) => cell(id, fixed(e[id].peak_rss_bytes / 1e6, 0)))],
-    ['  of it in 2 MB pages, MB', ...ids.map((id) => cell(id, fixed(e[id].huge_page_bytes / 1e6, 0)))],
+    ['  of it in 2 MB pages, MB', ...ids.map((id) => cell(id, fixed(megabytes(e[id].huge_page_bytes), 0)))],
     ['max |Δ log p| vs ours', ...ids.map((id) => (id === 'ours' ? '-' : cell(id, fixed(e[id].max_abs_logprob_diff, 6))))],
   ];
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
